@@ -1,0 +1,115 @@
+/*
+ * client.h -- the SMTP client engine shared by every front end.
+ *
+ * It owns the connection, the reply parser, the session state and the
+ * transcript, and reports everything to the front end through callbacks:
+ * the plain console, the ncurses console and replay are three drivers of
+ * this one engine.  It never prints.
+ */
+#ifndef SMTPSCOPE_CLIENT_H
+#define SMTPSCOPE_CLIENT_H
+
+#include <stddef.h>
+#include "annotate.h"
+#include "net.h"
+#include "reply.h"
+#include "session.h"
+
+struct client_opts {
+	const char	*host;
+	const char	*port;
+	int		 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
+	int		 timeout_s;	/* connect and read timeout */
+	int		 tls;		/* implicit TLS (port 465) */
+	int		 starttls;	/* STARTTLS right after the first EHLO */
+	const char	*cafile;
+	int		 insecure;
+	const char	*record;	/* --record FILE, or NULL */
+	int		 show_secrets;
+	int		 latency_comments;	/* "# +12.3ms" in transcripts */
+};
+
+/* Kinds of line the client sends, as reported to the front end. */
+enum client_line {
+	CLIENT_LINE_COMMAND,	/* C: */
+	CLIENT_LINE_BODY,	/* D: a body line (as typed, before stuffing) */
+	CLIENT_LINE_SECRET,	/* C: a SASL response (shown masked) */
+};
+
+/* Kinds of message the client or the console hands to the front end. */
+enum client_msg {
+	CLIENT_MSG_INFO,	/* neutral: TLS summary, connection notes */
+	CLIENT_MSG_HELP,	/* help text, explanations asked for */
+	CLIENT_MSG_WARNING,	/* order or syntax warnings */
+	CLIENT_MSG_ERROR,	/* one-line errors */
+	CLIENT_MSG_DIAG,	/* a syntax diagnostic: text holds 3 lines
+				   (the command, the caret, the message) */
+};
+
+struct client_ops {
+	/* A line was sent. */
+	void	(*sent)(void *arg, const char *line, enum client_line kind);
+	/* A reply arrived; command is the line it answers (or NULL), ms the
+	 * time since that line was sent (or since connect). */
+	void	(*reply)(void *arg, const struct reply *r, const char *command,
+		    enum annotate_ctx ctx, double ms);
+	/* Anything else to show; text may hold several lines. */
+	void	(*message)(void *arg, enum client_msg kind, const char *text);
+	/* The session state, TLS or capabilities changed. */
+	void	(*state)(void *arg);
+};
+
+struct client;
+
+struct client *client_new(const struct client_opts *,
+    const struct client_ops *, void *arg);
+void client_free(struct client *);
+
+/* Connect (and do implicit TLS).  Returns 0, or a negative enum net_error
+ * after reporting one error line through ops->message. */
+int client_connect(struct client *);
+
+/* The socket to poll for reading; -1 when not connected. */
+int client_fd(const struct client *);
+/* 1 when decrypted bytes wait inside TLS (poll would not wake up). */
+int client_has_buffered(const struct client *);
+
+/* Call when client_fd() is readable: reads what is there and dispatches
+ * every complete reply.  Returns 0, or -1 when the connection is gone
+ * (reported through ops->message and ops->state). */
+int client_on_readable(struct client *);
+
+/*
+ * Send one line as the user typed it (no CRLF).  In body mode (after a
+ * 354) it is a body line: dot-stuffed, and "." ends the body.  After a
+ * 334 it is a SASL response.  Returns 0 or -1 (reported).
+ */
+int client_send(struct client *, const char *line);
+
+/* Send raw bytes (already CRLF-terminated, already stuffed) recorded as
+ * kind (DATA body from a file, BDAT chunk ...).  Returns 0 or -1. */
+int client_send_bytes(struct client *, const char *buf, size_t len,
+    const char *record_as, enum annotate_ctx kind);
+
+/* Wait (blocking) until no reply is pending, the connection closes or
+ * timeout_ms passes (-1: the --timeout).  Returns 0, -1 closed, -2 timeout. */
+int client_wait(struct client *, int timeout_ms);
+
+/* STARTTLS handshake after a 220 to STARTTLS (done automatically when the
+ * reply arrives); exposed for :starttls.  Returns 0 or -1 (reported). */
+int client_tls_upgrade(struct client *);
+
+/* Write the whole session so far as a session file.  0 or -1 (reported). */
+int client_save(struct client *, const char *path);
+
+struct session *client_session(struct client *);
+const struct conn *client_conn(const struct client *);
+const char *client_server_name(const struct client *);	/* "host:port" */
+/* TLS summary line or "" when plain. */
+const char *client_tls_summary(const struct client *);
+
+/* Report a message through the front end's callback. */
+void client_message(struct client *, enum client_msg, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

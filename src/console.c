@@ -1,0 +1,3 @@
+/* console.c -- placeholder; replaced by the real module. */
+#include "config.h"
+#include "console.h"

@@ -1,0 +1,30 @@
+/*
+ * console.h -- what happens to a line the user typed, whichever front end
+ * read it: ":" local commands, "!" unchecked sends, syntax and order
+ * checks, then client_send().  Output goes through the client's callbacks.
+ */
+#ifndef SMTPSCOPE_CONSOLE_H
+#define SMTPSCOPE_CONSOLE_H
+
+#include "client.h"
+
+enum console_result {
+	CONSOLE_CONTINUE = 0,
+	CONSOLE_QUIT = 1,	/* :quit, or the session is over */
+};
+
+/* Handle one input line.  check=0 is --no-check. */
+enum console_result console_input(struct client *, const char *line, int check);
+
+/* The prompt for the current state: "smtp> ", "data> ", "auth> ". */
+const char *console_prompt(const struct client *);
+
+/* Local commands, for help and completion. */
+struct console_cmd {
+	const char	*name;		/* ":help" */
+	const char	*args;		/* "[VERB]" */
+	const char	*help;
+};
+const struct console_cmd *console_commands(size_t *n);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * main.c -- argv to subcommand; nothing else.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct {
+	const char	*name;
+	int		(*run)(int, char **);
+} subcommands[] = {
+	{ "practice",	cmd_practice },
+	{ "serve",	cmd_serve },
+	{ "explain",	cmd_explain },
+	{ "lint",	cmd_lint },
+	{ "replay",	cmd_replay },
+};
+
+void
+usage(FILE *f)
+{
+	fputs(
+"usage: smtpscope [options] HOST[:PORT]     open a console on an SMTP server\n"
+"       smtpscope practice [options]         console on the built-in practice server\n"
+"       smtpscope serve [--port N] [--store DIR]   run the practice server alone\n"
+"       smtpscope explain CODE [X.Y.Z]       explain a reply code offline\n"
+"       smtpscope lint 'COMMAND LINE'        syntax-check one command offline\n"
+"       smtpscope replay FILE [HOST[:PORT]]  replay a session file, check replies\n"
+"\n"
+"options:\n"
+"  -4, -6               use IPv4 / IPv6 only\n"
+"  --timeout S          connect and read timeout in seconds (default 30)\n"
+"  --tls                implicit TLS (default when the port is 465)\n"
+"  --starttls           upgrade with STARTTLS right after EHLO\n"
+"  --cafile FILE        verify the server against these CAs\n"
+"  --insecure           go on when the certificate does not verify\n"
+"  --plain              line mode, no split view\n"
+"  --no-check           send lines without syntax and order checks\n"
+"  --record FILE        write the session to FILE as it goes\n"
+"  --show-secrets       do not mask AUTH secrets in recordings\n"
+"  --color=WHEN         auto, always or never (NO_COLOR is honoured)\n"
+"  --scrollback N       lines kept by the split view (default 100000)\n"
+"  -h, --help           this help\n"
+"  -V, --version        version\n", f);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc >= 2) {
+		for (i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+			if (strcmp(argv[1], subcommands[i].name) == 0)
+				return subcommands[i].run(argc - 1, argv + 1);
+		if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+			printf("%s\n", PACKAGE_STRING);
+			return 0;
+		}
+	}
+	return cmd_connect(argc, argv);
+}

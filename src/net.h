@@ -1,0 +1,60 @@
+/*
+ * net.h -- TCP transport: address parsing, connect with timeout, and a
+ * connection that reads and writes either plain or through TLS.
+ */
+#ifndef SMTPSCOPE_NET_H
+#define SMTPSCOPE_NET_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+enum net_error {
+	NET_OK = 0,
+	NET_ERR_USAGE = -1,	/* bad HOST[:PORT] */
+	NET_ERR_DNS = -2,	/* name did not resolve */
+	NET_ERR_REFUSED = -3,
+	NET_ERR_TIMEOUT = -4,
+	NET_ERR_RESET = -5,
+	NET_ERR_CLOSED = -6,	/* orderly close by the peer */
+	NET_ERR_IO = -7,	/* any other socket error */
+	NET_ERR_TLS = -8,
+};
+
+/* Split "host", "host:port", "[v6]:port" or "v6addr" into host and port
+ * (default_port when absent).  Returns 0 or NET_ERR_USAGE with err set. */
+int net_parse_hostport(const char *arg, const char *default_port,
+    char *host, size_t hostlen, char *port, size_t portlen,
+    char *err, size_t errlen);
+
+/* Connect to host:port (family AF_UNSPEC, AF_INET or AF_INET6), trying
+ * each address in turn, each within timeout_ms.  Returns a connected,
+ * non-blocking socket, or a negative enum net_error with err set to one
+ * sentence ("connection refused by 127.0.0.1 port 25"). */
+int net_connect(const char *host, const char *port, int family,
+    int timeout_ms, char *err, size_t errlen);
+
+/* Numeric address of the peer of fd, "127.0.0.1" or "::1". */
+void net_peer_name(int fd, char *buf, size_t size);
+
+struct tls;	/* tls.h */
+
+struct conn {
+	int		 fd;
+	struct tls	*tls;		/* NULL while plain */
+	unsigned long long bytes_in, bytes_out;
+};
+
+/* Read what is available (at most size bytes) without blocking.
+ * Returns > 0 bytes read, 0 when nothing is available yet, or a negative
+ * enum net_error (NET_ERR_CLOSED on EOF). */
+ssize_t conn_read(struct conn *, void *buf, size_t size, char *err, size_t errlen);
+
+/* Write all len bytes, waiting up to timeout_ms for the socket to accept
+ * them.  Returns 0 or a negative enum net_error. */
+int conn_write(struct conn *, const void *buf, size_t len, int timeout_ms,
+    char *err, size_t errlen);
+
+/* Wait until fd is readable: 1 readable, 0 timeout, negative error. */
+int net_wait_readable(int fd, int timeout_ms);
+
+#endif

@@ -1,0 +1,3 @@
+/* replay.c -- placeholder; replaced by the real module. */
+#include "config.h"
+#include "replay.h"

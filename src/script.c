@@ -1,0 +1,3 @@
+/* script.c -- placeholder; replaced by the real module. */
+#include "config.h"
+#include "script.h"

@@ -1,0 +1,3 @@
+/* session.c -- placeholder; replaced by the real module. */
+#include "config.h"
+#include "session.h"

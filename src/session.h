@@ -1,0 +1,101 @@
+/*
+ * session.h -- where the dialogue stands.
+ *
+ * Pure protocol bookkeeping, no I/O: what state the SMTP dialogue is in,
+ * what the server advertised after EHLO, and the queue of commands sent
+ * but not yet answered (RFC 2920 PIPELINING), so that each reply is paired
+ * with the command it answers.  State changes only in session_set_state().
+ */
+#ifndef SMTPSCOPE_SESSION_H
+#define SMTPSCOPE_SESSION_H
+
+#include <stddef.h>
+#include "annotate.h"
+#include "reply.h"
+
+enum session_state {
+	SESSION_CONNECTED,	/* connected, greeting not yet read */
+	SESSION_GREETED,	/* 220 greeting read, no EHLO/HELO yet */
+	SESSION_READY,		/* after EHLO/HELO: no transaction */
+	SESSION_MAIL,		/* MAIL accepted, no recipient yet */
+	SESSION_RCPT,		/* at least one RCPT accepted */
+	SESSION_DATA,		/* 354 read: sending the body */
+	SESSION_BDAT,		/* BDAT chunks sent, LAST not yet */
+	SESSION_AUTH,		/* inside an AUTH exchange (334 read) */
+	SESSION_QUIT,		/* QUIT sent or 221 read */
+	SESSION_CLOSED,		/* connection closed */
+	SESSION_STATE_COUNT
+};
+#define SESSION_BIT(s)	(1u << (s))
+
+/* What the server advertised in its EHLO reply (RFC 5321 4.1.1.1). */
+struct session_caps {
+	int	 ehlo;			/* an EHLO reply was read */
+	int	 pipelining;		/* RFC 2920 */
+	int	 size;			/* RFC 1870: SIZE advertised */
+	unsigned long size_max;		/* its value, 0 = no limit given */
+	int	 eightbitmime;		/* RFC 6152 */
+	int	 smtputf8;		/* RFC 6531 */
+	int	 starttls;		/* RFC 3207 */
+	int	 enhancedstatuscodes;	/* RFC 2034 */
+	int	 dsn;			/* RFC 3461 */
+	int	 chunking;		/* RFC 3030 */
+	int	 binarymime;		/* RFC 3030 */
+	int	 requiretls;		/* RFC 8689 */
+	char	 auth[256];		/* AUTH mechanisms, space-separated, "" none */
+	size_t	 nkeywords;
+	char	*keywords[64];		/* every keyword line as sent (owned) */
+};
+
+struct session;
+
+struct session *session_new(void);
+void session_free(struct session *);
+
+enum session_state session_state(const struct session *);
+const char *session_state_name(enum session_state);
+/* The only way to change state. */
+void session_set_state(struct session *, enum session_state);
+
+const struct session_caps *session_caps(const struct session *);
+int session_tls(const struct session *);	/* TLS is up */
+void session_set_tls(struct session *, int on);	/* also forgets caps (RFC 3207 4.2) */
+int session_authenticated(const struct session *);
+size_t session_recipients(const struct session *);	/* accepted RCPTs */
+
+/*
+ * Record a line sent to the server.  kind is ANNOTATE_COMMAND for a command,
+ * ANNOTATE_DATA_END for the "." ending a body, ANNOTATE_BDAT for a BDAT
+ * chunk, ANNOTATE_AUTH_STEP for a SASL response.  Body lines (no reply
+ * expected) are not recorded here.
+ */
+void session_on_send(struct session *, const char *line, enum annotate_ctx kind);
+
+/* Number of sent lines still awaiting a reply. */
+size_t session_pending(const struct session *);
+
+/*
+ * Pair reply r with the oldest pending line and update the state the way
+ * the RFC says (a 5xx RCPT adds no recipient, RSET clears the transaction,
+ * 354 enters DATA, 250 to EHLO records capabilities ...).  *command gets
+ * the line it answers (valid until the next call; NULL for a greeting or
+ * unsolicited reply) and *ctx its kind.
+ */
+void session_on_reply(struct session *, const struct reply *r,
+    const char **command, enum annotate_ctx *ctx);
+
+/* Connection lost. */
+void session_on_close(struct session *);
+
+/*
+ * Warnings about sending line now (order, RFC 5321 4.1.4; STARTTLS not
+ * advertised; second STARTTLS ...).  Writes at most max one-line messages
+ * (each to be freed by the caller) into out; returns how many.
+ */
+size_t session_check_order(const struct session *, const char *line,
+    char **out, size_t max);
+
+/* Verbs valid now, space-separated, into buf (e.g. "MAIL RSET NOOP QUIT"). */
+void session_next_verbs(const struct session *, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * tls.h -- OpenSSL: implicit TLS and the STARTTLS upgrade (RFC 3207),
+ * SNI, verification against the system CAs or --cafile, and a one-line
+ * summary of the result.
+ */
+#ifndef SMTPSCOPE_TLS_H
+#define SMTPSCOPE_TLS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct tls_opts {
+	const char	*servername;	/* SNI and name to verify; NULL: none */
+	const char	*cafile;	/* NULL: system default paths */
+	int		 insecure;	/* do not fail on a verification error */
+};
+
+struct tls;
+
+/* Handshake on connected socket fd (blocking up to timeout_ms).  Returns
+ * a TLS connection or NULL with err set. */
+struct tls *tls_start(int fd, const struct tls_opts *, int timeout_ms,
+    char *err, size_t errlen);
+void tls_free(struct tls *);
+
+/* Same contract as conn_read/conn_write in net.h. */
+ssize_t tls_read(struct tls *, void *buf, size_t size, char *err, size_t errlen);
+int tls_write(struct tls *, const void *buf, size_t len, int timeout_ms,
+    char *err, size_t errlen);
+/* Bytes decrypted and waiting inside OpenSSL (poll cannot see them). */
+int tls_pending(struct tls *);
+
+/* "TLSv1.3 TLS_AES_256_GCM_SHA384 verify=ok" */
+void tls_summary(const struct tls *, char *buf, size_t size);
+/* Multi-line certificate details (subject, issuer, SANs, validity). */
+void tls_cert_details(const struct tls *, char *buf, size_t size);
+/* 1 when the peer certificate verified. */
+int tls_verified(const struct tls *);
+
+#endif

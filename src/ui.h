@@ -1,0 +1,25 @@
+/*
+ * ui.h -- the two front ends.  Both drive one client (client.h) and hand
+ * every typed line to console_input().
+ */
+#ifndef SMTPSCOPE_UI_H
+#define SMTPSCOPE_UI_H
+
+#include "client.h"
+
+struct ui_opts {
+	int		 check;		/* 0 with --no-check */
+	int		 color;		/* 1 colours, 0 none (NO_COLOR, --color=never) */
+	long		 scrollback;	/* TUI lines kept, default 100000 */
+};
+
+/* Plain line mode (Readline on a TTY, plain reads otherwise): creates
+ * the client with its own callbacks, connects, runs the dialogue.  Returns
+ * the exit status: 0 the session ended normally, 3 connection failure,
+ * 1 the connection was lost mid-session. */
+int ui_plain_run(const struct client_opts *, const struct ui_opts *);
+
+/* ncurses split view; same contract. */
+int ui_tui_run(const struct client_opts *, const struct ui_opts *);
+
+#endif
