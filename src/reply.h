@@ -75,6 +75,13 @@ struct reply *reply_parser_next(struct reply_parser *);
 /* Bytes held for a reply not yet complete (0 when idle between replies). */
 size_t reply_parser_pending(const struct reply_parser *);
 
+/* Octets dropped so far and not found in any reply's raw: the tails of
+ * lines cut at REPLY_LINE_HARD_MAX, and the lines of a reply after it was
+ * cut at REPLY_LINES_MAX (those are skipped up to and including the
+ * reply's final line).  With no drops, the raw lengths of all replies add
+ * up to the octets fed. */
+size_t reply_parser_discarded(const struct reply_parser *);
+
 void reply_free(struct reply *);
 
 /* Parse "X.Y.Z" at the start of s (class 2, 4 or 5; subject and detail

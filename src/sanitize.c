@@ -1,7 +1,215 @@
-/* sanitize.c -- placeholder; replaced by the real module. */
+/*
+ * sanitize.c -- make bytes from a server safe to show on a terminal.
+ *
+ * The output is printable ASCII, TAB and valid UTF-8 only, and it is
+ * unambiguous: every escape starts with a backslash and a backslash sent
+ * by the server is shown as "\\".  Escapes used:
+ *
+ *   \\          a backslash
+ *   \r \n       CR and LF, with SANITIZE_SHOW_CRLF
+ *   \xNN        C0 controls but TAB (CR and LF too without SHOW_CRLF),
+ *               DEL, every byte of a C1 control (raw 0x80-0x9f or UTF-8
+ *               C2 80 - C2 9F), every byte that is not part of valid
+ *               UTF-8, every byte >= 0x80 with SANITIZE_ASCII
+ *   \u{NNNN}    Unicode bidi embedding, override and isolate controls
+ *               (U+202A-U+202E, U+2066-U+2069): they reorder how the
+ *               rest of the line is shown (the "Trojan Source" problem)
+ *
+ * Valid UTF-8 follows RFC 3629 3: shortest form only, no surrogates
+ * (U+D800-U+DFFF), nothing above U+10FFFF.
+ *
+ * sanitize_buf() never cuts an escape or a multi-byte character: one that
+ * does not fit is left out entirely (and so is all that follows), so a
+ * truncated result never ends in half an escape.  Plain ASCII is cut
+ * anywhere.
+ */
 #include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "sanitize.h"
-#include "stdlib.h"
-#include "string.h"
-char *sanitize(const char *s, size_t len, int flags) { (void)flags; char *o = malloc(len + 1); if (o) { memcpy(o, s, len); o[len] = 0; } return o; }
-size_t sanitize_buf(char *out, size_t size, const char *s, size_t len, int flags) { (void)flags; if (size) { size_t n = len < size - 1 ? len : size - 1; memcpy(out, s, n); out[n] = 0; } return len; }
+
+struct sanitize_out {
+	char	*buf;
+	size_t	 size;
+	size_t	 len;		/* length of the whole result */
+	int	 full;		/* a unit did not fit: write nothing more */
+};
+
+static void	 sanitize_put(struct sanitize_out *, const char *, size_t);
+static void	 sanitize_put_run(struct sanitize_out *, const char *, size_t);
+static void	 sanitize_hex(struct sanitize_out *, unsigned char);
+static size_t	 sanitize_utf8(const unsigned char *, size_t, uint32_t *);
+static int	 sanitize_is_bidi(uint32_t);
+static void	 sanitize_run(struct sanitize_out *, const char *, size_t, int);
+
+static void
+sanitize_put(struct sanitize_out *o, const char *s, size_t n)
+{
+	if (!o->full && o->buf != NULL && o->len + n < o->size) {
+		memcpy(o->buf + o->len, s, n);
+		o->buf[o->len + n] = '\0';
+	} else
+		o->full = 1;
+	o->len += n;
+}
+
+/* Plain ASCII may be cut anywhere: write what fits. */
+static void
+sanitize_put_run(struct sanitize_out *o, const char *s, size_t n)
+{
+	size_t room;
+
+	if (!o->full && o->buf != NULL && o->len + n >= o->size) {
+		room = o->size > o->len + 1 ? o->size - o->len - 1 : 0;
+		sanitize_put(o, s, room);
+		o->len -= room;
+		o->full = 1;
+	}
+	sanitize_put(o, s, n);
+}
+
+static void
+sanitize_hex(struct sanitize_out *o, unsigned char c)
+{
+	static const char digits[] = "0123456789abcdef";
+	char e[4];
+
+	e[0] = '\\';
+	e[1] = 'x';
+	e[2] = digits[c >> 4];
+	e[3] = digits[c & 0xf];
+	sanitize_put(o, e, sizeof(e));
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (RFC 3629 3, table in 4), with
+ * its code point in *cp; 0 when s does not start a valid sequence.
+ */
+static size_t
+sanitize_utf8(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+	uint32_t v;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;	/* no overlong forms */
+		else if (c == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;	/* no overlong forms */
+		else if (c == 0xf4)
+			hi = 0x8f;	/* nothing above U+10FFFF */
+	} else
+		return 0;
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	v = (v << 6) | (s[1] & 0x3f);
+	for (i = 2; i < n; i++) {
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	*cp = v;
+	return n;
+}
+
+static int
+sanitize_is_bidi(uint32_t cp)
+{
+	/* LRE RLE PDF LRO RLO, and LRI RLI FSI PDI (Unicode UAX #9) */
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static void
+sanitize_run(struct sanitize_out *o, const char *s, size_t len, int flags)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, j, n;
+	uint32_t cp;
+	char e[12];
+	int k;
+
+	i = 0;
+	while (i < len) {
+		/* a run of printable ASCII and TAB goes out as it is */
+		for (j = i; j < len && ((u[j] >= 0x20 && u[j] < 0x7f &&
+		    u[j] != '\\') || u[j] == '\t'); j++)
+			;
+		if (j > i) {
+			sanitize_put_run(o, s + i, j - i);
+			i = j;
+			continue;
+		}
+		if (u[i] == '\\') {
+			sanitize_put(o, "\\\\", 2);
+			i++;
+		} else if (u[i] == '\r' && (flags & SANITIZE_SHOW_CRLF)) {
+			sanitize_put(o, "\\r", 2);
+			i++;
+		} else if (u[i] == '\n' && (flags & SANITIZE_SHOW_CRLF)) {
+			sanitize_put(o, "\\n", 2);
+			i++;
+		} else if (u[i] < 0x80 || (flags & SANITIZE_ASCII)) {
+			sanitize_hex(o, u[i]);
+			i++;
+		} else if ((n = sanitize_utf8(u + i, len - i, &cp)) == 0) {
+			sanitize_hex(o, u[i]);
+			i++;
+		} else if (cp <= 0x9f) {
+			/* C1 control in UTF-8: show each byte */
+			for (j = 0; j < n; j++)
+				sanitize_hex(o, u[i + j]);
+			i += n;
+		} else if (sanitize_is_bidi(cp)) {
+			e[0] = '\\';
+			e[1] = 'u';
+			e[2] = '{';
+			for (j = 3, k = 12; k >= 0; k -= 4)
+				e[j++] = digits[(cp >> k) & 0xf];
+			e[j++] = '}';
+			sanitize_put(o, e, j);
+			i += n;
+		} else {
+			sanitize_put(o, s + i, n);
+			i += n;
+		}
+	}
+}
+
+size_t
+sanitize_buf(char *out, size_t size, const char *s, size_t len, int flags)
+{
+	struct sanitize_out o = { .buf = out, .size = size };
+
+	if (out != NULL && size > 0)
+		out[0] = '\0';
+	sanitize_run(&o, s, len, flags);
+	return o.len;
+}
+
+char *
+sanitize(const char *s, size_t len, int flags)
+{
+	size_t need;
+	char *out;
+
+	need = sanitize_buf(NULL, 0, s, len, flags);
+	if (need == SIZE_MAX || (out = malloc(need + 1)) == NULL)
+		return NULL;
+	sanitize_buf(out, need + 1, s, len, flags);
+	return out;
+}

@@ -1,3 +1,271 @@
-/* PLACEHOLDER: replaced by the real tests of src/sanitize.c. */
+/*
+ * test_sanitize.c -- unit tests of src/sanitize.c.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <criterion/criterion.h>
-Test(sanitize, placeholder) { cr_assert(1); }
+
+#include "sanitize.h"
+
+/* sanitize() of len bytes must give want; sanitize_buf must agree. */
+static void
+check(const char *in, size_t len, int flags, const char *want)
+{
+	char *got, buf[256];
+	size_t n;
+
+	got = sanitize(in, len, flags);
+	cr_assert_not_null(got);
+	cr_assert_str_eq(got, want);
+	n = sanitize_buf(buf, sizeof(buf), in, len, flags);
+	cr_assert_eq(n, strlen(want));
+	cr_assert_str_eq(buf, want);
+	free(got);
+}
+
+#define CHECK(in, flags, want) check((in), sizeof(in) - 1, (flags), (want))
+
+/* The output may only hold TAB, printable ASCII and valid UTF-8. */
+static void
+assert_safe(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; u[i] != '\0'; i++) {
+		cr_assert(u[i] == '\t' || (u[i] >= 0x20 && u[i] != 0x7f),
+		    "byte %#x at %zu", u[i], i);
+		cr_assert(!(u[i] == 0xc2 && u[i + 1] >= 0x80 &&
+		    u[i + 1] <= 0x9f), "C1 control at %zu", i);
+		/* no bidi controls: E2 80 AA..AE and E2 81 A6..A9 */
+		cr_assert(!(u[i] == 0xe2 && u[i + 1] == 0x80 &&
+		    u[i + 2] >= 0xaa && u[i + 2] <= 0xae), "bidi at %zu", i);
+		cr_assert(!(u[i] == 0xe2 && u[i + 1] == 0x81 &&
+		    u[i + 2] >= 0xa6 && u[i + 2] <= 0xa9), "bidi at %zu", i);
+	}
+}
+
+static uint32_t
+xorshift32(uint32_t *s)
+{
+	uint32_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+Test(sanitize, plain_ascii_kept)
+{
+	CHECK("250 mx.example.org ESMTP ready", 0,
+	    "250 mx.example.org ESMTP ready");
+	CHECK("a\tb", 0, "a\tb");
+	CHECK("", 0, "");
+}
+
+Test(sanitize, backslash_doubled)
+{
+	CHECK("C:\\x1b", 0, "C:\\\\x1b");
+	CHECK("\\", SANITIZE_SHOW_CRLF, "\\\\");
+}
+
+Test(sanitize, escape_sequences)
+{
+	/* CSI colour */
+	CHECK("\x1b[31mred\x1b[0m", 0, "\\x1b[31mred\\x1b[0m");
+	/* OSC: set the window title, ended by BEL */
+	CHECK("\x1b]0;x\x07", 0, "\\x1b]0;x\\x07");
+	/* clear screen */
+	CHECK("\x1b[2J\x1b[H", 0, "\\x1b[2J\\x1b[H");
+	CHECK("\x7f\x01\x08", 0, "\\x7f\\x01\\x08");
+}
+
+Test(sanitize, nul_byte)
+{
+	static const char in[] = "a\0b";
+
+	check(in, 3, 0, "a\\x00b");
+}
+
+Test(sanitize, crlf)
+{
+	CHECK("250 ok\r\n", 0, "250 ok\\x0d\\x0a");
+	CHECK("250 ok\r\n", SANITIZE_SHOW_CRLF, "250 ok\\r\\n");
+	CHECK("a\rb\nc", SANITIZE_SHOW_CRLF, "a\\rb\\nc");
+}
+
+Test(sanitize, c1_controls)
+{
+	/* raw C1 bytes are not UTF-8 */
+	CHECK("\x9b" "31m", 0, "\\x9b31m");
+	CHECK("\x80\x9f", 0, "\\x80\\x9f");
+	/* UTF-8 encoded C1: CSI (U+009B), NEL (U+0085), U+0080 */
+	CHECK("\xc2\x9b" "2J", 0, "\\xc2\\x9b2J");
+	CHECK("\xc2\x85", 0, "\\xc2\\x85");
+	CHECK("\xc2\x80", 0, "\\xc2\\x80");
+	/* U+00A0 is the first code point after C1: kept */
+	CHECK("\xc2\xa0", 0, "\xc2\xa0");
+}
+
+Test(sanitize, invalid_utf8)
+{
+	/* lone continuation byte, bytes never valid */
+	CHECK("\x80", 0, "\\x80");
+	CHECK("\xff\xfe", 0, "\\xff\\xfe");
+	CHECK("\xc0\xc1\xf5", 0, "\\xc0\\xc1\\xf5");
+	/* overlong "/" in two and three bytes */
+	CHECK("\xc0\xaf", 0, "\\xc0\\xaf");
+	CHECK("\xe0\x80\xaf", 0, "\\xe0\\x80\\xaf");
+	/* overlong forms of U+00A0 and U+FFFF, which would be printable */
+	CHECK("\xe0\x82\xa0", 0, "\\xe0\\x82\\xa0");
+	CHECK("\xf0\x8f\xbf\xbf", 0, "\\xf0\\x8f\\xbf\\xbf");
+	/* overlong four-byte form */
+	CHECK("\xf0\x80\x80\xaf", 0, "\\xf0\\x80\\x80\\xaf");
+	/* surrogates U+D800 and U+DFFF */
+	CHECK("\xed\xa0\x80", 0, "\\xed\\xa0\\x80");
+	CHECK("\xed\xbf\xbf", 0, "\\xed\\xbf\\xbf");
+	/* above U+10FFFF */
+	CHECK("\xf4\x90\x80\x80", 0, "\\xf4\\x90\\x80\\x80");
+	/* truncated sequence at the end and before ASCII */
+	CHECK("a\xe2\x82", 0, "a\\xe2\\x82");
+	CHECK("\xe2\x82z", 0, "\\xe2\\x82z");
+	/* a bad lead byte does not swallow a following valid character */
+	CHECK("\xe2\xc3\xa9", 0, "\\xe2\xc3\xa9");
+}
+
+Test(sanitize, valid_utf8_kept)
+{
+	CHECK("caf\xc3\xa9", 0, "caf\xc3\xa9");
+	CHECK("\xe2\x82\xac 5", 0, "\xe2\x82\xac 5");
+	CHECK("\xf0\x9f\x98\x80", 0, "\xf0\x9f\x98\x80");
+	CHECK("\xed\x9f\xbf", 0, "\xed\x9f\xbf");		/* U+D7FF */
+	CHECK("\xee\x80\x80", 0, "\xee\x80\x80");		/* U+E000 */
+	CHECK("\xf4\x8f\xbf\xbf", 0, "\xf4\x8f\xbf\xbf");	/* U+10FFFF */
+	CHECK("\xe2\x80\x90", 0, "\xe2\x80\x90");		/* U+2010 */
+}
+
+Test(sanitize, ascii_flag)
+{
+	CHECK("caf\xc3\xa9", SANITIZE_ASCII, "caf\\xc3\\xa9");
+	CHECK("\xe2\x80\xae", SANITIZE_ASCII, "\\xe2\\x80\\xae");
+	CHECK("a\r\n", SANITIZE_ASCII | SANITIZE_SHOW_CRLF, "a\\r\\n");
+}
+
+Test(sanitize, bidi_controls)
+{
+	/* RLO, LRE, PDF, LRI, PDI */
+	CHECK("abc\xe2\x80\xae" "cba", 0, "abc\\u{202e}cba");
+	CHECK("\xe2\x80\xaa", 0, "\\u{202a}");
+	CHECK("\xe2\x80\xac", 0, "\\u{202c}");
+	CHECK("\xe2\x81\xa6", 0, "\\u{2066}");
+	CHECK("\xe2\x81\xa9", 0, "\\u{2069}");
+	/* the neighbours are ordinary characters */
+	CHECK("\xe2\x80\xa9", 0, "\xe2\x80\xa9");		/* U+2029 */
+	CHECK("\xe2\x80\xaf", 0, "\xe2\x80\xaf");		/* U+202F */
+	CHECK("\xe2\x81\xa5", 0, "\xe2\x81\xa5");		/* U+2065 */
+	CHECK("\xe2\x81\xaa", 0, "\xe2\x81\xaa");		/* U+206A */
+}
+
+Test(sanitize, every_byte_alone)
+{
+	char in[1], *out;
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		in[0] = (char)c;
+		out = sanitize(in, 1, 0);
+		cr_assert_not_null(out);
+		assert_safe(out);
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			cr_assert_eq(strlen(out), 1);
+		else if (c != '\t' && c != '\\')
+			cr_assert_eq(strlen(out), 4, "byte %#x", c);
+		free(out);
+	}
+}
+
+Test(sanitize, random_input_is_safe)
+{
+	unsigned char in[64];
+	char *out;
+	uint32_t seed = 0xdecaf;
+	size_t i, n;
+	int iter;
+
+	for (iter = 0; iter < 5000; iter++) {
+		n = xorshift32(&seed) % sizeof(in);
+		for (i = 0; i < n; i++) {
+			/* bias towards the bytes of interest */
+			switch (xorshift32(&seed) % 4) {
+			case 0:
+				in[i] = (unsigned char)(0x80 +
+				    xorshift32(&seed) % 64);
+				break;
+			case 1:
+				in[i] = (unsigned char)(0xc2 +
+				    xorshift32(&seed) % 51);
+				break;
+			default:
+				in[i] = (unsigned char)xorshift32(&seed);
+			}
+		}
+		out = sanitize((const char *)in, n, iter % 4);
+		cr_assert_not_null(out);
+		assert_safe(out);
+		free(out);
+	}
+}
+
+Test(sanitize, buf_return_value_and_truncation)
+{
+	static const char in[] = "ab\x1b[1m\xc3\xa9\xe2\x80\xae!";
+	char *full, buf[64];
+	size_t need, n, size;
+
+	full = sanitize(in, sizeof(in) - 1, 0);
+	cr_assert_not_null(full);
+	cr_assert_str_eq(full, "ab\\x1b[1m\xc3\xa9\\u{202e}!");
+	need = strlen(full);
+
+	/* size 0: nothing written, length still returned */
+	cr_assert_eq(sanitize_buf(NULL, 0, in, sizeof(in) - 1, 0), need);
+	buf[0] = 'Z';
+	cr_assert_eq(sanitize_buf(buf, 0, in, sizeof(in) - 1, 0), need);
+	cr_assert_eq(buf[0], 'Z');
+
+	for (size = 1; size <= need + 1; size++) {
+		memset(buf, 'Z', sizeof(buf));
+		n = sanitize_buf(buf, size, in, sizeof(in) - 1, 0);
+		cr_assert_eq(n, need);
+		cr_assert_lt(strlen(buf), size);
+		/* a prefix of the full result */
+		cr_assert_eq(strncmp(buf, full, strlen(buf)), 0);
+		if (size == need + 1)
+			cr_assert_str_eq(buf, full);
+	}
+
+	/* plain ASCII is cut anywhere */
+	sanitize_buf(buf, 2, in, sizeof(in) - 1, 0);
+	cr_assert_str_eq(buf, "a");
+	/* but no half escape, no half character, nothing after a gap */
+	sanitize_buf(buf, 5, in, sizeof(in) - 1, 0);
+	cr_assert_str_eq(buf, "ab");
+	sanitize_buf(buf, 7, in, sizeof(in) - 1, 0);
+	cr_assert_str_eq(buf, "ab\\x1b");
+	sanitize_buf(buf, 8, in, sizeof(in) - 1, 0);
+	cr_assert_str_eq(buf, "ab\\x1b[");
+	sanitize_buf(buf, 11, in, sizeof(in) - 1, 0);
+	cr_assert_str_eq(buf, "ab\\x1b[1m");
+	sanitize_buf(buf, 12, in, sizeof(in) - 1, 0);
+	cr_assert_str_eq(buf, "ab\\x1b[1m\xc3\xa9");
+	sanitize_buf(buf, 19, in, sizeof(in) - 1, 0);
+	cr_assert_str_eq(buf, "ab\\x1b[1m\xc3\xa9");
+	sanitize_buf(buf, 20, in, sizeof(in) - 1, 0);
+	cr_assert_str_eq(buf, "ab\\x1b[1m\xc3\xa9\\u{202e}");
+	free(full);
+}
