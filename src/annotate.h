@@ -28,7 +28,11 @@ enum {
  * lines separated by '\n', no trailing newline.  The first line is always
  * a self-contained summary ("250 after MAIL: sender accepted ..."); the
  * following lines give the enhanced code, what to do next and the RFC
- * sections.  NULL only when out of memory.
+ * sections.  Lines are wrapped near 96 columns, continuation lines
+ * indented by four spaces; with ANNOTATE_SHORT the result is the summary
+ * alone, on one line, unwrapped.  Text from the server (EHLO keywords,
+ * decoded AUTH challenges) is passed through sanitize().  NULL only when
+ * out of memory.
  */
 char *annotate_reply(const struct reply *r, const char *command,
     enum annotate_ctx ctx, int flags);
@@ -37,5 +41,21 @@ char *annotate_reply(const struct reply *r, const char *command,
  * basic code (0 = none), esc an enhanced code or NULL.  Returns NULL and
  * fills err when neither is known or well formed. */
 char *annotate_code(int code, const char *esc, char *err, size_t errlen);
+
+/*
+ * Parse what a user asks to have explained (`smtpscope explain ARGS`,
+ * `:explain ARGS`): a basic code ("550"), an enhanced code ("5.7.1" or
+ * "X.7.1"), both ("550 5.1.1"), or a whole reply line ("550-5.1.1 User
+ * unknown"; text after the codes is ignored).  Sets *code (0 when absent)
+ * and esc (size >= 12; "" when absent).  Returns 0, or -1 with one
+ * sentence in err when s holds no code or a malformed one.  It does not
+ * check that the codes are registered: annotate_code() does.
+ */
+int annotate_parse_query(const char *s, int *code, char *esc, char *err,
+    size_t errlen);
+
+/* annotate_parse_query() then annotate_code(): the whole of `:explain`.
+ * Returns a new string (caller frees) or NULL with err filled. */
+char *annotate_query(const char *s, char *err, size_t errlen);
 
 #endif

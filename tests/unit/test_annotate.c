@@ -1,3 +1,486 @@
-/* PLACEHOLDER: replaced by the real tests of src/annotate.c. */
+/*
+ * test_annotate.c -- explanations of replies in context, of codes alone,
+ * and the parsing of `explain` arguments.
+ */
 #include <criterion/criterion.h>
-Test(annotate, placeholder) { cr_assert(1); }
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "annotate.h"
+
+/* A reply with code, enhanced code (or NULL) and nlines texts. */
+static struct reply *
+mk(int code, const char *esc, size_t nlines, ...)
+{
+	struct reply *r = calloc(1, sizeof *r);
+	va_list ap;
+	size_t i;
+
+	cr_assert_not_null(r);
+	r->code = code;
+	if (esc != NULL)
+		strncpy(r->enhanced, esc, sizeof r->enhanced - 1);
+	r->nlines = nlines;
+	r->lines = calloc(nlines ? nlines : 1, sizeof *r->lines);
+	va_start(ap, nlines);
+	for (i = 0; i < nlines; i++) {
+		const char *t = va_arg(ap, const char *);
+
+		r->lines[i].text = strdup(t);
+		r->lines[i].len = strlen(t);
+		r->lines[i].code = code;
+	}
+	va_end(ap);
+	return r;
+}
+
+static void
+rfree(struct reply *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlines; i++)
+		free(r->lines[i].text);
+	free(r->lines);
+	free(r);
+}
+
+/* annotate_reply() of a fresh reply; frees the reply. */
+static char *
+ann(struct reply *r, const char *cmd, enum annotate_ctx ctx, int flags)
+{
+	char *s = annotate_reply(r, cmd, ctx, flags);
+
+	cr_assert_not_null(s);
+	rfree(r);
+	return s;
+}
+
+static char *
+first_line(const char *s)
+{
+	size_t n = strcspn(s, "\n");
+	char *l = malloc(n + 1);
+
+	memcpy(l, s, n);
+	l[n] = '\0';
+	return l;
+}
+
+static void
+assert_has(const char *s, const char *want)
+{
+	cr_assert(strstr(s, want) != NULL, "expected \"%s\" in:\n%s", want, s);
+}
+
+static void
+assert_lacks(const char *s, const char *bad)
+{
+	cr_assert(strstr(s, bad) == NULL, "did not expect \"%s\" in:\n%s", bad,
+	    s);
+}
+
+static void
+assert_width(const char *s, size_t max)
+{
+	const char *p = s;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		cr_assert_leq(n, max, "line too long (%zu): %.*s", n, (int)n, p);
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+Test(annotate, mail_250_first_line)
+{
+	char *s = ann(mk(250, "2.1.0", 1, "2.1.0 Ok"), "MAIL FROM:<a@example.org>",
+	    ANNOTATE_COMMAND, 0);
+	char *l = first_line(s);
+
+	cr_assert_str_eq(l, "250 after MAIL FROM: sender accepted; now give "
+	    "RCPT TO (RFC 5321 4.1.1.2)");
+	assert_has(s, "\nnext: ");
+	assert_has(s, "\nrfc: RFC 5321 4.1.1.2, 4.2.2; RFC 3463 3.2");
+	assert_has(s, "2.1.0 Other address status");
+	free(l);
+	free(s);
+}
+
+Test(annotate, verb_found_in_odd_commands)
+{
+	char *a = ann(mk(250, NULL, 1, "ok"), "  mail   from:<a@b>", ANNOTATE_COMMAND,
+	    ANNOTATE_SHORT);
+	char *b = ann(mk(250, NULL, 1, "ok"), "MAIL FROM:<a@b>", ANNOTATE_COMMAND,
+	    ANNOTATE_SHORT);
+	char *c = ann(mk(250, NULL, 1, "ok"), "\tRcPt TO:<a@b>", ANNOTATE_COMMAND,
+	    ANNOTATE_SHORT);
+	char *d = ann(mk(250, NULL, 1, "ok"), NULL, ANNOTATE_COMMAND,
+	    ANNOTATE_SHORT);
+
+	cr_assert_str_eq(a, b);
+	assert_has(c, "250 after RCPT TO: recipient accepted");
+	assert_has(d, "250 reply: ");
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
+Test(annotate, context_changes_meaning_of_250)
+{
+	char *mail = ann(mk(250, NULL, 1, "ok"), "MAIL FROM:<a@b>",
+	    ANNOTATE_COMMAND, ANNOTATE_SHORT);
+	char *rcpt = ann(mk(250, NULL, 1, "ok"), "RCPT TO:<a@b>",
+	    ANNOTATE_COMMAND, ANNOTATE_SHORT);
+	char *end = ann(mk(250, NULL, 1, "queued as 1234"), NULL,
+	    ANNOTATE_DATA_END, ANNOTATE_SHORT);
+	char *rset = ann(mk(250, NULL, 1, "ok"), "RSET", ANNOTATE_COMMAND,
+	    ANNOTATE_SHORT);
+
+	assert_has(mail, "sender accepted");
+	assert_has(rcpt, "recipient accepted");
+	assert_has(rcpt, "DATA");
+	assert_has(end, "250 after end of data: message accepted");
+	assert_has(end, "RFC 5321 4.1.1.4, 4.2.5");
+	assert_has(rset, "transaction cleared");
+	cr_assert_str_neq(mail, rcpt);
+	cr_assert_str_neq(rcpt, end);
+	free(mail);
+	free(rcpt);
+	free(end);
+	free(rset);
+}
+
+Test(annotate, ehlo_capabilities_listed)
+{
+	char *s = ann(mk(250, NULL, 11, "mx.example.org Hello", "PIPELINING",
+	    "SIZE 35882577", "AUTH PLAIN LOGIN XOAUTH2", "AUTH=LOGIN",
+	    "8BITMIME", "ENHANCEDSTATUSCODES", "X-EXPS GSSAPI NTLM", "XNOSUCH 1",
+	    "TURN", "SMTPUTF8"), "ehlo client.example", ANNOTATE_COMMAND, 0);
+
+	assert_has(s, "250 after EHLO: greeting accepted, 10 extensions "
+	    "advertised");
+	assert_has(s, "\n  PIPELINING: ");
+	assert_has(s, "RFC 2920");
+	assert_has(s, "\n  SIZE 35882577: messages up to 34.2 MiB (35882577 "
+	    "bytes)");
+	assert_has(s, "\n  AUTH PLAIN LOGIN XOAUTH2: ");
+	assert_has(s, "\n      PLAIN: ");
+	assert_has(s, "RFC 4616");
+	assert_has(s, "\n      XOAUTH2: ");
+	assert_has(s, "\n  AUTH=LOGIN: old pre-standard form");
+	assert_has(s, "\n  8BITMIME: ");
+	assert_has(s, "\n  X-EXPS GSSAPI NTLM: ");
+	assert_has(s, "\n  XNOSUCH 1: not a keyword known here");
+	assert_has(s, "\n  TURN: ");
+	assert_has(s, "[deprecated]");
+	assert_has(s, "\n  SMTPUTF8: ");
+	assert_width(s, 100);
+	free(s);
+}
+
+Test(annotate, ehlo_size_forms_and_helo)
+{
+	char *s = ann(mk(250, NULL, 3, "mx", "SIZE", "SIZE 0"), "EHLO x",
+	    ANNOTATE_COMMAND, 0);
+	char *h = ann(mk(250, NULL, 1, "mx"), "HELO x", ANNOTATE_COMMAND, 0);
+	char *one = ann(mk(250, NULL, 1, "mx"), "EHLO x", ANNOTATE_COMMAND, 0);
+
+	assert_has(s, "no limit stated");
+	assert_has(s, "no fixed maximum");
+	assert_has(h, "HELO gives no extensions");
+	assert_has(one, "0 extensions advertised");
+	assert_has(one, "no extensions advertised");
+	free(s);
+	free(h);
+	free(one);
+}
+
+Test(annotate, auth_334_challenge_decoded)
+{
+	char *u = ann(mk(334, NULL, 1, "VXNlcm5hbWU6"), "AUTH LOGIN",
+	    ANNOTATE_COMMAND, 0);
+	char *p = ann(mk(334, NULL, 1, "UGFzc3dvcmQ6"), "xxx", ANNOTATE_AUTH_STEP,
+	    0);
+	char *pad = ann(mk(334, NULL, 1, "YWI="), "AUTH CRAM-MD5",
+	    ANNOTATE_COMMAND, 0);
+	char *empty = ann(mk(334, NULL, 1, ""), "AUTH PLAIN", ANNOTATE_COMMAND, 0);
+	char *bad = ann(mk(334, NULL, 1, "not base64!"), "AUTH LOGIN",
+	    ANNOTATE_COMMAND, 0);
+
+	assert_has(u, "334 after AUTH LOGIN: server challenge");
+	assert_has(u, "challenge (base64 decoded): \"Username:\"");
+	assert_has(p, "334 after AUTH response: server challenge");
+	assert_has(p, "\"Password:\"");
+	assert_has(pad, "\"ab\"");
+	assert_has(empty, "challenge: empty");
+	assert_has(bad, "not valid base64");
+	free(u);
+	free(p);
+	free(pad);
+	free(empty);
+	free(bad);
+}
+
+Test(annotate, auth_secret_not_echoed)
+{
+	char *s = ann(mk(235, "2.7.0", 1, "2.7.0 Authentication successful"),
+	    "AUTH PLAIN dGVzdAB0ZXN0AHRlc3Q=", ANNOTATE_COMMAND, 0);
+
+	assert_has(s, "235 after AUTH PLAIN: authenticated");
+	assert_lacks(s, "dGVzd");
+	free(s);
+}
+
+Test(annotate, quit_221_versus_unsolicited)
+{
+	char *q = ann(mk(221, NULL, 1, "bye"), "QUIT", ANNOTATE_COMMAND, 0);
+	char *u = ann(mk(221, NULL, 1, "bye"), NULL, ANNOTATE_UNSOLICITED, 0);
+	char *o = ann(mk(221, NULL, 1, "bye"), "NOOP", ANNOTATE_COMMAND, 0);
+	char *lq = first_line(q), *lu = first_line(u);
+
+	assert_has(lq, "221 after QUIT: closing as asked");
+	assert_has(lu, "221 unsolicited: the server closes the connection although "
+	    "no QUIT was sent");
+	assert_has(o, "no QUIT was sent");
+	cr_assert_str_neq(lq, lu);
+	free(q);
+	free(u);
+	free(o);
+	free(lq);
+	free(lu);
+}
+
+Test(annotate, unsolicited_421_and_greeting)
+{
+	char *u = ann(mk(421, "4.3.2", 1, "4.3.2 shutting down"), NULL,
+	    ANNOTATE_UNSOLICITED, 0);
+	char *g = ann(mk(220, NULL, 1, "mx ESMTP"), NULL, ANNOTATE_GREETING, 0);
+	char *b = ann(mk(554, NULL, 1, "go away"), NULL, ANNOTATE_GREETING, 0);
+
+	assert_has(u, "421 unsolicited: the server is closing the connection on "
+	    "its own");
+	assert_has(u, "4.3.2 System not accepting network messages");
+	assert_has(g, "220 greeting: server ready; send EHLO");
+	assert_has(b, "554 greeting: no SMTP service here");
+	free(u);
+	free(g);
+	free(b);
+}
+
+Test(annotate, data_354_and_bdat)
+{
+	char *d = ann(mk(354, NULL, 1, "End data with <CR><LF>.<CR><LF>"), "DATA",
+	    ANNOTATE_COMMAND, 0);
+	char *c = ann(mk(250, NULL, 1, "ok"), "BDAT 100", ANNOTATE_BDAT,
+	    ANNOTATE_SHORT);
+	char *l = ann(mk(250, NULL, 1, "ok"), "BDAT 0 LAST", ANNOTATE_BDAT,
+	    ANNOTATE_SHORT);
+
+	assert_has(d, "354 after DATA: go ahead, send the message");
+	assert_has(c, "chunk received");
+	assert_has(l, "message accepted for delivery");
+	free(d);
+	free(c);
+	free(l);
+}
+
+Test(annotate, unknown_codes_from_digits)
+{
+	char *a = ann(mk(299, NULL, 1, "odd"), "NOOP", ANNOTATE_COMMAND, 0);
+	char *b = ann(mk(650, NULL, 1, "odd"), "NOOP", ANNOTATE_COMMAND, 0);
+	char *c = ann(mk(0, NULL, 1, "garbage"), "NOOP", ANNOTATE_COMMAND, 0);
+	char *d = ann(mk(473, NULL, 1, "odd"), "RCPT TO:<a@b>", ANNOTATE_COMMAND,
+	    0);
+
+	assert_has(a, "299 after NOOP: non-standard code");
+	assert_has(a, "2yz positive completion");
+	assert_has(a, "x9z not a defined category");
+	assert_has(b, "650 after NOOP: not a valid SMTP reply code");
+	assert_has(c, "not SMTP");
+	assert_has(d, "non-standard");
+	assert_has(d, "x7z not a defined");
+	assert_has(d, "next: Retry later");
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
+Test(annotate, enhanced_code_lines)
+{
+	char *s = ann(mk(550, "5.1.1", 1, "5.1.1 User unknown"), "RCPT TO:<x@y>",
+	    ANNOTATE_COMMAND, 0);
+	char *f = ann(mk(550, "5.1.99", 1, "5.1.99 odd"), "RCPT TO:<x@y>",
+	    ANNOTATE_COMMAND, 0);
+	char *m = ann(mk(550, "4.2.2", 1, "4.2.2 full"), "RCPT TO:<x@y>",
+	    ANNOTATE_COMMAND, 0);
+
+	assert_has(s, "550 after RCPT TO: recipient refused");
+	assert_has(s, "\n5.1.1 Bad destination mailbox address");
+	assert_has(s, "\nhint: ");
+	assert_has(s, "\nnext: ");
+	assert_has(s, "RFC 3463 3.2");
+	assert_width(s, 100);
+	assert_has(f, "5.1.99: detail not registered");
+	assert_has(f, "Addressing Status");
+	assert_has(m, "does not match reply code 550");
+	free(s);
+	free(f);
+	free(m);
+}
+
+Test(annotate, flags_short_and_no_rfc)
+{
+	char *s = ann(mk(550, "5.7.1", 1, "5.7.1 relay denied"), "RCPT TO:<x@y>",
+	    ANNOTATE_COMMAND, ANNOTATE_SHORT);
+	char *n = ann(mk(550, "5.7.1", 1, "5.7.1 relay denied"), "RCPT TO:<x@y>",
+	    ANNOTATE_COMMAND, ANNOTATE_NO_RFC);
+
+	cr_assert_null(strchr(s, '\n'));
+	assert_has(s, "(RFC 5321 4.3.2)");
+	assert_lacks(n, "RFC");
+	assert_has(n, "5.7.1 Delivery not authorized");
+	free(s);
+	free(n);
+}
+
+Test(annotate, faults_mentioned)
+{
+	struct reply *r = mk(250, NULL, 1, "ok");
+	char *s;
+
+	r->faults = REPLY_FAULT_BARE_LF;
+	s = ann(r, "NOOP", ANNOTATE_COMMAND, 0);
+	assert_has(s, "\nfaults: ");
+	free(s);
+	s = ann(mk(250, NULL, 1, "ok"), "NOOP", ANNOTATE_COMMAND, 0);
+	assert_lacks(s, "faults:");
+	free(s);
+}
+
+Test(annotate, parse_query)
+{
+	char esc[12], err[128];
+	int code;
+
+	cr_assert_eq(annotate_parse_query("550", &code, esc, err, sizeof err), 0);
+	cr_assert_eq(code, 550);
+	cr_assert_str_empty(esc);
+	cr_assert_eq(annotate_parse_query("5.7.1", &code, esc, err, sizeof err), 0);
+	cr_assert_eq(code, 0);
+	cr_assert_str_eq(esc, "5.7.1");
+	cr_assert_eq(annotate_parse_query(" 550 5.1.1", &code, esc, err,
+	    sizeof err), 0);
+	cr_assert_eq(code, 550);
+	cr_assert_str_eq(esc, "5.1.1");
+	cr_assert_eq(annotate_parse_query("550-5.1.1 User unknown", &code, esc,
+	    err, sizeof err), 0);
+	cr_assert_eq(code, 550);
+	cr_assert_str_eq(esc, "5.1.1");
+	cr_assert_eq(annotate_parse_query("550 User 5.1.1 unknown", &code, esc,
+	    err, sizeof err), 0);
+	cr_assert_str_empty(esc);
+	cr_assert_eq(annotate_parse_query("X.7.26", &code, esc, err, sizeof err),
+	    0);
+	cr_assert_str_eq(esc, "X.7.26");
+	cr_assert_eq(annotate_parse_query("", &code, esc, err, sizeof err), -1);
+	cr_assert_str_not_empty(err);
+	cr_assert_eq(annotate_parse_query("abc", &code, esc, err, sizeof err), -1);
+	cr_assert_eq(annotate_parse_query("5500", &code, esc, err, sizeof err), -1);
+	cr_assert_eq(annotate_parse_query("550 5.1", &code, esc, err, sizeof err),
+	    -1);
+	cr_assert_eq(annotate_parse_query("5.1", &code, esc, err, sizeof err), -1);
+	cr_assert_eq(annotate_parse_query(NULL, &code, esc, err, sizeof err), -1);
+}
+
+Test(annotate, code_alone)
+{
+	char err[256], *s;
+
+	s = annotate_code(550, "5.1.1", err, sizeof err);
+	cr_assert_not_null(s, "%s", err);
+	assert_has(s, "550 Requested action not taken: mailbox unavailable");
+	assert_has(s, "\nmeaning: ");
+	assert_has(s, "\nnext: ");
+	assert_has(s, "after RCPT TO: ");
+	assert_has(s, "5.1.1 Bad destination mailbox address");
+	assert_has(s, "rfc: RFC 5321 4.2.2");
+	assert_has(s, "RFC 3463 3.2");
+	assert_width(s, 100);
+	free(s);
+
+	s = annotate_code(0, "X.7.26", err, sizeof err);
+	cr_assert_not_null(s);
+	assert_has(s, "X.7.26 Multiple authentication checks failed");
+	free(s);
+	s = annotate_code(0, "5.1.99", err, sizeof err);
+	cr_assert_not_null(s);
+	assert_has(s, "detail not registered");
+	free(s);
+
+	cr_assert_null(annotate_code(299, NULL, err, sizeof err));
+	assert_has(err, "299 is not defined by any RFC");
+	cr_assert_null(annotate_code(650, NULL, err, sizeof err));
+	cr_assert_null(annotate_code(0, NULL, err, sizeof err));
+	cr_assert_null(annotate_code(0, "5.9.1", err, sizeof err));
+	cr_assert_null(annotate_code(0, "5.1", err, sizeof err));
+}
+
+Test(annotate, query_whole_line)
+{
+	char err[256], *s;
+
+	s = annotate_query("550 5.1.1 User unknown", err, sizeof err);
+	cr_assert_not_null(s, "%s", err);
+	assert_has(s, "5.1.1 Bad destination mailbox address");
+	free(s);
+	cr_assert_null(annotate_query("hello", err, sizeof err));
+}
+
+Test(annotate, hostile_replies_bounded)
+{
+	char *big = malloc(5001), *b64 = malloc(8001), *s;
+	struct reply *r;
+
+	memset(big, 'A', 5000);
+	memcpy(big + 10, " \x1b[2J%s%n ", 10);
+	big[5000] = '\0';
+	memset(b64, 'Q', 8000);
+	b64[8000] = '\0';
+	r = mk(250, NULL, 3, "mx", big, "SIZE 99999999999999999999999");
+	s = ann(r, "EHLO x", ANNOTATE_COMMAND, 0);
+	cr_assert_lt(strlen(s), 4000);
+	assert_has(s, "%s%n");
+	free(s);
+	s = ann(mk(334, NULL, 1, b64), "AUTH LOGIN", ANNOTATE_COMMAND, 0);
+	cr_assert_lt(strlen(s), 4000);
+	assert_has(s, "challenge (base64 decoded): \"");
+	free(s);
+	/* No lines at all. */
+	r = mk(250, NULL, 0);
+	s = ann(r, "EHLO x", ANNOTATE_COMMAND, 0);
+	assert_has(s, "no extensions advertised");
+	free(s);
+	r = mk(334, NULL, 0);
+	s = ann(r, "AUTH PLAIN", ANNOTATE_COMMAND, 0);
+	assert_has(s, "challenge: empty");
+	free(s);
+	free(big);
+	free(b64);
+}
+
+Test(annotate, x_form_takes_class_from_code)
+{
+	char err[256], *s = annotate_code(451, "X.4.1", err, sizeof err);
+
+	cr_assert_not_null(s, "%s", err);
+	assert_has(s, "\n4.4.1 No answer from host");
+	assert_lacks(s, "does not match");
+	free(s);
+}
