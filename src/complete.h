@@ -12,7 +12,12 @@
  * the server advertised and where the dialogue stands. */
 void complete_install(const struct session *(*get_session)(void));
 
-/* Readline's rl_attempted_completion_function; exposed for tests. */
+/* Readline's rl_attempted_completion_function; exposed for tests.  It
+ * reads the whole line from rl_line_buffer. */
 char **complete_attempt(const char *text, int start, int end);
+
+/* Tests: use caps (may be NULL: nothing known) instead of asking the
+ * installed session getter. */
+void complete_set_caps_for_test(const struct session_caps *caps);
 
 #endif

@@ -69,4 +69,13 @@ const char *diag_severity_name(enum diag_severity);
 /* Writes the caret line for d ("      ^~~~") into buf. */
 void diag_caret(const struct diag *d, char *buf, size_t size);
 
+/*
+ * Same, for showing under sanitize(line, strlen(line), flags) of the
+ * checked line: columns count displayed characters (a UTF-8 character is
+ * one column, an escaped byte as wide as its escape, e.g. 4 for "\x1b"),
+ * not bytes.
+ */
+void diag_caret_for(const char *line, const struct diag *d, int flags,
+    char *buf, size_t size);
+
 #endif

@@ -1,0 +1,104 @@
+#!/bin/sh
+# lint.sh -- `smtpscope lint`: exit status, caret column, RFC citations,
+# sanitised output, --caps.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+
+# lint LINE [ARGS...]: run it, output in $T/out, status in $rc.
+lint() {
+	rc=0
+	"$SMTPSCOPE" lint "$@" >"$T/out" 2>"$T/err" || rc=$?
+	LAST_OUT=$T/out
+}
+
+# caret_col FILE: 0-based column of the first '^' on the first caret line.
+caret_col() {
+	awk 'index($0, "^") { print index($0, "^") - 1; exit }' "$1"
+}
+
+# A clean command: exit 0, the line echoed, nothing else to say.
+lint 'MAIL FROM:<user@example.org> SIZE=1000'
+[ "$rc" = 0 ] || fail "clean line: exit $rc"
+assert_grep '^MAIL FROM:<user@example.org> SIZE=1000$' "$T/out"
+assert_no_grep '^(error|warning):' "$T/out"
+
+# Warning only: still exit 0, caret under the space after the colon.
+lint 'MAIL FROM: <a@b>'
+[ "$rc" = 0 ] || fail "warning only: exit $rc"
+assert_grep '^warning: space after the colon.*\(RFC 5321 4\.1\.1\.2\)$' "$T/out"
+[ "$(caret_col "$T/out")" = 10 ] || fail "caret at $(caret_col "$T/out"), expected 10"
+
+# Missing angle brackets: exit 1, caret and tildes under the address.
+lint 'RCPT TO:a@b'
+[ "$rc" = 1 ] || fail "missing brackets: exit $rc"
+assert_grep '^error: missing angle brackets' "$T/out"
+assert_grep '^        \^~~$' "$T/out"
+
+# A bad parameter value: the caret points at the value, not the keyword.
+lint 'MAIL FROM:<a@b> SIZE=abc'
+[ "$rc" = 1 ] || fail "SIZE=abc: exit $rc"
+[ "$(caret_col "$T/out")" = 21 ] || fail "SIZE caret at $(caret_col "$T/out")"
+assert_grep '\(RFC 1870 6\)$' "$T/out"
+
+# Unknown and private verbs.
+lint 'FROB x'
+[ "$rc" = 1 ] || fail "unknown verb: exit $rc"
+assert_grep '^error: unknown command "FROB"' "$T/out"
+lint 'XCLIENT ADDR=192.0.2.1'
+[ "$rc" = 0 ] || fail "X verb: exit $rc"
+assert_grep '^warning: private-use command' "$T/out"
+
+# An obsolete verb is taught, not refused.
+lint 'TURN'
+[ "$rc" = 0 ] || fail "TURN: exit $rc"
+assert_grep 'obsolete and insecure.*Appendix F\.1' "$T/out"
+
+# IPv6 literal, quoted local part, null path: all clean.
+for l in 'EHLO [IPv6:2001:db8::1]' 'MAIL FROM:<"john doe"@example.org>' \
+    'MAIL FROM:<>' 'RCPT TO:<Postmaster>'; do
+	lint "$l"
+	[ "$rc" = 0 ] || fail "\"$l\": exit $rc"
+	assert_no_grep '^(error|warning)' "$T/out"
+done
+
+# An overlong line (513 octets with CRLF): error at column 510.
+long=$(awk 'BEGIN { s = "NOOP "; while (length(s) < 511) s = s "x"; print s }')
+lint "$long"
+[ "$rc" = 1 ] || fail "overlong: exit $rc"
+assert_grep 'RFC 5321 4\.5\.3\.1\.4' "$T/out"
+awk '/\^/ { print index($0, "^") - 1 }' "$T/out" | grep -qx 510 || fail "no caret at 510"
+
+# Control characters are shown escaped, never raw, and the caret follows
+# the escaped text.
+lint "$(printf 'MAIL FROM:<a\033[2Jb@c>')"
+[ "$rc" = 1 ] || fail "control character: exit $rc"
+if grep -q "$(printf '\033')" "$T/out"; then fail "raw ESC in the output"; fi
+assert_grep 'control character 0x1b' "$T/out"
+[ "$(caret_col "$T/out")" = 12 ] || fail "ESC caret at $(caret_col "$T/out")"
+
+# --caps: parameters the server did not advertise are warned about.
+lint 'MAIL FROM:<a@b> SIZE=10 RET=FULL' --caps 'SIZE 8BITMIME'
+[ "$rc" = 0 ] || fail "--caps: exit $rc"
+assert_grep '^warning: the server did not advertise DSN' "$T/out"
+assert_no_grep 'advertise SIZE' "$T/out"
+lint 'MAIL FROM:<a@b> SIZE=10' --caps '8BITMIME'
+assert_grep '^warning: the server did not advertise SIZE' "$T/out"
+lint 'AUTH CRAM-MD5' --caps 'AUTH PLAIN LOGIN'
+assert_grep 'the server offers only: PLAIN LOGIN' "$T/out"
+lint 'AUTH LOGIN' --caps 'PIPELINING AUTH=PLAIN LOGIN SIZE 100'
+[ "$rc" = 0 ] || fail "advertised mechanism: exit $rc"
+assert_no_grep '^warning' "$T/out"
+
+# Usage: no line, an unknown option, --caps without a value.
+lint
+[ "$rc" = 2 ] || fail "no argument: exit $rc"
+grep -q '^usage: smtpscope lint' "$T/err" || { LAST_OUT=$T/err; fail "no usage on stderr"; }
+lint --frobnicate 'QUIT'
+[ "$rc" = 2 ] || fail "unknown option: exit $rc"
+lint 'QUIT' --caps
+[ "$rc" = 2 ] || fail "--caps without value: exit $rc"
+lint --help
+[ "$rc" = 0 ] || fail "--help: exit $rc"
+assert_grep '^usage: smtpscope lint' "$T/out"
+assert_grep 'Exit status' "$T/out"
+
+exit 0
