@@ -1,0 +1,216 @@
+# tests/lib/tls.sh -- TLS and AUTH servers for the integration tests.
+#
+# Source it after common.sh.  It gives:
+#   tls_make_certs      a throw-away CA and certificates in $T/tls:
+#       $TLS_CA              CA certificate (trust this with --cafile)
+#       $TLS_CERT $TLS_KEY   server certificate signed by it, for
+#                            DNS:localhost and IP:127.0.0.1
+#       $TLS_SELF_CERT $TLS_SELF_KEY   a self-signed one for the same names
+#       $TLS_OTHER_CA        a second CA that signed nothing we serve
+#   start_tls_server    a real SMTP server with TLS on 127.0.0.1 (makes the
+#                       certificates if needed):
+#       $STARTTLS_PORT       plain, offers STARTTLS (RFC 3207)
+#       $SMTPS_PORT          TLS from the first byte (RFC 8314 3.3)
+#       $TLS_SERVER          "postfix" or "aiosmtpd" (the fallback)
+#     Postfix smtpd is used when it can run here: a private instance with
+#     its own configuration and queue under $T, started in the foreground
+#     and stopped at exit.  It accepts mail only for @example.test and
+#     discards it; every other recipient gets "554 5.7.1 Relay access
+#     denied".  Postfix's master must run as root; otherwise the aiosmtpd
+#     server below stands in (TLS_SERVER=aiosmtpd).  TLS_FORCE_AIOSMTPD=1
+#     selects the fallback.
+#   start_auth_server [ARGS]   tests/lib/auth_server.py (aiosmtpd): AUTH
+#       PLAIN, LOGIN, CRAM-MD5 and XOAUTH2 for $AUTH_USER / $AUTH_PASSWORD
+#       ($AUTH_TOKEN for XOAUTH2); sets $AUTH_PORT.  ARGS go to the script
+#       (--cert F --key F for STARTTLS, --implicit-tls, --require-tls).
+#   b64 STRING          base64 of STRING after printf(1) escapes (\0 too)
+#   auth_plain_b64      base64 of "\0$AUTH_USER\0$AUTH_PASSWORD" (RFC 4616)
+
+AUTH_USER=smtpscope
+AUTH_PASSWORD=test-secret
+AUTH_TOKEN=test-token
+POSTFIX_SBIN=/usr/lib/postfix/sbin
+# Set by the functions below; used by the tests that source this file.
+# shellcheck disable=SC2034
+TLS_SERVER=
+
+b64() {
+	# shellcheck disable=SC2059
+	printf "$1" | openssl base64 -A
+}
+
+auth_plain_b64() {
+	b64 "\\0$AUTH_USER\\0$AUTH_PASSWORD"
+}
+
+_tls_openssl() {
+	command -v openssl >/dev/null 2>&1 ||
+	    { echo "SKIP: openssl(1) not installed (Debian package openssl)"; exit 77; }
+	openssl "$@" >>"$T/tls/openssl.log" 2>&1 ||
+	    { LAST_OUT=$T/tls/openssl.log; fail "openssl $1 failed"; }
+}
+
+# _tls_ca NAME: a CA key and certificate $T/tls/NAME.{key,pem}
+_tls_ca() {
+	_tls_openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -days 2 -subj "/CN=smtpscope test $1" \
+	    -addext "basicConstraints=critical,CA:TRUE" \
+	    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+	    -keyout "$T/tls/$1.key" -out "$T/tls/$1.pem"
+}
+
+tls_make_certs() {
+	[ -n "${TLS_CA:-}" ] && [ -f "$TLS_CA" ] && return 0
+	mkdir -p "$T/tls"
+	_tls_ca ca
+	_tls_ca other-ca
+	_tls_openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -subj "/CN=localhost" \
+	    -keyout "$T/tls/server.key" -out "$T/tls/server.csr"
+	printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	    "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth" \
+	    >"$T/tls/server.ext"
+	_tls_openssl x509 -req -in "$T/tls/server.csr" -days 2 -sha256 \
+	    -CA "$T/tls/ca.pem" -CAkey "$T/tls/ca.key" -set_serial 2 \
+	    -extfile "$T/tls/server.ext" -out "$T/tls/server.pem"
+	_tls_openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -days 2 -subj "/CN=localhost" \
+	    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	    -keyout "$T/tls/self.key" -out "$T/tls/self.pem"
+	TLS_CA=$T/tls/ca.pem
+	TLS_OTHER_CA=$T/tls/other-ca.pem
+	TLS_CERT=$T/tls/server.pem
+	TLS_KEY=$T/tls/server.key
+	TLS_SELF_CERT=$T/tls/self.pem
+	TLS_SELF_KEY=$T/tls/self.key
+}
+
+# _tls_wait_line FILE: wait (up to 10 s) for a first line in FILE; print it
+_tls_wait_line() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		if [ -s "$1" ]; then
+			head -n 1 "$1"
+			return 0
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+start_auth_server() {
+	"$PYTHON" -c 'import aiosmtpd' 2>/dev/null ||
+	    { echo "SKIP: aiosmtpd not installed (Debian package python3-aiosmtpd)"; exit 77; }
+	_auth_n=$((${_auth_n:-0} + 1))
+	_n=$_auth_n
+	_out=$T/auth$_n.out
+	"$PYTHON" "$TOP_SRCDIR/tests/lib/auth_server.py" --user "$AUTH_USER" \
+	    --password "$AUTH_PASSWORD" --token "$AUTH_TOKEN" "$@" \
+	    >"$_out" 2>"$T/auth$_n.err" &
+	bg_register $!
+	AUTH_PORT=$(_tls_wait_line "$_out") ||
+	    { LAST_OUT=$T/auth$_n.err; fail "auth server did not start"; }
+	wait_port "$AUTH_PORT"
+}
+
+# Can a private Postfix instance run here?
+_tls_postfix_usable() {
+	[ "${TLS_FORCE_AIOSMTPD:-0}" = 1 ] && return 1
+	[ "$(id -u)" = 0 ] || return 1
+	[ -x "$POSTFIX_SBIN/master" ] && [ -x "$POSTFIX_SBIN/smtpd" ] || return 1
+	command -v postfix >/dev/null 2>&1 || [ -x /usr/sbin/postfix ] || return 1
+	id postfix >/dev/null 2>&1 || return 1
+	return 0
+}
+
+_tls_start_postfix() {
+	_pf=$T/pf
+	_postfix=$(command -v postfix || echo /usr/sbin/postfix)
+	mkdir -p "$_pf/etc" "$_pf/queue" "$_pf/data"
+	# The daemons run as the postfix user and must reach their queue.
+	chmod 0711 "$T" "$_pf"
+	chown postfix "$_pf/data"
+	STARTTLS_PORT=$(free_port)
+	SMTPS_PORT=$(free_port)
+	cat >"$_pf/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $_pf/queue
+data_directory = $_pf/data
+mail_owner = postfix
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = mx.smtpscope.test
+mydomain = smtpscope.test
+myorigin = smtpscope.test
+smtpd_banner = \$myhostname ESMTP smtpscope test server
+maillog_file = $_pf/maillog
+maillog_file_prefixes = $_pf
+# Nothing leaves this instance: no local domains, no trusted networks,
+# mail for example.test is accepted and discarded, the rest is refused.
+mydestination =
+mynetworks =
+relayhost =
+relay_domains = example.test
+transport_maps = inline:{example.test=discard:}
+default_transport = error:no delivery from the test server
+local_transport = error:no delivery from the test server
+smtpd_relay_restrictions = reject_unauth_destination
+alias_maps =
+alias_database =
+biff = no
+smtpd_tls_cert_file = $TLS_CERT
+smtpd_tls_key_file = $TLS_KEY
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+smtpd_tls_session_cache_database =
+EOF
+	cat >"$_pf/etc/master.cf" <<EOF
+127.0.0.1:$STARTTLS_PORT inet n - n - - smtpd
+127.0.0.1:$SMTPS_PORT inet n - n - - smtpd
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_tls_security_level=encrypt
+cleanup   unix n - n - 0 cleanup
+qmgr      unix n - n 300 1 qmgr
+tlsmgr    unix - - n 1000? 1 tlsmgr
+rewrite   unix - - n - - trivial-rewrite
+bounce    unix - - n - 0 bounce
+defer     unix - - n - 0 bounce
+trace     unix - - n - 0 bounce
+verify    unix - - n - 1 verify
+flush     unix n - n 1000? 0 flush
+proxymap  unix - - n - - proxymap
+error     unix - - n - - error
+retry     unix - - n - - error
+discard   unix - - n - - discard
+anvil     unix - - n - 1 anvil
+scache    unix - - n - 1 scache
+postlog   unix-dgram n - n - 1 postlogd
+EOF
+	# "postfix check" creates the queue directories with their owners.
+	"$_postfix" -c "$_pf/etc" check >"$_pf/check.log" 2>&1 ||
+	    { LAST_OUT=$_pf/check.log; fail "postfix check failed"; }
+	"$POSTFIX_SBIN/master" -c "$_pf/etc" -d >"$_pf/master.out" 2>&1 &
+	bg_register $!
+	wait_port "$STARTTLS_PORT"
+	wait_port "$SMTPS_PORT"
+	TLS_SERVER=postfix
+}
+
+_tls_start_aiosmtpd() {
+	start_auth_server --cert "$TLS_CERT" --key "$TLS_KEY"
+	STARTTLS_PORT=$AUTH_PORT
+	start_auth_server --cert "$TLS_CERT" --key "$TLS_KEY" --implicit-tls
+	SMTPS_PORT=$AUTH_PORT
+	TLS_SERVER=aiosmtpd
+}
+
+start_tls_server() {
+	tls_make_certs
+	if _tls_postfix_usable; then
+		_tls_start_postfix
+	else
+		echo "note: no private Postfix here (it needs root); TLS tests use aiosmtpd" >&2
+		_tls_start_aiosmtpd
+	fi
+}
