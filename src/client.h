@@ -27,6 +27,7 @@ struct client_opts {
 	const char	*record;	/* --record FILE, or NULL */
 	int		 show_secrets;
 	int		 latency_comments;	/* "# +12.3ms" in transcripts */
+	int		 session_log;	/* keep the session for :save (consoles) */
 };
 
 /* Kinds of line the client sends, as reported to the front end. */
@@ -86,10 +87,22 @@ int client_on_readable(struct client *);
  */
 int client_send(struct client *, const char *line);
 
-/* Send raw bytes (already CRLF-terminated, already stuffed) recorded as
- * kind (DATA body from a file, BDAT chunk ...).  Returns 0 or -1. */
-int client_send_bytes(struct client *, const char *buf, size_t len,
-    const char *record_as, enum annotate_ctx kind);
+/* In body mode: send one body line (never taken as the end: a line "."
+ * is stuffed to ".."), or the end of the body.  Returns 0 or -1. */
+int client_send_body_line(struct client *, const char *line, size_t len);
+int client_send_body_end(struct client *);
+
+/* Send "BDAT <len> [LAST]" and the chunk (RFC 3030 2).  Returns 0 or -1. */
+int client_send_bdat(struct client *, const char *chunk, size_t len, int last);
+
+/* Show raw bytes (CR LF visible) in front ends that support it. */
+void client_set_raw(struct client *, int on);
+int client_raw(const struct client *);
+
+/* The exit status the session earned so far: 0 fine, 1 the connection
+ * was lost without QUIT/221/421 (or a reply never came), 3 the connection
+ * or TLS could not be set up. */
+int client_failed(const struct client *);
 
 /* Wait (blocking) until no reply is pending, the connection closes or
  * timeout_ms passes (-1: the --timeout).  Returns 0, -1 closed, -2 timeout. */

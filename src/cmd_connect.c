@@ -1,5 +1,237 @@
-/* cmd_connect.c -- placeholder; replaced by the real module. */
+/*
+ * cmd_connect.c -- `smtpscope [options] HOST[:PORT]` and `smtpscope
+ * practice`: parse the common options, pick a front end, run it.
+ */
 #include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmd.h"
-int cmd_connect(int argc, char **argv) { (void)argc; (void)argv; return 2; }
-int cmd_practice(int argc, char **argv) { (void)argc; (void)argv; return 2; }
+#include "net.h"
+#include "practice.h"
+#include "ui.h"
+
+struct connect_args {
+	struct client_opts	 c;
+	struct ui_opts		 u;
+	int			 plain;
+	char			 host[256];
+	char			 port[32];
+};
+
+enum {
+	OPT_TIMEOUT = 256, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE,
+	OPT_PLAIN, OPT_NO_CHECK, OPT_RECORD, OPT_SHOW_SECRETS, OPT_COLOR,
+	OPT_SCROLLBACK, OPT_LATENCY,
+};
+
+static const struct option long_options[] = {
+	{ "timeout",		required_argument,	NULL, OPT_TIMEOUT },
+	{ "tls",		no_argument,		NULL, OPT_TLS },
+	{ "starttls",		no_argument,		NULL, OPT_STARTTLS },
+	{ "cafile",		required_argument,	NULL, OPT_CAFILE },
+	{ "insecure",		no_argument,		NULL, OPT_INSECURE },
+	{ "plain",		no_argument,		NULL, OPT_PLAIN },
+	{ "no-check",		no_argument,		NULL, OPT_NO_CHECK },
+	{ "record",		required_argument,	NULL, OPT_RECORD },
+	{ "show-secrets",	no_argument,		NULL, OPT_SHOW_SECRETS },
+	{ "latency",		no_argument,		NULL, OPT_LATENCY },
+	{ "color",		optional_argument,	NULL, OPT_COLOR },
+	{ "colour",		optional_argument,	NULL, OPT_COLOR },
+	{ "scrollback",		required_argument,	NULL, OPT_SCROLLBACK },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 },
+};
+
+static int
+number(const char *s, long min, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int
+parse_options(int argc, char **argv, struct connect_args *a)
+{
+	const char	*nc = getenv("NO_COLOR");
+	long		 v;
+	int		 ch, color = nc == NULL || *nc == '\0';
+
+	memset(a, 0, sizeof *a);
+	a->c.family = AF_UNSPEC;
+	a->c.timeout_s = 30;
+	a->c.session_log = 1;
+	a->u.check = 1;
+	a->u.scrollback = 100000;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "46hV", long_options, NULL)) != -1) {
+		switch (ch) {
+		case '4':
+			a->c.family = AF_INET;
+			break;
+		case '6':
+			a->c.family = AF_INET6;
+			break;
+		case OPT_TIMEOUT:
+			if (number(optarg, 1, 86400, &v) == -1) {
+				fprintf(stderr, "smtpscope: --timeout wants "
+				    "seconds (1-86400), not \"%s\"\n", optarg);
+				return 2;
+			}
+			a->c.timeout_s = (int)v;
+			break;
+		case OPT_TLS:
+			a->c.tls = 1;
+			break;
+		case OPT_STARTTLS:
+			a->c.starttls = 1;
+			break;
+		case OPT_CAFILE:
+			a->c.cafile = optarg;
+			break;
+		case OPT_INSECURE:
+			a->c.insecure = 1;
+			break;
+		case OPT_PLAIN:
+			a->plain = 1;
+			break;
+		case OPT_NO_CHECK:
+			a->u.check = 0;
+			break;
+		case OPT_RECORD:
+			a->c.record = optarg;
+			break;
+		case OPT_SHOW_SECRETS:
+			a->c.show_secrets = 1;
+			break;
+		case OPT_LATENCY:
+			a->c.latency_comments = 1;
+			break;
+		case OPT_COLOR:
+			if (optarg == NULL || strcmp(optarg, "always") == 0)
+				color = 2;
+			else if (strcmp(optarg, "never") == 0)
+				color = 0;
+			else if (strcmp(optarg, "auto") != 0) {
+				fprintf(stderr, "smtpscope: --color wants auto, "
+				    "always or never\n");
+				return 2;
+			}
+			break;
+		case OPT_SCROLLBACK:
+			if (number(optarg, 100, 100000000, &v) == -1) {
+				fprintf(stderr, "smtpscope: --scrollback wants "
+				    "a number of lines (at least 100)\n");
+				return 2;
+			}
+			a->u.scrollback = v;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("%s\n", PACKAGE_STRING);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	a->u.color = color;
+	if (a->c.tls && a->c.starttls) {
+		fprintf(stderr, "smtpscope: --tls and --starttls exclude each "
+		    "other\n");
+		return 2;
+	}
+	return -1;
+}
+
+static int
+run_ui(struct connect_args *a)
+{
+	struct winsize	ws;
+	int		tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+
+	signal(SIGPIPE, SIG_IGN);
+	if (!a->plain && tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 80 && ws.ws_row >= 24)
+		return ui_tui_run(&a->c, &a->u);
+	return ui_plain_run(&a->c, &a->u);
+}
+
+int
+cmd_connect(int argc, char **argv)
+{
+	struct connect_args	a;
+	char			err[256];
+	int			rc;
+
+	if ((rc = parse_options(argc, argv, &a)) != -1)
+		return rc;
+	if (optind != argc - 1) {
+		fprintf(stderr, "smtpscope: %s\n", optind >= argc ?
+		    "no server given" : "one server only");
+		usage(stderr);
+		return 2;
+	}
+	if (net_parse_hostport(argv[optind], "25", a.host, sizeof a.host,
+	    a.port, sizeof a.port, err, sizeof err) != 0) {
+		fprintf(stderr, "smtpscope: %s\n", err);
+		return 2;
+	}
+	/* RFC 8314 3.3: port 465 is implicit TLS submission. */
+	if (strcmp(a.port, "465") == 0 && !a.c.starttls)
+		a.c.tls = 1;
+	a.c.host = a.host;
+	a.c.port = a.port;
+	return run_ui(&a);
+}
+
+int
+cmd_practice(int argc, char **argv)
+{
+	struct connect_args	a;
+	struct practice_opts	po;
+	char			err[256];
+	int			rc, port, status;
+	pid_t			pid;
+
+	if ((rc = parse_options(argc, argv, &a)) != -1)
+		return rc;
+	if (optind != argc) {
+		fprintf(stderr, "smtpscope: practice takes no server\n");
+		return 2;
+	}
+	memset(&po, 0, sizeof po);
+	po.quiet = 1;
+	if ((pid = practice_spawn(&po, &port, err, sizeof err)) == -1) {
+		fprintf(stderr, "smtpscope: cannot start the practice server: "
+		    "%s\n", err);
+		return 3;
+	}
+	snprintf(a.host, sizeof a.host, "127.0.0.1");
+	snprintf(a.port, sizeof a.port, "%d", port);
+	a.c.host = a.host;
+	a.c.port = a.port;
+	rc = run_ui(&a);
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	return rc;
+}

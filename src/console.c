@@ -1,3 +1,428 @@
-/* console.c -- placeholder; replaced by the real module. */
+/*
+ * console.c -- what happens to a line the user typed, whichever front end
+ * read it.  ":" lines are local commands, "!" lines are sent unchecked,
+ * anything else is checked (syntax, then order) and sent.  Output goes
+ * through the client's callbacks, so both front ends show the same thing.
+ */
 #include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "annotate.h"
 #include "console.h"
+#include "message.h"
+#include "sanitize.h"
+#include "verbs.h"
+
+typedef enum console_result (*console_fn)(struct client *, const char *);
+
+static enum console_result cmd_help(struct client *, const char *);
+static enum console_result cmd_explain(struct client *, const char *);
+static enum console_result cmd_save(struct client *, const char *);
+static enum console_result cmd_data(struct client *, const char *);
+static enum console_result cmd_bdat(struct client *, const char *);
+static enum console_result cmd_raw(struct client *, const char *);
+static enum console_result cmd_starttls(struct client *, const char *);
+static enum console_result cmd_state(struct client *, const char *);
+static enum console_result cmd_quit(struct client *, const char *);
+
+static const struct {
+	struct console_cmd	 cmd;
+	console_fn		 fn;
+} commands[] = {
+	{ { ":help", "[VERB]", "list commands, or explain one SMTP verb" },
+	    cmd_help },
+	{ { ":explain", "CODE [X.Y.Z]", "explain a reply code or enhanced "
+	    "status code" }, cmd_explain },
+	{ { ":state", "", "where the dialogue stands: state, TLS, what the "
+	    "server advertised, what is valid next" }, cmd_state },
+	{ { ":data", "[FILE]", "send DATA (if needed) and FILE as the body, "
+	    "dot-stuffed, then \".\"" }, cmd_data },
+	{ { ":bdat", "FILE [CHUNK]", "send FILE with BDAT in chunks of CHUNK "
+	    "octets (RFC 3030)" }, cmd_bdat },
+	{ { ":starttls", "", "send STARTTLS and start TLS on its 220 reply" },
+	    cmd_starttls },
+	{ { ":save", "FILE", "write the session so far as a session file" },
+	    cmd_save },
+	{ { ":raw", "", "toggle the raw view of replies (CR LF visible)" },
+	    cmd_raw },
+	{ { ":quit", "", "send QUIT if needed and leave" }, cmd_quit },
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static struct console_cmd command_list[NCOMMANDS];
+
+const struct console_cmd *
+console_commands(size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		command_list[i] = commands[i].cmd;
+	*n = NCOMMANDS;
+	return command_list;
+}
+
+const char *
+console_prompt(const struct client *c)
+{
+	struct session *s = client_session((struct client *)c);
+
+	if (s == NULL || client_fd(c) == -1)
+		return "closed> ";
+	switch (session_state(s)) {
+	case SESSION_DATA:
+		return "data> ";
+	case SESSION_AUTH:
+		return "auth> ";
+	default:
+		return "smtp> ";
+	}
+}
+
+static const char *
+skip_spaces(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static enum console_result
+cmd_help(struct client *c, const char *arg)
+{
+	const struct verb_info	*v;
+	char			 buf[4096], next[256];
+	size_t			 i, len = 0;
+
+	if (*arg != '\0' && *arg != ':') {
+		if ((v = verbs_lookup(arg, strcspn(arg, " "))) == NULL) {
+			client_message(c, CLIENT_MSG_ERROR, "no SMTP verb "
+			    "\"%.*s\": try :help for the list", 40, arg);
+			return CONSOLE_CONTINUE;
+		}
+		client_message(c, CLIENT_MSG_HELP, "%s%s\n  syntax: %s\n  "
+		    "defined in: %s%s%s\n  %s\n  (verbs are case-insensitive: "
+		    "%s and %c%s mean the same)", v->name,
+		    v->obsolete ? " (obsolete)" : "", v->syntax, v->rfc,
+		    v->extension ? "; needs the EHLO keyword " : "",
+		    v->extension ? v->extension : "", v->help, v->name,
+		    v->name[0] + ('a' - 'A'), v->name + 1);
+		return CONSOLE_CONTINUE;
+	}
+	len += (size_t)snprintf(buf + len, sizeof buf - len,
+	    "Type SMTP commands; each is checked, then sent with CRLF.\n"
+	    "  !LINE            send LINE unchecked\n");
+	for (i = 0; i < NCOMMANDS && len < sizeof buf; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len,
+		    "  %-16s %s\n", commands[i].cmd.name, commands[i].cmd.help);
+	if (client_session(c) != NULL && len < sizeof buf) {
+		session_next_verbs(client_session(c), next, sizeof next);
+		snprintf(buf + len, sizeof buf - len, "Valid now: %s\n"
+		    ":help VERB explains one verb.", next);
+	}
+	client_message(c, CLIENT_MSG_HELP, "%s", buf);
+	return CONSOLE_CONTINUE;
+}
+
+/* ":explain 550 5.1.1", ":explain 5.7.1", ":explain 550 5.1.1 User unknown" */
+static enum console_result
+cmd_explain(struct client *c, const char *arg)
+{
+	char	 err[256];
+	char	*text;
+
+	if (*arg == '\0') {
+		client_message(c, CLIENT_MSG_ERROR, "usage: :explain CODE "
+		    "[X.Y.Z], e.g. :explain 550 5.1.1");
+		return CONSOLE_CONTINUE;
+	}
+	if ((text = annotate_query(arg, err, sizeof err)) == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "%s", err);
+		return CONSOLE_CONTINUE;
+	}
+	client_message(c, CLIENT_MSG_HELP, "%s", text);
+	free(text);
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_result
+cmd_save(struct client *c, const char *arg)
+{
+	if (*arg == '\0')
+		client_message(c, CLIENT_MSG_ERROR, "usage: :save FILE");
+	else
+		client_save(c, arg);
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_result
+cmd_raw(struct client *c, const char *arg)
+{
+	client_set_raw(c, !client_raw(c));
+	client_message(c, CLIENT_MSG_INFO, "raw view %s",
+	    client_raw(c) ? "on" : "off");
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_result
+cmd_starttls(struct client *c, const char *arg)
+{
+	client_send(c, "STARTTLS");
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_result
+cmd_state(struct client *c, const char *arg)
+{
+	struct session			*s = client_session(c);
+	const struct session_caps	*caps;
+	const struct conn		*conn = client_conn(c);
+	char				 next[256], kw[2048];
+	size_t				 i, len = 0;
+
+	if (s == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "not connected");
+		return CONSOLE_CONTINUE;
+	}
+	caps = session_caps(s);
+	session_next_verbs(s, next, sizeof next);
+	kw[0] = '\0';
+	for (i = 0; i < caps->nkeywords && len < sizeof kw; i++)
+		len += (size_t)snprintf(kw + len, sizeof kw - len, "%s%s",
+		    i ? ", " : "", caps->keywords[i]);
+	client_message(c, CLIENT_MSG_HELP, "server %s, state %s%s, %zu "
+	    "recipient(s) accepted, %zu awaiting reply\nTLS: %s\nAUTH: %s\n"
+	    "EHLO keywords: %s\nvalid now: %s\nbytes: %llu sent, %llu "
+	    "received", client_server_name(c),
+	    session_state_name(session_state(s)),
+	    client_fd(c) == -1 ? " (disconnected)" : "", session_recipients(s),
+	    session_pending(s), *client_tls_summary(c) ?
+	    client_tls_summary(c) : "off", session_authenticated(s) ?
+	    "authenticated" : "no", caps->ehlo ? (kw[0] ? kw : "(none)") :
+	    "(no EHLO reply yet)", next, conn->bytes_out, conn->bytes_in);
+	return CONSOLE_CONTINUE;
+}
+
+/* Send buf[0..len) as body lines: LF, CRLF and lone CR all end a line. */
+static int
+send_body_lines(struct client *c, const char *buf, size_t len)
+{
+	size_t start = 0, i = 0;
+
+	while (i < len) {
+		if (buf[i] == '\n' || buf[i] == '\r') {
+			if (client_send_body_line(c, buf + start, i - start) == -1)
+				return -1;
+			if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')
+				i++;
+			start = ++i;
+		} else
+			i++;
+	}
+	if (start < len && client_send_body_line(c, buf + start,
+	    len - start) == -1)
+		return -1;
+	return 0;
+}
+
+static enum console_result
+cmd_data(struct client *c, const char *arg)
+{
+	struct session	*s = client_session(c);
+	char		*buf = NULL, err[512];
+	size_t		 len = 0;
+
+	if (s == NULL || client_fd(c) == -1) {
+		client_message(c, CLIENT_MSG_ERROR, "not connected");
+		return CONSOLE_CONTINUE;
+	}
+	if (*arg != '\0' && message_read_file(arg, &buf, &len, err,
+	    sizeof err) == -1) {
+		client_message(c, CLIENT_MSG_ERROR, "%s", err);
+		return CONSOLE_CONTINUE;
+	}
+	if (session_state(s) != SESSION_DATA) {
+		if (client_send(c, "DATA") == -1 || client_wait(c, -1) != 0)
+			goto out;
+		if (session_state(s) != SESSION_DATA) {
+			client_message(c, CLIENT_MSG_ERROR, "DATA was not "
+			    "accepted: no body sent");
+			goto out;
+		}
+	}
+	if (buf == NULL) {
+		client_message(c, CLIENT_MSG_INFO, "type the body; a line "
+		    "with a single \".\" ends it (leading dots are doubled "
+		    "for you, RFC 5321 4.5.2)");
+		goto out;
+	}
+	if (send_body_lines(c, buf, len) == 0)
+		client_send_body_end(c);
+out:
+	free(buf);
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_result
+cmd_bdat(struct client *c, const char *arg)
+{
+	struct session	*s = client_session(c);
+	char		 path[1024], err[512], *file = NULL, *msg = NULL;
+	size_t		 flen, mlen, off = 0, n;
+	unsigned long	 chunk = 0;
+	const char	*p;
+	int		 pipelining;
+
+	if (s == NULL || client_fd(c) == -1) {
+		client_message(c, CLIENT_MSG_ERROR, "not connected");
+		return CONSOLE_CONTINUE;
+	}
+	n = strcspn(arg, " ");
+	if (n == 0 || n >= sizeof path) {
+		client_message(c, CLIENT_MSG_ERROR, "usage: :bdat FILE [CHUNK]");
+		return CONSOLE_CONTINUE;
+	}
+	snprintf(path, sizeof path, "%.*s", (int)n, arg);
+	p = skip_spaces(arg + n);
+	if (*p != '\0') {
+		char *end;
+		chunk = strtoul(p, &end, 10);
+		if (*skip_spaces(end) != '\0' || chunk == 0) {
+			client_message(c, CLIENT_MSG_ERROR, "CHUNK must be a "
+			    "positive number of octets");
+			return CONSOLE_CONTINUE;
+		}
+	}
+	if (session_caps(s)->ehlo && !session_caps(s)->chunking)
+		client_message(c, CLIENT_MSG_WARNING, "the server did not "
+		    "advertise CHUNKING: expect BDAT to be refused (RFC 3030 2)");
+	if (message_read_file(path, &file, &flen, err, sizeof err) == -1 ||
+	    message_canonical(file, flen, &msg, &mlen) == -1) {
+		client_message(c, CLIENT_MSG_ERROR, "%s", file ? "out of memory" :
+		    err);
+		goto out;
+	}
+	if (chunk == 0 || chunk > mlen)
+		chunk = mlen ? mlen : 1;
+	pipelining = session_caps(s)->pipelining;
+	/* RFC 3030 4.2: with PIPELINING, BDAT chunks may be sent without
+	 * waiting; otherwise wait for each reply. */
+	do {
+		n = mlen - off < chunk ? mlen - off : chunk;
+		if (client_send_bdat(c, msg + off, n, off + n >= mlen) == -1)
+			goto out;
+		off += n;
+		if (!pipelining && client_wait(c, -1) != 0)
+			goto out;
+	} while (off < mlen);
+out:
+	free(file);
+	free(msg);
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_result
+cmd_quit(struct client *c, const char *arg)
+{
+	struct session *s = client_session(c);
+
+	if (s != NULL && client_fd(c) != -1 && session_state(s) != SESSION_QUIT &&
+	    session_state(s) != SESSION_DATA) {
+		if (client_send(c, "QUIT") == 0)
+			client_wait(c, 5000);
+	}
+	return CONSOLE_QUIT;
+}
+
+static enum console_result
+local_command(struct client *c, const char *line)
+{
+	size_t	i, n = strcspn(line, " \t");
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strlen(commands[i].cmd.name) == n &&
+		    strncasecmp(commands[i].cmd.name, line, n) == 0)
+			return commands[i].fn(c, skip_spaces(line + n));
+	client_message(c, CLIENT_MSG_ERROR, "unknown local command \"%.*s\": "
+	    "type :help", (int)(n > 40 ? 40 : n), line);
+	return CONSOLE_CONTINUE;
+}
+
+static void
+report_diags(struct client *c, const char *line, const struct diag_list *dl)
+{
+	char	*shown, caret[600];
+	size_t	 i;
+
+	shown = sanitize(line, strlen(line), SANITIZE_ASCII);
+	for (i = 0; i < dl->n; i++) {
+		const struct diag *d = &dl->d[i];
+		diag_caret_for(line, d, SANITIZE_ASCII, caret, sizeof caret);
+		client_message(c, CLIENT_MSG_DIAG, "%s\n%s\n%s: %s%s%s%s",
+		    shown ? shown : line, caret,
+		    diag_severity_name(d->severity), d->msg,
+		    d->rfc ? " (" : "", d->rfc ? d->rfc : "", d->rfc ? ")" : "");
+	}
+	free(shown);
+}
+
+enum console_result
+console_input(struct client *c, const char *input, int check)
+{
+	struct session		*s = client_session(c);
+	struct diag_list	 dl;
+	char			*line, *warn[8];
+	size_t			 len, i, nwarn;
+	int			 sev = 0;
+	enum console_result	 rc = CONSOLE_CONTINUE;
+
+	len = strcspn(input, "\r\n");
+	if ((line = strndup(input, len)) == NULL)
+		return CONSOLE_CONTINUE;
+
+	if (line[0] == ':' && (s == NULL || session_state(s) != SESSION_DATA)) {
+		rc = local_command(c, line);
+		goto out;
+	}
+	if (s == NULL || client_fd(c) == -1) {
+		client_message(c, CLIENT_MSG_ERROR, "not connected: type :quit "
+		    "to leave");
+		goto out;
+	}
+	/* Body lines and SASL responses are data, not commands. */
+	if (session_state(s) == SESSION_DATA || session_state(s) == SESSION_AUTH) {
+		client_send(c, line);
+		goto out;
+	}
+	if (line[0] == '!') {
+		client_send(c, line + 1);
+		goto out;
+	}
+	if (line[strspn(line, " \t")] == '\0')
+		goto out;
+	if (check) {
+		const struct session_caps *caps = session_caps(s);
+		memset(&dl, 0, sizeof dl);
+		sev = verbs_check(line, caps->ehlo ? caps : NULL, &dl);
+		report_diags(c, line, &dl);
+		nwarn = session_check_order(s, line, warn, 8);
+		for (i = 0; i < nwarn; i++) {
+			client_message(c, CLIENT_MSG_WARNING, "%s", warn[i]);
+			free(warn[i]);
+		}
+		if (sev >= DIAG_ERROR) {
+			client_message(c, CLIENT_MSG_ERROR, "not sent: fix the "
+			    "error above, or send the line as it is with !%s",
+			    line);
+			goto out;
+		}
+	}
+	client_send(c, line);
+out:
+	free(line);
+	return rc;
+}

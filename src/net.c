@@ -1,4 +1,312 @@
-/* net.c -- placeholder; replaced by the real module. */
+/*
+ * net.c -- TCP transport: HOST[:PORT] parsing, connect with a timeout
+ * (IPv4 and IPv6), and reads and writes through plain sockets or TLS.
+ */
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "net.h"
-int net_parse_hostport(const char *a, const char *d, char *h, size_t hl, char *p, size_t pl, char *e, size_t el) { (void)a; (void)d; (void)h; (void)hl; (void)p; (void)pl; (void)e; (void)el; return -1; }
+#include "tls.h"
+
+static long long	now_ms(void);
+static int		copy_part(char *dst, size_t dstlen, const char *src,
+			    size_t len);
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+copy_part(char *dst, size_t dstlen, const char *src, size_t len)
+{
+	if (len == 0 || len >= dstlen)
+		return -1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+int
+net_parse_hostport(const char *arg, const char *default_port,
+    char *host, size_t hostlen, char *port, size_t portlen,
+    char *err, size_t errlen)
+{
+	const char	*p, *colon, *portstr = NULL;
+	size_t		 hlen;
+
+	if (arg == NULL || *arg == '\0') {
+		snprintf(err, errlen, "no server given");
+		return NET_ERR_USAGE;
+	}
+	if (arg[0] == '[') {
+		/* "[v6addr]" or "[v6addr]:port" */
+		if ((p = strchr(arg, ']')) == NULL) {
+			snprintf(err, errlen, "missing ']' in \"%s\"", arg);
+			return NET_ERR_USAGE;
+		}
+		hlen = (size_t)(p - arg - 1);
+		if (copy_part(host, hostlen, arg + 1, hlen) == -1) {
+			snprintf(err, errlen, "bad address in \"%s\"", arg);
+			return NET_ERR_USAGE;
+		}
+		if (p[1] == ':')
+			portstr = p + 2;
+		else if (p[1] != '\0') {
+			snprintf(err, errlen, "unexpected text after ']' in \"%s\"", arg);
+			return NET_ERR_USAGE;
+		}
+	} else {
+		colon = strchr(arg, ':');
+		if (colon != NULL && strchr(colon + 1, ':') != NULL) {
+			/* Several colons: a bare IPv6 address, no port. */
+			colon = NULL;
+		}
+		hlen = colon ? (size_t)(colon - arg) : strlen(arg);
+		if (copy_part(host, hostlen, arg, hlen) == -1) {
+			snprintf(err, errlen, "bad host in \"%s\"", arg);
+			return NET_ERR_USAGE;
+		}
+		if (colon)
+			portstr = colon + 1;
+	}
+	if (portstr == NULL)
+		portstr = default_port;
+	if (*portstr == '\0' || strlen(portstr) >= portlen) {
+		snprintf(err, errlen, "bad port in \"%s\"", arg);
+		return NET_ERR_USAGE;
+	}
+	if (strspn(portstr, "0123456789") == strlen(portstr)) {
+		long v = strtol(portstr, NULL, 10);
+		if (v < 1 || v > 65535) {
+			snprintf(err, errlen, "port %s out of range 1-65535", portstr);
+			return NET_ERR_USAGE;
+		}
+	}
+	snprintf(port, portlen, "%s", portstr);
+	return NET_OK;
+}
+
+void
+net_peer_name(int fd, char *buf, size_t size)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof ss;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1)
+		return;
+	getnameinfo((struct sockaddr *)&ss, len, buf, (socklen_t)size, NULL, 0,
+	    NI_NUMERICHOST);
+}
+
+/* One address: non-blocking connect, then poll for completion. */
+static int
+connect_one(const struct addrinfo *ai, int timeout_ms, int *fdp, int *errnop)
+{
+	struct pollfd	pfd;
+	int		fd, rc, soerr = 0;
+	socklen_t	len = sizeof soerr;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    ai->ai_protocol);
+	if (fd == -1) {
+		*errnop = errno;
+		return NET_ERR_IO;
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		*fdp = fd;
+		return NET_OK;
+	}
+	if (errno != EINPROGRESS) {
+		*errnop = errno;
+		close(fd);
+		return errno == ECONNREFUSED ? NET_ERR_REFUSED : NET_ERR_IO;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	do
+		rc = poll(&pfd, 1, timeout_ms);
+	while (rc == -1 && errno == EINTR);
+	if (rc == 0) {
+		close(fd);
+		*errnop = ETIMEDOUT;
+		return NET_ERR_TIMEOUT;
+	}
+	if (rc == -1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+		soerr = errno;
+	if (soerr != 0) {
+		close(fd);
+		*errnop = soerr;
+		if (soerr == ECONNREFUSED)
+			return NET_ERR_REFUSED;
+		if (soerr == ETIMEDOUT)
+			return NET_ERR_TIMEOUT;
+		return NET_ERR_IO;
+	}
+	*fdp = fd;
+	return NET_OK;
+}
+
+int
+net_connect(const char *host, const char *port, int family, int timeout_ms,
+    char *err, size_t errlen)
+{
+	struct addrinfo	 hints, *res = NULL, *ai;
+	char		 addr[INET6_ADDRSTRLEN + 8];
+	int		 rc, fd = -1, e = 0, result = NET_ERR_IO;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot resolve %s port %s: %s", host,
+		    port, gai_strerror(rc));
+		return NET_ERR_DNS;
+	}
+	/* Try every address; report the failure of the last one. */
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof addr,
+		    NULL, 0, NI_NUMERICHOST);
+		result = connect_one(ai, timeout_ms, &fd, &e);
+		if (result == NET_OK)
+			break;
+		switch (result) {
+		case NET_ERR_REFUSED:
+			snprintf(err, errlen, "connection refused by %s port %s",
+			    addr, port);
+			break;
+		case NET_ERR_TIMEOUT:
+			snprintf(err, errlen,
+			    "connection to %s port %s timed out after %d s",
+			    addr, port, (timeout_ms + 999) / 1000);
+			break;
+		default:
+			snprintf(err, errlen, "cannot connect to %s port %s: %s",
+			    addr, port, strerror(e));
+			break;
+		}
+	}
+	freeaddrinfo(res);
+	if (result == NET_OK) {
+		/* A console sends small lines and waits for each answer:
+		 * Nagle's algorithm would hold them back for an ACK. */
+		int one = 1;
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		return fd;
+	}
+	return result;
+}
+
+int
+net_wait_readable(int fd, int timeout_ms)
+{
+	struct pollfd	pfd;
+	int		rc;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	do
+		rc = poll(&pfd, 1, timeout_ms);
+	while (rc == -1 && errno == EINTR);
+	if (rc == -1)
+		return NET_ERR_IO;
+	return rc > 0;
+}
+
+ssize_t
+conn_read(struct conn *c, void *buf, size_t size, char *err, size_t errlen)
+{
+	ssize_t	n;
+
+	if (c->tls != NULL)
+		n = tls_read(c->tls, buf, size, err, errlen);
+	else {
+		do
+			n = read(c->fd, buf, size);
+		while (n == -1 && errno == EINTR);
+		if (n == 0) {
+			snprintf(err, errlen, "connection closed by the server");
+			return NET_ERR_CLOSED;
+		}
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			snprintf(err, errlen, "read from the server failed: %s",
+			    strerror(errno));
+			return errno == ECONNRESET ? NET_ERR_RESET : NET_ERR_IO;
+		}
+	}
+	if (n > 0)
+		c->bytes_in += (unsigned long long)n;
+	return n;
+}
+
+int
+conn_write(struct conn *c, const void *buf, size_t len, int timeout_ms,
+    char *err, size_t errlen)
+{
+	const char	*p = buf;
+	struct pollfd	 pfd;
+	long long	 deadline = now_ms() + timeout_ms;
+	ssize_t		 n;
+	int		 rc, left;
+
+	if (c->tls != NULL) {
+		rc = tls_write(c->tls, buf, len, timeout_ms, err, errlen);
+		if (rc == 0)
+			c->bytes_out += len;
+		return rc;
+	}
+	while (len > 0) {
+		n = send(c->fd, p, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			c->bytes_out += (unsigned long long)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			left = (int)(deadline - now_ms());
+			if (left <= 0) {
+				snprintf(err, errlen,
+				    "write to the server timed out after %d s",
+				    (timeout_ms + 999) / 1000);
+				return NET_ERR_TIMEOUT;
+			}
+			pfd.fd = c->fd;
+			pfd.events = POLLOUT;
+			(void)poll(&pfd, 1, left);
+			continue;
+		}
+		snprintf(err, errlen, "write to the server failed: %s",
+		    strerror(errno));
+		return (errno == EPIPE || errno == ECONNRESET) ?
+		    NET_ERR_RESET : NET_ERR_IO;
+	}
+	return NET_OK;
+}

@@ -49,7 +49,8 @@ struct session_caps {
 
 struct session;
 
-struct session *session_new(void);
+/* now_ms: the connection time (latency of the greeting is measured from it). */
+struct session *session_new(double now_ms);
 void session_free(struct session *);
 
 enum session_state session_state(const struct session *);
@@ -69,7 +70,8 @@ size_t session_recipients(const struct session *);	/* accepted RCPTs */
  * chunk, ANNOTATE_AUTH_STEP for a SASL response.  Body lines (no reply
  * expected) are not recorded here.
  */
-void session_on_send(struct session *, const char *line, enum annotate_ctx kind);
+void session_on_send(struct session *, const char *line, enum annotate_ctx kind,
+    double sent_ms);
 
 /* Number of sent lines still awaiting a reply. */
 size_t session_pending(const struct session *);
@@ -79,10 +81,11 @@ size_t session_pending(const struct session *);
  * the RFC says (a 5xx RCPT adds no recipient, RSET clears the transaction,
  * 354 enters DATA, 250 to EHLO records capabilities ...).  *command gets
  * the line it answers (valid until the next call; NULL for a greeting or
- * unsolicited reply) and *ctx its kind.
+ * unsolicited reply), *ctx its kind and *sent_ms the time given to
+ * session_on_send() (or to session_new() for the greeting).
  */
 void session_on_reply(struct session *, const struct reply *r,
-    const char **command, enum annotate_ctx *ctx);
+    const char **command, enum annotate_ctx *ctx, double *sent_ms);
 
 /* Connection lost. */
 void session_on_close(struct session *);
@@ -95,7 +98,15 @@ void session_on_close(struct session *);
 size_t session_check_order(const struct session *, const char *line,
     char **out, size_t max);
 
-/* Verbs valid now, space-separated, into buf (e.g. "MAIL RSET NOOP QUIT"). */
+/* Verbs valid now, space-separated, into buf (e.g. "MAIL RSET NOOP QUIT").
+ * Pending commands count as if they will succeed. */
 void session_next_verbs(const struct session *, char *buf, size_t size);
+
+/* The state the session will be in once every pending command succeeds
+ * (what the user types next is checked against it, RFC 2920). */
+enum session_state session_expected_state(const struct session *);
+
+/* The argument of the last EHLO/HELO sent, "" if none. */
+const char *session_helo_name(const struct session *);
 
 #endif

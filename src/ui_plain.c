@@ -1,4 +1,428 @@
-/* ui_plain.c -- placeholder; replaced by the real module. */
+/*
+ * ui_plain.c -- the line-mode front end.
+ *
+ * On a terminal: GNU Readline in callback mode, so that server replies
+ * (a 421 on idle timeout, say) show up while the user types, with history
+ * and Tab completion.  Otherwise (a pipe, a file): commands are read from
+ * standard input one line at a time, each sent once the previous one has
+ * been answered, and the annotated transcript is printed.
+ */
 #include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "annotate.h"
+#include "complete.h"
+#include "console.h"
+#include "sanitize.h"
+#include "transcript.h"
 #include "ui.h"
-int ui_plain_run(const struct client_opts *c, const struct ui_opts *u) { (void)c; (void)u; return 3; }
+#include "verbs.h"
+
+#define HISTORY_MAX 1000
+
+struct plain {
+	struct client		*c;
+	const struct ui_opts	*u;
+	int			 interactive;	/* Readline on a TTY */
+	int			 color;
+	int			 in_readline;	/* the input line is on screen */
+	int			 quit;
+	int			 show_secrets;
+	char			*typed;		/* line just typed (echo shown) */
+	char			 history[1024];
+};
+
+static struct plain		*current;	/* for Readline's callbacks */
+static volatile sig_atomic_t	 got_sigint;
+
+static void	out_begin(struct plain *);
+static void	out_end(struct plain *);
+
+static const char *
+col(const struct plain *p, const char *code)
+{
+	return p->color ? code : "";
+}
+
+static void
+out_begin(struct plain *p)
+{
+	if (p->interactive && p->in_readline) {
+		rl_save_prompt();
+		rl_clear_visible_line();
+	}
+}
+
+static void
+out_end(struct plain *p)
+{
+	fflush(stdout);
+	if (p->interactive && p->in_readline) {
+		rl_restore_prompt();
+		rl_on_new_line();
+		rl_redisplay();
+	}
+}
+
+static void
+plain_sent(void *arg, const char *line, enum client_line kind)
+{
+	struct plain	*p = arg;
+	char		*shown, masked[512];
+
+	/* On a terminal the line the user just typed is already on screen. */
+	if (p->interactive && p->typed != NULL && strcmp(p->typed, line) == 0) {
+		free(p->typed);
+		p->typed = NULL;
+		return;
+	}
+	out_begin(p);
+	if (kind == CLIENT_LINE_COMMAND && !p->show_secrets &&
+	    strncasecmp(line, "AUTH", 4) == 0) {
+		/* the same mask as in recordings: AUTH PLAIN ******** */
+		transcript_mask_auth(line, masked, sizeof masked);
+		line = masked;
+	}
+	shown = sanitize(line, strlen(line), 0);
+	printf("%s%s %s%s\n", col(p, "\033[36m"),
+	    kind == CLIENT_LINE_BODY ? "D:" : "C:",
+	    kind == CLIENT_LINE_SECRET ? "********" : (shown ? shown : ""),
+	    col(p, "\033[0m"));
+	free(shown);
+	out_end(p);
+}
+
+static const char *
+reply_color(const struct plain *p, int code)
+{
+	if (!p->color)
+		return "";
+	switch (code / 100) {
+	case 2:
+		return "\033[32m";
+	case 3:
+		return "\033[36m";
+	case 4:
+		return "\033[33m";
+	default:
+		return "\033[31m";
+	}
+}
+
+static void
+plain_reply(void *arg, const struct reply *r, const char *command,
+    enum annotate_ctx ctx, double ms)
+{
+	struct plain	*p = arg;
+	char		*text, *line, *nl, *shown;
+	size_t		 start, i;
+	int		 first = 1;
+
+	out_begin(p);
+	if (client_raw(p->c)) {
+		shown = sanitize(r->raw, r->rawlen, SANITIZE_SHOW_CRLF);
+		printf("%sS: %s%s\n", reply_color(p, r->code), shown ? shown : "",
+		    col(p, "\033[0m"));
+		free(shown);
+	} else {
+		/* each line exactly as received, made safe to show */
+		for (start = 0, i = 0; i <= r->rawlen; i++) {
+			if (i < r->rawlen && r->raw[i] != '\n')
+				continue;
+			if (i > start || i < r->rawlen) {
+				size_t end = i;
+				if (end > start && r->raw[end - 1] == '\r')
+					end--;
+				shown = sanitize(r->raw + start, end - start, 0);
+				printf("%sS: %s%s\n", reply_color(p, r->code),
+				    shown ? shown : "", col(p, "\033[0m"));
+				free(shown);
+			}
+			start = i + 1;
+		}
+	}
+	text = annotate_reply(r, command, ctx, 0);
+	for (line = text; line != NULL; line = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		if (first)
+			printf("%s   = %s  [%.1f ms]%s\n", col(p, "\033[2m"), line,
+			    ms, col(p, "\033[0m"));
+		else
+			printf("%s     %s%s\n", col(p, "\033[2m"), line,
+			    col(p, "\033[0m"));
+		first = 0;
+	}
+	free(text);
+	out_end(p);
+}
+
+static void
+print_lines(const char *prefix, const char *text, FILE *f)
+{
+	const char *nl;
+
+	while (*text) {
+		nl = strchr(text, '\n');
+		fprintf(f, "%s%.*s\n", prefix, (int)(nl ? nl - text :
+		    (long)strlen(text)), text);
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
+}
+
+static void
+plain_message(void *arg, enum client_msg kind, const char *text)
+{
+	struct plain *p = arg;
+
+	out_begin(p);
+	switch (kind) {
+	case CLIENT_MSG_ERROR:
+		fflush(stdout);
+		fprintf(stderr, "%ssmtpscope: %s%s\n", col(p, "\033[31m"), text,
+		    col(p, "\033[0m"));
+		break;
+	case CLIENT_MSG_WARNING:
+		printf("%s! warning: %s%s\n", col(p, "\033[33m"), text,
+		    col(p, "\033[0m"));
+		break;
+	case CLIENT_MSG_DIAG:
+		print_lines("  ", text, stdout);
+		break;
+	case CLIENT_MSG_HELP:
+		print_lines("", text, stdout);
+		break;
+	case CLIENT_MSG_INFO:
+	default:
+		print_lines("* ", text, stdout);
+		break;
+	}
+	out_end(p);
+}
+
+static void
+plain_state(void *arg)
+{
+	struct plain *p = arg;
+
+	if (p->interactive && p->in_readline)
+		rl_set_prompt(console_prompt(p->c));
+}
+
+static const struct client_ops plain_ops = {
+	.sent = plain_sent,
+	.reply = plain_reply,
+	.message = plain_message,
+	.state = plain_state,
+};
+
+/* --- history: $XDG_STATE_HOME/smtpscope/history ------------------------ */
+
+static void
+history_path(struct plain *p)
+{
+	const char	*state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char		 dir[900];
+
+	p->history[0] = '\0';
+	if (state != NULL && *state == '/')
+		snprintf(dir, sizeof dir, "%s/smtpscope", state);
+	else if (home != NULL && *home == '/') {
+		snprintf(dir, sizeof dir, "%s/.local", home);
+		mkdir(dir, 0700);
+		snprintf(dir, sizeof dir, "%s/.local/state", home);
+		mkdir(dir, 0700);
+		snprintf(dir, sizeof dir, "%s/.local/state/smtpscope", home);
+	} else
+		return;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return;
+	snprintf(p->history, sizeof p->history, "%s/history", dir);
+}
+
+/* Secrets never reach the history file: AUTH lines, SASL responses,
+ * and message bodies are not commands worth recalling either. */
+static int
+history_worthy(struct plain *p, const char *line)
+{
+	struct session *s = client_session(p->c);
+
+	if (line[strspn(line, " \t")] == '\0')
+		return 0;
+	if (s != NULL && (session_state(s) == SESSION_DATA ||
+	    session_state(s) == SESSION_AUTH))
+		return 0;
+	if (strncasecmp(line, "AUTH", 4) == 0 || strncasecmp(line, "!AUTH", 5) == 0)
+		return 0;
+	return 1;
+}
+
+static const struct session *
+current_session(void)
+{
+	return current ? client_session(current->c) : NULL;
+}
+
+static void
+on_line(char *line)
+{
+	struct plain *p = current;
+
+	if (line == NULL) {		/* Ctrl-D */
+		p->in_readline = 0;
+		printf("\n");
+		console_input(p->c, ":quit", 0);
+		p->quit = 1;
+		return;
+	}
+	p->in_readline = 0;
+	if (history_worthy(p, line)) {
+		add_history(line);
+		if (p->history[0])
+			append_history(1, p->history);
+	}
+	free(p->typed);
+	p->typed = strdup(line[0] == '!' ? line + 1 : line);
+	if (console_input(p->c, line, p->u->check) == CONSOLE_QUIT)
+		p->quit = 1;
+	free(p->typed);
+	p->typed = NULL;
+	free(line);
+	p->in_readline = 1;
+	rl_set_prompt(console_prompt(p->c));
+}
+
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	got_sigint = 1;
+}
+
+static int
+run_interactive(struct plain *p)
+{
+	struct pollfd		pfd[2];
+	struct sigaction	sa;
+	int			n;
+
+	history_path(p);
+	if (p->history[0]) {
+		read_history(p->history);
+		history_truncate_file(p->history, HISTORY_MAX);
+	}
+	complete_install(current_session);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, NULL);
+	rl_catch_signals = 0;
+	rl_callback_handler_install(console_prompt(p->c), on_line);
+	p->in_readline = 1;
+	while (!p->quit) {
+		if (got_sigint) {
+			/* Ctrl-C drops the line being typed, as in a shell. */
+			got_sigint = 0;
+			rl_free_line_state();
+			rl_callback_sigcleanup();
+			rl_replace_line("", 0);
+			printf("\n");
+			rl_on_new_line();
+			rl_redisplay();
+		}
+		if (client_fd(p->c) == -1) {
+			out_begin(p);
+			printf("* connection closed; leaving\n");
+			out_end(p);
+			break;
+		}
+		if (client_has_buffered(p->c)) {
+			client_on_readable(p->c);
+			continue;
+		}
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = client_fd(p->c);
+		pfd[1].events = POLLIN;
+		n = poll(pfd, 2, -1);
+		if (n == -1)
+			continue;	/* EINTR: Ctrl-C */
+		if (pfd[1].revents)
+			client_on_readable(p->c);
+		if (pfd[0].revents && !p->quit)
+			rl_callback_read_char();
+	}
+	p->in_readline = 0;
+	rl_callback_handler_remove();
+	return 0;
+}
+
+static int
+run_piped(struct plain *p)
+{
+	char	*line = NULL;
+	size_t	 cap = 0;
+	int	 rc;
+
+	if (client_wait(p->c, -1) == -2)
+		goto out;
+	while (client_fd(p->c) != -1 && getline(&line, &cap, stdin) != -1) {
+		if (console_input(p->c, line, p->u->check) == CONSOLE_QUIT)
+			break;
+		rc = client_wait(p->c, -1);
+		if (rc == -2)
+			goto out;
+	}
+	/* Read what the server still says (its reply to QUIT, its close). */
+	if (client_fd(p->c) != -1)
+		client_wait(p->c, -1);
+out:
+	free(line);
+	return 0;
+}
+
+int
+ui_plain_run(const struct client_opts *copts, const struct ui_opts *u)
+{
+	struct plain	p;
+	int		status;
+
+	memset(&p, 0, sizeof p);
+	p.u = u;
+	p.show_secrets = copts->show_secrets;
+	p.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	p.color = u->color && isatty(STDOUT_FILENO);
+	if ((p.c = client_new(copts, &plain_ops, &p)) == NULL) {
+		fprintf(stderr, "smtpscope: out of memory\n");
+		return 1;
+	}
+	current = &p;
+	if (client_connect(p.c) != 0) {
+		client_free(p.c);
+		current = NULL;
+		return 3;
+	}
+	if (p.interactive)
+		run_interactive(&p);
+	else
+		run_piped(&p);
+	status = client_failed(p.c);
+	client_free(p.c);
+	free(p.typed);
+	current = NULL;
+	return status;
+}

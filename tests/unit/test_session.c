@@ -1,3 +1,398 @@
-/* PLACEHOLDER: replaced by the real tests of src/session.c. */
+/* test_session.c -- state machine, capabilities, pairing and order checks. */
+#include "config.h"
+
 #include <criterion/criterion.h>
-Test(session, placeholder) { cr_assert(1); }
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+
+/* A reply built by hand: code and the text of each line. */
+static struct reply *
+mk(int code, int n, ...)
+{
+	struct reply	*r = calloc(1, sizeof *r);
+	va_list		 ap;
+	int		 i;
+
+	r->code = code;
+	r->nlines = (size_t)n;
+	r->lines = calloc((size_t)n, sizeof *r->lines);
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		r->lines[i].text = strdup(va_arg(ap, const char *));
+		r->lines[i].len = strlen(r->lines[i].text);
+		r->lines[i].code = code;
+	}
+	va_end(ap);
+	return r;
+}
+
+static void
+rfree(struct reply *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlines; i++)
+		free(r->lines[i].text);
+	free(r->lines);
+	free(r);
+}
+
+/* Feed one reply; return the command it was paired with (copied). */
+static char paired[256];
+static enum annotate_ctx paired_ctx;
+
+static void
+answer(struct session *s, struct reply *r)
+{
+	const char	*cmd;
+	double		 t;
+
+	session_on_reply(s, r, &cmd, &paired_ctx, &t);
+	snprintf(paired, sizeof paired, "%s", cmd ? cmd : "(none)");
+	rfree(r);
+}
+
+static void
+send_cmd(struct session *s, const char *line)
+{
+	session_on_send(s, line, ANNOTATE_COMMAND, 1.0);
+}
+
+static struct session *
+greeted_ehlo(void)
+{
+	struct session *s = session_new(0);
+
+	answer(s, mk(220, 1, "mx ESMTP"));
+	send_cmd(s, "EHLO me");
+	answer(s, mk(250, 6, "mx greets me", "PIPELINING", "SIZE 1000",
+	    "AUTH PLAIN LOGIN", "AUTH=LOGIN XOAUTH2", "CHUNKING"));
+	return s;
+}
+
+/* true when one of the n warnings contains needle */
+static int
+warns(struct session *s, const char *line, const char *needle)
+{
+	char	*w[8];
+	size_t	 n = session_check_order(s, line, w, 8), i;
+	int	 found = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strstr(w[i], needle))
+			found = 1;
+		free(w[i]);
+	}
+	return found;
+}
+
+static size_t
+nwarn(struct session *s, const char *line)
+{
+	char	*w[8];
+	size_t	 n = session_check_order(s, line, w, 8), i;
+
+	for (i = 0; i < n; i++)
+		free(w[i]);
+	return n;
+}
+
+Test(session, greeting_is_pending_from_the_start)
+{
+	struct session *s = session_new(5.0);
+
+	cr_assert_eq(session_state(s), SESSION_CONNECTED);
+	cr_assert_eq(session_pending(s), 1);
+	answer(s, mk(220, 1, "hi"));
+	cr_assert_eq(paired_ctx, ANNOTATE_GREETING);
+	cr_assert_str_eq(paired, "(none)");
+	cr_assert_eq(session_state(s), SESSION_GREETED);
+	cr_assert_eq(session_pending(s), 0);
+	session_free(s);
+}
+
+Test(session, greeting_421_ends_the_session)
+{
+	struct session *s = session_new(0);
+
+	answer(s, mk(421, 1, "busy"));
+	cr_assert_eq(session_state(s), SESSION_QUIT);
+	session_free(s);
+}
+
+Test(session, ehlo_capabilities)
+{
+	struct session			*s = greeted_ehlo();
+	const struct session_caps	*c = session_caps(s);
+
+	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert(c->ehlo);
+	cr_assert(c->pipelining);
+	cr_assert(c->size);
+	cr_assert_eq(c->size_max, 1000);
+	cr_assert(c->chunking);
+	cr_assert_not(c->starttls);
+	cr_assert_not(c->smtputf8);
+	cr_assert_str_eq(c->auth, "PLAIN LOGIN XOAUTH2");
+	cr_assert_eq(c->nkeywords, 5);
+	cr_assert_str_eq(session_helo_name(s), "me");
+	session_free(s);
+}
+
+Test(session, helo_gives_no_extensions)
+{
+	struct session *s = session_new(0);
+
+	answer(s, mk(220, 1, "hi"));
+	send_cmd(s, "HELO me");
+	answer(s, mk(250, 1, "hello"));
+	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_not(session_caps(s)->ehlo);
+	cr_assert(warns(s, "STARTTLS", "HELO"));
+	session_free(s);
+}
+
+Test(session, pipelined_group_is_paired_in_order)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	send_cmd(s, "RCPT TO:<c@d>");
+	send_cmd(s, "RCPT TO:<bad@d>");
+	send_cmd(s, "DATA");
+	cr_assert_eq(session_pending(s), 4);
+	cr_assert_eq(session_expected_state(s), SESSION_DATA);
+	answer(s, mk(250, 1, "ok"));
+	cr_assert_str_eq(paired, "MAIL FROM:<a@b>");
+	answer(s, mk(250, 1, "ok"));
+	cr_assert_str_eq(paired, "RCPT TO:<c@d>");
+	answer(s, mk(550, 1, "5.1.1 no"));
+	cr_assert_str_eq(paired, "RCPT TO:<bad@d>");
+	/* RFC 5321 4.1.1.3: a refused recipient is not added */
+	cr_assert_eq(session_recipients(s), 1);
+	answer(s, mk(354, 1, "go"));
+	cr_assert_str_eq(paired, "DATA");
+	cr_assert_eq(session_state(s), SESSION_DATA);
+	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
+	answer(s, mk(250, 1, "queued"));
+	cr_assert_eq(paired_ctx, ANNOTATE_DATA_END);
+	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_recipients(s), 0);
+	session_free(s);
+}
+
+Test(session, failed_mail_keeps_state)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, mk(553, 1, "no"));
+	cr_assert_eq(session_state(s), SESSION_READY);
+	session_free(s);
+}
+
+Test(session, rset_clears_the_transaction)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, mk(250, 1, "ok"));
+	send_cmd(s, "RCPT TO:<c@d>");
+	answer(s, mk(250, 1, "ok"));
+	cr_assert_eq(session_state(s), SESSION_RCPT);
+	send_cmd(s, "rset");
+	answer(s, mk(250, 1, "ok"));
+	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_recipients(s), 0);
+	session_free(s);
+}
+
+Test(session, data_end_failure_also_ends_the_transaction)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, mk(250, 1, "ok"));
+	send_cmd(s, "RCPT TO:<c@d>");
+	answer(s, mk(250, 1, "ok"));
+	send_cmd(s, "DATA");
+	answer(s, mk(354, 1, "go"));
+	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
+	answer(s, mk(554, 1, "5.7.1 rejected"));
+	cr_assert_eq(session_state(s), SESSION_READY);
+	session_free(s);
+}
+
+Test(session, unsolicited_421)
+{
+	struct session *s = greeted_ehlo();
+
+	answer(s, mk(421, 1, "4.4.2 timeout"));
+	cr_assert_eq(paired_ctx, ANNOTATE_UNSOLICITED);
+	cr_assert_eq(session_state(s), SESSION_QUIT);
+	session_free(s);
+}
+
+Test(session, auth_exchange)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "AUTH LOGIN");
+	answer(s, mk(334, 1, "VXNlcm5hbWU6"));
+	cr_assert_eq(session_state(s), SESSION_AUTH);
+	session_on_send(s, "dXNlcg==", ANNOTATE_AUTH_STEP, 3.0);
+	answer(s, mk(334, 1, "UGFzc3dvcmQ6"));
+	cr_assert_eq(paired_ctx, ANNOTATE_AUTH_STEP);
+	cr_assert_eq(session_state(s), SESSION_AUTH);
+	session_on_send(s, "cGFzcw==", ANNOTATE_AUTH_STEP, 3.0);
+	answer(s, mk(235, 1, "2.7.0 ok"));
+	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert(session_authenticated(s));
+	cr_assert(warns(s, "AUTH PLAIN", "already authenticated"));
+	session_free(s);
+}
+
+Test(session, bdat_chunks)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, mk(250, 1, "ok"));
+	send_cmd(s, "RCPT TO:<c@d>");
+	answer(s, mk(250, 1, "ok"));
+	session_on_send(s, "BDAT 10", ANNOTATE_BDAT, 1);
+	answer(s, mk(250, 1, "10 octets"));
+	cr_assert_eq(session_state(s), SESSION_BDAT);
+	session_on_send(s, "BDAT 3 LAST", ANNOTATE_BDAT, 1);
+	answer(s, mk(250, 1, "done"));
+	cr_assert_eq(session_state(s), SESSION_READY);
+	session_free(s);
+}
+
+Test(session, quit)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "QUIT");
+	cr_assert(warns(s, "NOOP", "QUIT was sent"));
+	answer(s, mk(221, 1, "bye"));
+	cr_assert_eq(session_state(s), SESSION_QUIT);
+	session_on_close(s);
+	cr_assert_eq(session_state(s), SESSION_CLOSED);
+	cr_assert(warns(s, "NOOP", "closed"));
+	session_free(s);
+}
+
+Test(session, order_warnings)
+{
+	struct session *s = greeted_ehlo();
+
+	cr_assert(warns(s, "RCPT TO:<a@b>", "RCPT before MAIL"));
+	cr_assert(warns(s, "DATA", "DATA outside"));
+	cr_assert_eq(nwarn(s, "MAIL FROM:<a@b>"), 0);
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, mk(250, 1, "ok"));
+	cr_assert(warns(s, "MAIL FROM:<x@y>", "inside a transaction"));
+	cr_assert(warns(s, "DATA", "no accepted recipient"));
+	cr_assert_eq(nwarn(s, "RCPT TO:<a@b>"), 0);
+	/* the next valid commands are part of the warning */
+	cr_assert(warns(s, "DATA", "valid now: "));
+	cr_assert(warns(s, "DATA", " RCPT"));
+	session_free(s);
+}
+
+Test(session, before_ehlo)
+{
+	struct session *s = session_new(0);
+
+	answer(s, mk(220, 1, "hi"));
+	cr_assert(warns(s, "MAIL FROM:<a@b>", "before EHLO"));
+	cr_assert_eq(nwarn(s, "EHLO me"), 0);
+	session_free(s);
+}
+
+Test(session, extension_warnings)
+{
+	struct session *s = greeted_ehlo();
+
+	cr_assert(warns(s, "STARTTLS", "did not advertise STARTTLS"));
+	cr_assert(warns(s, "AUTH CRAM-MD5", "CRAM-MD5 is not among"));
+	cr_assert_eq(nwarn(s, "AUTH PLAIN"), 0);
+	cr_assert(warns(s, "SEND FROM:<a@b>", "obsolete"));
+	session_free(s);
+}
+
+Test(session, tls_forgets_capabilities)
+{
+	struct session *s = session_new(0);
+
+	answer(s, mk(220, 1, "hi"));
+	send_cmd(s, "EHLO me");
+	answer(s, mk(250, 2, "hi", "STARTTLS"));
+	cr_assert(session_caps(s)->starttls);
+	send_cmd(s, "STARTTLS");
+	answer(s, mk(220, 1, "go ahead"));
+	session_set_tls(s, 1);
+	/* RFC 3207 4.2: discard what was learnt before TLS */
+	cr_assert_not(session_caps(s)->ehlo);
+	cr_assert_eq(session_state(s), SESSION_GREETED);
+	cr_assert(session_tls(s));
+	send_cmd(s, "EHLO me");
+	answer(s, mk(250, 2, "hi", "STARTTLS"));
+	cr_assert(warns(s, "STARTTLS", "already active"));
+	session_free(s);
+}
+
+Test(session, pipelining_warnings)
+{
+	struct session *s = session_new(0);
+
+	answer(s, mk(220, 1, "hi"));
+	send_cmd(s, "EHLO me");
+	answer(s, mk(250, 1, "hi"));	/* no PIPELINING */
+	send_cmd(s, "MAIL FROM:<a@b>");
+	cr_assert(warns(s, "RCPT TO:<c@d>", "PIPELINING"));
+	session_free(s);
+
+	s = greeted_ehlo();
+	send_cmd(s, "MAIL FROM:<a@b>");
+	cr_assert_eq(nwarn(s, "RCPT TO:<c@d>"), 0);
+	send_cmd(s, "NOOP");
+	cr_assert(warns(s, "RCPT TO:<c@d>", "NOOP must be the last command of a pipelined group"));
+	send_cmd(s, "RCPT TO:<c@d>");
+	send_cmd(s, "DATA");
+	cr_assert(warns(s, "NOOP", "354"));
+	session_free(s);
+}
+
+Test(session, next_verbs)
+{
+	struct session	*s = greeted_ehlo();
+	char		 buf[256];
+
+	session_next_verbs(s, buf, sizeof buf);
+	cr_assert(strstr(buf, "MAIL") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "AUTH") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "RCPT") == NULL, "%s", buf);
+	cr_assert(strstr(buf, "STARTTLS") == NULL, "%s", buf);
+	cr_assert(strstr(buf, "SOML") == NULL, "%s", buf);
+	send_cmd(s, "MAIL FROM:<a@b>");
+	/* pending MAIL counts as accepted for what comes next */
+	session_next_verbs(s, buf, sizeof buf);
+	cr_assert(strstr(buf, "RCPT") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "DATA") == NULL, "%s", buf);
+	session_free(s);
+}
+
+Test(session, state_names)
+{
+	int i;
+
+	for (i = 0; i < SESSION_STATE_COUNT; i++)
+		cr_assert(session_state_name((enum session_state)i)[0] != '?');
+	cr_assert_str_eq(session_state_name(SESSION_STATE_COUNT), "?");
+}

@@ -1,0 +1,43 @@
+#!/bin/sh
+# A hostile server: escape sequences, C1 controls, bare LF, a reply line of
+# 70 000 octets, a code mismatch inside a multiline reply, text without a
+# code.  Nothing it sends may reach the terminal raw, every fault is named,
+# and the session goes on.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+
+big=$("$PYTHON" -c 'print("x" * 70000)')
+cat >"$T/replies" <<EOT
+220 evil \\x1b[2J\\x1b]0;pwned\\x07 ESMTP\\r\\n
+---
+250-evil\\r\\n250-\\xc2\\x9b31m C1 CSI\\r\\n251 mismatch\\r\\n
+---
+250 bare LF\\n
+---
+250 $big\\r\\n
+---
+hello without a code\\r\\n
+---
+221 bye\\r\\n
+EOT
+"$PYTHON" "$TOP_SRCDIR/tests/lib/hostile_server.py" "$T/replies" >"$T/port" 2>"$T/server.err" &
+bg_register $!
+i=0
+while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(cat "$T/port")
+[ -n "$port" ] || fail "hostile server did not start"
+
+printf 'EHLO me\nNOOP\nNOOP\nNOOP\nQUIT\n' |
+	"$SMTPSCOPE" --no-check "127.0.0.1:$port" >"$T/out" 2>"$T/err"
+rc=$?
+LAST_OUT=$T/out
+[ $rc -eq 0 ] || fail "exit status $rc"
+# no ESC, BEL or C1 byte reaches the output
+if LC_ALL=C grep -q "$(printf '\033')" "$T/out" "$T/err"; then fail "raw ESC in output"; fi
+if LC_ALL=C grep -q "$(printf '\007')" "$T/out" "$T/err"; then fail "raw BEL in output"; fi
+if LC_ALL=C grep -q "$(printf '\302\233')" "$T/out" "$T/err"; then fail "raw C1 CSI in output"; fi
+assert_grep 'evil \\x1b\[2J\\x1b\]0;pwned\\x07 ESMTP' "$T/out"
+# the session went on to the end despite every fault
+assert_grep '^S: 221 bye' "$T/out"
+# the over-long line was cut, the transcript says so
+[ "$(wc -c <"$T/out")" -lt 200000 ] || fail "output not bounded"
+exit 0
