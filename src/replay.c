@@ -1,3 +1,851 @@
-/* replay.c -- placeholder; replaced by the real module. */
+/*
+ * replay.c -- drive a server from a session file and check its replies.
+ *
+ * The file is read twice, both times streaming: script_validate() checks
+ * it whole before anything is sent, then the events are played one by one.
+ * Replies arrive through the client's reply callback and wait in a small
+ * queue (at most one PIPELINING group) until the S: lines that expect them
+ * are read.  Grammar and rules: docs/session-format.md.
+ */
 #include "config.h"
+
+#include <sys/socket.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "annotate.h"
+#include "client.h"
+#include "console.h"
+#include "net.h"
 #include "replay.h"
+#include "reply.h"
+#include "sanitize.h"
+#include "script.h"
+#include "session.h"
+#include "transcript.h"
+
+/* A reply received and not yet compared. */
+struct got {
+	struct reply		 r;		/* deep copy */
+	char			*command;	/* the line it answers, or NULL */
+	enum annotate_ctx	 ctx;
+};
+
+struct replay {
+	const struct replay_opts *o;
+	struct script		*sc;
+	struct script_info	 info;
+	struct client		*c;
+	char			 host[256], port[32];
+
+	struct got		*q;		/* ring of received replies */
+	size_t			 qhead, qlen, qcap;
+
+	int			 interactive;	/* the console phase */
+	int			 stop;		/* stop at the next event */
+	unsigned long		 tests, failed;
+	unsigned long		 secret;	/* masked lines seen */
+	int			 status;	/* worst enum replay_status */
+	char			 last[512];	/* last line sent, as shown */
+};
+
+static void	on_sent(void *, const char *, enum client_line);
+static void	on_reply(void *, const struct reply *, const char *,
+		    enum annotate_ctx, double);
+static void	on_message(void *, enum client_msg, const char *);
+static void	on_state(void *);
+static int	replay_connection(struct replay *, int);
+
+static const struct client_ops replay_ops = {
+	.sent = on_sent,
+	.reply = on_reply,
+	.message = on_message,
+	.state = on_state,
+};
+
+/* --- received replies --------------------------------------------------- */
+
+static void
+got_free(struct got *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->r.nlines; i++)
+		free(g->r.lines[i].text);
+	free(g->r.lines);
+	free(g->r.raw);
+	free(g->command);
+	memset(g, 0, sizeof *g);
+}
+
+static int
+got_copy(struct got *g, const struct reply *r, const char *command,
+    enum annotate_ctx ctx)
+{
+	size_t i;
+
+	memset(g, 0, sizeof *g);
+	g->r.code = r->code;
+	memcpy(g->r.enhanced, r->enhanced, sizeof g->r.enhanced);
+	g->r.faults = r->faults;
+	g->ctx = ctx;
+	if (r->nlines > 0 &&
+	    (g->r.lines = calloc(r->nlines, sizeof *g->r.lines)) == NULL)
+		return -1;
+	for (i = 0; i < r->nlines; i++) {
+		g->r.nlines++;
+		g->r.lines[i].code = r->lines[i].code;
+		g->r.lines[i].len = r->lines[i].len;
+		if ((g->r.lines[i].text = malloc(r->lines[i].len + 1)) == NULL)
+			goto fail;
+		memcpy(g->r.lines[i].text, r->lines[i].text, r->lines[i].len);
+		g->r.lines[i].text[r->lines[i].len] = '\0';
+	}
+	if (command != NULL && (g->command = strdup(command)) == NULL)
+		goto fail;
+	return 0;
+fail:
+	got_free(g);
+	return -1;
+}
+
+static int
+queue_push(struct replay *rp, const struct reply *r, const char *command,
+    enum annotate_ctx ctx)
+{
+	struct got *nq;
+	size_t i, ncap;
+
+	if (rp->qlen == rp->qcap) {
+		ncap = rp->qcap ? rp->qcap * 2 : 16;
+		if ((nq = calloc(ncap, sizeof *nq)) == NULL)
+			return -1;
+		for (i = 0; i < rp->qlen; i++)
+			nq[i] = rp->q[(rp->qhead + i) % rp->qcap];
+		free(rp->q);
+		rp->q = nq;
+		rp->qcap = ncap;
+		rp->qhead = 0;
+	}
+	if (got_copy(&rp->q[(rp->qhead + rp->qlen) % rp->qcap], r, command,
+	    ctx) == -1)
+		return -1;
+	rp->qlen++;
+	return 0;
+}
+
+/* Take the oldest reply into *g (the caller frees it).  0 or -1 empty. */
+static int
+queue_pop(struct replay *rp, struct got *g)
+{
+	if (rp->qlen == 0)
+		return -1;
+	*g = rp->q[rp->qhead];
+	memset(&rp->q[rp->qhead], 0, sizeof rp->q[rp->qhead]);
+	rp->qhead = (rp->qhead + 1) % rp->qcap;
+	rp->qlen--;
+	return 0;
+}
+
+static void
+queue_clear(struct replay *rp)
+{
+	struct got g;
+
+	while (queue_pop(rp, &g) == 0)
+		got_free(&g);
+}
+
+/* --- client callbacks --------------------------------------------------- */
+
+static void
+print_reply(FILE *f, const struct reply *r, const char *command,
+    enum annotate_ctx ctx)
+{
+	char buf[1024];
+	char *note;
+	size_t i;
+
+	for (i = 0; i < r->nlines; i++) {
+		sanitize_buf(buf, sizeof buf, r->lines[i].text, r->lines[i].len, 0);
+		fprintf(f, "S: %03d%c%s\n", r->lines[i].code,
+		    i + 1 < r->nlines ? '-' : ' ', buf);
+	}
+	if ((note = annotate_reply(r, command, ctx, 0)) != NULL) {
+		fprintf(f, "   %s\n", note);
+		free(note);
+	}
+}
+
+static void
+on_sent(void *arg, const char *line, enum client_line kind)
+{
+	struct replay *rp = arg;
+	char buf[1024], masked[1024];
+
+	if (!rp->o->verbose && !rp->interactive)
+		return;
+	if (kind == CLIENT_LINE_SECRET && !rp->o->client.show_secrets)
+		line = SCRIPT_MASK;
+	if (kind == CLIENT_LINE_COMMAND && !rp->o->client.show_secrets) {
+		/* RFC 4954 4: the initial response carries credentials. */
+		transcript_mask_auth(line, masked, sizeof masked);
+		line = masked;
+	}
+	sanitize_buf(buf, sizeof buf, line, strlen(line), 0);
+	fprintf(rp->o->out, "%s%c:%s%s\n", rp->o->tap ? "# " : "",
+	    kind == CLIENT_LINE_BODY ? 'D' : 'C', *buf ? " " : "", buf);
+}
+
+static void
+on_reply(void *arg, const struct reply *r, const char *command,
+    enum annotate_ctx ctx, double ms)
+{
+	struct replay *rp = arg;
+
+	if (rp->interactive) {
+		print_reply(rp->o->out, r, command, ctx);
+		fflush(rp->o->out);
+		return;
+	}
+	if (queue_push(rp, r, command, ctx) == -1) {
+		fprintf(rp->o->err, "smtpscope: replay: out of memory\n");
+		rp->status = REPLAY_CONNECT;
+		rp->stop = 1;
+	}
+}
+
+static void
+on_message(void *arg, enum client_msg kind, const char *text)
+{
+	struct replay *rp = arg;
+
+	if (kind == CLIENT_MSG_ERROR)
+		fprintf(rp->o->err, "smtpscope: replay: %s\n", text);
+	else if (rp->o->verbose || rp->interactive)
+		fprintf(rp->o->out, "%s%s\n", rp->o->tap ? "# " : "", text);
+}
+
+static void
+on_state(void *arg)
+{
+	(void)arg;
+}
+
+/* --- matching ----------------------------------------------------------- */
+
+int
+replay_match_line(const char *exp, size_t explen, const char *got,
+    size_t gotlen, int first, int strict, char *why, size_t whylen)
+{
+	char code[4], sep, esc[12], gesc[12], e[128];
+	int gcode = 0;
+	size_t i;
+
+	if (script_parse_status(exp, explen, code, &sep, esc, e,
+	    sizeof e) == -1) {
+		snprintf(why, whylen, "%s", e);
+		return 0;
+	}
+	for (i = 0; i < 3 && i < gotlen; i++) {
+		if (!isdigit((unsigned char)got[i]))
+			break;
+		gcode = gcode * 10 + (got[i] - '0');
+	}
+	if (i < 3)
+		gcode = 0;
+	if (!script_code_match(code, gcode)) {
+		snprintf(why, whylen, "expected %s", code);
+		return 0;
+	}
+	if (first && esc[0] != '\0') {
+		gesc[0] = '\0';
+		if (gotlen > 4)
+			reply_parse_enhanced(got + 4, gotlen - 4, gesc);
+		if (strcmp(esc, gesc) != 0) {
+			snprintf(why, whylen, "expected enhanced code %s, got "
+			    "%s", esc, gesc[0] ? gesc : "none");
+			return 0;
+		}
+	}
+	if (strict && (explen != gotlen || memcmp(exp, got, explen) != 0)) {
+		snprintf(why, whylen, "the text differs (--strict)");
+		return 0;
+	}
+	return 1;
+}
+
+/* "NNN-text" for line i of r, into a new buffer. */
+static char *
+reply_line_text(const struct reply *r, size_t i, size_t *len)
+{
+	char *s;
+	int code;
+
+	*len = r->lines[i].len + 4;
+	if ((s = malloc(*len + 1)) == NULL)
+		return NULL;
+	code = r->lines[i].code >= 0 ? r->lines[i].code % 1000 : 0;
+	s[0] = (char)('0' + code / 100);
+	s[1] = (char)('0' + code / 10 % 10);
+	s[2] = (char)('0' + code % 10);
+	s[3] = i + 1 < r->nlines ? '-' : ' ';
+	memcpy(s + 4, r->lines[i].text, r->lines[i].len);
+	s[*len] = '\0';
+	return s;
+}
+
+/* "250 after MAIL", "220 greeting" */
+static void
+describe(const struct got *g, char *buf, size_t size)
+{
+	char code[8];
+	size_t n;
+
+	if (g == NULL) {
+		snprintf(buf, size, "no reply");
+		return;
+	}
+	snprintf(code, sizeof code, "%03d", g->r.code);
+	switch (g->ctx) {
+	case ANNOTATE_GREETING:
+		snprintf(buf, size, "%s greeting", code);
+		break;
+	case ANNOTATE_DATA_END:
+		snprintf(buf, size, "%s after the end of the body", code);
+		break;
+	case ANNOTATE_AUTH_STEP:
+		snprintf(buf, size, "%s after an AUTH response", code);
+		break;
+	case ANNOTATE_UNSOLICITED:
+		snprintf(buf, size, "%s unsolicited", code);
+		break;
+	default:
+		if (g->command == NULL) {
+			snprintf(buf, size, "%s", code);
+			break;
+		}
+		n = strcspn(g->command, " ");
+		if (n > 16)
+			n = 16;
+		snprintf(buf, size, "%s after %.*s", code, (int)n, g->command);
+		for (n = strlen(code) + 7; buf[n] != '\0'; n++)
+			buf[n] = (char)toupper((unsigned char)buf[n]);
+		break;
+	}
+}
+
+/* Report one expectation: ok, or the mismatch with both replies. */
+static void
+report(struct replay *rp, unsigned long line, const char *exp,
+    const struct got *g, int ok, const char *why)
+{
+	FILE *f = rp->o->out;
+	char what[128], shown[600], cmd[300];
+	char *note = NULL, *first = NULL;
+	size_t n;
+
+	rp->tests++;
+	describe(g, what, sizeof what);
+	if (!ok)
+		rp->failed++;
+	if (rp->o->tap) {
+		fprintf(f, "%sok %lu - line %lu: %s%s%s\n", ok ? "" : "not ",
+		    rp->tests, line, what, ok ? "" : ", ", ok ? "" : why);
+	} else if (ok) {
+		if (rp->o->verbose)
+			fprintf(f, "%s:%lu: ok: %s\n", script_name(rp->sc), line,
+			    what);
+		return;
+	} else {
+		sanitize_buf(cmd, sizeof cmd, rp->last, strlen(rp->last), 0);
+		if (g != NULL && g->ctx == ANNOTATE_GREETING)
+			fprintf(f, "%s:%lu: mismatch in the greeting: %s\n",
+			    script_name(rp->sc), line, why);
+		else
+			fprintf(f, "%s:%lu: mismatch after \"%s\": %s\n",
+			    script_name(rp->sc), line, cmd, why);
+	}
+	if (ok)
+		return;
+	sanitize_buf(shown, sizeof shown, exp, strlen(exp), 0);
+	fprintf(f, "%s  expected: %s\n", rp->o->tap ? "#" : "", shown);
+	if (g == NULL) {
+		fprintf(f, "%s  received: nothing\n", rp->o->tap ? "#" : "");
+		return;
+	}
+	if (g->r.nlines > 0 && (first = reply_line_text(&g->r, 0, &n)) != NULL)
+		sanitize_buf(shown, sizeof shown, first, n, 0);
+	else
+		snprintf(shown, sizeof shown, "%03d", g->r.code);
+	free(first);
+	fprintf(f, "%s  received: %s", rp->o->tap ? "#" : "", shown);
+	if (g->r.nlines > 1)
+		fprintf(f, " (+%zu lines)", g->r.nlines - 1);
+	fputc('\n', f);
+	if ((note = annotate_reply(&g->r, g->command, g->ctx,
+	    ANNOTATE_SHORT)) != NULL) {
+		n = strcspn(note, "\n");
+		fprintf(f, "%s            %.*s\n", rp->o->tap ? "#" : "",
+		    (int)n, note);
+		free(note);
+	}
+}
+
+/* --- the connection ----------------------------------------------------- */
+
+static int
+closed(struct replay *rp)
+{
+	return client_fd(rp->c) < 0;
+}
+
+/*
+ * Read from the server until a reply waits in the queue, or nothing more
+ * can come (nothing pending, connection closed, timeout).  0 when a reply
+ * is queued, -1 otherwise.
+ */
+static int
+await_reply(struct replay *rp)
+{
+	struct session *s;
+	int rc, timeout = rp->o->client.timeout_s > 0 ?
+	    rp->o->client.timeout_s * 1000 : 30000;
+
+	while (rp->qlen == 0) {
+		if (closed(rp))
+			return -1;
+		s = client_session(rp->c);
+		if (!client_has_buffered(rp->c)) {
+			/* Nothing sent awaits a reply, and the greeting is in. */
+			if (session_pending(s) == 0 &&
+			    session_state(s) != SESSION_CONNECTED)
+				return -1;
+			rc = net_wait_readable(client_fd(rp->c), timeout);
+			if (rc == 0) {
+				fprintf(rp->o->err, "smtpscope: replay: no "
+				    "reply from %s within %d s\n",
+				    client_server_name(rp->c), timeout / 1000);
+				return -1;
+			}
+			if (rc < 0)
+				return -1;
+		}
+		if (client_on_readable(rp->c) == -1 && rp->qlen == 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Wait until every line sent has its reply (not PIPELINING). */
+static void
+await_all(struct replay *rp)
+{
+	while (!closed(rp) && session_pending(client_session(rp->c)) > 0)
+		if (client_wait(rp->c, -1) != 0)
+			break;
+}
+
+/* Replies nobody expected, found at a group boundary or at the end. */
+static void
+report_unexpected(struct replay *rp, unsigned long line)
+{
+	struct got g;
+
+	while (!rp->stop && queue_pop(rp, &g) == 0) {
+		report(rp, line, "(no reply expected here)", &g, 0,
+		    "unexpected reply");
+		got_free(&g);
+		rp->status = REPLAY_MISMATCH;
+		if (!rp->o->keep_going)
+			rp->stop = 1;
+	}
+	queue_clear(rp);
+}
+
+/* Send a C: line, with its masked secret filled in. */
+static int
+send_command(struct replay *rp, const char *text)
+{
+	const char *secret;
+	char *line;
+	size_t n, m = sizeof SCRIPT_MASK - 1;
+	int rc;
+
+	snprintf(rp->last, sizeof rp->last, "%s", text);
+	if (!script_is_masked(text))
+		return client_send(rp->c, text);
+	rp->secret++;
+	if ((secret = script_secret(rp->secret)) == NULL)
+		return -1;	/* checked by script_validate() */
+	n = strlen(text) - m;
+	if ((line = malloc(n + strlen(secret) + 1)) == NULL)
+		return -1;
+	memcpy(line, text, n);
+	memcpy(line + n, secret, strlen(secret) + 1);
+	rc = client_send(rp->c, line);
+	OPENSSL_cleanse(line, n + strlen(secret));
+	free(line);
+	return rc;
+}
+
+/* RSET between two runs of the transaction part (--repeat). */
+static void
+repeat_rset(struct replay *rp, unsigned long run)
+{
+	struct got g;
+	int ok;
+	char why[128];
+
+	report_unexpected(rp, rp->info.repeat_line);
+	if (rp->stop)
+		return;
+	/* RFC 5321 4.1.1.5: RSET aborts any transaction; 250 expected. */
+	snprintf(rp->last, sizeof rp->last, "RSET");
+	if (client_send(rp->c, "RSET") == -1 || await_reply(rp) == -1) {
+		report(rp, rp->info.repeat_line, "250 (RSET before a repeat)",
+		    NULL, 0, "no reply to RSET");
+		rp->status = REPLAY_MISMATCH;
+		rp->stop = 1;
+		return;
+	}
+	queue_pop(rp, &g);
+	ok = script_code_match("250", g.r.code);
+	snprintf(why, sizeof why, "expected 250 to RSET before run %lu", run);
+	report(rp, rp->info.repeat_line, "250 (RSET before a repeat)", &g, ok,
+	    why);
+	got_free(&g);
+	if (!ok) {
+		rp->status = REPLAY_MISMATCH;
+		if (!rp->o->keep_going)
+			rp->stop = 1;
+	}
+}
+
+/* After the script: the console on the live session (--interactive). */
+static void
+replay_console(struct replay *rp)
+{
+	struct pollfd pfd[2];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int infd = fileno(rp->o->in);
+
+	rp->interactive = 1;
+	fprintf(rp->o->out, "replay done: the session is yours (:quit or "
+	    "end of input to stop)\n");
+	fflush(rp->o->out);
+	while (!closed(rp)) {
+		pfd[0].fd = infd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = client_fd(rp->c);
+		pfd[1].events = POLLIN;
+		if (!client_has_buffered(rp->c) && poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (client_has_buffered(rp->c) || (pfd[1].revents & (POLLIN |
+		    POLLHUP | POLLERR))) {
+			client_on_readable(rp->c);
+			fflush(rp->o->out);
+			continue;
+		}
+		if (!(pfd[0].revents & (POLLIN | POLLHUP)))
+			continue;
+		if ((n = getline(&line, &cap, rp->o->in)) < 0)
+			break;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (console_input(rp->c, line, rp->o->check) == CONSOLE_QUIT)
+			break;
+		/* Like the plain console on a pipe: one answer at a time. */
+		client_wait(rp->c, -1);
+		fflush(rp->o->out);
+	}
+	free(line);
+}
+
+/* Handle one S: line: start, continue or finish an expectation. */
+struct expect {
+	int		 open;		/* inside a multi-line expectation */
+	int		 ok;
+	unsigned long	 line;
+	size_t		 index;		/* reply line to compare next */
+	struct got	 g;
+	int		 have;		/* g holds a reply */
+	char		 first[600];	/* first S: text, for reports */
+	char		 why[160];
+};
+
+static void
+expect_line(struct replay *rp, struct expect *x, const struct script_event *ev)
+{
+	char *got;
+	size_t n;
+
+	if (!x->open) {
+		memset(x, 0, sizeof *x);
+		x->open = 1;
+		x->ok = 1;
+		x->line = ev->line;
+		snprintf(x->first, sizeof x->first, "%.*s", (int)ev->len,
+		    ev->text);
+		if (await_reply(rp) == 0) {
+			queue_pop(rp, &x->g);
+			x->have = 1;
+		} else {
+			x->ok = 0;
+			snprintf(x->why, sizeof x->why, "no reply came%s",
+			    closed(rp) ? " (the connection is closed)" : "");
+		}
+	}
+	if (x->ok && x->have) {
+		if (x->index >= x->g.r.nlines) {
+			if (rp->o->strict) {
+				x->ok = 0;
+				snprintf(x->why, sizeof x->why, "the reply has "
+				    "fewer lines (--strict)");
+			}
+		} else if ((got = reply_line_text(&x->g.r, x->index,
+		    &n)) != NULL) {
+			if (x->index == 0 || rp->o->strict)
+				x->ok = replay_match_line(ev->text, ev->len, got,
+				    n, x->index == 0, rp->o->strict, x->why,
+				    sizeof x->why);
+			free(got);
+		}
+	}
+	x->index++;
+	if (ev->sep == '-')
+		return;
+	/* The last line of the expectation. */
+	if (x->ok && x->have && rp->o->strict && x->index < x->g.r.nlines) {
+		x->ok = 0;
+		snprintf(x->why, sizeof x->why, "the reply has more lines "
+		    "(--strict)");
+	}
+	report(rp, x->line, x->first, x->have ? &x->g : NULL, x->ok, x->why);
+	if (x->have)
+		got_free(&x->g);
+	x->open = 0;
+	if (!x->ok) {
+		rp->status = REPLAY_MISMATCH;
+		if (!rp->o->keep_going)
+			rp->stop = 1;
+	}
+}
+
+/* Play one event of the script. */
+static void
+play_event(struct replay *rp, struct expect *x, const struct script_event *ev,
+    int *prev, int *body_skipped)
+{
+	switch (ev->tag) {
+	case SCRIPT_CLIENT:
+		if (*prev != SCRIPT_CLIENT && *prev != SCRIPT_DATA) {
+			/* A new group: every reply to the lines sent so far
+			 * must have had its S: line. */
+			await_all(rp);
+			report_unexpected(rp, ev->line);
+		}
+		else if (!session_caps(client_session(rp->c))->pipelining)
+			/* RFC 2920 3.1: without PIPELINING, one command at
+			 * a time. */
+			await_all(rp);
+		if (rp->stop || closed(rp))
+			break;
+		*body_skipped = 0;
+		send_command(rp, ev->text);
+		break;
+	case SCRIPT_DATA:
+		if (closed(rp))
+			break;
+		if (session_state(client_session(rp->c)) != SESSION_DATA) {
+			/* DATA was refused: never send the body as commands. */
+			if (!*body_skipped)
+				fprintf(rp->o->err, "smtpscope: replay: %s:%lu: "
+				    "body not sent: the server did not accept "
+				    "DATA\n", script_name(rp->sc), ev->line);
+			*body_skipped = 1;
+			break;
+		}
+		if (ev->len == 1 && ev->text[0] == '.')
+			snprintf(rp->last, sizeof rp->last, "%s",
+			    "(end of the body)");
+		client_send(rp->c, ev->text);
+		break;
+	case SCRIPT_SERVER:
+		expect_line(rp, x, ev);
+		break;
+	case SCRIPT_TLS:
+		if (!ev->starttls)
+			break;	/* implicit TLS: done at connect */
+		/* The engine upgrades on the 220 to STARTTLS (RFC 3207 4). */
+		if (closed(rp) || !session_tls(client_session(rp->c))) {
+			fprintf(rp->o->err, "smtpscope: replay: %s:%lu: TLS is "
+			    "not up after STARTTLS\n", script_name(rp->sc),
+			    ev->line);
+			rp->status = REPLAY_CONNECT;
+			rp->stop = 1;
+		}
+		break;
+	}
+	*prev = ev->tag;
+}
+
+/* Play the script once over one new connection.  last: the final one. */
+static int
+replay_connection(struct replay *rp, int last)
+{
+	struct client_opts co = rp->o->client;
+	struct script_event ev;
+	struct expect x;
+	char err[512];
+	unsigned long run = 1, line = 0;
+	int rc, at_end, prev = 0, body_skipped = 0;
+
+	co.host = rp->host;
+	co.port = rp->port;
+	if (rp->info.implicit_tls)
+		co.tls = 1;
+	memset(&x, 0, sizeof x);
+	rp->secret = 0;
+	if ((rp->c = client_new(&co, &replay_ops, rp)) == NULL) {
+		fprintf(rp->o->err, "smtpscope: replay: out of memory\n");
+		return REPLAY_CONNECT;
+	}
+	if (client_connect(rp->c) != 0) {
+		client_free(rp->c);
+		rp->c = NULL;
+		return REPLAY_CONNECT;
+	}
+	if (script_rewind(rp->sc) == -1) {
+		fprintf(rp->o->err, "smtpscope: replay: %s: cannot rewind\n",
+		    script_name(rp->sc));
+		rp->status = REPLAY_USAGE;
+		goto out;
+	}
+	while (!rp->stop) {
+		if ((rc = script_next(rp->sc, &ev, err, sizeof err)) == -1) {
+			/* Validated before: only a file changed under us. */
+			fprintf(rp->o->err, "smtpscope: replay: %s\n", err);
+			rp->status = REPLAY_USAGE;
+			break;
+		}
+		/* The end of the transaction part: run it again? */
+		at_end = rc == 0 ? rp->info.repeat_end_line == 0 :
+		    ev.line == rp->info.repeat_end_line;
+		if (run < rp->o->repeat && at_end && !x.open) {
+			repeat_rset(rp, ++run);
+			if (script_seek(rp->sc, rp->info.repeat_offset,
+			    rp->info.repeat_line - 1) == -1)
+				break;
+			rp->secret = rp->info.repeat_secret;
+			prev = 0;
+			continue;
+		}
+		if (rc == 0)
+			break;
+		line = ev.line;
+		play_event(rp, &x, &ev, &prev, &body_skipped);
+		if (rp->status == REPLAY_CONNECT)
+			break;
+	}
+	if (!rp->stop && rp->status != REPLAY_USAGE) {
+		/* Replies still owed to lines sent: nobody expects them. */
+		if (!closed(rp))
+			client_wait(rp->c, -1);
+		report_unexpected(rp, line);
+	}
+	if (last && rp->o->interactive && !closed(rp))
+		replay_console(rp);
+out:
+	queue_clear(rp);
+	if (client_failed(rp->c) == 3 && rp->status < REPLAY_CONNECT)
+		rp->status = REPLAY_CONNECT;
+	client_free(rp->c);
+	rp->c = NULL;
+	return rp->status;
+}
+
+int
+replay_run(const char *path, const struct replay_opts *o)
+{
+	struct replay rp;
+	char err[512];
+	const char *server;
+	unsigned long i;
+	int rc = REPLAY_OK;
+
+	memset(&rp, 0, sizeof rp);
+	rp.o = o;
+	if ((rp.sc = script_open(path, err, sizeof err)) == NULL) {
+		fprintf(o->err, "smtpscope: replay: %s\n", err);
+		return REPLAY_USAGE;
+	}
+	if (script_validate(rp.sc, &rp.info, err, sizeof err) == -1) {
+		fprintf(o->err, "%s\n", err);
+		rc = REPLAY_USAGE;
+		goto out;
+	}
+	if (o->repeat > 1 && (rp.info.repeat_line == 0 || !rp.info.repeat_ok)) {
+		fprintf(o->err, "smtpscope: replay: %s: --repeat: %s\n", path,
+		    rp.info.repeat_line == 0 ? "nothing to repeat (no MAIL "
+		    "command)" : "the MAIL and QUIT lines must each start a "
+		    "group (follow an S: line)");
+		rc = REPLAY_USAGE;
+		goto out;
+	}
+	if (o->client.host != NULL) {
+		snprintf(rp.host, sizeof rp.host, "%s", o->client.host);
+		snprintf(rp.port, sizeof rp.port, "%s",
+		    o->client.port != NULL ? o->client.port : "25");
+	} else {
+		server = rp.info.server;
+		if (*server == '\0') {
+			fprintf(o->err, "smtpscope: replay: %s: no server: give "
+			    "HOST[:PORT] or put a \"# server HOST:PORT\" line "
+			    "in the header\n", path);
+			rc = REPLAY_USAGE;
+			goto out;
+		}
+		if (net_parse_hostport(server, rp.info.implicit_tls ? "465" :
+		    "25", rp.host, sizeof rp.host, rp.port, sizeof rp.port,
+		    err, sizeof err) != 0) {
+			fprintf(o->err, "smtpscope: replay: %s: %s\n", path, err);
+			rc = REPLAY_USAGE;
+			goto out;
+		}
+	}
+	if (o->tap)
+		fprintf(o->out, "TAP version 13\n");
+	for (i = 0; i < o->connections && !rp.stop; i++) {
+		rc = replay_connection(&rp, i + 1 == o->connections);
+		if (rc == REPLAY_CONNECT)
+			break;
+	}
+	if (o->tap && rc == REPLAY_CONNECT)
+		fprintf(o->out, "Bail out! connection or TLS failure\n");
+	else if (o->tap)
+		fprintf(o->out, "1..%lu\n", rp.tests);
+	else if (rc != REPLAY_CONNECT)
+		fprintf(o->out, "%s: %lu %s checked, %lu %s\n", path, rp.tests,
+		    rp.tests == 1 ? "reply" : "replies", rp.failed,
+		    rp.failed == 1 ? "mismatch" : "mismatches");
+out:
+	free(rp.q);
+	script_close(rp.sc);
+	fflush(o->out);
+	return rc;
+}

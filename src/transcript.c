@@ -1,13 +1,334 @@
-/* transcript.c -- placeholder; replaced by the real module. */
+/*
+ * transcript.c -- write a session file as the session goes.
+ *
+ * Every event is one line, written and flushed at once, so that whatever
+ * happens to the process the file holds the session up to the last event.
+ * The format (docs/session-format.md) escapes control bytes, invalid UTF-8,
+ * backslashes and a trailing blank so that script.c reads back exactly the
+ * bytes that were sent or received.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "script.h"
 #include "transcript.h"
-#include "stdlib.h"
-struct transcript *transcript_open(const char *path, const char *server, int s, int l, char *err, size_t errlen) { (void)path; (void)server; (void)s; (void)l; (void)err; (void)errlen; return NULL; }
-struct transcript *transcript_fopen(FILE *f, int own, const char *server, int s, int l) { (void)f; (void)own; (void)server; (void)s; (void)l; return NULL; }
-void transcript_close(struct transcript *t) { (void)t; }
-int transcript_command(struct transcript *t, const char *line, enum annotate_ctx k) { (void)t; (void)line; (void)k; return 0; }
-int transcript_body(struct transcript *t, const char *line) { (void)t; (void)line; return 0; }
-int transcript_reply(struct transcript *t, const struct reply *r, double ms) { (void)t; (void)r; (void)ms; return 0; }
-int transcript_tls(struct transcript *t, const char *w, const char *s) { (void)t; (void)w; (void)s; return 0; }
-int transcript_comment(struct transcript *t, const char *s) { (void)t; (void)s; return 0; }
-void transcript_mask_auth(const char *line, char *buf, size_t size) { (void)line; if (size) buf[0] = 0; }
+
+struct transcript {
+	FILE	*f;
+	int	 own;
+	int	 show_secrets;
+	int	 latency;
+	int	 failed;	/* a write failed: later events are dropped */
+};
+
+static int	transcript_header(struct transcript *, const char *);
+static void	transcript_escape(FILE *, const char *, size_t);
+static int	transcript_line(struct transcript *, char, const char *, size_t);
+static int	transcript_end(struct transcript *);
+static size_t	utf8_len(const unsigned char *, size_t);
+
+struct transcript *
+transcript_open(const char *path, const char *server, int show_secrets,
+    int latency_comments, char *err, size_t errlen)
+{
+	FILE *f;
+	struct transcript *t;
+
+	if ((f = fopen(path, "w")) == NULL) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	t = transcript_fopen(f, 1, server, show_secrets, latency_comments);
+	if (t == NULL) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+		    errno ? strerror(errno) : "out of memory");
+		return NULL;
+	}
+	return t;
+}
+
+struct transcript *
+transcript_fopen(FILE *f, int own, const char *server, int show_secrets,
+    int latency_comments)
+{
+	struct transcript *t;
+
+	if ((t = calloc(1, sizeof *t)) == NULL) {
+		if (own)
+			fclose(f);
+		return NULL;
+	}
+	t->f = f;
+	t->own = own;
+	t->show_secrets = show_secrets;
+	t->latency = latency_comments;
+	if (transcript_header(t, server) == -1) {
+		transcript_close(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+transcript_close(struct transcript *t)
+{
+	if (t == NULL)
+		return;
+	if (t->own)
+		fclose(t->f);
+	else
+		fflush(t->f);
+	free(t);
+}
+
+static int
+transcript_header(struct transcript *t, const char *server)
+{
+	char when[32];
+	time_t now;
+	struct tm tm;
+
+	fprintf(t->f, "# smtpscope session %d\n", SCRIPT_VERSION);
+	if (server != NULL && *server != '\0') {
+		now = time(NULL);
+		if (gmtime_r(&now, &tm) != NULL &&
+		    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+			fprintf(t->f, "# server %s at %s\n", server, when);
+		else
+			fprintf(t->f, "# server %s\n", server);
+	}
+	return transcript_end(t);
+}
+
+/* Flush after every event: a crash loses nothing already seen. */
+static int
+transcript_end(struct transcript *t)
+{
+	if (fflush(t->f) == EOF || ferror(t->f))
+		t->failed = 1;
+	return t->failed ? -1 : 0;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (RFC 3629 4), 0 when the bytes
+ * there are not one.  C1 controls (U+0080..U+009F) count as invalid here
+ * so that they are escaped like C0 controls.
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t len)
+{
+	size_t n, i;
+	unsigned long cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
+	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    (cp >= 0x80 && cp <= 0x9f))
+		return 0;
+	return n;
+}
+
+/* docs/session-format.md, "Escapes". */
+static void
+transcript_escape(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, n;
+
+	for (i = 0; i < len; i++) {
+		if (u[i] == '\\')
+			fputs("\\\\", f);
+		else if (u[i] < 0x20 || u[i] == 0x7f ||
+		    (u[i] == ' ' && i == len - 1))
+			fprintf(f, "\\x%02x", u[i]);
+		else if (u[i] < 0x80)
+			putc(u[i], f);
+		else if ((n = utf8_len(u + i, len - i)) > 0) {
+			fwrite(u + i, 1, n, f);
+			i += n - 1;
+		} else
+			fprintf(f, "\\x%02x", u[i]);
+	}
+}
+
+static int
+transcript_line(struct transcript *t, char tag, const char *text, size_t len)
+{
+	putc(tag, t->f);
+	putc(':', t->f);
+	if (len > 0) {
+		putc(' ', t->f);
+		transcript_escape(t->f, text, len);
+	}
+	putc('\n', t->f);
+	return 0;
+}
+
+void
+transcript_mask_auth(const char *line, char *buf, size_t size)
+{
+	size_t verb, mech, rest;
+
+	if (size == 0)
+		return;
+	/* RFC 4954 4: AUTH mechanism [initial-response] */
+	verb = strcspn(line, " ");
+	if (verb != 4 || strncasecmp(line, "AUTH", 4) != 0 ||
+	    line[verb] != ' ') {
+		snprintf(buf, size, "%s", line);
+		return;
+	}
+	mech = verb + 1 + strcspn(line + verb + 1, " ");
+	rest = mech + strspn(line + mech, " ");
+	if (line[rest] == '\0') {
+		snprintf(buf, size, "%s", line);
+		return;
+	}
+	snprintf(buf, size, "%.*s %s", (int)mech, line, SCRIPT_MASK);
+}
+
+int
+transcript_command(struct transcript *t, const char *line,
+    enum annotate_ctx kind)
+{
+	char *masked = NULL;
+	size_t size;
+	int rc;
+
+	if (t == NULL)
+		return 0;
+	if (t->failed)
+		return -1;
+	if (kind == ANNOTATE_DATA_END)
+		return transcript_body(t, ".");
+	if (!t->show_secrets && kind == ANNOTATE_AUTH_STEP &&
+	    strcmp(line, "*") != 0)
+		/* RFC 4954 4: every line answering a 334 may carry the
+		 * credentials; "*" only cancels the exchange. */
+		line = SCRIPT_MASK;
+	else if (!t->show_secrets && strncasecmp(line, "AUTH ", 5) == 0) {
+		size = strlen(line) + sizeof SCRIPT_MASK + 1;
+		if ((masked = malloc(size)) == NULL)
+			return -1;
+		transcript_mask_auth(line, masked, size);
+		line = masked;
+	}
+	transcript_line(t, 'C', line, strlen(line));
+	rc = transcript_end(t);
+	free(masked);
+	return rc;
+}
+
+int
+transcript_body(struct transcript *t, const char *line)
+{
+	if (t == NULL)
+		return 0;
+	if (t->failed)
+		return -1;
+	transcript_line(t, 'D', line, strlen(line));
+	return transcript_end(t);
+}
+
+int
+transcript_reply(struct transcript *t, const struct reply *r, double ms)
+{
+	const char *p, *end, *nl;
+	size_t i, n;
+	char head[8];
+
+	if (t == NULL)
+		return 0;
+	if (t->failed)
+		return -1;
+	if (r->raw != NULL && r->rawlen > 0) {
+		/* The lines exactly as received, without their CRLF. */
+		p = r->raw;
+		end = r->raw + r->rawlen;
+		while (p < end) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+			if (nl != NULL && n > 0 && p[n - 1] == '\r')
+				n--;
+			transcript_line(t, 'S', p, n);
+			p = nl != NULL ? nl + 1 : end;
+		}
+	} else {
+		for (i = 0; i < r->nlines; i++) {
+			snprintf(head, sizeof head, "%03d%c",
+			    r->lines[i].code, i + 1 < r->nlines ? '-' : ' ');
+			fputs("S: ", t->f);
+			fputs(head, t->f);
+			transcript_escape(t->f, r->lines[i].text,
+			    r->lines[i].len);
+			putc('\n', t->f);
+		}
+	}
+	if (t->latency && ms >= 0)
+		fprintf(t->f, "# +%.1fms\n", ms);
+	return transcript_end(t);
+}
+
+int
+transcript_tls(struct transcript *t, const char *what, const char *summary)
+{
+	if (t == NULL)
+		return 0;
+	if (t->failed)
+		return -1;
+	fputs("T: ", t->f);
+	transcript_escape(t->f, what, strlen(what));
+	if (summary != NULL && *summary != '\0') {
+		putc(' ', t->f);
+		transcript_escape(t->f, summary, strlen(summary));
+	}
+	putc('\n', t->f);
+	return transcript_end(t);
+}
+
+int
+transcript_comment(struct transcript *t, const char *text)
+{
+	const char *p = text;
+	size_t n;
+
+	if (t == NULL)
+		return 0;
+	if (t->failed)
+		return -1;
+	/* One "# " line per line of text. */
+	do {
+		n = strcspn(p, "\n");
+		fputs("# ", t->f);
+		transcript_escape(t->f, p, n);
+		putc('\n', t->f);
+		p += n;
+		if (*p == '\n')
+			p++;
+	} while (*p != '\0');
+	return transcript_end(t);
+}

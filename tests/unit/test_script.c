@@ -1,3 +1,319 @@
-/* PLACEHOLDER: replaced by the real tests of src/script.c. */
+/*
+ * test_script.c -- the session file reader: events, escapes, header,
+ * validation errors with file:line, rewind/seek and the repeat part;
+ * and replay's comparison of one S: line with a reply line.
+ */
+#include "config.h"
+
 #include <criterion/criterion.h>
-Test(script, placeholder) { cr_assert(1); }
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay.h"
+#include "script.h"
+
+static struct script *
+from_string(const char *text)
+{
+	FILE *f = tmpfile();
+
+	cr_assert_not_null(f);
+	fputs(text, f);
+	rewind(f);
+	return script_fopen(f, 1, "t.smtp");
+}
+
+/* Validate text; return 0 or -1 with the error in err. */
+static int
+validate(const char *text, struct script_info *info, char *err, size_t len)
+{
+	struct script *s = from_string(text);
+	int rc = script_validate(s, info, err, len);
+
+	script_close(s);
+	return rc;
+}
+
+static void
+expect_error(const char *text, const char *want)
+{
+	struct script_info info;
+	char err[256] = "";
+
+	cr_assert_eq(validate(text, &info, err, sizeof err), -1,
+	    "accepted: %s", text);
+	cr_assert(strstr(err, want) != NULL, "error \"%s\" lacks \"%s\"",
+	    err, want);
+}
+
+Test(script, events_in_order)
+{
+	struct script *s = from_string(
+	    "# smtpscope session 1\n"
+	    "# server mx.example.org:2525 at 2026-11-24T19:04:53Z\n"
+	    "S: 220 mx ESMTP\n"
+	    "\n"
+	    "C: EHLO me\n"
+	    "S: 250-mx\n"
+	    "# +1.2ms\n"
+	    "S: 250 PIPELINING\n"
+	    "C: MAIL FROM:<a@b>\n"
+	    "S: 250 2.1.0 Ok\n"
+	    "T: starttls TLSv1.3 X verify=ok\n"
+	    "C: DATA\n"
+	    "S: 3xx\n"
+	    "D:\n"
+	    "D: ..x\n"
+	    "D: .\n");
+	struct script_event ev;
+	char err[256];
+
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(ev.tag, SCRIPT_SERVER);
+	cr_assert_str_eq(ev.code, "220");
+	cr_assert_eq(ev.sep, ' ');
+	cr_assert_eq(ev.line, 3);
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(ev.tag, SCRIPT_CLIENT);
+	cr_assert_str_eq(ev.text, "EHLO me");
+	cr_assert_eq(ev.line, 5);
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(ev.sep, '-');
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(ev.line, 8);
+	cr_assert_eq(ev.sep, ' ');
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_str_eq(ev.text, "MAIL FROM:<a@b>");
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_str_eq(ev.enhanced, "2.1.0");
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(ev.tag, SCRIPT_TLS);
+	cr_assert_eq(ev.starttls, 1);
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_str_eq(ev.code, "3xx");
+	cr_assert_eq(ev.enhanced[0], '\0');
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(ev.tag, SCRIPT_DATA);
+	cr_assert_eq(ev.len, 0);
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_str_eq(ev.text, "..x");
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_str_eq(ev.text, ".");
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 0);
+	script_close(s);
+}
+
+Test(script, validate_collects_info)
+{
+	struct script_info info;
+	char err[256] = "";
+
+	cr_assert_eq(validate(
+	    "# smtpscope session 1\r\n"
+	    "# server [::1]:25 at 2026-11-24T19:04:53Z\r\n"
+	    "T: tls TLSv1.3\r\n"
+	    "S: 220 hi\r\n"
+	    "C: EHLO me\r\n"
+	    "S: 250 ok\r\n"
+	    "C: MAIL FROM:<>\r\n"
+	    "C: RCPT TO:<a@b>\r\n"
+	    "S: 250\r\n"
+	    "S: 250\r\n"
+	    "C: QUIT\r\n"
+	    "S: 221\r\n", &info, err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(info.server, "[::1]:25");
+	cr_assert_eq(info.implicit_tls, 1);
+	cr_assert_eq(info.expectations, 5);
+	cr_assert_eq(info.repeat_line, 7);
+	cr_assert_eq(info.repeat_end_line, 11);
+	cr_assert_eq(info.repeat_ok, 1);
+}
+
+Test(script, repeat_needs_group_start)
+{
+	struct script_info info;
+	char err[256] = "";
+
+	cr_assert_eq(validate("# smtpscope session 1\nS: 220\n"
+	    "C: EHLO x\nC: MAIL FROM:<>\nS: 250\nS: 250\n", &info, err,
+	    sizeof err), 0, "%s", err);
+	cr_assert_eq(info.repeat_line, 4);
+	cr_assert_eq(info.repeat_ok, 0);
+	cr_assert_eq(info.repeat_end_offset, -1);
+}
+
+Test(script, malformed_files)
+{
+	expect_error("", "t.smtp:1: empty file");
+	expect_error("S: 220\n", "t.smtp:1: not a session file");
+	expect_error("# smtpscope session 2\n", "t.smtp:1: session format "
+	    "version 2 is not supported");
+	expect_error("# smtpscope session 1\nX: hello\n", "t.smtp:2: unknown");
+	expect_error("# smtpscope session 1\nC:EHLO\n", "t.smtp:2: \"C:\" "
+	    "must be followed by one space");
+	expect_error("# smtpscope session 1\nS: hello\n", "t.smtp:2: an S: "
+	    "line starts with a reply code");
+	expect_error("# smtpscope session 1\nS: 2y0\n", "t.smtp:2: bad reply");
+	expect_error("# smtpscope session 1\nS: 250x\n", "t.smtp:2: the reply "
+	    "code must be followed");
+	expect_error("# smtpscope session 1\nS: 250-a\n\nC: QUIT\n",
+	    "t.smtp:4: the reply begun on line 2");
+	expect_error("# smtpscope session 1\nS: 250-a\n",
+	    "the file ends inside the reply begun on line 2");
+	expect_error("# smtpscope session 1\nC: NOOP\nD: x\n",
+	    "t.smtp:3: D: line without a DATA");
+	expect_error("# smtpscope session 1\nC: DATA\nS: 354\nD: x\n"
+	    "C: QUIT\n", "t.smtp:5: C: line inside a message body");
+	expect_error("# smtpscope session 1\nC: DATA\nS: 354\nD: x\n",
+	    "ends inside a message body");
+	expect_error("# smtpscope session 1\nC: EHLO x\nT: tls\n",
+	    "t.smtp:3: \"T: tls\" (implicit TLS) must come before");
+	expect_error("# smtpscope session 1\nT: ssl\n", "t.smtp:2: a T: line");
+	expect_error("# smtpscope session 1\nC: a\\qb\n",
+	    "t.smtp:2: bad escape at column 5");
+	expect_error("# smtpscope session 1\nC: a\\x0\n", "t.smtp:2: bad escape");
+	expect_error("# smtpscope session 1\nC: a\\x00b\n", "t.smtp:2: a NUL");
+}
+
+Test(script, long_line_refused)
+{
+	size_t n = SCRIPT_LINE_MAX + 100;
+	char *text = malloc(n + 64);
+
+	cr_assert_not_null(text);
+	snprintf(text, n + 64, "%s", "# smtpscope session 1\nC: ");
+	memset(text + strlen(text), 'a', n);
+	text[25 + n] = '\0';
+	expect_error(text, "t.smtp:2: line longer than");
+	free(text);
+}
+
+Test(script, masked_secrets_need_environment)
+{
+	struct script_info info;
+	char err[256] = "";
+	const char *text = "# smtpscope session 1\nS: 220\n"
+	    "C: AUTH PLAIN ********\nS: 235\n"
+	    "C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: ********\nS: 334 x\n"
+	    "C: ********\nS: 235\n";
+
+	unsetenv("SMTPSCOPE_SECRET");
+	unsetenv("SMTPSCOPE_SECRET_1");
+	unsetenv("SMTPSCOPE_SECRET_2");
+	unsetenv("SMTPSCOPE_SECRET_3");
+	expect_error(text, "t.smtp:3: masked secret: set SMTPSCOPE_SECRET_1");
+	setenv("SMTPSCOPE_SECRET_1", "AGEAYg==", 1);
+	setenv("SMTPSCOPE_SECRET_2", "dXNlcg==", 1);
+	expect_error(text, "t.smtp:9: masked secret: set SMTPSCOPE_SECRET_3");
+	setenv("SMTPSCOPE_SECRET", "cGFzcw==", 1);
+	cr_assert_eq(validate(text, &info, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(info.secrets, 3);
+	cr_assert_str_eq(script_secret(1), "AGEAYg==");
+	cr_assert_str_eq(script_secret(3), "cGFzcw==");
+	cr_assert(script_is_masked("AUTH PLAIN ********"));
+	cr_assert(script_is_masked("auth login ********"));
+	cr_assert(script_is_masked("********"));
+	cr_assert(!script_is_masked("AUTH LOGIN"));
+	cr_assert(!script_is_masked("MAIL FROM:<********>"));
+	cr_assert(!script_is_masked("AUTH PLAIN x********"));
+}
+
+Test(script, unescape)
+{
+	char s[64], err[128];
+	long n;
+
+	snprintf(s, sizeof s, "%s", "a\\\\b\\x1b[31m\\x20");
+	n = script_unescape(s, strlen(s), err, sizeof err);
+	cr_assert_eq(n, 9);
+	cr_assert_eq(memcmp(s, "a\\b\x1b[31m ", 9), 0);
+	snprintf(s, sizeof s, "%s", "\\x00\\xFF");
+	cr_assert_eq(script_unescape(s, strlen(s), err, sizeof err), 2);
+	cr_assert_eq(s[0], 0);
+	cr_assert_eq((unsigned char)s[1], 0xff);
+	snprintf(s, sizeof s, "%s", "trailing\\");
+	cr_assert_eq(script_unescape(s, strlen(s), err, sizeof err), -1);
+}
+
+Test(script, status_and_patterns)
+{
+	char code[4], sep, esc[12], err[128];
+
+	cr_assert_eq(script_parse_status("250 2.1.0 Ok", 12, code, &sep, esc,
+	    err, sizeof err), 0);
+	cr_assert_str_eq(code, "250");
+	cr_assert_str_eq(esc, "2.1.0");
+	cr_assert_eq(script_parse_status("25X-2.1.0.example", 17, code, &sep,
+	    esc, err, sizeof err), 0);
+	cr_assert_str_eq(code, "25x");
+	cr_assert_eq(sep, '-');
+	cr_assert_str_eq(esc, "");
+	cr_assert_eq(script_parse_status("5xx", 3, code, &sep, esc, err,
+	    sizeof err), 0);
+	cr_assert_eq(sep, '\0');
+	cr_assert_eq(script_parse_status("650", 3, code, &sep, esc, err,
+	    sizeof err), -1);
+
+	cr_assert(script_code_match("250", 250));
+	cr_assert(!script_code_match("250", 251));
+	cr_assert(script_code_match("2xx", 221));
+	cr_assert(!script_code_match("2xx", 354));
+	cr_assert(script_code_match("25x", 251));
+	cr_assert(!script_code_match("25x", 221));
+	cr_assert(!script_code_match("2xx", 0));
+}
+
+Test(script, rewind_and_seek)
+{
+	struct script *s = from_string("# smtpscope session 1\n"
+	    "S: 220\nC: MAIL FROM:<>\nS: 250\nC: QUIT\n");
+	struct script_info info;
+	struct script_event ev;
+	char err[256];
+	long off;
+	unsigned long line;
+
+	cr_assert_eq(script_validate(s, &info, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(script_rewind(s), 0);
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(ev.line, 2);
+	script_tell(s, &off, &line);
+	cr_assert_eq(off, info.repeat_offset);
+	cr_assert_eq(line + 1, info.repeat_line);
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_eq(script_seek(s, info.repeat_offset, info.repeat_line - 1), 0);
+	cr_assert_eq(script_next(s, &ev, err, sizeof err), 1);
+	cr_assert_str_eq(ev.text, "MAIL FROM:<>");
+	cr_assert_eq(ev.line, 3);
+	script_close(s);
+}
+
+/* The comparison replay makes for each S: line (replay.c). */
+Test(replay_match, codes_enhanced_and_text)
+{
+	char why[160];
+
+#define M(exp, got, first, strict) \
+	replay_match_line(exp, strlen(exp), got, strlen(got), first, strict, \
+	    why, sizeof why)
+	cr_assert(M("250", "250 2.1.0 Ok", 1, 0));
+	cr_assert(M("2xx", "221 Bye", 1, 0));
+	cr_assert(M("25x Ok", "251 2.1.5 forwarded", 1, 0));
+	cr_assert(!M("250", "550 5.1.1 no such user", 1, 0));
+	cr_assert_str_eq(why, "expected 250");
+	cr_assert(M("250 2.1.0 Ok", "250 2.1.0 Sender fine", 1, 0));
+	cr_assert(!M("250 2.1.0 Ok", "250 2.1.5 Sender fine", 1, 0));
+	cr_assert_str_eq(why, "expected enhanced code 2.1.0, got 2.1.5");
+	cr_assert(!M("250 2.1.0", "250 Ok", 1, 0));
+	cr_assert_str_eq(why, "expected enhanced code 2.1.0, got none");
+	/* the enhanced code is checked on the first line only */
+	cr_assert(M("250-2.1.0 x", "250-PIPELINING", 0, 0));
+	cr_assert(!M("250 Ok", "250 OK", 1, 1));
+	cr_assert_str_eq(why, "the text differs (--strict)");
+	cr_assert(M("250 Ok", "250 Ok", 1, 1));
+	cr_assert(!M("250", "xyz", 1, 0));
+#undef M
+}
