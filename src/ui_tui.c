@@ -1,4 +1,868 @@
-/* ui_tui.c -- placeholder; replaced by the real module. */
+/*
+ * ui_tui.c -- the split view: the conversation on the left, what each
+ * reply means on the right, a status bar and a Readline input line.
+ *
+ * ncurses owns the terminal; Readline runs in callback mode and never
+ * touches it: its terminal preparation is a no-op, it reads keys from a
+ * queue this file fills (rl_getc_function) and its redisplay only marks
+ * the screen dirty, the input line being drawn here from rl_line_buffer
+ * and rl_point.  Keyboard, server socket and signals (through a self-pipe)
+ * are read in one poll() loop, so neither blocks the other.
+ *
+ * What is shown lives in a scrollback (scrollback.c) and is drawn by
+ * tui_render.c; each redraw costs O(screen), never O(history).
+ */
 #include "config.h"
+
+#include <sys/ioctl.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "annotate.h"
+#include "complete.h"
+#include "console.h"
+#include "sanitize.h"
+#include "scrollback.h"
+#include "tui_render.h"
 #include "ui.h"
-int ui_tui_run(const struct client_opts *c, const struct ui_opts *u) { return ui_plain_run(c, u); }
+
+#define TUI_KEYQ	64	/* bytes of one key, UTF-8 encoded */
+#define TUI_WHEEL_ROWS	3
+
+struct tui {
+	struct client		*c;
+	const struct ui_opts	*u;
+	struct scrollback	*sb;
+	struct scrollback_view	 view;
+	struct scrollback_geom	 geom;
+	SCREEN			*scr;
+	FILE			*rl_out;	/* Readline's output: /dev/null */
+	int			 color;
+	int			 utf8;		/* the locale is UTF-8 */
+	int			 show_notes;	/* F2 */
+	int			 help;		/* F1 overlay shown */
+	int			 quit;
+	int			 closed;	/* connection gone */
+	int			 conv_rows;
+	char			*diag;		/* syntax diagnostic, 3 lines */
+	char			*hint;		/* completion candidates */
+	char			 last_error[512];
+	unsigned char		 keyq[TUI_KEYQ];
+	size_t			 keyq_head, keyq_len;
+};
+
+/* Readline's callbacks take no argument. */
+static struct tui	*tui_cur;
+static int		 tui_sigfd[2] = { -1, -1 };
+
+static const struct {
+	const char	*key;
+	const char	*what;
+} tui_keys[] = {
+	{ "F1", "this help (any key closes it); :help lists the commands" },
+	{ "F2", "show or hide the annotation pane" },
+	{ "F3", "raw byte view, CR LF visible (same as :raw)" },
+	{ "PgUp PgDn", "scroll both panes together (the mouse wheel too)" },
+	{ "Tab", "complete verbs, parameters, local commands" },
+	{ "Up Down", "command history" },
+	{ "Ctrl-C", "clear the line; on an empty line, leave" },
+	{ "Ctrl-L", "redraw the screen" },
+};
+
+static void tui_add(struct tui *, enum scrollback_kind, const char *,
+    size_t, const char *, int, double);
+
+/* ---- engine callbacks ---------------------------------------------------- */
+
+static void
+tui_sent(void *arg, const char *line, enum client_line kind)
+{
+	struct tui *t = arg;
+	char buf[1100];
+	int n;
+
+	/* The line goes over the wire with CRLF: the raw view shows it. */
+	n = snprintf(buf, sizeof buf, "%s\r\n",
+	    kind == CLIENT_LINE_SECRET ? "********" : line);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	tui_add(t, kind == CLIENT_LINE_BODY ? SCROLLBACK_BODY :
+	    SCROLLBACK_CLIENT, buf, (size_t)n, NULL, 0, -1);
+}
+
+static void
+tui_reply(void *arg, const struct reply *r, const char *command,
+    enum annotate_ctx ctx, double ms)
+{
+	struct tui *t = arg;
+	char *note;
+
+	note = annotate_reply(r, command, ctx, 0);
+	tui_add(t, SCROLLBACK_SERVER, r->raw, r->rawlen, note, r->code, ms);
+	free(note);
+}
+
+static void
+tui_message(void *arg, enum client_msg kind, const char *text)
+{
+	struct tui *t = arg;
+	enum scrollback_kind k;
+
+	switch (kind) {
+	case CLIENT_MSG_DIAG:
+		/* Shown under the input line, where the command was typed. */
+		free(t->diag);
+		t->diag = strdup(text);
+		k = SCROLLBACK_WARNING;
+		break;
+	case CLIENT_MSG_HELP:
+		k = SCROLLBACK_HELP;
+		break;
+	case CLIENT_MSG_WARNING:
+		k = SCROLLBACK_WARNING;
+		break;
+	case CLIENT_MSG_ERROR:
+		k = SCROLLBACK_ERROR;
+		snprintf(t->last_error, sizeof t->last_error, "%s", text);
+		break;
+	case CLIENT_MSG_INFO:
+	default:
+		k = SCROLLBACK_INFO;
+		break;
+	}
+	tui_add(t, k, text, strlen(text), NULL, 0, -1);
+}
+
+static void
+tui_state(void *arg)
+{
+	static const char closed[] = "connection closed: press Enter to "
+	    "leave (:save FILE keeps the session first)";
+	struct tui *t = arg;
+
+	if (t->scr != NULL && rl_line_buffer != NULL)
+		rl_set_prompt(console_prompt(t->c));
+	if (client_fd(t->c) == -1 && !t->closed) {
+		t->closed = 1;
+		tui_add(t, SCROLLBACK_INFO, closed, sizeof closed - 1, NULL, 0,
+		    -1);
+	}
+}
+
+static const struct client_ops tui_ops = {
+	.sent = tui_sent,
+	.reply = tui_reply,
+	.message = tui_message,
+	.state = tui_state,
+};
+
+static void
+tui_add(struct tui *t, enum scrollback_kind kind, const char *bytes,
+    size_t len, const char *note, int code, double ms)
+{
+	struct scrollback_item it;
+
+	memset(&it, 0, sizeof it);
+	it.kind = kind;
+	it.when = time(NULL);
+	it.ms = ms;
+	it.code = code;
+	it.bytes = bytes != NULL ? bytes : "";
+	it.len = bytes != NULL ? len : 0;
+	it.note = note;
+	/* Out of memory loses one line of display, not the session. */
+	(void)scrollback_add(t->sb, &it);
+}
+
+/* ---- Readline, drawn by ncurses ------------------------------------------ */
+
+static int
+tui_rl_getc(FILE *f)
+{
+	struct tui *t = tui_cur;
+	int c;
+
+	(void)f;
+	if (t == NULL || t->keyq_len == 0)
+		return 0;	/* never asked for when empty (see avail) */
+	c = t->keyq[t->keyq_head];
+	t->keyq_head = (t->keyq_head + 1) % TUI_KEYQ;
+	t->keyq_len--;
+	return c;
+}
+
+static int
+tui_rl_avail(void)
+{
+	return tui_cur != NULL && tui_cur->keyq_len > 0;
+}
+
+static void
+tui_rl_redisplay(void)
+{
+	/* The whole screen is drawn once the keys at hand are handled. */
+}
+
+static void
+tui_rl_prep(int meta)
+{
+	(void)meta;
+}
+
+static void
+tui_rl_deprep(void)
+{
+}
+
+static void
+tui_rl_matches(char **matches, int n, int maxlen)
+{
+	struct tui *t = tui_cur;
+	size_t len, used;
+	int i;
+
+	(void)maxlen;
+	if (t == NULL)
+		return;
+	len = 1;
+	for (i = 1; i <= n; i++)
+		len += strlen(matches[i]) + 2;
+	free(t->hint);
+	if ((t->hint = malloc(len)) == NULL)
+		return;
+	used = 0;
+	t->hint[0] = '\0';
+	for (i = 1; i <= n; i++)
+		used += (size_t)snprintf(t->hint + used, len - used, "%s%s",
+		    i > 1 ? "  " : "", matches[i]);
+}
+
+static const struct session *
+tui_session(void)
+{
+	return tui_cur != NULL ? client_session(tui_cur->c) : NULL;
+}
+
+/* Secrets and message bodies stay out of the history. */
+static int
+tui_history_worthy(struct tui *t, const char *line)
+{
+	struct session *s = client_session(t->c);
+
+	if (line[strspn(line, " \t")] == '\0')
+		return 0;
+	if (s != NULL && (session_state(s) == SESSION_DATA ||
+	    session_state(s) == SESSION_AUTH))
+		return 0;
+	return strncasecmp(line, "AUTH", 4) != 0 &&
+	    strncasecmp(line, "!AUTH", 5) != 0;
+}
+
+static void
+tui_help_entry(struct tui *t)
+{
+	char buf[1024];
+	size_t i, used;
+
+	used = (size_t)snprintf(buf, sizeof buf, "Keys of the split view:");
+	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0] &&
+	    used < sizeof buf; i++)
+		used += (size_t)snprintf(buf + used, sizeof buf - used,
+		    "\n  %-16s %s", tui_keys[i].key, tui_keys[i].what);
+	if (used >= sizeof buf)
+		used = sizeof buf - 1;
+	tui_add(t, SCROLLBACK_HELP, buf, used, NULL, 0, -1);
+}
+
+static void
+tui_rl_line(char *line)
+{
+	struct tui *t = tui_cur;
+	const char *p;
+
+	free(t->diag);
+	t->diag = NULL;
+	free(t->hint);
+	t->hint = NULL;
+	t->view.follow = 1;
+	if (line == NULL) {		/* Ctrl-D on an empty line */
+		if (!t->closed)
+			console_input(t->c, ":quit", 0);
+		t->quit = 1;
+		return;
+	}
+	p = line + strspn(line, " \t");
+	if (t->closed && (*p == '\0' || strcasecmp(p, ":quit") == 0 ||
+	    strcasecmp(p, "q") == 0)) {
+		t->quit = 1;
+		free(line);
+		return;
+	}
+	if (tui_history_worthy(t, line))
+		add_history(line);
+	if (strcasecmp(p, ":help") == 0)
+		tui_help_entry(t);
+	if (console_input(t->c, line, t->u->check) == CONSOLE_QUIT)
+		t->quit = 1;
+	free(line);
+	rl_set_prompt(console_prompt(t->c));
+}
+
+static void
+tui_feed(struct tui *t, const char *bytes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && t->keyq_len < TUI_KEYQ; i++) {
+		t->keyq[(t->keyq_head + t->keyq_len) % TUI_KEYQ] =
+		    (unsigned char)bytes[i];
+		t->keyq_len++;
+	}
+	while (t->keyq_len > 0 && !t->quit)
+		rl_callback_read_char();
+	/* A key the handler did not eat (we are quitting) is dropped. */
+	t->keyq_len = 0;
+}
+
+/* ---- drawing ------------------------------------------------------------------ */
+
+static void
+tui_layout(struct tui *t)
+{
+	struct scrollback_geom g;
+	int below;
+
+	below = 2 + (t->diag != NULL ? 3 : 0) + (t->hint != NULL ? 1 : 0);
+	t->conv_rows = LINES - below;
+	if (t->conv_rows < 1)
+		t->conv_rows = 1;
+	tui_render_geom(&g, COLS, t->show_notes, client_raw(t->c));
+	if (memcmp(&g, &t->geom, sizeof g) != 0) {
+		t->geom = g;
+		scrollback_set_geom(t->sb, &g);
+	}
+}
+
+static void
+tui_draw_status(struct tui *t, int y)
+{
+	struct session *s = client_session(t->c);
+	const char *tls;
+	char next[256], line[1024], safe[2048];
+
+	next[0] = '\0';
+	if (s != NULL)
+		session_next_verbs(s, next, sizeof next);
+	tls = client_tls_summary(t->c);
+	snprintf(line, sizeof line, "%s %s | %s | %s | next: %s | F1 help"
+	    "  F2 notes  F3 raw",
+	    t->view.follow ? "" : " SCROLLED (PgDn) |",
+	    client_server_name(t->c) != NULL ? client_server_name(t->c) : "",
+	    tls != NULL && *tls != '\0' ? tls : "no TLS",
+	    t->closed ? "CLOSED" : s != NULL ?
+	    session_state_name(session_state(s)) : "CONNECTING",
+	    t->closed ? "-" : next);
+	wattrset(stdscr, t->color ?
+	    tui_render_attr(TUI_PAIR_STATUS, t->color) : A_REVERSE);
+	wmove(stdscr, y, 0);
+	whline(stdscr, ' ', COLS);
+	/* The TLS summary names the peer's certificate: sanitized. */
+	sanitize_buf(safe, sizeof safe, line, strlen(line),
+	    t->utf8 ? 0 : SANITIZE_ASCII);
+	tui_render_text(stdscr, y, 0, safe, strlen(safe), COLS);
+	wattrset(stdscr, A_NORMAL);
+}
+
+/* Draws the prompt and the line; returns the cursor column. */
+static int
+tui_draw_input(struct tui *t, int y)
+{
+	const char *prompt, *line;
+	size_t start, n, next, end, point;
+	int pcols, avail, w;
+
+	prompt = rl_display_prompt != NULL ? rl_display_prompt :
+	    console_prompt(t->c);
+	line = rl_line_buffer != NULL ? rl_line_buffer : "";
+	end = rl_line_buffer != NULL ? (size_t)rl_end : 0;
+	point = rl_line_buffer != NULL ? (size_t)rl_point : 0;
+	pcols = scrollback_cols(prompt, strlen(prompt));
+	wattrset(stdscr, A_BOLD);
+	tui_render_text(stdscr, y, 0, prompt, strlen(prompt), COLS);
+	wattrset(stdscr, A_NORMAL);
+	avail = COLS - pcols - 1;
+	if (avail < 1)
+		return COLS - 1;
+	/* Scroll the line sideways so that the cursor stays visible. */
+	start = 0;
+	while (start < point &&
+	    scrollback_cols(line + start, point - start) > avail) {
+		n = scrollback_wrap(line + start, point - start, 1, 0, &next);
+		start += n > 0 ? n : 1;
+	}
+	tui_render_text(stdscr, y, pcols, line + start, end - start, avail);
+	w = scrollback_cols(line + start, point - start);
+	return pcols + w;
+}
+
+static void
+tui_draw_below(struct tui *t, int y)
+{
+	const char *p, *nl;
+	int i, x;
+	char *safe;
+
+	x = 0;
+	if (rl_display_prompt != NULL)
+		x = scrollback_cols(rl_display_prompt,
+		    strlen(rl_display_prompt));
+	if (t->diag != NULL) {
+		/* command, caret, message: aligned with the input text. */
+		for (p = t->diag, i = 0; i < 3 && p != NULL; i++) {
+			nl = strchr(p, '\n');
+			if ((safe = sanitize(p, nl != NULL ? (size_t)(nl - p) :
+			    strlen(p), 0)) != NULL) {
+				wattrset(stdscr, i == 0 ? A_NORMAL : A_BOLD |
+				    tui_render_attr(TUI_PAIR_WARNING,
+				    t->color));
+				tui_render_text(stdscr, y + i, i == 2 ? 0 : x,
+				    safe, strlen(safe), COLS - (i == 2 ? 0 : x));
+				free(safe);
+			}
+			p = nl != NULL ? nl + 1 : NULL;
+		}
+		y += 3;
+	}
+	if (t->hint != NULL) {
+		wattrset(stdscr, A_DIM);
+		if ((safe = sanitize(t->hint, strlen(t->hint), 0)) != NULL) {
+			tui_render_text(stdscr, y, x, safe, strlen(safe),
+			    COLS - x);
+			free(safe);
+		}
+	}
+	wattrset(stdscr, A_NORMAL);
+}
+
+static void
+tui_draw_help(struct tui *t)
+{
+	const struct console_cmd *cmds;
+	size_t i, ncmds;
+	int h, w, y0, x0, y;
+	char line[256];
+
+	cmds = console_commands(&ncmds);
+	h = (int)(sizeof tui_keys / sizeof tui_keys[0] + ncmds) + 5;
+	w = COLS - 4 < 96 ? COLS - 4 : 96;
+	if (h > t->conv_rows)
+		h = t->conv_rows;
+	if (w < 20 || h < 3)
+		return;
+	y0 = (t->conv_rows - h) / 2;
+	x0 = (COLS - w) / 2;
+	for (y = y0; y < y0 + h; y++) {
+		wmove(stdscr, y, x0);
+		whline(stdscr, ' ', w);
+	}
+	wattrset(stdscr, A_BOLD);
+	tui_render_line(stdscr, y0, x0, w, 0);
+	tui_render_line(stdscr, y0 + h - 1, x0, w, 0);
+	tui_render_line(stdscr, y0 + 1, x0, h - 2, 1);
+	tui_render_line(stdscr, y0 + 1, x0 + w - 1, h - 2, 1);
+	mvwaddstr(stdscr, y0, x0 + 2, " smtpscope help ");
+	wattrset(stdscr, A_NORMAL);
+	y = y0 + 1;
+	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0] &&
+	    y < y0 + h - 1; i++, y++) {
+		snprintf(line, sizeof line, "%-12s %s", tui_keys[i].key,
+		    tui_keys[i].what);
+		tui_render_text(stdscr, y, x0 + 2, line, strlen(line), w - 4);
+	}
+	if (y < y0 + h - 1) {
+		snprintf(line, sizeof line, "Type SMTP commands; !LINE sends "
+		    "LINE unchecked.  Local commands:");
+		tui_render_text(stdscr, ++y, x0 + 2, line, strlen(line), w - 4);
+		y++;
+	}
+	for (i = 0; i < ncmds && y < y0 + h - 1; i++, y++) {
+		snprintf(line, sizeof line, "%-9s %-13s %s", cmds[i].name,
+		    cmds[i].args, cmds[i].help);
+		tui_render_text(stdscr, y, x0 + 2, line, strlen(line), w - 4);
+	}
+}
+
+static void
+tui_draw(struct tui *t)
+{
+	int x, y;
+
+	tui_layout(t);
+	werase(stdscr);
+	tui_render_conv(stdscr, 0, t->conv_rows, &t->geom, t->sb, &t->view,
+	    t->color);
+	if (t->help)
+		tui_draw_help(t);
+	y = t->conv_rows;
+	tui_draw_status(t, y);
+	x = tui_draw_input(t, y + 1);
+	tui_draw_below(t, y + 2);
+	wmove(stdscr, y + 1, x < COLS ? x : COLS - 1);
+	wrefresh(stdscr);
+}
+
+/* ---- input ------------------------------------------------------------------ */
+
+static void
+tui_resize(struct tui *t)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+static void
+tui_scroll(struct tui *t, int rows)
+{
+	tui_layout(t);
+	scrollback_scroll(t->sb, &t->view, rows, t->conv_rows);
+}
+
+static void
+tui_key_code(struct tui *t, wint_t k)
+{
+	MEVENT ev;
+
+	switch (k) {
+	case KEY_RESIZE:
+		/* Pushed by resizeterm() (or by ncurses' own SIGWINCH
+		 * handling): the size is already known, redraw only. */
+		break;
+	case KEY_PPAGE:
+		tui_scroll(t, t->conv_rows > 2 ? t->conv_rows - 1 : 1);
+		break;
+	case KEY_NPAGE:
+		tui_scroll(t, -(t->conv_rows > 2 ? t->conv_rows - 1 : 1));
+		break;
+	case KEY_MOUSE:
+		if (getmouse(&ev) != OK)
+			break;
+		if (ev.bstate & BUTTON4_PRESSED)
+			tui_scroll(t, TUI_WHEEL_ROWS);
+#ifdef BUTTON5_PRESSED
+		else if (ev.bstate & BUTTON5_PRESSED)
+			tui_scroll(t, -TUI_WHEEL_ROWS);
+#endif
+		break;
+	case KEY_F(1):
+		t->help = 1;
+		break;
+	case KEY_F(2):
+		t->show_notes = !t->show_notes;
+		break;
+	case KEY_F(3):
+		client_set_raw(t->c, !client_raw(t->c));
+		break;
+	/* Editing keys become the Emacs-mode bytes Readline knows. */
+	case KEY_LEFT:
+		tui_feed(t, "\002", 1);
+		break;
+	case KEY_RIGHT:
+		tui_feed(t, "\006", 1);
+		break;
+	case KEY_HOME:
+		tui_feed(t, "\001", 1);
+		break;
+	case KEY_END:
+		tui_feed(t, "\005", 1);
+		break;
+	case KEY_UP:
+		tui_feed(t, "\020", 1);
+		break;
+	case KEY_DOWN:
+		tui_feed(t, "\016", 1);
+		break;
+	case KEY_BACKSPACE:
+		tui_feed(t, "\177", 1);
+		break;
+	case KEY_ENTER:
+		tui_feed(t, "\r", 1);
+		break;
+	case KEY_DC:
+		/* Not ^D: on an empty line that would mean end of input. */
+		if (rl_point < rl_end)
+			rl_delete(1, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+tui_key(struct tui *t, int rc, wint_t k)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t ps;
+	size_t n;
+
+	if (t->help && !(rc == KEY_CODE_YES && (k == KEY_RESIZE ||
+	    k == KEY_MOUSE))) {
+		t->help = 0;
+		return;
+	}
+	if (rc == KEY_CODE_YES) {
+		tui_key_code(t, k);
+		return;
+	}
+	switch (k) {
+	case 3:				/* Ctrl-C */
+		if (rl_end > 0) {
+			rl_replace_line("", 0);
+			rl_point = 0;
+		} else {
+			if (!t->closed)
+				console_input(t->c, ":quit", 0);
+			t->quit = 1;
+		}
+		return;
+	case 12:			/* Ctrl-L */
+		clearok(curscr, TRUE);
+		return;
+	default:
+		break;
+	}
+	memset(&ps, 0, sizeof ps);
+	if ((n = wcrtomb(mb, (wchar_t)k, &ps)) == (size_t)-1)
+		return;
+	tui_feed(t, mb, n);
+}
+
+/* ---- signals through a self-pipe ------------------------------------------- */
+
+static void
+tui_on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char c = (unsigned char)sig;
+
+	if (tui_sigfd[1] != -1)
+		(void)write(tui_sigfd[1], &c, 1);
+	errno = saved;
+}
+
+static int
+tui_signals(int on)
+{
+	struct sigaction sa;
+	int i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	if (on) {
+		if (pipe(tui_sigfd) == -1)
+			return -1;
+		for (i = 0; i < 2; i++) {
+			fcntl(tui_sigfd[i], F_SETFL, fcntl(tui_sigfd[i],
+			    F_GETFL) | O_NONBLOCK);
+			fcntl(tui_sigfd[i], F_SETFD, FD_CLOEXEC);
+		}
+		sa.sa_handler = tui_on_signal;
+	} else
+		sa.sa_handler = SIG_DFL;
+	/* Installed before ncurses starts, so it leaves SIGWINCH to us. */
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (!on) {
+		for (i = 0; i < 2; i++) {
+			if (tui_sigfd[i] != -1)
+				close(tui_sigfd[i]);
+			tui_sigfd[i] = -1;
+		}
+	}
+	return 0;
+}
+
+static void
+tui_on_signals(struct tui *t)
+{
+	unsigned char c;
+
+	while (read(tui_sigfd[0], &c, 1) == 1) {
+		if (c == SIGWINCH)
+			tui_resize(t);
+		else
+			t->quit = 1;
+	}
+}
+
+/* ---- the loop ------------------------------------------------------------------ */
+
+static void
+tui_loop(struct tui *t)
+{
+	struct pollfd pfd[3];
+	wint_t k;
+	int rc, n;
+
+	while (!t->quit) {
+		tui_draw(t);
+		if (client_fd(t->c) != -1 && client_has_buffered(t->c)) {
+			client_on_readable(t->c);
+			tui_state(t);
+			continue;
+		}
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = tui_sigfd[0];
+		pfd[1].events = POLLIN;
+		pfd[2].fd = client_fd(t->c);
+		pfd[2].events = POLLIN;
+		n = poll(pfd, pfd[2].fd != -1 ? 3 : 2, -1);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents)
+			tui_on_signals(t);
+		if (pfd[2].fd != -1 && pfd[2].revents) {
+			client_on_readable(t->c);
+			tui_state(t);
+		}
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			t->quit = 1;
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			while (!t->quit &&
+			    (rc = wget_wch(stdscr, &k)) != ERR)
+				tui_key(t, rc, k);
+		}
+	}
+}
+
+static int
+tui_start_readline(struct tui *t)
+{
+	if ((t->rl_out = fopen("/dev/null", "w")) == NULL)
+		return -1;
+	rl_readline_name = "smtpscope";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	rl_prep_term_function = tui_rl_prep;
+	rl_deprep_term_function = tui_rl_deprep;
+	rl_getc_function = tui_rl_getc;
+	rl_input_available_hook = tui_rl_avail;
+	rl_redisplay_function = tui_rl_redisplay;
+	rl_outstream = t->rl_out;
+	complete_install(tui_session);
+	rl_completion_display_matches_hook = tui_rl_matches;
+	rl_callback_handler_install(console_prompt(t->c), tui_rl_line);
+	return 0;
+}
+
+int
+ui_tui_run(const struct client_opts *copts, const struct ui_opts *u)
+{
+	struct tui t;
+	const char *cs;
+	int status;
+
+	memset(&t, 0, sizeof t);
+	t.u = u;
+	t.show_notes = 1;
+	scrollback_view_init(&t.view);
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	t.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	if ((t.sb = scrollback_new(u->scrollback, t.utf8)) == NULL) {
+		fputs("smtpscope: out of memory\n", stderr);
+		return 1;
+	}
+	if (tui_signals(1) == -1) {
+		scrollback_free(t.sb);
+		return ui_plain_run(copts, u);
+	}
+	if ((t.scr = newterm(NULL, stdout, stdin)) == NULL) {
+		/* No usable terminal description: the line mode works. */
+		tui_signals(0);
+		scrollback_free(t.sb);
+		return ui_plain_run(copts, u);
+	}
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	mousemask(BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	    | BUTTON5_PRESSED
+#endif
+	    , NULL);
+	mouseinterval(0);
+	t.color = tui_render_colors(u->color);
+	tui_render_set_utf8(t.utf8);
+	if ((t.c = client_new(copts, &tui_ops, &t)) == NULL) {
+		status = 1;
+		snprintf(t.last_error, sizeof t.last_error, "out of memory");
+		goto out;
+	}
+	tui_cur = &t;
+	tui_draw(&t);
+	if (client_connect(t.c) != 0) {
+		status = 3;
+		goto out;
+	}
+	if (tui_start_readline(&t) == -1) {
+		status = 1;
+		goto out;
+	}
+	tui_loop(&t);
+	rl_callback_handler_remove();
+	status = client_failed(t.c);
+	t.last_error[0] = '\0';
+out:
+	endwin();
+	delscreen(t.scr);
+	tui_signals(0);
+	if (status != 0 && t.last_error[0] != '\0') {
+		char *safe = sanitize(t.last_error, strlen(t.last_error), 0);
+
+		fprintf(stderr, "smtpscope: %s\n", safe != NULL ? safe : "");
+		free(safe);
+	}
+	if (t.c != NULL)
+		client_free(t.c);
+	tui_cur = NULL;
+	if (t.rl_out != NULL) {
+		rl_outstream = stdout;
+		fclose(t.rl_out);
+	}
+	free(t.diag);
+	free(t.hint);
+	scrollback_free(t.sb);
+	return status;
+}

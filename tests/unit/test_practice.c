@@ -1,3 +1,960 @@
-/* PLACEHOLDER: replaced by the real tests of src/practice.c. */
+/*
+ * test_practice.c -- the practice server's protocol engine, driven through
+ * practice_conn_* without sockets, and practice_spawn() on loopback.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <criterion/criterion.h>
-Test(practice, placeholder) { cr_assert(1); }
+
+#include "practice.h"
+
+#define GREETING "220 practice.smtpscope.test ESMTP smtpscope practice server ready\r\n"
+
+/* Everything the engine has to say, taken out of its output. */
+static char *
+drain(struct practice_conn *c)
+{
+	const char	*out;
+	size_t		 len;
+	char		*s;
+
+	out = practice_conn_output(c, &len);
+	s = malloc(len + 1);
+	cr_assert_not_null(s);
+	if (len > 0)
+		memcpy(s, out, len);
+	s[len] = '\0';
+	practice_conn_consume(c, len);
+	return s;
+}
+
+static struct practice_conn *
+fresh(const struct practice_opts *o)
+{
+	struct practice_conn	*c;
+	char			*g;
+
+	c = practice_conn_new(o, NULL, NULL);
+	cr_assert_not_null(c);
+	g = drain(c);
+	free(g);
+	return c;
+}
+
+/* Send input, return the replies (caller frees). */
+static char *
+say(struct practice_conn *c, const char *in)
+{
+	practice_conn_input(c, in, strlen(in));
+	return drain(c);
+}
+
+/* Send input and check the replies are exactly want. */
+static void
+expect(struct practice_conn *c, const char *in, const char *want)
+{
+	char *got = say(c, in);
+
+	cr_expect_str_eq(got, want, "after %s", in);
+	free(got);
+}
+
+/* Send input and check the reply starts with prefix. */
+static void
+expect_code(struct practice_conn *c, const char *in, const char *prefix)
+{
+	char *got = say(c, in);
+
+	cr_expect(strncmp(got, prefix, strlen(prefix)) == 0,
+	    "after \"%s\": want \"%s...\", got \"%s\"", in, prefix, got);
+	free(got);
+}
+
+/* A session in the state after EHLO / MAIL / RCPT. */
+static struct practice_conn *
+after_ehlo(const struct practice_opts *o)
+{
+	struct practice_conn *c = fresh(o);
+
+	free(say(c, "EHLO client.example\r\n"));
+	return c;
+}
+
+static struct practice_conn *
+after_rcpt(const struct practice_opts *o)
+{
+	struct practice_conn *c = after_ehlo(o);
+
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 2.1.0 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 2.1.5 ");
+	return c;
+}
+
+static void
+expect_body(struct practice_conn *c, const char *want, size_t wantlen)
+{
+	const char	*b;
+	size_t		 len;
+
+	b = practice_conn_last_message(c, &len);
+	cr_assert_eq(len, wantlen, "body length %zu, want %zu", len, wantlen);
+	if (wantlen > 0)
+		cr_assert(memcmp(b, want, wantlen) == 0, "body differs");
+}
+
+/* ---- greeting and EHLO ------------------------------------------------- */
+
+Test(practice, greeting)
+{
+	struct practice_conn	*c = practice_conn_new(NULL, NULL, NULL);
+	char			*g = drain(c);
+
+	cr_expect_str_eq(g, GREETING);
+	free(g);
+	practice_conn_free(c);
+}
+
+Test(practice, greeting_hostname)
+{
+	struct practice_opts	 o = { .hostname = "mx.test" };
+	struct practice_conn	*c = practice_conn_new(&o, NULL, NULL);
+	char			*g = drain(c);
+
+	cr_expect_str_eq(g, "220 mx.test ESMTP smtpscope practice server ready\r\n");
+	free(g);
+	expect(c, "QUIT\r\n", "221 2.0.0 mx.test closing connection\r\n");
+	practice_conn_free(c);
+}
+
+Test(practice, ehlo_capabilities)
+{
+	struct practice_conn *c = fresh(NULL);
+
+	expect(c, "EHLO client.example\r\n",
+	    "250-practice.smtpscope.test greets client.example\r\n"
+	    "250-PIPELINING\r\n"
+	    "250-SIZE 10485760\r\n"
+	    "250-8BITMIME\r\n"
+	    "250-ENHANCEDSTATUSCODES\r\n"
+	    "250-CHUNKING\r\n"
+	    "250-BINARYMIME\r\n"
+	    "250-DSN\r\n"
+	    "250-SMTPUTF8\r\n"
+	    "250 HELP\r\n");
+	practice_conn_free(c);
+}
+
+Test(practice, ehlo_size_from_opts)
+{
+	struct practice_opts	 o = { .max_size = 1000 };
+	struct practice_conn	*c = fresh(&o);
+	char			*r = say(c, "ehlo [127.0.0.1]\r\n");
+
+	cr_expect(strstr(r, "250-SIZE 1000\r\n") != NULL, "%s", r);
+	free(r);
+	practice_conn_free(c);
+}
+
+Test(practice, helo)
+{
+	struct practice_conn *c = fresh(NULL);
+
+	expect(c, "HELO client.example\r\n",
+	    "250 practice.smtpscope.test greets client.example\r\n");
+	/* Extensions need EHLO. */
+	expect(c, "MAIL FROM:<a@example.org> SIZE=10\r\n",
+	    "555 5.5.4 Parameter SIZE needs EHLO, not HELO\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 2.1.0 ");
+	practice_conn_free(c);
+}
+
+Test(practice, ehlo_syntax)
+{
+	struct practice_conn *c = fresh(NULL);
+
+	expect_code(c, "EHLO\r\n", "501 5.5.4 ");
+	expect_code(c, "EHLO bad_host!\r\n", "501 5.5.4 ");
+	expect_code(c, "EHLO two words\r\n", "501 5.5.4 ");
+	expect_code(c, "EHLO [IPv6:::1]\r\n", "250-");
+	expect_code(c, "HELO [999.1.1.1]\r\n", "501 5.5.4 ");
+	practice_conn_free(c);
+}
+
+/* ---- a whole transaction ------------------------------------------------ */
+
+Test(practice, full_transaction)
+{
+	struct practice_conn *c = after_rcpt(NULL);
+
+	cr_assert_eq(practice_conn_messages(c), 0);
+	expect(c, "DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n");
+	cr_expect(practice_conn_in_message(c));
+	expect(c, "Subject: hi\r\n\r\nbody\r\n.\r\n",
+	    "250 2.0.0 Message accepted as message 1 (21 octets)\r\n");
+	cr_expect(!practice_conn_in_message(c));
+	cr_expect_eq(practice_conn_messages(c), 1);
+	expect_body(c, "Subject: hi\r\n\r\nbody\r\n", 21);
+	/* The transaction is over: a new one needs MAIL again. */
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "503 5.5.1 ");
+	expect(c, "QUIT\r\n",
+	    "221 2.0.0 practice.smtpscope.test closing connection\r\n");
+	cr_expect(practice_conn_done(c));
+	/* Input after QUIT is ignored. */
+	expect(c, "NOOP\r\n", "");
+	practice_conn_free(c);
+}
+
+Test(practice, replies_echo_addresses)
+{
+	struct practice_conn *c = after_ehlo(NULL);
+
+	expect(c, "MAIL FROM:<a@b.example>\r\n",
+	    "250 2.1.0 Sender <a@b.example> ok\r\n");
+	expect(c, "RCPT TO:<c@d.example>\r\n",
+	    "250 2.1.5 Recipient <c@d.example> ok\r\n");
+	practice_conn_free(c);
+}
+
+Test(practice, verbs_case_insensitive)
+{
+	struct practice_conn *c = fresh(NULL);
+
+	expect_code(c, "eHlO x.example\r\n", "250-");
+	expect_code(c, "mail from:<a@example.org>\r\n", "250 2.1.0 ");
+	expect_code(c, "Rcpt To:<b@example.org>\r\n", "250 2.1.5 ");
+	expect_code(c, "data\r\n", "354 ");
+	expect_code(c, "x\r\n.\r\n", "250 2.0.0 ");
+	expect_code(c, "noop\r\n", "250 2.0.0 ");
+	practice_conn_free(c);
+}
+
+Test(practice, ehlo_resets_transaction)
+{
+	struct practice_conn *c = after_rcpt(NULL);
+
+	expect_code(c, "EHLO again.example\r\n", "250-");
+	expect_code(c, "DATA\r\n", "503 5.5.1 ");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 2.1.0 ");
+	practice_conn_free(c);
+}
+
+Test(practice, rset_and_noop)
+{
+	struct practice_conn *c = after_rcpt(NULL);
+
+	expect(c, "RSET\r\n", "250 2.0.0 Reset ok\r\n");
+	expect_code(c, "DATA\r\n", "503 5.5.1 ");
+	expect(c, "NOOP anything\r\n", "250 2.0.0 OK\r\n");
+	expect_code(c, "RSET now\r\n", "501 5.5.4 ");
+	practice_conn_free(c);
+}
+
+Test(practice, null_sender_and_postmaster)
+{
+	struct practice_conn *c = after_ehlo(NULL);
+
+	expect(c, "MAIL FROM:<>\r\n", "250 2.1.0 Sender <> ok\r\n");
+	expect_code(c, "RCPT TO:<>\r\n", "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<Postmaster>\r\n", "250 2.1.5 ");
+	practice_conn_free(c);
+}
+
+Test(practice, source_route_ignored)
+{
+	struct practice_conn *c = after_ehlo(NULL);
+
+	expect(c, "MAIL FROM:<@relay.example,@b.example:a@example.org>\r\n",
+	    "250 2.1.0 Sender <a@example.org> ok\r\n");
+	practice_conn_free(c);
+}
+
+Test(practice, address_forms)
+{
+	struct practice_conn *c = after_ehlo(NULL);
+
+	expect_code(c, "MAIL FROM:<\"a b\"@example.org>\r\n", "250 2.1.0 ");
+	expect_code(c, "RCPT TO:<x@[192.0.2.1]>\r\n", "250 2.1.5 ");
+	expect_code(c, "RCPT TO:<x@[IPv6:2001:db8::1]>\r\n", "250 2.1.5 ");
+	expect_code(c, "RCPT TO:<x.y+tag@sub.example.org>\r\n", "250 2.1.5 ");
+	expect_code(c, "RCPT TO:<x..y@example.org>\r\n", "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<x@-bad.example>\r\n", "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<x@>\r\n", "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<@example.org>\r\n", "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<nobody>\r\n", "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<x@[300.1.1.1]>\r\n", "501 5.5.4 ");
+	/* RFC 5321 4.5.3.1.1: local part at most 64 octets. */
+	expect_code(c, "RCPT TO:<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.org>\r\n",
+	    "501 5.5.4 ");
+	/* One space after the colon is forgiven. */
+	expect_code(c, "RCPT TO: <z@example.org>\r\n", "250 2.1.5 ");
+	practice_conn_free(c);
+}
+
+/* ---- DATA and dot-unstuffing (RFC 5321 4.5.2) --------------------------- */
+
+static void
+data_case(const char *in, const char *want, size_t wantlen)
+{
+	struct practice_conn *c = after_rcpt(NULL);
+
+	expect_code(c, "DATA\r\n", "354 ");
+	expect_code(c, in, "250 2.0.0 ");
+	expect_body(c, want, wantlen);
+	practice_conn_free(c);
+}
+
+Test(practice, dot_unstuffing)
+{
+	data_case("..x\r\n.\r\n", ".x\r\n", 4);
+	data_case("a\r\n..\r\nb\r\n.\r\n", "a\r\n.\r\nb\r\n", 9);
+	data_case("a\r\n...\r\n.\r\n", "a\r\n..\r\n", 7);
+	/* a dot not at a line start stays */
+	data_case("a.b\r\n x.\r\n.\r\n", "a.b\r\n x.\r\n", 10);
+	/* an empty message: "." right after the 354 */
+	data_case(".\r\n", "", 0);
+	/* ". " is not the end; the dot is dropped */
+	data_case(". \r\n.\r\n", " \r\n", 3);
+	/* ".\r" with more after it: the dot goes, CR stays */
+	data_case(".\rX\r\n.\r\n", "\rX\r\n", 4);
+}
+
+Test(practice, bare_lf_does_not_end_data)
+{
+	/* Only CRLF.CRLF ends a message: "\n.\n" and "\r\n.\n" do not. */
+	data_case("a\n.\nb\r\n.\n\r\n.\r\n", "a\n.\nb\r\n\n\r\n", 10);
+}
+
+Test(practice, data_errors)
+{
+	struct practice_opts	 o = { .max_size = 10 };
+	struct practice_conn	*c = after_ehlo(NULL);
+
+	expect(c, "DATA\r\n", "503 5.5.1 Need MAIL and RCPT before DATA\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect(c, "DATA\r\n", "503 5.5.1 Need RCPT before DATA\r\n");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	expect_code(c, "DATA now\r\n", "501 5.5.4 ");
+	practice_conn_free(c);
+
+	/* Over the size limit: read to the end, then 552 5.3.4. */
+	c = after_rcpt(&o);
+	expect_code(c, "DATA\r\n", "354 ");
+	expect_code(c, "0123456789\r\nabc\r\n.\r\n", "552 5.3.4 ");
+	cr_expect_eq(practice_conn_messages(c), 0);
+	/* The session goes on. */
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 2.1.0 ");
+	practice_conn_free(c);
+}
+
+Test(practice, data_exactly_at_limit)
+{
+	struct practice_opts	 o = { .max_size = 5 };
+	struct practice_conn	*c = after_rcpt(&o);
+
+	expect_code(c, "DATA\r\n", "354 ");
+	expect_code(c, "abc\r\n.\r\n", "250 2.0.0 ");
+	practice_conn_free(c);
+}
+
+Test(practice, vanished_inside_data)
+{
+	struct practice_conn *c = after_rcpt(NULL);
+
+	expect_code(c, "DATA\r\nhalf a mess", "354 ");
+	practice_conn_eof(c);
+	cr_expect_eq(practice_conn_messages(c), 0);
+	cr_expect(practice_conn_done(c));
+	practice_conn_free(c);
+}
+
+/* ---- BDAT (RFC 3030) ----------------------------------------------------- */
+
+Test(practice, bdat_chunks)
+{
+	struct practice_conn *c = after_rcpt(NULL);
+
+	expect(c, "BDAT 5\r\nhello", "250 2.0.0 5 octets received\r\n");
+	/* chunk octets are binary: CRLF.CRLF inside is just data */
+	practice_conn_input(c, "BDAT 8 LAST\r\n\r\n.\r\n\0x\n", 21);
+	expect_code(c, "", "250 2.0.0 Message accepted as message ");
+	expect_body(c, "hello\r\n.\r\n\0x\n", 13);
+	practice_conn_free(c);
+}
+
+Test(practice, bdat_zero_last_and_split)
+{
+	struct practice_conn *c = after_rcpt(NULL);
+
+	expect(c, "BDAT 3\r\nab", "");
+	expect(c, "c", "250 2.0.0 3 octets received\r\n");
+	expect_code(c, "bdat 0 last\r\n", "250 2.0.0 Message accepted");
+	expect_body(c, "abc", 3);
+	practice_conn_free(c);
+}
+
+Test(practice, bdat_errors)
+{
+	struct practice_opts	 o = { .max_size = 4 };
+	struct practice_conn	*c = after_ehlo(NULL);
+
+	/* Out of order: the chunk is read and dropped, then 503. */
+	expect(c, "BDAT 4\r\nNOOP", "503 5.5.1 Need MAIL and RCPT before "
+	    "BDAT; chunk dropped\r\n");
+	expect_code(c, "BDAT\r\n", "501 5.5.4 ");
+	expect_code(c, "BDAT x\r\n", "501 5.5.4 ");
+	expect_code(c, "BDAT 1 FIRST\r\n", "501 5.5.4 ");
+	practice_conn_free(c);
+
+	/* No DATA after BDAT in one transaction. */
+	c = after_rcpt(NULL);
+	expect_code(c, "BDAT 1\r\nx", "250 2.0.0 ");
+	expect_code(c, "DATA\r\n", "503 5.5.1 ");
+	expect_code(c, "RCPT TO:<c@example.org>\r\n", "503 5.5.1 ");
+	expect_code(c, "RSET\r\n", "250 ");
+	practice_conn_free(c);
+
+	/* BINARYMIME needs BDAT. */
+	c = after_ehlo(NULL);
+	expect_code(c, "MAIL FROM:<a@example.org> BODY=BINARYMIME\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	expect_code(c, "DATA\r\n", "503 5.5.1 ");
+	expect_code(c, "BDAT 2 LAST\r\nhi", "250 2.0.0 Message accepted");
+	practice_conn_free(c);
+
+	/* Too big: 552 5.3.4 after the chunk, transaction gone. */
+	c = after_rcpt(&o);
+	expect_code(c, "BDAT 5 LAST\r\n12345", "552 5.3.4 ");
+	expect_code(c, "BDAT 1 LAST\r\nx", "503 5.5.1 ");
+	cr_expect_eq(practice_conn_messages(c), 0);
+	practice_conn_free(c);
+
+	/* After HELO there is no CHUNKING. */
+	c = fresh(NULL);
+	expect_code(c, "HELO x.example\r\n", "250 ");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	expect_code(c, "BDAT 1 LAST\r\nx", "503 5.5.1 ");
+	practice_conn_free(c);
+}
+
+/* ---- every error case, with its codes -------------------------------- */
+
+Test(practice, out_of_order)
+{
+	struct practice_conn *c = fresh(NULL);
+
+	expect(c, "MAIL FROM:<a@example.org>\r\n",
+	    "503 5.5.1 Send EHLO or HELO first\r\n");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "503 5.5.1 ");
+	expect_code(c, "DATA\r\n", "503 5.5.1 ");
+	free(say(c, "EHLO x.example\r\n"));
+	expect(c, "RCPT TO:<b@example.org>\r\n",
+	    "503 5.5.1 Need MAIL before RCPT\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect(c, "MAIL FROM:<a@example.org>\r\n",
+	    "503 5.5.1 Sender already given; RSET to start over\r\n");
+	practice_conn_free(c);
+}
+
+Test(practice, unknown_and_not_offered)
+{
+	struct practice_conn *c = fresh(NULL);
+
+	expect(c, "FOO bar\r\n",
+	    "500 5.5.2 Command unrecognized: FOO (HELP lists the commands)\r\n");
+	expect_code(c, "\r\n", "500 5.5.2 ");
+	expect_code(c, "MAILFROM:<a@b>\r\n", "500 5.5.2 ");
+	expect(c, "STARTTLS\r\n",
+	    "502 5.5.1 Command not offered by this server\r\n");
+	expect_code(c, "AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n", "502 5.5.1 ");
+	expect_code(c, "EXPN staff\r\n", "502 5.5.1 ");
+	expect_code(c, "TURN\r\n", "502 5.5.1 ");
+	practice_conn_free(c);
+}
+
+Test(practice, mail_syntax)
+{
+	struct practice_conn *c = after_ehlo(NULL);
+
+	expect_code(c, "MAIL\r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL TO:<a@example.org>\r\n", "501 5.5.4 ");
+	expect(c, "MAIL FROM:a@example.org\r\n",
+	    "501 5.5.4 Address must be in angle brackets: "
+	    "MAIL FROM:<address>\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org\r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org>x\r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<not an address>\r\n", "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "503 5.5.1 ");
+	practice_conn_free(c);
+}
+
+Test(practice, mail_parameters)
+{
+	struct practice_conn *c = after_ehlo(NULL);
+
+	/* RFC 5321 4.1.1.11: unknown parameter 555 */
+	expect(c, "MAIL FROM:<a@example.org> FOO=1\r\n",
+	    "555 5.5.4 Parameter FOO not recognized for MAIL\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org> NOTIFY=NEVER\r\n",
+	    "555 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> SIZE=abc\r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> SIZE\r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> SIZE=1 SIZE=2\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> BODY=9BIT\r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> SMTPUTF8=yes\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> RET=ALL\r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> ENVID=a=b\r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> ENVID=a+zz\r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> =x\r\n", "501 5.5.4 ");
+	/* RFC 1870: SIZE over the fixed maximum */
+	expect(c, "MAIL FROM:<a@example.org> SIZE=10485761\r\n",
+	    "552 5.3.4 Message size exceeds fixed maximum message size "
+	    "(10485760)\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org> SIZE=99999999999999999999999\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> SIZE=10485760 "
+	    "BODY=8bitmime RET=HDRS ENVID=QQ+2Bx smtputf8\r\n", "250 2.1.0 ");
+	practice_conn_free(c);
+}
+
+Test(practice, rcpt_parameters)
+{
+	struct practice_conn *c = after_ehlo(NULL);
+
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.org> SIZE=1\r\n", "555 5.5.4 ");
+	expect_code(c, "RCPT TO:<b@example.org> NOTIFY=SOMETIMES\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<b@example.org> NOTIFY=NEVER,DELAY\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<b@example.org> NOTIFY=DELAY,DELAY\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<b@example.org> ORCPT=b@example.org\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<b@example.org> NOTIFY=success,FAILURE "
+	    "ORCPT=rfc822;b@example.org\r\n", "250 2.1.5 ");
+	expect_code(c, "RCPT TO:<c@example.org> NOTIFY=NEVER\r\n", "250 2.1.5 ");
+	practice_conn_free(c);
+}
+
+Test(practice, smtputf8_addresses)
+{
+	struct practice_conn *c = after_ehlo(NULL);
+
+	/* RFC 6531 3.5: 550 for MAIL, 553 for RCPT, both X.6.7 */
+	expect_code(c, "MAIL FROM:<j\xc3\xb6rg@example.org>\r\n", "550 5.6.7 ");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<j\xc3\xb6rg@example.org>\r\n", "553 5.6.7 ");
+	expect_code(c, "RSET\r\n", "250 ");
+	expect_code(c, "MAIL FROM:<j\xc3\xb6rg@example.org> SMTPUTF8\r\n",
+	    "250 2.1.0 Sender <j\\xc3\\xb6rg@example.org> ok");
+	expect_code(c, "RCPT TO:<\xe7\x94\xa8@\xe4\xbe\x8b.example>\r\n",
+	    "250 2.1.5 ");
+	/* not UTF-8 at all */
+	expect_code(c, "RCPT TO:<\xff@example.org>\r\n", "501 5.5.4 ");
+	practice_conn_free(c);
+}
+
+Test(practice, too_many_recipients)
+{
+	struct practice_conn	*c = after_ehlo(NULL);
+	char			 line[64];
+	int			 i;
+
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	for (i = 0; i < PRACTICE_MAX_RCPTS; i++) {
+		snprintf(line, sizeof line, "RCPT TO:<r%d@example.org>\r\n", i);
+		expect_code(c, line, "250 2.1.5 ");
+	}
+	expect(c, "RCPT TO:<one-more@example.org>\r\n",
+	    "452 4.5.3 Too many recipients (limit 100)\r\n");
+	/* the first 100 still get the message */
+	expect_code(c, "DATA\r\n", "354 ");
+	expect_code(c, "x\r\n.\r\n", "250 2.0.0 ");
+	practice_conn_free(c);
+}
+
+Test(practice, vrfy_expn_help)
+{
+	struct practice_conn	*c = fresh(NULL);
+	char			*r;
+
+	expect(c, "VRFY postmaster\r\n", "252 2.5.0 Cannot verify the user, "
+	    "but will accept the message\r\n");
+	expect_code(c, "VRFY\r\n", "501 5.5.4 ");
+	expect(c, "EXPN list\r\n", "502 5.5.1 EXPN is disabled here\r\n");
+	r = say(c, "HELP\r\n");
+	cr_expect(strncmp(r, "214-2.0.0 ", 10) == 0, "%s", r);
+	cr_expect(strstr(r, "MAIL RCPT DATA BDAT") != NULL, "%s", r);
+	cr_expect(strstr(r, "\r\n214 2.0.0 ") != NULL, "%s", r);
+	free(r);
+	expect(c, "help rcpt\r\n",
+	    "214-2.0.0 RCPT TO:<recipient> [NOTIFY=...] [ORCPT=...]\r\n"
+	    "214 2.0.0 Add a recipient, up to 100 (RFC 5321 4.1.1.3)\r\n");
+	expect_code(c, "HELP FROB\r\n", "504 5.5.4 ");
+	practice_conn_free(c);
+}
+
+Test(practice, quit)
+{
+	struct practice_conn *c = fresh(NULL);
+
+	expect_code(c, "QUIT now\r\n", "501 5.5.4 ");
+	cr_expect(!practice_conn_done(c));
+	cr_expect_eq(practice_conn_input(c, "QUIT\r\nNOOP\r\n", 12), 1);
+	expect(c, "", "221 2.0.0 practice.smtpscope.test closing connection\r\n");
+	practice_conn_free(c);
+}
+
+/* ---- framing: pipelining, splits, long lines ------------------------------ */
+
+static const char dialogue[] =
+    "EHLO client.example\r\n"
+    "MAIL FROM:<a@example.org> SIZE=20\r\n"
+    "RCPT TO:<b@example.org>\r\n"
+    "RCPT TO:<bad\r\n"
+    "RCPT TO:<c@example.org>\r\n"
+    "DATA\r\n"
+    "Subject: x\r\n\r\n..dot\r\n.\r\n"
+    "MAIL FROM:<>\r\n"
+    "RCPT TO:<d@example.org>\r\n"
+    "BDAT 4\r\nab\r\n"
+    "BDAT 0 LAST\r\n"
+    "NOOP\r\n"
+    "QUIT\r\n";
+
+Test(practice, pipelined_in_order)
+{
+	struct practice_conn	*c = fresh(NULL);
+	char			*r;
+	const char		*p;
+	static const char *const codes[] = {
+		"250-", "250 2.1.0", "250 2.1.5", "501 5.5.4", "250 2.1.5",
+		"354 ", "250 2.0.0 Message accepted", "250 2.1.0", "250 2.1.5",
+		"250 2.0.0 4 octets", "250 2.0.0 Message accepted",
+		"250 2.0.0 OK", "221 2.0.0",
+	};
+	size_t			 i;
+
+	cr_expect_eq(practice_conn_input(c, dialogue, sizeof dialogue - 1), 1);
+	r = drain(c);
+	p = r;
+	for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		cr_assert(strncmp(p, codes[i], strlen(codes[i])) == 0,
+		    "reply %zu: want %s, got %.40s", i, codes[i], p);
+		/* skip the whole (maybe multiline) reply */
+		while (p[3] == '-')
+			p = strstr(p, "\r\n") + 2;
+		p = strstr(p, "\r\n") + 2;
+	}
+	cr_expect_str_eq(p, "");
+	cr_expect_eq(practice_conn_messages(c), 2);
+	expect_body(c, "ab\r\n", 4);
+	free(r);
+	practice_conn_free(c);
+}
+
+/* Message numbers count per process: blank them to compare dialogues. */
+static char *
+unnumber(char *s)
+{
+	char *p = s;
+
+	while ((p = strstr(p, "as message ")) != NULL) {
+		p += 11;
+		while (*p >= '0' && *p <= '9')
+			*p++ = '#';
+	}
+	return s;
+}
+
+Test(practice, one_byte_at_a_time)
+{
+	struct practice_conn	*a = fresh(NULL), *b = fresh(NULL);
+	char			*ra, *rb;
+	size_t			 i;
+
+	practice_conn_input(a, dialogue, sizeof dialogue - 1);
+	for (i = 0; i < sizeof dialogue - 1; i++)
+		practice_conn_input(b, dialogue + i, 1);
+	ra = unnumber(drain(a));
+	rb = unnumber(drain(b));
+	cr_expect_str_eq(rb, ra);
+	cr_expect_eq(practice_conn_messages(b), 2);
+	free(ra);
+	free(rb);
+	practice_conn_free(a);
+	practice_conn_free(b);
+}
+
+Test(practice, line_length_limit)
+{
+	struct practice_conn	*c = fresh(NULL);
+	char			 line[600];
+
+	/* 510 octets + CRLF = 512: allowed (RFC 5321 4.5.3.1.4). */
+	memset(line, 'x', sizeof line);
+	memcpy(line, "NOOP ", 5);
+	memcpy(line + 510, "\r\n", 3);
+	expect(c, line, "250 2.0.0 OK\r\n");
+	/* 511 + CRLF: one reply, the rest of the line dropped. */
+	line[510] = 'x';
+	memcpy(line + 511, "\r\n", 3);
+	expect(c, line, "500 5.5.2 Line too long (limit 512 octets with "
+	    "CRLF)\r\n");
+	expect(c, "NOOP\r\n", "250 2.0.0 OK\r\n");
+	practice_conn_free(c);
+}
+
+Test(practice, huge_line_in_pieces)
+{
+	struct practice_conn	*c = fresh(NULL);
+	char			 chunk[4096];
+	char			*r;
+	int			 i;
+
+	memset(chunk, 'A', sizeof chunk);
+	/* 4 MiB without a line end: one 500 reply, nothing kept. */
+	for (i = 0; i < 1024; i++)
+		practice_conn_input(c, chunk, sizeof chunk);
+	practice_conn_input(c, "\r\nNOOP\r\n", 8);
+	r = drain(c);
+	cr_expect_str_eq(r, "500 5.5.2 Line too long (limit 512 octets with "
+	    "CRLF)\r\n250 2.0.0 OK\r\n");
+	free(r);
+	practice_conn_free(c);
+}
+
+Test(practice, nul_and_bare_lf)
+{
+	struct practice_conn *c = fresh(NULL);
+
+	practice_conn_input(c, "NO\0OP\r\n", 7);
+	expect(c, "", "500 5.5.2 NUL octet in command line\r\n");
+	/* a bare LF ends a command line too */
+	expect(c, "NOOP\n", "250 2.0.0 OK\r\n");
+	/* only one CR is taken off; the other is part of the verb */
+	expect_code(c, "NOOP\r\r\n", "500 5.5.2 ");
+	practice_conn_free(c);
+}
+
+/* RFC 2034 3, RFC 3463: every 2xx/4xx/5xx reply but the greeting and
+ * EHLO/HELO carries an enhanced code of the same class. */
+Test(practice, enhanced_codes_agree)
+{
+	struct practice_conn	*c = fresh(NULL);
+	char			*r, *line, *nl;
+	int			 n = 0;
+
+	practice_conn_input(c, dialogue, sizeof dialogue - 1);
+	r = drain(c);
+	for (line = r; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		n++;
+		if (strncmp(line, "250-", 4) == 0 || line[0] == '3' ||
+		    strstr(line, "greets") != NULL ||
+		    strncmp(line, "250 HELP", 8) == 0)
+			continue;
+		cr_expect(line[4] == line[0] && line[5] == '.' &&
+		    line[7] == '.', "no matching enhanced code: %s", line);
+	}
+	cr_expect_eq(n, 22, "%d reply lines", n);
+	free(r);
+	practice_conn_free(c);
+}
+
+/* ---- --store --------------------------------------------------------- */
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f = fopen(path, "rb");
+	char	*buf;
+	long	 n;
+
+	cr_assert_not_null(f, "open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+Test(practice, store_dir)
+{
+	char			 dir[] = "/tmp/practice-test.XXXXXX", path[64];
+	struct practice_opts	 o = { 0 };
+	struct practice_conn	*c;
+	char			*s, err[128];
+	size_t			 len;
+
+	cr_assert_not_null(mkdtemp(dir));
+	o.store_dir = dir;
+	cr_assert_eq(practice_check_opts(&o, err, sizeof err), 0, "%s", err);
+	c = after_ehlo(&o);
+	expect_code(c, "MAIL FROM:<a@example.org> BODY=8BITMIME\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<c@example.org> NOTIFY=NEVER\r\n", "250 ");
+	expect_code(c, "DATA\r\n", "354 ");
+	expect_code(c, "l1\r\n..l2\r\n.\r\n", "250 2.0.0 Message accepted as "
+	    "message ");
+	practice_conn_free(c);
+
+	/* the number is the first free one in a fresh directory */
+	snprintf(path, sizeof path, "%s/1.eml", dir);
+	s = slurp(path, &len);
+	cr_expect_eq(len, 9);
+	cr_expect(memcmp(s, "l1\r\n.l2\r\n", 9) == 0);
+	free(s);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/1.env", dir);
+	s = slurp(path, &len);
+	cr_expect_str_eq(s, "MAIL FROM:<a@example.org> BODY=8BITMIME\n"
+	    "RCPT TO:<b@example.org>\nRCPT TO:<c@example.org>\n");
+	free(s);
+	unlink(path);
+	cr_expect_eq(rmdir(dir), 0, "only 1.eml and 1.env expected");
+}
+
+Test(practice, check_opts)
+{
+	struct practice_opts	o = { .scenario = "nasty" };
+	char			err[128];
+
+	cr_expect_eq(practice_check_opts(&o, err, sizeof err), -1);
+	cr_expect(strstr(err, "nasty") != NULL);
+	o.scenario = "default";
+	cr_expect_eq(practice_check_opts(&o, err, sizeof err), 0);
+	o.store_dir = "/dev/null";
+	cr_expect_eq(practice_check_opts(&o, err, sizeof err), -1);
+}
+
+/* ---- the network side: practice_spawn ------------------------------------ */
+
+Test(practice, listen_errors)
+{
+	char	err[128];
+	int	fd, fd2, port = 0, port2 = 0;
+
+	fd = practice_listen("127.0.0.1", 0, &port, err, sizeof err);
+	cr_assert(fd >= 0, "%s", err);
+	cr_assert(port > 0);
+	/* the same port again: refused with a sentence naming it */
+	fd2 = practice_listen("127.0.0.1", port, &port2, err, sizeof err);
+	cr_expect_eq(fd2, -1);
+	cr_expect(strstr(err, "cannot listen on 127.0.0.1:") != NULL, "%s", err);
+	cr_expect_eq(practice_listen("localhost", 0, &port2, err, sizeof err),
+	    -1);
+	cr_expect_eq(practice_listen("127.0.0.1", 65536, &port2, err,
+	    sizeof err), -1);
+	close(fd);
+}
+
+static int
+connect_port(int port)
+{
+	struct sockaddr_in	sin;
+	int			fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert(fd >= 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0,
+	    "connect: %s", strerror(errno));
+	return fd;
+}
+
+/* Read until the text so far ends with "\r\n" and holds want, or EOF. */
+static void
+read_until(int fd, char *buf, size_t size, const char *want)
+{
+	size_t	n = 0;
+	ssize_t	r;
+
+	buf[0] = '\0';
+	while (n + 1 < size && strstr(buf, want) == NULL) {
+		r = read(fd, buf + n, size - 1 - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		buf[n] = '\0';
+	}
+}
+
+Test(practice, spawn_serves_and_stops, .timeout = 60)
+{
+	struct practice_opts	o = { 0 };
+	char			err[128], buf[4096];
+	int			pid, port = 0, fd;
+
+	pid = practice_spawn(&o, &port, err, sizeof err);
+	cr_assert(pid > 0, "%s", err);
+	cr_assert(port > 0);
+	/* bound before the fork: connect right away, no wait */
+	fd = connect_port(port);
+	read_until(fd, buf, sizeof buf, "\r\n");
+	cr_expect_str_eq(buf, GREETING);
+	cr_assert_eq(write(fd, "NOOP\r\nQUIT\r\n", 12), 12);
+	read_until(fd, buf, sizeof buf, "221 ");
+	cr_expect(strstr(buf, "250 2.0.0 OK\r\n221 2.0.0 ") != NULL, "%s", buf);
+	close(fd);
+	cr_expect_eq(practice_stop(pid), 0);
+}
+
+#ifdef __linux__
+/* The child goes when its parent goes (PR_SET_PDEATHSIG). */
+Test(practice, spawn_child_exits_with_parent, .timeout = 60)
+{
+	int	 pfd[2], pid, status, got;
+	pid_t	 mid;
+
+	/* become the reaper of orphaned grandchildren */
+	cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	cr_assert_eq(pipe(pfd), 0);
+	if ((mid = fork()) == 0) {
+		struct practice_opts o = { 0 };
+		char err[128];
+		int port;
+
+		pid = practice_spawn(&o, &port, err, sizeof err);
+		(void)!write(pfd[1], &pid, sizeof pid);
+		_exit(0);	/* the parent dies; the server must follow */
+	}
+	cr_assert(mid > 0);
+	close(pfd[1]);
+	cr_assert_eq(read(pfd[0], &pid, sizeof pid), (ssize_t)sizeof pid);
+	close(pfd[0]);
+	cr_assert(pid > 0);
+	cr_assert_eq(waitpid(mid, &status, 0), mid);
+	/* blocks until the orphaned server exits; it would hang if not */
+	got = (int)waitpid((pid_t)pid, &status, 0);
+	cr_expect_eq(got, pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+#endif

@@ -1,0 +1,153 @@
+#!/bin/sh
+# practice_server.sh -- `smtpscope serve` on loopback, driven by raw sockets:
+# greeting, EHLO, a stored dot-stuffed message compared byte for byte,
+# several clients at once, pipelining, garbage, the client limit, SIGTERM.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+
+CLIENT="$PYTHON $TOP_SRCDIR/tests/lib/smtpclient.py"
+crlf() { printf '%s\r\n' "$@"; }
+
+# --- options --------------------------------------------------------------
+rc=0
+"$SMTPSCOPE" serve --bogus >"$T/usage.out" 2>&1 || rc=$?
+[ "$rc" = 2 ] || { LAST_OUT=$T/usage.out; fail "unknown option: exit $rc, want 2"; }
+assert_grep '^usage: smtpscope serve' "$T/usage.out"
+rc=0
+"$SMTPSCOPE" serve --port 70000 >"$T/usage.out" 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "bad port: exit $rc, want 2"
+
+start_practice --store "$T/store"
+SERVER_PID=$!
+assert_grep '^smtpscope: practice server listening on 127\.0\.0\.1:[0-9]+$' "$T/practice.out"
+
+# --- greeting and EHLO -----------------------------------------------------
+crlf 'EHLO client.example' 'QUIT' >"$T/ehlo.in"
+$CLIENT "$PRACTICE_PORT" "$T/ehlo.in" >"$T/ehlo.out" || fail "client failed"
+LAST_OUT=$T/ehlo.out
+head -n 1 "$T/ehlo.out" | grep -q '^220 practice\.smtpscope\.test ESMTP ' ||
+	fail "no 220 greeting"
+for cap in PIPELINING 'SIZE 10485760' 8BITMIME ENHANCEDSTATUSCODES CHUNKING SMTPUTF8; do
+	grep -q "^250[- ]$cap"$(printf '\r') "$T/ehlo.out" || fail "EHLO lacks $cap"
+done
+assert_grep '^221 2\.0\.0 ' "$T/ehlo.out"
+
+# --- a full transaction, stored byte-exact ---------------------------------
+# The body as the client sends it (dot-stuffed), and as it must be kept.
+{
+	crlf 'EHLO client.example' 'MAIL FROM:<a@example.org> BODY=8BITMIME' \
+	    'RCPT TO:<b@example.org>' 'RCPT TO:<c@example.org>' 'DATA'
+	crlf 'Subject: dots' '' 'line one' '..' '...x' '..x' '. leading' \
+	    'end.' '' '.'
+	crlf 'QUIT'
+} >"$T/txn.in"
+{
+	crlf 'Subject: dots' '' 'line one' '.' '..x' '.x' ' leading' 'end.' ''
+} >"$T/txn.want"
+$CLIENT "$PRACTICE_PORT" "$T/txn.in" >"$T/txn.out" || fail "client failed"
+LAST_OUT=$T/txn.out
+assert_grep '^354 ' "$T/txn.out"
+assert_grep '^250 2\.0\.0 Message accepted as message 1 ' "$T/txn.out"
+[ -f "$T/store/1.eml" ] || fail "no 1.eml in the store"
+cmp "$T/txn.want" "$T/store/1.eml" || fail "stored body differs from the unstuffed body"
+printf 'MAIL FROM:<a@example.org> BODY=8BITMIME\nRCPT TO:<b@example.org>\nRCPT TO:<c@example.org>\n' >"$T/env.want"
+cmp "$T/env.want" "$T/store/1.env" || fail "stored envelope differs"
+
+# --- pipelining: one write, replies in order --------------------------------
+{
+	crlf 'EHLO pipe.example' 'MAIL FROM:<>' 'RCPT TO:<x@example.org>' \
+	    'RCPT TO:<broken' 'RCPT TO:<y@example.org>' 'DATA' 'hi' '.' \
+	    'NOOP' 'FOO' 'MAIL FROM:<z@example.org>' 'RSET' 'QUIT'
+} >"$T/pipe.in"
+$CLIENT "$PRACTICE_PORT" "$T/pipe.in" >"$T/pipe.out" || fail "client failed"
+grep -v '^250-' "$T/pipe.out" | cut -c1-9 | tr -d '\r' >"$T/pipe.codes"
+printf '%s\n' '220 pract' '250 HELP' '250 2.1.0' '250 2.1.5' '501 5.5.4' \
+    '250 2.1.5' '354 End d' '250 2.0.0' '250 2.0.0' '500 5.5.2' '250 2.1.0' \
+    '250 2.0.0' '221 2.0.0' >"$T/pipe.want"
+diff "$T/pipe.want" "$T/pipe.codes" >"$T/pipe.diff" ||
+	{ LAST_OUT=$T/pipe.diff; fail "pipelined replies out of order"; }
+
+# --- several clients at once ------------------------------------------------
+# All five are greeted before any sends; then they send in interleaved
+# 7-octet pieces, so the server holds five half-read sessions at once.
+{
+	crlf 'EHLO many.example' 'MAIL FROM:<m@example.org>' \
+	    'RCPT TO:<n@example.org>' 'DATA' 'Subject: many' '' 'same body' '.' 'QUIT'
+} >"$T/many.in"
+$CLIENT "$PRACTICE_PORT" --clients 5 --chunk 7 --out "$T/many.out" "$T/many.in" ||
+	fail "clients failed"
+for i in 0 1 2 3 4; do
+	assert_grep '^250 2\.0\.0 Message accepted' "$T/many.out.$i"
+	assert_grep '^221 ' "$T/many.out.$i"
+done
+n=$(ls "$T/store" | grep -c '\.eml$')
+[ "$n" = 7 ] || fail "want 7 stored messages, have $n"
+
+# --- garbage does not kill the server ---------------------------------------
+"$PYTHON" -c '
+import random, sys
+r = random.Random(5321)
+sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(65536)))
+sys.stdout.buffer.write(b"\0\0\0\r\n" + b"A" * 200000 + b"\r\n\r\n\n\n")
+' >"$T/garbage.in"
+$CLIENT "$PRACTICE_PORT" --chunk 1000 --half-close "$T/garbage.in" >"$T/garbage.out" ||
+	fail "garbage client failed"
+assert_grep '^500 5\.5\.2 Line too long' "$T/garbage.out"
+# a client that vanishes in the middle of DATA
+{
+	crlf 'EHLO gone.example' 'MAIL FROM:<a@example.org>' 'RCPT TO:<b@example.org>' 'DATA'
+	printf 'half a message without an end'
+} >"$T/vanish.in"
+$CLIENT "$PRACTICE_PORT" --vanish "$T/vanish.in" || fail "vanishing client failed"
+$CLIENT "$PRACTICE_PORT" --vanish "$T/garbage.in" || fail "vanishing client failed"
+# and a fresh client is still served
+crlf 'NOOP' 'QUIT' >"$T/after.in"
+$CLIENT "$PRACTICE_PORT" "$T/after.in" >"$T/after.out" || fail "client failed"
+LAST_OUT=$T/after.out
+assert_grep '^220 ' "$T/after.out"
+assert_grep '^250 2\.0\.0 OK' "$T/after.out"
+kill -0 "$SERVER_PID" 2>/dev/null || fail "the server died"
+n=$(ls "$T/store" | grep -c '\.eml$')
+[ "$n" = 7 ] || fail "an unfinished message was stored"
+
+# --- the log on stderr --------------------------------------------------------
+LAST_OUT=$T/practice.err
+assert_grep '\[1\] connected' "$T/practice.err"
+assert_grep 'MAIL FROM:<a@example\.org> BODY=8BITMIME -> 250' "$T/practice.err"
+assert_grep 'client vanished inside a message' "$T/practice.err"
+
+# --- SIGTERM: clean stop, exit 0, count printed ---------------------------------
+kill -TERM "$SERVER_PID"
+rc=0
+wait "$SERVER_PID" || rc=$?
+[ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM"
+LAST_OUT=$T/practice.out
+assert_grep '^smtpscope: practice server stopped; 7 messages accepted$' "$T/practice.out"
+
+# --- over the client limit: 421 4.3.2 ------------------------------------------
+start_practice --max-clients 2 --quiet
+"$PYTHON" - "$PRACTICE_PORT" >"$T/limit.out" <<'EOF' || fail "limit client failed"
+import socket, sys
+port = int(sys.argv[1])
+def conn():
+    s = socket.create_connection(("127.0.0.1", port), 20)
+    s.settimeout(20)
+    return s
+a, b = conn(), conn()
+for s in (a, b):
+    print(s.recv(512).decode().strip())
+c = conn()
+data = b""
+while True:
+    d = c.recv(512)
+    if not d:
+        break
+    data += d
+print(data.decode().strip())
+print("closed")
+EOF
+LAST_OUT=$T/limit.out
+[ "$(grep -c '^220 ' "$T/limit.out")" = 2 ] || fail "two clients should be greeted"
+assert_grep '^421 4\.3\.2 ' "$T/limit.out"
+assert_grep '^closed$' "$T/limit.out"
+[ -s "$T/practice.err" ] && { LAST_OUT=$T/practice.err; fail "--quiet still logged"; }
+exit 0
