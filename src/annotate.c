@@ -890,6 +890,12 @@ annotate_parse_query(const char *s, int *code, char *esc, char *err,
 	    isdigit((unsigned char)p[2]) && (p[3] == '\0' || p[3] == ' ' ||
 	    p[3] == '-' || p[3] == '\t')) {
 		*code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+		if (*code == 0) {
+			/* 0 means "no code" to the caller: say so here */
+			snprintf(err, errlen, "000 is not an SMTP reply code: the "
+			    "first digit must be 2 to 5 (RFC 5321 4.2.1)");
+			return -1;
+		}
 		p += 3;
 		if (*p == '-')
 			p++;

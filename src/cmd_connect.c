@@ -6,7 +6,6 @@
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include <getopt.h>
 #include <signal.h>
@@ -31,7 +30,7 @@ struct connect_args {
 enum {
 	OPT_TIMEOUT = 256, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE,
 	OPT_PLAIN, OPT_NO_CHECK, OPT_RECORD, OPT_SHOW_SECRETS, OPT_COLOR,
-	OPT_SCROLLBACK, OPT_LATENCY,
+	OPT_SCROLLBACK, OPT_LATENCY, OPT_PIPELINE,
 };
 
 static const struct option long_options[] = {
@@ -45,6 +44,7 @@ static const struct option long_options[] = {
 	{ "record",		required_argument,	NULL, OPT_RECORD },
 	{ "show-secrets",	no_argument,		NULL, OPT_SHOW_SECRETS },
 	{ "latency",		no_argument,		NULL, OPT_LATENCY },
+	{ "pipeline",		no_argument,		NULL, OPT_PIPELINE },
 	{ "color",		optional_argument,	NULL, OPT_COLOR },
 	{ "colour",		optional_argument,	NULL, OPT_COLOR },
 	{ "scrollback",		required_argument,	NULL, OPT_SCROLLBACK },
@@ -124,6 +124,9 @@ parse_options(int argc, char **argv, struct connect_args *a)
 		case OPT_LATENCY:
 			a->c.latency_comments = 1;
 			break;
+		case OPT_PIPELINE:
+			a->u.pipeline = 1;
+			break;
 		case OPT_COLOR:
 			if (optarg == NULL || strcmp(optarg, "always") == 0)
 				color = 2;
@@ -176,6 +179,8 @@ run_ui(struct connect_args *a)
 	return ui_plain_run(&a->c, &a->u);
 }
 
+static int run_practice(struct connect_args *);
+
 int
 cmd_connect(int argc, char **argv)
 {
@@ -191,6 +196,10 @@ cmd_connect(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* "smtpscope --plain practice": options before the subcommand.  A
+	 * host really named "practice" is reached as practice:25. */
+	if (strcmp(argv[optind], "practice") == 0)
+		return run_practice(&a);
 	if (net_parse_hostport(argv[optind], "25", a.host, sizeof a.host,
 	    a.port, sizeof a.port, err, sizeof err) != 0) {
 		fprintf(stderr, "smtpscope: %s\n", err);
@@ -208,10 +217,7 @@ int
 cmd_practice(int argc, char **argv)
 {
 	struct connect_args	a;
-	struct practice_opts	po;
-	char			err[256];
-	int			rc, port, status;
-	pid_t			pid;
+	int			rc;
 
 	if ((rc = parse_options(argc, argv, &a)) != -1)
 		return rc;
@@ -219,6 +225,18 @@ cmd_practice(int argc, char **argv)
 		fprintf(stderr, "smtpscope: practice takes no server\n");
 		return 2;
 	}
+	return run_practice(&a);
+}
+
+/* Start the practice server in a child on a free port, connect to it. */
+static int
+run_practice(struct connect_args *a)
+{
+	struct practice_opts	po;
+	char			err[256];
+	int			rc, port;
+	pid_t			pid;
+
 	memset(&po, 0, sizeof po);
 	po.quiet = 1;
 	if ((pid = practice_spawn(&po, &port, err, sizeof err)) == -1) {
@@ -226,12 +244,11 @@ cmd_practice(int argc, char **argv)
 		    "%s\n", err);
 		return 3;
 	}
-	snprintf(a.host, sizeof a.host, "127.0.0.1");
-	snprintf(a.port, sizeof a.port, "%d", port);
-	a.c.host = a.host;
-	a.c.port = a.port;
-	rc = run_ui(&a);
-	kill(pid, SIGTERM);
-	waitpid(pid, &status, 0);
+	snprintf(a->host, sizeof a->host, "127.0.0.1");
+	snprintf(a->port, sizeof a->port, "%d", port);
+	a->c.host = a->host;
+	a->c.port = a->port;
+	rc = run_ui(a);
+	practice_stop(pid);
 	return rc;
 }

@@ -6,10 +6,15 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <readline/history.h>
 
 #include "annotate.h"
 #include "console.h"
@@ -425,4 +430,52 @@ console_input(struct client *c, const char *input, int check)
 out:
 	free(line);
 	return rc;
+}
+
+/* --- history ---------------------------------------------------------------- */
+
+#define HISTORY_MAX 1000
+
+static char history_file[1024];
+
+void
+console_history_load(void)
+{
+	const char	*state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char		 dir[900];
+
+	history_file[0] = '\0';
+	if (state != NULL && *state == '/')
+		snprintf(dir, sizeof dir, "%s/smtpscope", state);
+	else if (home != NULL && *home == '/') {
+		snprintf(dir, sizeof dir, "%s/.local", home);
+		mkdir(dir, 0700);
+		snprintf(dir, sizeof dir, "%s/.local/state", home);
+		mkdir(dir, 0700);
+		snprintf(dir, sizeof dir, "%s/.local/state/smtpscope", home);
+	} else
+		return;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return;
+	snprintf(history_file, sizeof history_file, "%s/history", dir);
+	read_history(history_file);
+	history_truncate_file(history_file, HISTORY_MAX);
+}
+
+void
+console_history_add(struct client *c, const char *line)
+{
+	struct session *s = client_session(c);
+
+	if (line[strspn(line, " \t")] == '\0')
+		return;
+	if (s != NULL && (session_state(s) == SESSION_DATA ||
+	    session_state(s) == SESSION_AUTH))
+		return;
+	if (strncasecmp(line, "AUTH", 4) == 0 ||
+	    strncasecmp(line, "!AUTH", 5) == 0)
+		return;
+	add_history(line);
+	if (history_file[0] != '\0')
+		append_history(1, history_file);
 }

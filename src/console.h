@@ -27,4 +27,12 @@ struct console_cmd {
 };
 const struct console_cmd *console_commands(size_t *n);
 
+/*
+ * Command history shared by both front ends: $XDG_STATE_HOME/smtpscope/history
+ * (or ~/.local/state/smtpscope/history), at most 1000 lines.  Secrets never
+ * reach it: AUTH lines, SASL responses and message bodies are not added.
+ */
+void console_history_load(void);
+void console_history_add(struct client *, const char *line);
+
 #endif

@@ -39,10 +39,13 @@ usage(FILE *f)
 "  --insecure           go on when the certificate does not verify\n"
 "  --plain              line mode, no split view\n"
 "  --no-check           send lines without syntax and order checks\n"
+"  --pipeline           in pipes, send commands in RFC 2920 groups when the\n"
+"                       server advertises PIPELINING (default: one at a time)\n"
 "  --record FILE        write the session to FILE as it goes\n"
 "  --show-secrets       do not mask AUTH secrets in recordings\n"
 "  --color=WHEN         auto, always or never (NO_COLOR is honoured)\n"
-"  --scrollback N       lines kept by the split view (default 100000)\n"
+"  --scrollback N       entries (lines sent, replies) kept by the split view\n"
+"                       (default 100000)\n"
 "  -h, --help           this help\n"
 "  -V, --version        version\n", f);
 }

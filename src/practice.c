@@ -167,9 +167,12 @@ static void	practice_logf(struct practice_conn *, const char *, ...)
 static void	practice_txn_reset(struct practice_conn *);
 static int	practice_body_add(struct practice_conn *, const char *, size_t);
 static void	practice_accept_message(struct practice_conn *);
-static size_t	practice_cmd_bytes(struct practice_conn *, const unsigned char *, size_t);
-static size_t	practice_data_bytes(struct practice_conn *, const unsigned char *, size_t);
-static size_t	practice_bdat_bytes(struct practice_conn *, const unsigned char *, size_t);
+static size_t	practice_cmd_bytes(struct practice_conn *,
+		    const unsigned char *, size_t);
+static size_t	practice_data_bytes(struct practice_conn *,
+		    const unsigned char *, size_t);
+static size_t	practice_bdat_bytes(struct practice_conn *,
+		    const unsigned char *, size_t);
 static void	practice_dispatch(struct practice_conn *, char *, size_t);
 static void	practice_escape(char *, size_t, const char *, size_t);
 
@@ -245,7 +248,7 @@ static const struct practice_verb practice_verbs[] = {
 };
 
 /* MAIL and RCPT parameters this server accepts (and ignores once checked). */
-static const struct practice_param practice_params[] = {
+static const struct practice_param practice_param_table[] = {
 	{ .name = "SIZE", .mail = 1, .needs_value = 1, .check = param_size },
 	{ .name = "BODY", .mail = 1, .needs_value = 1, .check = param_body },
 	{ .name = "SMTPUTF8", .mail = 1, .check = param_smtputf8 },
@@ -1007,13 +1010,13 @@ practice_params_parse(struct practice_conn *c, char *s, int is_mail,
 					return -1;
 				}
 		}
-		for (i = 0; i < sizeof practice_params /
-		    sizeof practice_params[0]; i++)
-			if (strcasecmp(practice_params[i].name, tok) == 0 &&
-			    (is_mail ? practice_params[i].mail :
-			    practice_params[i].rcpt))
+		for (i = 0; i < sizeof practice_param_table /
+		    sizeof practice_param_table[0]; i++)
+			if (strcasecmp(practice_param_table[i].name, tok) == 0 &&
+			    (is_mail ? practice_param_table[i].mail :
+			    practice_param_table[i].rcpt))
 				break;
-		if (i == sizeof practice_params / sizeof practice_params[0]) {
+		if (i == sizeof practice_param_table / sizeof practice_param_table[0]) {
 			practice_reply(c, "555 5.5.4 Parameter %s not "
 			    "recognized for %s", tok, is_mail ? "MAIL" : "RCPT");
 			return -1;
@@ -1032,12 +1035,12 @@ practice_params_parse(struct practice_conn *c, char *s, int is_mail,
 			return -1;
 		}
 		pp->seen |= 1u << i;
-		if (practice_params[i].needs_value && val == NULL) {
+		if (practice_param_table[i].needs_value && val == NULL) {
 			practice_reply(c, "501 5.5.4 Parameter %s needs a value",
-			    practice_params[i].name);
+			    practice_param_table[i].name);
 			return -1;
 		}
-		if ((why = practice_params[i].check(pp, val)) != NULL) {
+		if ((why = practice_param_table[i].check(pp, val)) != NULL) {
 			practice_reply(c, "501 5.5.4 %s", why);
 			return -1;
 		}

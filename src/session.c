@@ -58,6 +58,7 @@ static const enum verb_id group_enders[] = {
 	VERB_QUIT, VERB_NOOP, VERB_STARTTLS, VERB_AUTH,
 };
 
+static int	group_ender(enum verb_id);
 static void	caps_clear(struct session_caps *);
 static void	caps_parse(struct session_caps *, const struct reply *);
 static enum verb_id line_verb(const char *);
@@ -166,6 +167,25 @@ size_t
 session_pending(const struct session *s)
 {
 	return s->qlen + (size_t)s->awaiting_greeting;
+}
+
+static int
+group_ender(enum verb_id v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof group_enders / sizeof group_enders[0]; i++)
+		if (group_enders[i] == v)
+			return 1;
+	return 0;
+}
+
+int
+session_can_pipeline(const struct session *s, const char *line)
+{
+	enum verb_id v = line_verb(line);
+
+	return s->caps.pipelining && v != VERB_UNKNOWN && !group_ender(v);
 }
 
 static enum verb_id
@@ -553,7 +573,7 @@ session_check_order(const struct session *s, const char *line, char **out,
 	const struct verb_info	*v = verbs_identify(line);
 	enum session_state	 st = session_expected_state(s);
 	char			 next[256];
-	size_t			 n = 0, i;
+	size_t			 n = 0;
 
 	if (s->state == SESSION_CLOSED)
 		return add_msg(out, n, max,
@@ -644,15 +664,11 @@ session_check_order(const struct session *s, const char *line, char **out,
 		const struct pending *last = &s->q[(s->qhead + s->qlen - 1) %
 		    s->qcap];
 		enum verb_id lv = line_verb(last->line);
-		int ender = 0;
-		for (i = 0; i < sizeof group_enders / sizeof group_enders[0]; i++)
-			if (group_enders[i] == lv)
-				ender = 1;
 		if (s->caps.ehlo && !s->caps.pipelining)
 			n = add_msg(out, n, max, "the server did not advertise "
 			    "PIPELINING: wait for the pending reply before "
 			    "sending (RFC 2920 3)");
-		else if (ender)
+		else if (group_ender(lv))
 			n = add_msg(out, n, max, "%s must be the last command "
 			    "of a pipelined group: wait for its reply "
 			    "(RFC 2920 3.1)", verbs_get(lv) ? verbs_get(lv)->name :

@@ -106,6 +106,12 @@ void session_next_verbs(const struct session *, char *buf, size_t size);
  * (what the user types next is checked against it, RFC 2920). */
 enum session_state session_expected_state(const struct session *);
 
+/* 1 when the line just sent may be followed at once by the next one:
+ * the server advertised PIPELINING and the line's verb does not end a
+ * group (RFC 2920 3.1: EHLO, DATA, VRFY, EXPN, TURN, QUIT, NOOP; also
+ * STARTTLS and AUTH, which change the session). */
+int session_can_pipeline(const struct session *, const char *line);
+
 /* The argument of the last EHLO/HELO sent, "" if none. */
 const char *session_helo_name(const struct session *);
 

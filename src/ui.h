@@ -10,7 +10,8 @@
 struct ui_opts {
 	int		 check;		/* 0 with --no-check */
 	int		 color;		/* 1 colours, 0 none (NO_COLOR, --color=never) */
-	long		 scrollback;	/* TUI lines kept, default 100000 */
+	long		 scrollback;	/* TUI entries kept, default 100000 */
+	int		 pipeline;	/* pipes: send RFC 2920 groups without waiting */
 };
 
 /* Plain line mode (Readline on a TTY, plain reads otherwise): creates

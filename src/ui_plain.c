@@ -9,8 +9,6 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,7 +18,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <readline/history.h>
 #include <readline/readline.h>
 
 #include "annotate.h"
@@ -31,8 +28,6 @@
 #include "ui.h"
 #include "verbs.h"
 
-#define HISTORY_MAX 1000
-
 struct plain {
 	struct client		*c;
 	const struct ui_opts	*u;
@@ -41,8 +36,8 @@ struct plain {
 	int			 in_readline;	/* the input line is on screen */
 	int			 quit;
 	int			 show_secrets;
+	char			 last_sent[512];	/* last command line shown */
 	char			*typed;		/* line just typed (echo shown) */
-	char			 history[1024];
 };
 
 static struct plain		*current;	/* for Readline's callbacks */
@@ -77,12 +72,24 @@ out_end(struct plain *p)
 	}
 }
 
+/* A command as shown: AUTH arguments masked as in recordings. */
+static const char *
+masked_command(const struct plain *p, const char *line, char *buf, size_t size)
+{
+	if (p->show_secrets || strncasecmp(line, "AUTH", 4) != 0)
+		return line;
+	transcript_mask_auth(line, buf, size);
+	return buf;
+}
+
 static void
 plain_sent(void *arg, const char *line, enum client_line kind)
 {
 	struct plain	*p = arg;
 	char		*shown, masked[512];
 
+	if (kind != CLIENT_LINE_BODY)
+		snprintf(p->last_sent, sizeof p->last_sent, "%s", line);
 	/* On a terminal the line the user just typed is already on screen. */
 	if (p->interactive && p->typed != NULL && strcmp(p->typed, line) == 0) {
 		free(p->typed);
@@ -90,12 +97,8 @@ plain_sent(void *arg, const char *line, enum client_line kind)
 		return;
 	}
 	out_begin(p);
-	if (kind == CLIENT_LINE_COMMAND && !p->show_secrets &&
-	    strncasecmp(line, "AUTH", 4) == 0) {
-		/* the same mask as in recordings: AUTH PLAIN ******** */
-		transcript_mask_auth(line, masked, sizeof masked);
-		line = masked;
-	}
+	if (kind == CLIENT_LINE_COMMAND)
+		line = masked_command(p, line, masked, sizeof masked);
 	shown = sanitize(line, strlen(line), 0);
 	printf("%s%s %s%s\n", col(p, "\033[36m"),
 	    kind == CLIENT_LINE_BODY ? "D:" : "C:",
@@ -154,13 +157,24 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 			start = i + 1;
 		}
 	}
+	/* Pipelined: say which command this reply answers (RFC 2920 3.1:
+	 * replies come in the order of the commands). */
+	if (command != NULL && ctx == ANNOTATE_COMMAND &&
+	    strcmp(command, p->last_sent) != 0) {
+		char masked[512];
+		shown = sanitize(masked_command(p, command, masked, sizeof masked),
+		    strlen(masked_command(p, command, masked, sizeof masked)), 0);
+		printf("%s   < answers C: %s%s\n", col(p, "\033[2m"),
+		    shown ? shown : "", col(p, "\033[0m"));
+		free(shown);
+	}
 	text = annotate_reply(r, command, ctx, 0);
 	for (line = text; line != NULL; line = nl ? nl + 1 : NULL) {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl = '\0';
 		if (first)
-			printf("%s   = %s  [%.1f ms]%s\n", col(p, "\033[2m"), line,
-			    ms, col(p, "\033[0m"));
+			printf("%s   = [%.1f ms] %s%s\n", col(p, "\033[2m"), ms,
+			    line, col(p, "\033[0m"));
 		else
 			printf("%s     %s%s\n", col(p, "\033[2m"), line,
 			    col(p, "\033[0m"));
@@ -231,47 +245,6 @@ static const struct client_ops plain_ops = {
 	.state = plain_state,
 };
 
-/* --- history: $XDG_STATE_HOME/smtpscope/history ------------------------ */
-
-static void
-history_path(struct plain *p)
-{
-	const char	*state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char		 dir[900];
-
-	p->history[0] = '\0';
-	if (state != NULL && *state == '/')
-		snprintf(dir, sizeof dir, "%s/smtpscope", state);
-	else if (home != NULL && *home == '/') {
-		snprintf(dir, sizeof dir, "%s/.local", home);
-		mkdir(dir, 0700);
-		snprintf(dir, sizeof dir, "%s/.local/state", home);
-		mkdir(dir, 0700);
-		snprintf(dir, sizeof dir, "%s/.local/state/smtpscope", home);
-	} else
-		return;
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		return;
-	snprintf(p->history, sizeof p->history, "%s/history", dir);
-}
-
-/* Secrets never reach the history file: AUTH lines, SASL responses,
- * and message bodies are not commands worth recalling either. */
-static int
-history_worthy(struct plain *p, const char *line)
-{
-	struct session *s = client_session(p->c);
-
-	if (line[strspn(line, " \t")] == '\0')
-		return 0;
-	if (s != NULL && (session_state(s) == SESSION_DATA ||
-	    session_state(s) == SESSION_AUTH))
-		return 0;
-	if (strncasecmp(line, "AUTH", 4) == 0 || strncasecmp(line, "!AUTH", 5) == 0)
-		return 0;
-	return 1;
-}
-
 static const struct session *
 current_session(void)
 {
@@ -291,11 +264,7 @@ on_line(char *line)
 		return;
 	}
 	p->in_readline = 0;
-	if (history_worthy(p, line)) {
-		add_history(line);
-		if (p->history[0])
-			append_history(1, p->history);
-	}
+	console_history_add(p->c, line);
 	free(p->typed);
 	p->typed = strdup(line[0] == '!' ? line + 1 : line);
 	if (console_input(p->c, line, p->u->check) == CONSOLE_QUIT)
@@ -321,11 +290,7 @@ run_interactive(struct plain *p)
 	struct sigaction	sa;
 	int			n;
 
-	history_path(p);
-	if (p->history[0]) {
-		read_history(p->history);
-		history_truncate_file(p->history, HISTORY_MAX);
-	}
+	console_history_load();
 	complete_install(current_session);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigint;
@@ -383,6 +348,11 @@ run_piped(struct plain *p)
 	while (client_fd(p->c) != -1 && getline(&line, &cap, stdin) != -1) {
 		if (console_input(p->c, line, p->u->check) == CONSOLE_QUIT)
 			break;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (p->u->pipeline && client_session(p->c) != NULL &&
+		    session_state(client_session(p->c)) != SESSION_DATA &&
+		    session_can_pipeline(client_session(p->c), line))
+			continue;	/* the next line joins the group */
 		rc = client_wait(p->c, -1);
 		if (rc == -2)
 			goto out;

@@ -260,21 +260,6 @@ tui_session(void)
 	return tui_cur != NULL ? client_session(tui_cur->c) : NULL;
 }
 
-/* Secrets and message bodies stay out of the history. */
-static int
-tui_history_worthy(struct tui *t, const char *line)
-{
-	struct session *s = client_session(t->c);
-
-	if (line[strspn(line, " \t")] == '\0')
-		return 0;
-	if (s != NULL && (session_state(s) == SESSION_DATA ||
-	    session_state(s) == SESSION_AUTH))
-		return 0;
-	return strncasecmp(line, "AUTH", 4) != 0 &&
-	    strncasecmp(line, "!AUTH", 5) != 0;
-}
-
 static void
 tui_help_entry(struct tui *t)
 {
@@ -315,8 +300,7 @@ tui_rl_line(char *line)
 		free(line);
 		return;
 	}
-	if (tui_history_worthy(t, line))
-		add_history(line);
+	console_history_add(t->c, line);
 	if (strcasecmp(p, ":help") == 0)
 		tui_help_entry(t);
 	if (console_input(t->c, line, t->u->check) == CONSOLE_QUIT)
@@ -779,6 +763,7 @@ tui_start_readline(struct tui *t)
 	rl_outstream = t->rl_out;
 	complete_install(tui_session);
 	rl_completion_display_matches_hook = tui_rl_matches;
+	console_history_load();
 	rl_callback_handler_install(console_prompt(t->c), tui_rl_line);
 	return 0;
 }

@@ -45,7 +45,14 @@ rc=$?
 [ $rc -eq 3 ] || fail "unresolvable name exits $rc, not 3"
 assert_grep 'cannot resolve no-such-host.invalid' "$T/err"
 
-# connect timeout: a listening socket whose backlog is full never
-# completes the handshake; use a port on a non-routable loopback alias
-# instead would need privileges, so only the option parsing is checked.
+# `practice` spawns its own server; options may come before or after it
+for args in "practice" "--plain practice" "practice --timeout 5"; do
+	# shellcheck disable=SC2086
+	printf 'EHLO me\nQUIT\n' | "$SMTPSCOPE" $args >"$T/out" 2>"$T/err"
+	rc=$?
+	LAST_OUT=$T/out
+	[ $rc -eq 0 ] || fail "smtpscope $args exits $rc"
+	assert_grep '^S: 220 practice\.smtpscope\.test' "$T/out"
+	assert_grep '^S: 221 ' "$T/out"
+done
 exit 0

@@ -19,6 +19,7 @@ rc=0
 start_practice --store "$T/store"
 SERVER_PID=$!
 assert_grep '^smtpscope: practice server listening on 127\.0\.0\.1:[0-9]+$' "$T/practice.out"
+[ "$(wc -l <"$T/practice.out")" -eq 1 ] || fail "more than one line on stdout at start"
 
 # --- greeting and EHLO -----------------------------------------------------
 crlf 'EHLO client.example' 'QUIT' >"$T/ehlo.in"
@@ -125,6 +126,7 @@ assert_grep '^smtpscope: practice server stopped; 7 messages accepted$' "$T/prac
 
 # --- over the client limit: 421 4.3.2 ------------------------------------------
 start_practice --max-clients 2 --quiet
+SERVER_PID=$!
 "$PYTHON" - "$PRACTICE_PORT" >"$T/limit.out" <<'EOF' || fail "limit client failed"
 import socket, sys
 port = int(sys.argv[1])
@@ -150,4 +152,11 @@ LAST_OUT=$T/limit.out
 assert_grep '^421 4\.3\.2 ' "$T/limit.out"
 assert_grep '^closed$' "$T/limit.out"
 [ -s "$T/practice.err" ] && { LAST_OUT=$T/practice.err; fail "--quiet still logged"; }
+
+# --- SIGINT stops it cleanly too -------------------------------------------------
+kill -INT "$SERVER_PID"
+rc=0
+wait "$SERVER_PID" || rc=$?
+[ "$rc" = 0 ] || fail "serve exited $rc after SIGINT"
+assert_grep '^smtpscope: practice server stopped; 0 messages accepted$' "$T/practice.out"
 exit 0

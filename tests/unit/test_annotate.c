@@ -397,6 +397,9 @@ Test(annotate, parse_query)
 	    -1);
 	cr_assert_eq(annotate_parse_query("5.1", &code, esc, err, sizeof err), -1);
 	cr_assert_eq(annotate_parse_query(NULL, &code, esc, err, sizeof err), -1);
+	/* "000" must not pass as "no code" (found by tests/fuzz/fuzz_args) */
+	cr_assert_eq(annotate_parse_query("000", &code, esc, err, sizeof err), -1);
+	cr_assert(strstr(err, "not an SMTP reply code") != NULL, "%s", err);
 }
 
 Test(annotate, code_alone)

@@ -958,3 +958,25 @@ Test(practice, spawn_child_exits_with_parent, .timeout = 60)
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 #endif
+
+/* Every verb HELP names has its own help, and none is "unknown". */
+Test(practice, help_covers_every_verb)
+{
+	static const char *const verbs[] = {
+		"EHLO", "HELO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP",
+		"VRFY", "EXPN", "HELP", "QUIT", "STARTTLS", "AUTH",
+	};
+	struct practice_conn	*c = fresh(NULL);
+	char			 line[64], *r;
+	size_t			 i;
+
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		snprintf(line, sizeof line, "HELP %s\r\n", verbs[i]);
+		r = say(c, line);
+		cr_expect(strncmp(r, "214-2.0.0 ", 10) == 0 &&
+		    strstr(r, "\r\n214 2.0.0 ") != NULL, "%s: %s", verbs[i], r);
+		cr_expect(strstr(r, "RFC") != NULL, "%s: no RFC cited", verbs[i]);
+		free(r);
+	}
+	practice_conn_free(c);
+}
