@@ -32,6 +32,7 @@ struct sbuf {
 	size_t	 len;
 	size_t	 cap;
 	int	 oom;
+	int	 nowrap;	/* ANNOTATE_NO_WRAP: logical lines only */
 };
 
 static void	sb_vprintf(struct sbuf *, const char *, va_list)
@@ -139,7 +140,8 @@ sb_wrap(struct sbuf *sb, const char *prefix, const char *text)
 		p++;
 	for (first = 1; *p != '\0'; first = 0) {
 		w = annotate_word(p);
-		if (col > 4 && col + (first ? 0 : 1) + w > ANNOTATE_WIDTH) {
+		if (!sb->nowrap && col > 4 &&
+		    col + (first ? 0 : 1) + w > ANNOTATE_WIDTH) {
 			sb_printf(sb, "\n    ");
 			col = 4;
 		} else if (!first) {
@@ -555,13 +557,14 @@ char *
 annotate_reply(const struct reply *r, const char *command,
     enum annotate_ctx ctx, int flags)
 {
-	struct sbuf sb = { NULL, 0, 0, 0 };
+	struct sbuf sb = { NULL, 0, 0, 0, 0 };
 	const struct code_info *ci;
 	const struct code_ctx *cx = NULL;
 	char verb[16], arg[24], label[64], line[512], rfc[96], faults[512];
 	const char *key = NULL, *next;
 	int code = r->code;
 
+	sb.nowrap = (flags & ANNOTATE_NO_WRAP) != 0;
 	annotate_verb(command, verb, sizeof verb, arg, sizeof arg);
 	switch (ctx) {
 	case ANNOTATE_GREETING:
@@ -716,7 +719,7 @@ annotate_reply(const struct reply *r, const char *command,
 char *
 annotate_code(int code, const char *esc, char *err, size_t errlen)
 {
-	struct sbuf sb = { NULL, 0, 0, 0 };
+	struct sbuf sb = { NULL, 0, 0, 0, 0 };
 	const struct code_info *ci = NULL;
 	const struct code_ctx *t;
 	const struct esc_info *e = NULL;

@@ -20,6 +20,8 @@ enum annotate_ctx {
 enum {
 	ANNOTATE_SHORT = 1 << 0,	/* one line: code + meaning in context */
 	ANNOTATE_NO_RFC = 1 << 1,	/* leave the RFC references out */
+	ANNOTATE_NO_WRAP = 1 << 2,	/* one line per item, for front ends
+					   that wrap to their own width */
 };
 
 /*
@@ -29,7 +31,7 @@ enum {
  * a self-contained summary ("250 after MAIL: sender accepted ..."); the
  * following lines give the enhanced code, what to do next and the RFC
  * sections.  Lines are wrapped near 96 columns, continuation lines
- * indented by four spaces; with ANNOTATE_SHORT the result is the summary
+ * indented by four spaces (not with ANNOTATE_NO_WRAP); with ANNOTATE_SHORT the result is the summary
  * alone, on one line, unwrapped.  Text from the server (EHLO keywords,
  * decoded AUTH challenges) is passed through sanitize().  NULL only when
  * out of memory.

@@ -409,26 +409,25 @@ record_command(struct client *c, const char *line, enum annotate_ctx kind)
 int
 client_send(struct client *c, const char *line)
 {
-	enum session_state	st;
 	enum annotate_ctx	kind = ANNOTATE_COMMAND;
 
 	if (!c->connected) {
 		client_message(c, CLIENT_MSG_ERROR, "not connected: nothing sent");
 		return -1;
 	}
-	st = session_state(c->s);
-	if (st == SESSION_DATA) {
+	if (session_in_body(c->s)) {
 		if (strcmp(line, ".") == 0)
 			return client_send_body_end(c);
 		return client_send_body_line(c, line, strlen(line));
 	}
-	if (session_expected_state(c->s) == SESSION_DATA) {
+	if (session_expected_state(c->s) == SESSION_DATA &&
+	    session_state(c->s) != SESSION_DATA) {
 		client_message(c, CLIENT_MSG_WARNING, "waiting for the 354 "
 		    "reply to DATA: type the body once it has arrived "
 		    "(RFC 2920 3.1); line not sent");
 		return -1;
 	}
-	if (st == SESSION_AUTH)
+	if (session_in_sasl(c->s))
 		kind = ANNOTATE_AUTH_STEP;
 	if (write_line(c, line, strlen(line)) == -1)
 		return -1;
@@ -448,7 +447,7 @@ client_send_body_line(struct client *c, const char *line, size_t len)
 	size_t	 n;
 	int	 rc;
 
-	if (!c->connected || session_state(c->s) != SESSION_DATA) {
+	if (!c->connected || !session_in_body(c->s)) {
 		client_message(c, CLIENT_MSG_ERROR, "no message body is "
 		    "expected now (DATA was not answered 354): line not sent");
 		return -1;
@@ -475,7 +474,7 @@ client_send_body_line(struct client *c, const char *line, size_t len)
 int
 client_send_body_end(struct client *c)
 {
-	if (!c->connected || session_state(c->s) != SESSION_DATA) {
+	if (!c->connected || !session_in_body(c->s)) {
 		client_message(c, CLIENT_MSG_ERROR, "no message body is "
 		    "being sent: \".\" not sent");
 		return -1;

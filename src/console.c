@@ -78,14 +78,11 @@ console_prompt(const struct client *c)
 
 	if (s == NULL || client_fd(c) == -1)
 		return "closed> ";
-	switch (session_state(s)) {
-	case SESSION_DATA:
+	if (session_in_body(s))
 		return "data> ";
-	case SESSION_AUTH:
+	if (session_in_sasl(s))
 		return "auth> ";
-	default:
-		return "smtp> ";
-	}
+	return "smtp> ";
 }
 
 static const char *
@@ -250,10 +247,10 @@ cmd_data(struct client *c, const char *arg)
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
 		return CONSOLE_CONTINUE;
 	}
-	if (session_state(s) != SESSION_DATA) {
+	if (!session_in_body(s)) {
 		if (client_send(c, "DATA") == -1 || client_wait(c, -1) != 0)
 			goto out;
-		if (session_state(s) != SESSION_DATA) {
+		if (!session_in_body(s)) {
 			client_message(c, CLIENT_MSG_ERROR, "DATA was not "
 			    "accepted: no body sent");
 			goto out;
@@ -336,7 +333,7 @@ cmd_quit(struct client *c, const char *arg)
 	struct session *s = client_session(c);
 
 	if (s != NULL && client_fd(c) != -1 && session_state(s) != SESSION_QUIT &&
-	    session_state(s) != SESSION_DATA) {
+	    !session_in_body(s)) {
 		if (client_send(c, "QUIT") == 0)
 			client_wait(c, 5000);
 	}
@@ -389,7 +386,7 @@ console_input(struct client *c, const char *input, int check)
 	if ((line = strndup(input, len)) == NULL)
 		return CONSOLE_CONTINUE;
 
-	if (line[0] == ':' && (s == NULL || session_state(s) != SESSION_DATA)) {
+	if (line[0] == ':' && (s == NULL || !session_in_body(s))) {
 		rc = local_command(c, line);
 		goto out;
 	}
@@ -399,7 +396,7 @@ console_input(struct client *c, const char *input, int check)
 		goto out;
 	}
 	/* Body lines and SASL responses are data, not commands. */
-	if (session_state(s) == SESSION_DATA || session_state(s) == SESSION_AUTH) {
+	if (session_in_body(s) || session_in_sasl(s)) {
 		client_send(c, line);
 		goto out;
 	}
@@ -469,8 +466,7 @@ console_history_add(struct client *c, const char *line)
 
 	if (line[strspn(line, " \t")] == '\0')
 		return;
-	if (s != NULL && (session_state(s) == SESSION_DATA ||
-	    session_state(s) == SESSION_AUTH))
+	if (s != NULL && (session_in_body(s) || session_in_sasl(s)))
 		return;
 	if (strncasecmp(line, "AUTH", 4) == 0 ||
 	    strncasecmp(line, "!AUTH", 5) == 0)

@@ -671,7 +671,7 @@ play_event(struct replay *rp, struct expect *x, const struct script_event *ev,
 	case SCRIPT_DATA:
 		if (closed(rp))
 			break;
-		if (session_state(client_session(rp->c)) != SESSION_DATA) {
+		if (!session_in_body(client_session(rp->c))) {
 			/* DATA was refused: never send the body as commands. */
 			if (!*body_skipped)
 				fprintf(rp->o->err, "smtpscope: replay: %s:%lu: "

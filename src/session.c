@@ -502,6 +502,19 @@ session_expected_state(const struct session *s)
 	return st;
 }
 
+int
+session_in_body(const struct session *s)
+{
+	return s->state == SESSION_DATA &&
+	    session_expected_state(s) == SESSION_DATA;
+}
+
+int
+session_in_sasl(const struct session *s)
+{
+	return s->state == SESSION_AUTH && s->qlen == 0;
+}
+
 /* Is the extension that enables v advertised (or unknown yet)? */
 static int
 extension_ok(const struct session *s, const struct verb_info *v)

@@ -112,6 +112,13 @@ enum session_state session_expected_state(const struct session *);
  * STARTTLS and AUTH, which change the session). */
 int session_can_pipeline(const struct session *, const char *line);
 
+/* 1 while lines typed are message body: 354 read and the "." not yet
+ * sent.  Once the "." is on its way the next line is a command again
+ * (RFC 2920 3.1 lets it follow without waiting). */
+int session_in_body(const struct session *);
+/* 1 while lines typed answer a 334 challenge (none sent since it came). */
+int session_in_sasl(const struct session *);
+
 /* The argument of the last EHLO/HELO sent, "" if none. */
 const char *session_helo_name(const struct session *);
 

@@ -350,7 +350,7 @@ run_piped(struct plain *p)
 			break;
 		line[strcspn(line, "\r\n")] = '\0';
 		if (p->u->pipeline && client_session(p->c) != NULL &&
-		    session_state(client_session(p->c)) != SESSION_DATA &&
+		    !session_in_body(client_session(p->c)) &&
 		    session_can_pipeline(client_session(p->c), line))
 			continue;	/* the next line joins the group */
 		rc = client_wait(p->c, -1);

@@ -114,7 +114,7 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 	struct tui *t = arg;
 	char *note;
 
-	note = annotate_reply(r, command, ctx, 0);
+	note = annotate_reply(r, command, ctx, ANNOTATE_NO_WRAP);
 	tui_add(t, SCROLLBACK_SERVER, r->raw, r->rawlen, note, r->code, ms);
 	free(note);
 }

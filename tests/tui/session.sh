@@ -62,6 +62,22 @@ tui_wait 'D: héllo wörld, 日本語' "UTF-8 body line not shown as typed"
 tui_wait 'S: 250 .*│ 250 after' "end of data not accepted"
 tui_wait '^smtp>'
 
+# "." and the next command typed in one burst: the command goes out as a
+# command even when the reply to the end of data has not arrived yet.
+tui_type 'MAIL FROM:<r@example.org>'
+tui_keys Enter
+tui_wait 'Sender <r@example.org> ok'
+tui_type 'RCPT TO:<s@example.org>'
+tui_keys Enter
+tui_wait 'Recipient <s@example.org> ok'
+tui_type 'DATA'
+tui_keys Enter
+tui_wait '^data>'
+tui_keys 'race' Enter '.' Enter 'NOOP' Enter
+tui_wait 'C: NOOP' "NOOP after the end of data not sent as a command"
+assert_no_grep 'D: NOOP' "$T/screen"
+tui_wait '^smtp>'
+
 # Help: F1 opens an overlay, any key closes it.
 tui_keys F1
 tui_wait 'smtpscope help'

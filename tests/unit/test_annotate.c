@@ -487,3 +487,30 @@ Test(annotate, x_form_takes_class_from_code)
 	assert_lacks(s, "does not match");
 	free(s);
 }
+
+/* ANNOTATE_NO_WRAP: the same items, one line each, for front ends that
+ * wrap to their own width; the default wraps near 96 columns. */
+Test(annotate, no_wrap_gives_logical_lines)
+{
+	char	*wrapped = ann(mk(354, NULL, 1, "go ahead"), "DATA",
+	    ANNOTATE_COMMAND, 0);
+	char	*flat = ann(mk(354, NULL, 1, "go ahead"), "DATA",
+	    ANNOTATE_COMMAND, ANNOTATE_NO_WRAP);
+	char	*p, *line;
+	size_t	 nw = 0, nf = 0, longest = 0;
+
+	for (p = wrapped; (p = strchr(p, '\n')) != NULL; p++)
+		nw++;
+	for (line = flat; line != NULL; line = p ? p + 1 : NULL) {
+		p = strchr(line, '\n');
+		nf++;
+		if ((size_t)(p ? p - line : (long)strlen(line)) > longest)
+			longest = (size_t)(p ? p - line : (long)strlen(line));
+		cr_assert(strncmp(line, "    ", 4) != 0,
+		    "a continuation line in unwrapped output: %s", flat);
+	}
+	cr_assert_gt(nw + 1, nf, "wrapped %zu lines, unwrapped %zu", nw + 1, nf);
+	cr_assert_gt(longest, 96);
+	free(wrapped);
+	free(flat);
+}

@@ -396,3 +396,41 @@ Test(session, state_names)
 		cr_assert(session_state_name((enum session_state)i)[0] != '?');
 	cr_assert_str_eq(session_state_name(SESSION_STATE_COUNT), "?");
 }
+
+/* Body mode ends when "." is sent, not when its reply arrives: a line
+ * typed in between is a command (it was sent as a body line once). */
+Test(session, body_ends_when_the_dot_is_sent)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, mk(250, 1, "ok"));
+	send_cmd(s, "RCPT TO:<c@d>");
+	answer(s, mk(250, 1, "ok"));
+	send_cmd(s, "DATA");
+	cr_assert_not(session_in_body(s), "no body before the 354");
+	answer(s, mk(354, 1, "go"));
+	cr_assert(session_in_body(s));
+	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
+	cr_assert_eq(session_state(s), SESSION_DATA);
+	cr_assert_not(session_in_body(s));
+	cr_assert_eq(session_expected_state(s), SESSION_READY);
+	answer(s, mk(250, 1, "queued"));
+	cr_assert_not(session_in_body(s));
+	session_free(s);
+}
+
+Test(session, sasl_turns)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "AUTH LOGIN");
+	cr_assert_not(session_in_sasl(s));
+	answer(s, mk(334, 1, "VXNlcm5hbWU6"));
+	cr_assert(session_in_sasl(s));
+	session_on_send(s, "dXNlcg==", ANNOTATE_AUTH_STEP, 3.0);
+	cr_assert_not(session_in_sasl(s), "the response is on its way");
+	answer(s, mk(334, 1, "UGFzc3dvcmQ6"));
+	cr_assert(session_in_sasl(s));
+	session_free(s);
+}
