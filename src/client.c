@@ -601,6 +601,12 @@ client_session(struct client *c)
 	return c->s;
 }
 
+int
+client_show_secrets(const struct client *c)
+{
+	return c->o.show_secrets;
+}
+
 const struct conn *
 client_conn(const struct client *c)
 {

@@ -116,6 +116,7 @@ int client_tls_upgrade(struct client *);
 int client_save(struct client *, const char *path);
 
 struct session *client_session(struct client *);
+int client_show_secrets(const struct client *);	/* --show-secrets */
 const struct conn *client_conn(const struct client *);
 const char *client_server_name(const struct client *);	/* "host:port" */
 /* TLS summary line or "" when plain. */

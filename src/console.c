@@ -20,6 +20,7 @@
 #include "console.h"
 #include "message.h"
 #include "sanitize.h"
+#include "transcript.h"
 #include "verbs.h"
 
 typedef enum console_result (*console_fn)(struct client *, const char *);
@@ -427,6 +428,16 @@ console_input(struct client *c, const char *input, int check)
 out:
 	free(line);
 	return rc;
+}
+
+const char *
+console_shown_command(const struct client *c, const char *line, char *buf,
+    size_t size)
+{
+	if (client_show_secrets(c) || strncasecmp(line, "AUTH", 4) != 0)
+		return line;
+	transcript_mask_auth(line, buf, size);
+	return buf;
 }
 
 /* --- history ---------------------------------------------------------------- */

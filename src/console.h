@@ -27,6 +27,12 @@ struct console_cmd {
 };
 const struct console_cmd *console_commands(size_t *n);
 
+/* A command line as front ends show it: the argument of AUTH masked as in
+ * recordings ("AUTH PLAIN ********") unless --show-secrets.  Returns line
+ * itself or buf. */
+const char *console_shown_command(const struct client *, const char *line,
+    char *buf, size_t size);
+
 /*
  * Command history shared by both front ends: $XDG_STATE_HOME/smtpscope/history
  * (or ~/.local/state/smtpscope/history), at most 1000 lines.  Secrets never

@@ -24,7 +24,6 @@
 #include "complete.h"
 #include "console.h"
 #include "sanitize.h"
-#include "transcript.h"
 #include "ui.h"
 #include "verbs.h"
 
@@ -35,7 +34,6 @@ struct plain {
 	int			 color;
 	int			 in_readline;	/* the input line is on screen */
 	int			 quit;
-	int			 show_secrets;
 	char			 last_sent[512];	/* last command line shown */
 	char			*typed;		/* line just typed (echo shown) */
 };
@@ -72,16 +70,6 @@ out_end(struct plain *p)
 	}
 }
 
-/* A command as shown: AUTH arguments masked as in recordings. */
-static const char *
-masked_command(const struct plain *p, const char *line, char *buf, size_t size)
-{
-	if (p->show_secrets || strncasecmp(line, "AUTH", 4) != 0)
-		return line;
-	transcript_mask_auth(line, buf, size);
-	return buf;
-}
-
 static void
 plain_sent(void *arg, const char *line, enum client_line kind)
 {
@@ -98,7 +86,7 @@ plain_sent(void *arg, const char *line, enum client_line kind)
 	}
 	out_begin(p);
 	if (kind == CLIENT_LINE_COMMAND)
-		line = masked_command(p, line, masked, sizeof masked);
+		line = console_shown_command(p->c, line, masked, sizeof masked);
 	shown = sanitize(line, strlen(line), 0);
 	printf("%s%s %s%s\n", col(p, "\033[36m"),
 	    kind == CLIENT_LINE_BODY ? "D:" : "C:",
@@ -162,8 +150,9 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 	if (command != NULL && ctx == ANNOTATE_COMMAND &&
 	    strcmp(command, p->last_sent) != 0) {
 		char masked[512];
-		shown = sanitize(masked_command(p, command, masked, sizeof masked),
-		    strlen(masked_command(p, command, masked, sizeof masked)), 0);
+		const char *cmd = console_shown_command(p->c, command, masked,
+		    sizeof masked);
+		shown = sanitize(cmd, strlen(cmd), 0);
 		printf("%s   < answers C: %s%s\n", col(p, "\033[2m"),
 		    shown ? shown : "", col(p, "\033[0m"));
 		free(shown);
@@ -373,7 +362,6 @@ ui_plain_run(const struct client_opts *copts, const struct ui_opts *u)
 
 	memset(&p, 0, sizeof p);
 	p.u = u;
-	p.show_secrets = copts->show_secrets;
 	p.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	p.color = u->color && isatty(STDOUT_FILENO);
 	if ((p.c = client_new(copts, &plain_ops, &p)) == NULL) {

@@ -62,6 +62,7 @@ struct tui {
 	char			*diag;		/* syntax diagnostic, 3 lines */
 	char			*hint;		/* completion candidates */
 	char			 last_error[512];
+	char			 last_sent[512];	/* last command line sent */
 	unsigned char		 keyq[TUI_KEYQ];
 	size_t			 keyq_head, keyq_len;
 };
@@ -93,9 +94,13 @@ static void
 tui_sent(void *arg, const char *line, enum client_line kind)
 {
 	struct tui *t = arg;
-	char buf[1100];
+	char buf[1100], masked[512];
 	int n;
 
+	if (kind != CLIENT_LINE_BODY)
+		snprintf(t->last_sent, sizeof t->last_sent, "%s", line);
+	if (kind == CLIENT_LINE_COMMAND)
+		line = console_shown_command(t->c, line, masked, sizeof masked);
 	/* The line goes over the wire with CRLF: the raw view shows it. */
 	n = snprintf(buf, sizeof buf, "%s\r\n",
 	    kind == CLIENT_LINE_SECRET ? "********" : line);
@@ -112,9 +117,22 @@ tui_reply(void *arg, const struct reply *r, const char *command,
     enum annotate_ctx ctx, double ms)
 {
 	struct tui *t = arg;
-	char *note;
+	char *note, *paired, masked[512];
+	size_t len;
 
 	note = annotate_reply(r, command, ctx, ANNOTATE_NO_WRAP);
+	/* Pipelined: name the command this reply answers (RFC 2920 3.1). */
+	if (note != NULL && command != NULL && ctx == ANNOTATE_COMMAND &&
+	    strcmp(command, t->last_sent) != 0) {
+		command = console_shown_command(t->c, command, masked,
+		    sizeof masked);
+		len = strlen(command) + strlen(note) + 32;
+		if ((paired = malloc(len)) != NULL) {
+			snprintf(paired, len, "< answers C: %s\n%s", command, note);
+			free(note);
+			note = paired;
+		}
+	}
 	tui_add(t, SCROLLBACK_SERVER, r->raw, r->rawlen, note, r->code, ms);
 	free(note);
 }
