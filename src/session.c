@@ -221,25 +221,40 @@ caps_find(const struct session_caps *c, const char *keyword)
 	return NULL;
 }
 
+/* Is mechanism word in the space-separated list? (exact, any case) */
+static int
+mech_listed(const char *list, const char *word)
+{
+	size_t l, n = strlen(word);
+
+	while (*list) {
+		l = strcspn(list, " ");
+		if (l == n && strncasecmp(list, word, n) == 0)
+			return 1;
+		list += l;
+		while (*list == ' ')
+			list++;
+	}
+	return 0;
+}
+
+/* Add the mechanisms of one AUTH line to c->auth, once each (the old
+ * "AUTH=LOGIN PLAIN" form usually repeats the real line's). */
 static void
 append_mechs(struct session_caps *c, const char *p)
 {
-	size_t len;
+	size_t	len, used;
+	char	word[64];
 
 	while (*p == ' ' || *p == '=')
 		p++;
 	while (*p) {
 		len = strcspn(p, " ");
-		if (len > 0 && strlen(c->auth) + len + 2 < sizeof c->auth) {
-			char word[64];
-			snprintf(word, sizeof word, "%.*s", (int)len, p);
-			/* the old "AUTH=LOGIN PLAIN" form may repeat a mechanism */
-			if (!strstr(c->auth, word)) {
-				if (c->auth[0])
-					strcat(c->auth, " ");
-				strcat(c->auth, word);
-			}
-		}
+		snprintf(word, sizeof word, "%.*s", (int)len, p);
+		used = strlen(c->auth);
+		if (len > 0 && len < sizeof word && !mech_listed(c->auth, word))
+			snprintf(c->auth + used, sizeof c->auth - used, "%s%s",
+			    used ? " " : "", word);
 		p += len;
 		while (*p == ' ')
 			p++;
@@ -654,18 +669,8 @@ session_check_order(const struct session *s, const char *line, char **out,
 		len = strcspn(m, " ");
 		if (len > 0) {
 			char mech[64];
-			int found = 0;
-			const char *a = s->caps.auth;
 			snprintf(mech, sizeof mech, "%.*s", (int)len, m);
-			while (*a) {
-				size_t l = strcspn(a, " ");
-				if (l == strlen(mech) && strncasecmp(a, mech, l) == 0)
-					found = 1;
-				a += l;
-				while (*a == ' ')
-					a++;
-			}
-			if (!found)
+			if (!mech_listed(s->caps.auth, mech))
 				n = add_msg(out, n, max, "mechanism %s is not "
 				    "among those advertised (%s): expect 504 "
 				    "(RFC 4954 4)", mech, s->caps.auth);

@@ -434,3 +434,17 @@ Test(session, sasl_turns)
 	cr_assert(session_in_sasl(s));
 	session_free(s);
 }
+
+/* Mechanisms are whole words: PLAIN is not already listed by X-PLAIN. */
+Test(session, auth_mechanisms_are_words)
+{
+	struct session *s = session_new(0);
+
+	answer(s, mk(220, 1, "hi"));
+	send_cmd(s, "EHLO me");
+	answer(s, mk(250, 3, "hi", "AUTH X-PLAIN LOGIN", "AUTH=plain login"));
+	cr_assert_str_eq(session_caps(s)->auth, "X-PLAIN LOGIN plain");
+	cr_assert_eq(nwarn(s, "AUTH PLAIN"), 0);
+	cr_assert(warns(s, "AUTH CRAM-MD5", "not among"));
+	session_free(s);
+}
