@@ -33,6 +33,8 @@ struct client {
 	int			 failed;
 	int			 raw;
 	int			 starttls_sent;	/* automatic STARTTLS done */
+	int			 rec_failed;	/* --record error shown */
+	int			 draining;	/* in read_before_close */
 	struct reply_parser	*rp;
 	struct session		*s;
 	struct transcript	*rec;		/* --record FILE */
@@ -50,6 +52,11 @@ static void	lost(struct client *, const char *, int);
 static void	after_reply(struct client *, const struct reply *,
 		    const char *, enum annotate_ctx, int *);
 static int	is_verb(const char *, enum verb_id);
+static void	rec_check(struct client *);
+static void	read_before_close(struct client *);
+static int	refuse_after_starttls(struct client *);
+static void	record_unfinished(struct client *);
+static void	timed_out(struct client *, int);
 
 static double
 now_ms(void)
@@ -81,11 +88,57 @@ client_new(const struct client_opts *o, const struct client_ops *ops,
 	return c;
 }
 
+/*
+ * The session ends (a timeout, the end of input) while the parser still
+ * holds part of a reply: keep what was received in the recording, as
+ * comments so that the file stays a valid script.
+ */
+static void
+record_unfinished(struct client *c)
+{
+	struct reply	*r;
+	char		*text;
+	const char	*p, *end, *nl;
+	size_t		 cap, len, n;
+
+	if (c->rp == NULL || reply_parser_pending(c->rp) == 0 ||
+	    (c->rec == NULL && c->log == NULL))
+		return;
+	if (!reply_parser_finish(c->rp))
+		return;
+	while ((r = reply_parser_next(c->rp)) != NULL) {
+		cap = r->rawlen + 4 * (r->nlines + 1) + 128;
+		if ((text = malloc(cap)) != NULL) {
+			len = (size_t)snprintf(text, cap, "the session ended "
+			    "inside a reply; received so far:");
+			for (p = r->raw, end = r->raw + r->rawlen; p < end;
+			    p = nl != NULL ? nl + 1 : end) {
+				nl = memchr(p, '\n', (size_t)(end - p));
+				n = nl != NULL ? (size_t)(nl - p) :
+				    (size_t)(end - p);
+				if (nl != NULL && n > 0 && p[n - 1] == '\r')
+					n--;
+				text[len++] = '\n';
+				memcpy(text + len, "S: ", 3);
+				len += 3;
+				memcpy(text + len, p, n);
+				len += n;
+			}
+			text[len] = '\0';
+			transcript_comment(c->rec, text);
+			transcript_comment(c->log, text);
+			free(text);
+		}
+		reply_free(r);
+	}
+}
+
 void
 client_free(struct client *c)
 {
 	if (c == NULL)
 		return;
+	record_unfinished(c);
 	if (c->conn.tls != NULL)
 		tls_free(c->conn.tls);
 	if (c->conn.fd != -1)
@@ -112,6 +165,25 @@ client_message(struct client *c, enum client_msg kind, const char *fmt, ...)
 		c->ops->message(c->arg, kind, buf);
 }
 
+/*
+ * The recording is written as the session goes: when a write to it fails
+ * (disk full, a quota) say so once, at once, so that nobody trusts a file
+ * that stops short.  The session itself goes on.
+ */
+static void
+rec_check(struct client *c)
+{
+	int	e;
+
+	if (c->rec == NULL || c->rec_failed ||
+	    (e = transcript_error(c->rec)) == 0)
+		return;
+	c->rec_failed = 1;
+	client_message(c, CLIENT_MSG_ERROR, "cannot write the recording %s: "
+	    "%s; it ends at the last event written, the session goes on",
+	    c->o.record, strerror(e));
+}
+
 static void
 notify_state(struct client *c)
 {
@@ -134,7 +206,7 @@ static int
 start_tls(struct client *c, const char *what)
 {
 	struct tls_opts	 to;
-	char		 err[512];
+	char		 err[512], msg[1024];
 	struct tls	*t;
 
 	memset(&to, 0, sizeof to);
@@ -143,9 +215,14 @@ start_tls(struct client *c, const char *what)
 	to.insecure = c->o.insecure;
 	t = tls_start(c->conn.fd, &to, c->o.timeout_s * 1000, err, sizeof err);
 	if (t == NULL) {
+		/* one line, in the recording too: why the session ends */
+		snprintf(msg, sizeof msg, "TLS handshake with %s failed: %s",
+		    c->server, err);
+		transcript_comment(c->rec, msg);
+		transcript_comment(c->log, msg);
+		rec_check(c);
 		lost(c, "", 0);
-		client_message(c, CLIENT_MSG_ERROR, "TLS handshake with %s "
-		    "failed: %s", c->server, err);
+		client_message(c, CLIENT_MSG_ERROR, "%s", msg);
 		c->failed = 3;
 		return -1;
 	}
@@ -155,6 +232,7 @@ start_tls(struct client *c, const char *what)
 	client_message(c, CLIENT_MSG_INFO, "TLS (%s): %s", what, c->tls_sum);
 	transcript_tls(c->rec, what, c->tls_sum);
 	transcript_tls(c->log, what, c->tls_sum);
+	rec_check(c);
 	notify_state(c);
 	return 0;
 }
@@ -219,8 +297,24 @@ client_has_buffered(const struct client *c)
 static void
 lost(struct client *c, const char *msg, int normal)
 {
+	char	full[700];
+	size_t	unanswered = 0;
+
 	if (!c->connected)
 		return;
+	/* RFC 2920 3.1: the rest of a pipelined group after a 421 (or a
+	 * lost connection) is never answered; say so, not silently. */
+	if (c->s != NULL) {
+		unanswered = session_pending(c->s);
+		/* the greeting is awaited, but nothing was sent for it */
+		if (session_state(c->s) == SESSION_CONNECTED && unanswered > 0)
+			unanswered--;
+	}
+	if (*msg != '\0' && unanswered > 0) {
+		snprintf(full, sizeof full, "%s; %zu line%s sent got no reply",
+		    msg, unanswered, unanswered == 1 ? "" : "s");
+		msg = full;
+	}
 	if (c->conn.tls != NULL) {
 		tls_free(c->conn.tls);
 		c->conn.tls = NULL;
@@ -235,6 +329,7 @@ lost(struct client *c, const char *msg, int normal)
 		    "%s", msg);
 		transcript_comment(c->rec, msg);
 		transcript_comment(c->log, msg);
+		rec_check(c);
 	}
 	if (c->s != NULL)
 		session_on_close(c->s);
@@ -278,6 +373,7 @@ dispatch(struct client *c)
 {
 	struct reply		*r;
 	const char		*command;
+	char			*own = NULL;
 	enum annotate_ctx	 ctx;
 	double			 sent, ms;
 	int			 upgraded = 0;
@@ -293,12 +389,24 @@ dispatch(struct client *c)
 			continue;
 		}
 		session_on_reply(c->s, r, &command, &ctx, &sent);
+		/* The session's copy lives until its next reply, and the
+		 * callbacks may send (a failed write reads and dispatches
+		 * what the server sent first): keep our own. */
+		if (command != NULL && (command = own = strdup(command)) ==
+		    NULL) {
+			reply_free(r);
+			lost(c, "out of memory", 0);
+			break;
+		}
 		ms = now_ms() - sent;
 		transcript_reply(c->rec, r, ms);
 		transcript_reply(c->log, r, ms);
+		rec_check(c);
 		if (c->ops->reply != NULL)
 			c->ops->reply(c->arg, r, command, ctx, ms);
 		after_reply(c, r, command, ctx, &upgraded);
+		free(own);
+		own = NULL;
 		reply_free(r);
 		notify_state(c);
 		if (!c->connected)
@@ -312,7 +420,10 @@ dispatch(struct client *c)
 	}
 	if (upgraded) {
 		reply_parser_free(c->rp);
-		c->rp = reply_parser_new();
+		if ((c->rp = reply_parser_new()) == NULL) {
+			lost(c, "out of memory", 0);
+			return;
+		}
 		if (c->o.starttls && c->connected) {
 			char line[300];
 			snprintf(line, sizeof line, "EHLO %s",
@@ -375,10 +486,48 @@ write_bytes(struct client *c, const char *buf, size_t len)
 	rc = conn_write(&c->conn, buf, len, c->o.timeout_s * 1000, err,
 	    sizeof err);
 	if (rc != 0) {
-		lost(c, err, 0);
+		read_before_close(c);
+		if (c->connected && session_state(c->s) == SESSION_QUIT)
+			/* it said 421 (or 221) and closed: not our fault */
+			lost(c, "the server closed the connection after its "
+			    "last reply: the rest was not sent", 1);
+		else
+			lost(c, err, 0);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * A write failed: the server has probably closed the connection, and may
+ * have said why first (a 421, RFC 5321 3.8).  Read and show whatever it
+ * sent before the error is reported, so that its reason is not lost.
+ */
+static void
+read_before_close(struct client *c)
+{
+	char	buf[16384], err[512];
+	ssize_t	n;
+	int	i;
+
+	if (c->draining || c->rp == NULL)
+		return;
+	c->draining = 1;
+	/* replies already read come first (this may run inside a reply
+	 * callback, while dispatch() is between two replies) */
+	dispatch(c);
+	/* bounded: the replies of one pipelined group at most */
+	for (i = 0; i < 64 && c->connected; i++) {
+		n = conn_read(&c->conn, buf, sizeof buf, err, sizeof err);
+		if (n > 0 && reply_feed(c->rp, buf, (size_t)n) == 0) {
+			dispatch(c);
+			continue;
+		}
+		if (n < 0 && reply_parser_finish(c->rp))
+			dispatch(c);
+		break;
+	}
+	c->draining = 0;
 }
 
 static int
@@ -404,6 +553,23 @@ record_command(struct client *c, const char *line, enum annotate_ctx kind)
 {
 	transcript_command(c->rec, line, kind);
 	transcript_command(c->log, line, kind);
+	rec_check(c);
+}
+
+/*
+ * RFC 3207 4: STARTTLS must be the last command of a group, and after
+ * its 220 the client starts TLS before anything else.  A line sent behind
+ * it would reach the server in clear where it expects the TLS handshake.
+ */
+static int
+refuse_after_starttls(struct client *c)
+{
+	if (!is_verb(session_last_pending(c->s), VERB_STARTTLS))
+		return 0;
+	client_message(c, CLIENT_MSG_ERROR, "STARTTLS awaits its reply: "
+	    "nothing may follow it before the TLS handshake (RFC 3207 4); "
+	    "line not sent, send it again once TLS is up");
+	return 1;
 }
 
 int
@@ -425,6 +591,16 @@ client_send(struct client *c, const char *line)
 		client_message(c, CLIENT_MSG_WARNING, "waiting for the 354 "
 		    "reply to DATA: type the body once it has arrived "
 		    "(RFC 2920 3.1); line not sent");
+		return -1;
+	}
+	if (refuse_after_starttls(c))
+		return -1;
+	if (session_awaiting_challenge(c->s)) {
+		/* the line is likely the SASL response, typed too early:
+		 * sent as a command it would be shown and recorded */
+		client_message(c, CLIENT_MSG_ERROR, "AUTH awaits the server's "
+		    "334 challenge: type the response once it has arrived "
+		    "(RFC 4954 4); line not sent");
 		return -1;
 	}
 	if (session_in_sasl(c->s))
@@ -464,6 +640,7 @@ client_send_body_line(struct client *c, const char *line, size_t len)
 		return 0;
 	transcript_body(c->rec, shown);
 	transcript_body(c->log, shown);
+	rec_check(c);
 	if (c->ops->sent != NULL)
 		c->ops->sent(c->arg, shown, CLIENT_LINE_BODY);
 	free(shown);
@@ -484,6 +661,7 @@ client_send_body_end(struct client *c)
 	session_on_send(c->s, ".", ANNOTATE_DATA_END, now_ms());
 	transcript_body(c->rec, ".");
 	transcript_body(c->log, ".");
+	rec_check(c);
 	if (c->ops->sent != NULL)
 		c->ops->sent(c->arg, ".", CLIENT_LINE_BODY);
 	notify_state(c);
@@ -498,6 +676,8 @@ client_send_bdat(struct client *c, const char *chunk, size_t len, int last)
 	char	line[64], note[96];
 
 	snprintf(line, sizeof line, "BDAT %zu%s", len, last ? " LAST" : "");
+	if (c->connected && refuse_after_starttls(c))
+		return -1;
 	if (write_line(c, line, strlen(line)) == -1 ||
 	    (len > 0 && write_bytes(c, chunk, len) == -1))
 		return -1;
@@ -510,6 +690,27 @@ client_send_bdat(struct client *c, const char *chunk, size_t len, int last)
 	}
 	notify_state(c);
 	return 0;
+}
+
+/* No (complete) reply in time: one line, also in the recording. */
+static void
+timed_out(struct client *c, int timeout_ms)
+{
+	char	msg[512], part[128] = "";
+	size_t	held = reply_parser_pending(c->rp);
+
+	if (held > 0)
+		snprintf(part, sizeof part, " (only %zu bytes of an unfinished "
+		    "reply came)", held);
+	snprintf(msg, sizeof msg, "no reply from %s within %d s%s: the "
+	    "server may be slow (try a longer --timeout) or stuck", c->server,
+	    (timeout_ms + 999) / 1000, part);
+	client_message(c, CLIENT_MSG_ERROR, "%s", msg);
+	transcript_comment(c->rec, msg);
+	transcript_comment(c->log, msg);
+	rec_check(c);
+	if (!c->failed)
+		c->failed = 1;
 }
 
 int
@@ -525,11 +726,7 @@ client_wait(struct client *c, int timeout_ms)
 		if (!client_has_buffered(c)) {
 			left = (int)(deadline - now_ms());
 			if (left <= 0) {
-				client_message(c, CLIENT_MSG_ERROR, "no reply "
-				    "from %s within %d s", c->server,
-				    (timeout_ms + 999) / 1000);
-				if (!c->failed)
-					c->failed = 1;
+				timed_out(c, timeout_ms);
 				return -2;
 			}
 			rc = net_wait_readable(c->conn.fd, left);

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,9 @@ cmd_lint(int argc, char **argv)
 		free(capspec);
 	}
 	worst = verbs_check(line, capspec != NULL ? &caps : NULL, &dl);
+
+	/* The caret counts wide characters as two columns (wcwidth()). */
+	setlocale(LC_CTYPE, "");
 
 	shown = sanitize(line, strlen(line), 0);
 	printf("%s\n", shown != NULL ? shown : line);

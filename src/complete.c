@@ -256,14 +256,18 @@ add_params(const char *text, const char *line, int start, int rcpt)
 	}
 }
 
-/* RFC 4954 3: the mechanisms are the words after AUTH in EHLO. */
+/*
+ * RFC 4954 3: the mechanisms are the words after AUTH in EHLO.  They are
+ * the server's bytes: only names of printable ASCII (RFC 4422 3.1 allows
+ * upper-case letters, digits, '-' and '_') may go into the input line.
+ */
 static void
 add_mechs(const char *text)
 {
 	const struct session_caps *c = complete_caps();
 	const char *s;
 	char	 m[32];
-	size_t	 k, i;
+	size_t	 k, i, j;
 
 	if (c != NULL && c->ehlo) {
 		for (s = c->auth; *s != '\0'; s += k) {
@@ -271,7 +275,9 @@ add_mechs(const char *text)
 				s++;
 			for (k = 0; s[k] != '\0' && s[k] != ' '; k++)
 				continue;
-			if (k > 0 && k < sizeof m) {
+			for (j = 0; j < k && s[j] > ' ' && s[j] < 127; j++)
+				continue;
+			if (k > 0 && k < sizeof m && j == k) {
 				memcpy(m, s, k);
 				m[k] = '\0';
 				cand_add(m, text, 0);

@@ -194,9 +194,14 @@ cmd_state(struct client *c, const char *arg)
 	caps = session_caps(s);
 	session_next_verbs(s, next, sizeof next);
 	kw[0] = '\0';
-	for (i = 0; i < caps->nkeywords && len < sizeof kw; i++)
-		len += (size_t)snprintf(kw + len, sizeof kw - len, "%s%s",
-		    i ? ", " : "", caps->keywords[i]);
+	/* the keywords are the server's text: never shown raw */
+	for (i = 0; i < caps->nkeywords && len + 3 < sizeof kw; i++) {
+		if (i > 0)
+			len += (size_t)snprintf(kw + len, sizeof kw - len,
+			    ", ");
+		len += sanitize_buf(kw + len, sizeof kw - len,
+		    caps->keywords[i], strlen(caps->keywords[i]), 0);
+	}
 	client_message(c, CLIENT_MSG_HELP, "server %s, state %s%s, %zu "
 	    "recipient(s) accepted, %zu awaiting reply\nTLS: %s\nAUTH: %s\n"
 	    "EHLO keywords: %s\nvalid now: %s\nbytes: %llu sent, %llu "
@@ -477,7 +482,9 @@ console_history_add(struct client *c, const char *line)
 
 	if (line[strspn(line, " \t")] == '\0')
 		return;
-	if (s != NULL && (session_in_body(s) || session_in_sasl(s)))
+	/* a line typed before the 334 came is a SASL response too */
+	if (s != NULL && (session_in_body(s) || session_in_sasl(s) ||
+	    session_awaiting_challenge(s)))
 		return;
 	if (strncasecmp(line, "AUTH", 4) == 0 ||
 	    strncasecmp(line, "!AUTH", 5) == 0)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -77,6 +78,9 @@ enum practice_body {
 	PRACTICE_BODY_BINARYMIME,
 };
 
+/* Descriptors kept free besides the clients: the listening socket,
+ * stdio, a store file being written, the 421 to a client over the limit. */
+#define PRACTICE_SPARE_FDS	16
 /* Enough output waiting for one client: stop reading it until sent. */
 #define PRACTICE_OUT_HIGH	(64 * 1024)
 /* RFC 5321 4.5.3.1.3: a path is at most 256 octets; 4.5.3.1.1 and
@@ -140,6 +144,7 @@ struct practice_params {
 	int			 has_size;
 	enum practice_body	 body;
 	int			 smtputf8;
+	int			 utf8;		/* UTF-8 allowed in values */
 };
 
 struct practice_verb {
@@ -840,7 +845,7 @@ param_size(struct practice_params *pp, const char *v)
 	char		*end;
 	uintmax_t	 n;
 
-	/* RFC 1870 4: size-value ::= 1*20DIGIT */
+	/* RFC 1870 3 (4): size-value ::= 1*20DIGIT */
 	if (strlen(v) > 20 || strspn(v, "0123456789") != strlen(v))
 		return "SIZE needs a number";
 	errno = 0;
@@ -888,10 +893,13 @@ param_ret(struct practice_params *pp, const char *v)
 
 /* RFC 3461 4: xtext = *( xchar / "+" 2HEXDIG-uppercase ) */
 static int
-practice_xtext_ok(const char *v)
+practice_xtext_ok(const char *v, int utf8)
 {
 	for (; *v != '\0'; v++) {
 		unsigned char ch = (unsigned char)*v;
+
+		if (ch >= 0x80 && utf8)
+			continue;	/* checked by practice_params_parse() */
 
 		if (ch == '+') {
 			if (strchr("0123456789ABCDEF", v[1]) == NULL ||
@@ -911,7 +919,7 @@ param_envid(struct practice_params *pp, const char *v)
 {
 	(void)pp;
 	/* RFC 3461 4.4 */
-	if (strlen(v) > PRACTICE_ENVID_MAX || !practice_xtext_ok(v))
+	if (strlen(v) > PRACTICE_ENVID_MAX || !practice_xtext_ok(v, 0))
 		return "ENVID must be xtext of at most 100 characters";
 	return NULL;
 }
@@ -949,16 +957,35 @@ param_orcpt(struct practice_params *pp, const char *v)
 {
 	size_t t;
 
-	(void)pp;
-	/* RFC 3461 4.2: addr-type ";" xtext, at most 500 characters */
+	/* RFC 3461 4.2: addr-type ";" xtext, at most 500 characters;
+	 * RFC 6533 3: "utf-8" addresses carry UTF-8 as it is with SMTPUTF8
+	 * (utf-8-addr-unitext), their ASCII octets as xtext. */
 	t = strcspn(v, ";");
 	if (strlen(v) > PRACTICE_ORCPT_MAX || t == 0 || v[t] != ';' ||
-	    !practice_xtext_ok(v + t + 1))
+	    !practice_xtext_ok(v + t + 1, pp->utf8 && t == 5 &&
+	    strncasecmp(v, "utf-8", 5) == 0))
 		return "ORCPT must be addr-type;xtext, e.g. rfc822;a@example.org";
 	for (; v[0] != ';'; v++)
 		if (!practice_is_atext((unsigned char)v[0], 0))
 			return "ORCPT must be addr-type;xtext";
 	return NULL;
+}
+
+/* Whether the space-separated list s has word w (any case). */
+static int
+practice_word_in(const char *s, const char *w)
+{
+	size_t	n = strlen(w), k;
+
+	while (*s != '\0') {
+		while (*s == ' ')
+			s++;
+		k = strcspn(s, " ");
+		if (k == n && strncasecmp(s, w, n) == 0)
+			return 1;
+		s += k;
+	}
+	return 0;
 }
 
 /*
@@ -976,6 +1003,9 @@ practice_params_parse(struct practice_conn *c, char *s, int is_mail,
 	size_t		 i;
 
 	memset(pp, 0, sizeof *pp);
+	/* RFC 6531 3.3: esmtp-value =/ UTF8-non-ascii, in a transaction
+	 * that uses SMTPUTF8 (this MAIL command, or the one before RCPT). */
+	pp->utf8 = is_mail ? practice_word_in(s, "SMTPUTF8") : c->smtputf8;
 	while (*s != '\0') {
 		tok = s;
 		s += strcspn(s, " ");
@@ -1004,11 +1034,18 @@ practice_params_parse(struct practice_conn *c, char *s, int is_mail,
 				return -1;
 			}
 			for (; *u != '\0'; u++)
-				if (*u < 33 || *u > 126 || *u == '=') {
+				if ((*u >= 0x80 && !pp->utf8) || *u < 33 ||
+				    *u == 127 || *u == '=') {
 					practice_reply(c, "501 5.5.4 Bad value "
 					    "for %s", tok);
 					return -1;
 				}
+			if (pp->utf8 && !practice_utf8_ok((const unsigned
+			    char *)val, strlen(val))) {
+				practice_reply(c, "501 5.5.4 Value of %s is not "
+				    "valid UTF-8", tok);
+				return -1;
+			}
 		}
 		for (i = 0; i < sizeof practice_param_table /
 		    sizeof practice_param_table[0]; i++)
@@ -1898,6 +1935,7 @@ practice_run(int listen_fd, const struct practice_opts *opts,
 	struct practice_opts	 o;
 	struct practice_client	*cls = NULL;
 	struct pollfd		*pfd = NULL;
+	struct rlimit		 rl;
 	unsigned long		 ids = 0;
 	int			 max, i, n, rc = -1;
 	size_t			 outlen;
@@ -1906,6 +1944,23 @@ practice_run(int listen_fd, const struct practice_opts *opts,
 	max = o.max_clients > 0 ? o.max_clients : PRACTICE_DEFAULT_CLIENTS;
 	if (practice_check_opts(&o, err, errlen) == -1)
 		return -1;
+	/*
+	 * One descriptor per client, and poll() refuses (EINVAL) more
+	 * descriptors than the open-file limit: --max-clients above it
+	 * stopped the server at once.  Near the limit, accept() would fail
+	 * with EMFILE and poll() report the same pending connection for
+	 * ever.  Keep clear of it; the clients over it get the 421 of
+	 * practice_accept().
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)max + PRACTICE_SPARE_FDS > rl.rlim_cur) {
+		max = rl.rlim_cur > PRACTICE_SPARE_FDS + 1 ?
+		    (int)(rl.rlim_cur - PRACTICE_SPARE_FDS) : 1;
+		if (!o.quiet)
+			fprintf(stderr, "smtpscope: practice: serving at most "
+			    "%d clients at once (open-file limit %lu)\n", max,
+			    (unsigned long)rl.rlim_cur);
+	}
 	if ((cls = calloc((size_t)max, sizeof *cls)) == NULL ||
 	    (pfd = calloc((size_t)max + 1, sizeof *pfd)) == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -64,6 +65,7 @@ static void	on_reply(void *, const struct reply *, const char *,
 static void	on_message(void *, enum client_msg, const char *);
 static void	on_state(void *);
 static int	replay_connection(struct replay *, int);
+static long long now_ms(void);
 
 static const struct client_ops replay_ops = {
 	.sent = on_sent,
@@ -71,6 +73,15 @@ static const struct client_ops replay_ops = {
 	.message = on_message,
 	.state = on_state,
 };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* --- received replies --------------------------------------------------- */
 
@@ -308,8 +319,8 @@ reply_line_text(const struct reply *r, size_t i, size_t *len)
 static void
 describe(const struct got *g, char *buf, size_t size)
 {
-	char code[8];
-	size_t n;
+	char code[8], verb[16], shown[80];
+	size_t n, i;
 
 	if (g == NULL) {
 		snprintf(buf, size, "no reply");
@@ -337,9 +348,12 @@ describe(const struct got *g, char *buf, size_t size)
 		n = strcspn(g->command, " ");
 		if (n > 16)
 			n = 16;
-		snprintf(buf, size, "%s after %.*s", code, (int)n, g->command);
-		for (n = strlen(code) + 7; buf[n] != '\0'; n++)
-			buf[n] = (char)toupper((unsigned char)buf[n]);
+		memcpy(verb, g->command, n);
+		for (i = 0; i < n; i++)
+			verb[i] = (char)toupper((unsigned char)verb[i]);
+		/* the line comes from the file: never shown raw */
+		sanitize_buf(shown, sizeof shown, verb, n, 0);
+		snprintf(buf, size, "%s after %s", code, shown);
 		break;
 	}
 }
@@ -418,8 +432,11 @@ static int
 await_reply(struct replay *rp)
 {
 	struct session *s;
-	int rc, timeout = rp->o->client.timeout_s > 0 ?
+	int rc, left, timeout = rp->o->client.timeout_s > 0 ?
 	    rp->o->client.timeout_s * 1000 : 30000;
+	/* One deadline for the whole reply: a server that trickles bytes
+	 * without ever ending its reply must time out too. */
+	long long deadline = now_ms() + timeout;
 
 	while (rp->qlen == 0) {
 		if (closed(rp))
@@ -430,11 +447,15 @@ await_reply(struct replay *rp)
 			if (session_pending(s) == 0 &&
 			    session_state(s) != SESSION_CONNECTED)
 				return -1;
-			rc = net_wait_readable(client_fd(rp->c), timeout);
+			left = (int)(deadline - now_ms());
+			rc = left > 0 ? net_wait_readable(client_fd(rp->c),
+			    left) : 0;
 			if (rc == 0) {
 				fprintf(rp->o->err, "smtpscope: replay: no "
-				    "reply from %s within %d s\n",
-				    client_server_name(rp->c), timeout / 1000);
+				    "reply from %s within %d s: the server may "
+				    "be slow (try a longer --timeout) or "
+				    "stuck\n", client_server_name(rp->c),
+				    timeout / 1000);
 				return -1;
 			}
 			if (rc < 0)
@@ -725,9 +746,15 @@ replay_connection(struct replay *rp, int last)
 		fprintf(rp->o->err, "smtpscope: replay: out of memory\n");
 		return REPLAY_CONNECT;
 	}
-	if (client_connect(rp->c) != 0) {
+	if ((rc = client_connect(rp->c)) != 0) {
 		client_free(rp->c);
 		rp->c = NULL;
+		/* --record FILE that cannot be written is a file error */
+		if (rc == NET_ERR_USAGE) {
+			rp->status = REPLAY_USAGE;
+			rp->stop = 1;
+			return REPLAY_USAGE;
+		}
 		return REPLAY_CONNECT;
 	}
 	if (script_rewind(rp->sc) == -1) {

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "reply.h"
+#include "sanitize.h"
 #include "script.h"
 
 struct script {
@@ -35,6 +36,7 @@ static void	script_err(const struct script *, char *, size_t,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
 static int	script_header(struct script *, char *, size_t);
 static int	script_verb_is(const char *, const char *);
+static int	script_unprintable(const char *, size_t);
 
 struct script *
 script_open(const char *path, char *err, size_t errlen)
@@ -149,6 +151,18 @@ script_readline(struct script *s, long *start)
 	return 1;
 }
 
+/* 1 when s[0..n) holds anything but printable ASCII. */
+static int
+script_unprintable(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 1;
+	return 0;
+}
+
 /* The version line and the header comments. */
 static int
 script_header(struct script *s, char *err, size_t errlen)
@@ -171,7 +185,12 @@ script_header(struct script *s, char *err, size_t errlen)
 		errno = 0;
 		v = strtol(p, &end, 10);
 		if (end == p || *end != '\0' || errno != 0 || v < 1) {
-			script_err(s, err, errlen, "bad version \"%s\"", p);
+			char shown[64];
+
+			/* the file's text: never shown raw */
+			sanitize_buf(shown, sizeof shown, p, strlen(p),
+			    SANITIZE_ASCII);
+			script_err(s, err, errlen, "bad version \"%s\"", shown);
 			return -1;
 		}
 		if (v != SCRIPT_VERSION) {
@@ -185,8 +204,13 @@ script_header(struct script *s, char *err, size_t errlen)
 	if (!s->seen_event && strncmp(s->buf, "# server ", 9) == 0) {
 		p = s->buf + 9;
 		n = strcspn(p, " \t");
-		if (n == 0 || n >= sizeof s->server) {
-			script_err(s, err, errlen, "bad \"# server\" line");
+		/* it names the server to connect to, and shows in messages:
+		 * printable ASCII only */
+		if (n == 0 || n >= sizeof s->server ||
+		    script_unprintable(p, n)) {
+			script_err(s, err, errlen, "bad \"# server\" line: "
+			    "expected \"# server HOST:PORT\" in printable "
+			    "ASCII");
 			return -1;
 		}
 		memcpy(s->server, p, n);
@@ -534,8 +558,13 @@ script_parse_status(const char *text, size_t len, char code[4], char *sep,
 	for (i = 1; i < 3; i++) {
 		if (!isdigit((unsigned char)text[i]) && text[i] != 'x' &&
 		    text[i] != 'X') {
-			snprintf(err, errlen, "bad reply code \"%.3s\": use "
-			    "digits or 'x' (\"2xx\", \"25x\")", text);
+			char shown[16];
+
+			/* the file's text (escapes undone): never raw */
+			sanitize_buf(shown, sizeof shown, text, 3,
+			    SANITIZE_ASCII);
+			snprintf(err, errlen, "bad reply code \"%s\": use "
+			    "digits or 'x' (\"2xx\", \"25x\")", shown);
 			return -1;
 		}
 	}

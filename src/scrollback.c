@@ -78,7 +78,7 @@ static const char *const sb_marks[SCROLLBACK_KIND_COUNT] = {
 
 static struct sb_entry *sb_get(const struct scrollback *, uint64_t);
 static void sb_entry_clear(struct sb_entry *);
-static char *sb_lines(const char *, size_t, int, int, size_t *);
+static char *sb_lines(const char *, size_t, int, int, int, size_t *);
 static void sb_lay_init(struct scrollback *, struct sb_lay *,
     const struct sb_entry *);
 static int sb_lay_next(struct sb_lay *, struct scrollback_row *);
@@ -140,14 +140,58 @@ sb_entry_clear(struct sb_entry *e)
 	memset(e, 0, sizeof *e);
 }
 
+size_t
+scrollback_safe_buf(char *out, size_t size, const char *s, size_t len,
+    int flags)
+{
+	const char *bs;
+	size_t pos, seg, used;
+
+	if (size > 0)
+		out[0] = '\0';
+	used = 0;
+	for (pos = 0; pos < len; pos += seg) {
+		/* A backslash never splits a UTF-8 sequence: cut there. */
+		bs = memchr(s + pos, '\\', len - pos);
+		seg = (bs != NULL ? (size_t)(bs - s) : len) - pos;
+		used += sanitize_buf(used < size ? out + used : NULL,
+		    used < size ? size - used : 0, s + pos, seg, flags);
+		if (bs != NULL) {
+			if (used + 1 < size) {
+				out[used] = '\\';
+				out[used + 1] = '\0';
+			}
+			used++;
+			seg++;
+		}
+	}
+	return used;
+}
+
+char *
+scrollback_safe(const char *s, size_t len, int flags)
+{
+	char *out;
+	size_t need;
+
+	need = scrollback_safe_buf(NULL, 0, s, len, flags);
+	if ((out = malloc(need + 1)) == NULL)
+		return NULL;
+	scrollback_safe_buf(out, need + 1, s, len, flags);
+	return out;
+}
+
 /*
  * Split bytes into lines at LF and sanitize each line on its own, joined
  * by LF.  raw: keep each line's CR LF and show it (SANITIZE_SHOW_CRLF);
- * else drop the line ending.  A final LF does not start another line.
+ * else drop the line ending.  own: text of this program's own, made safe
+ * with scrollback_safe_buf() (a backslash kept single); else wire bytes,
+ * through sanitize_buf().  A final LF does not start another line.
  * TABs become spaces so that columns stay countable.
  */
 static char *
-sb_lines(const char *s, size_t len, int raw, int flags, size_t *outlen)
+sb_lines(const char *s, size_t len, int raw, int own, int flags,
+    size_t *outlen)
 {
 	char *out, *o;
 	size_t pos, cap, used, n, need, end;
@@ -168,8 +212,8 @@ sb_lines(const char *s, size_t len, int raw, int flags, size_t *outlen)
 			if (n > 0 && s[pos + n - 1] == '\r')
 				n--;
 		}
-		need = sanitize_buf(NULL, 0, s + pos, n,
-		    flags | (raw ? SANITIZE_SHOW_CRLF : 0));
+		need = (own ? scrollback_safe_buf : sanitize_buf)(NULL, 0,
+		    s + pos, n, flags | (raw ? SANITIZE_SHOW_CRLF : 0));
 		if (used + need + 2 > cap) {
 			cap = used + need + 2 + cap / 2;
 			if ((o = realloc(out, cap)) == NULL) {
@@ -180,8 +224,9 @@ sb_lines(const char *s, size_t len, int raw, int flags, size_t *outlen)
 		}
 		if (used > 0)
 			out[used++] = '\n';
-		sanitize_buf(out + used, need + 1, s + pos, n,
-		    flags | (raw ? SANITIZE_SHOW_CRLF : 0));
+		(own ? scrollback_safe_buf : sanitize_buf)(out + used,
+		    need + 1, s + pos, n, flags | (raw ? SANITIZE_SHOW_CRLF :
+		    0));
 		used += need;
 		pos = end;
 	} while (pos < len);
@@ -215,14 +260,16 @@ scrollback_add(struct scrollback *sb, const struct scrollback_item *it)
 	flags = sb->utf8 ? 0 : SANITIZE_ASCII;
 	wire = it->kind == SCROLLBACK_CLIENT || it->kind == SCROLLBACK_BODY ||
 	    it->kind == SCROLLBACK_SERVER;
-	if ((e.text = sb_lines(it->bytes, it->len, 0, flags,
+	/* Wire bytes are sanitized; messages and notes are our own text,
+	 * which may quote sanitized bytes already. */
+	if ((e.text = sb_lines(it->bytes, it->len, 0, !wire, flags,
 	    &e.text_len)) == NULL)
 		goto fail;
-	if (wire && (e.raw = sb_lines(it->bytes, it->len, 1, flags,
+	if (wire && (e.raw = sb_lines(it->bytes, it->len, 1, 0, flags,
 	    &e.raw_len)) == NULL)
 		goto fail;
 	if (it->note != NULL && (e.note = sb_lines(it->note,
-	    strlen(it->note), 0, flags, &e.note_len)) == NULL)
+	    strlen(it->note), 0, 1, flags, &e.note_len)) == NULL)
 		goto fail;
 
 	if (sb->end - sb->first == sb->max) {

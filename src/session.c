@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sanitize.h"
 #include "session.h"
 #include "verbs.h"
 
@@ -309,6 +310,7 @@ success_code(const struct pending *p)
 	case VERB_DATA:
 		return p->kind == ANNOTATE_DATA_END ? 250 : 354;
 	case VERB_STARTTLS:
+		return 220;	/* RFC 3207 4 */
 	case VERB_QUIT:
 		return 221;
 	case VERB_AUTH:
@@ -337,13 +339,15 @@ transition(const struct session *s, enum session_state st,
 {
 	int ok = code >= 200 && code < 300;
 
-	/* RFC 5321 3.8: 421 means the server is closing the channel. */
-	if (code == 421)
+	/* RFC 5321 3.8 and 4.2.2: 421, and 221 whatever it answers, mean
+	 * the server is closing the channel. */
+	if (code == 421 || code == 221)
 		return SESSION_QUIT;
 	if (p->kind == ANNOTATE_DATA_END)
 		/* RFC 5321 4.1.1.4: after the end of data, success or
-		 * failure, the transaction is over. */
-		return code >= 400 || ok ? base_state(s) : st;
+		 * failure, the transaction is over; a 3yz there is a server
+		 * error, and must not put the console back in body mode. */
+		return base_state(s);
 	if (p->kind == ANNOTATE_AUTH_STEP)
 		return code == 334 ? SESSION_AUTH : base_state(s);
 	switch (line_verb(p->line)) {
@@ -496,6 +500,35 @@ session_on_reply(struct session *s, const struct reply *r,
 	session_set_state(s, st);
 }
 
+const char *
+session_last_pending(const struct session *s)
+{
+	if (s->qlen == 0)
+		return NULL;
+	return s->q[(s->qhead + s->qlen - 1) % s->qcap].line;
+}
+
+int
+session_awaiting_challenge(const struct session *s)
+{
+	const struct pending	*p;
+	const char		*a;
+
+	if (s->qlen == 0)
+		return 0;
+	p = &s->q[(s->qhead + s->qlen - 1) % s->qcap];
+	if (p->kind == ANNOTATE_AUTH_STEP)
+		return strcmp(p->line, "*") != 0;
+	if (p->kind != ANNOTATE_COMMAND || line_verb(p->line) != VERB_AUTH)
+		return 0;
+	/* RFC 4954 4: AUTH mechanism [SP initial-response] */
+	a = p->line + 4;
+	a += strspn(a, " ");
+	a += strcspn(a, " ");
+	a += strspn(a, " ");
+	return *a == '\0';
+}
+
 void
 session_on_close(struct session *s)
 {
@@ -608,7 +641,8 @@ session_check_order(const struct session *s, const char *line, char **out,
 		    "the connection is closed: nothing will be sent");
 	if (st == SESSION_QUIT)
 		return add_msg(out, n, max,
-		    "QUIT was sent: the server reads nothing more (RFC 5321 4.1.1.10)");
+		    "QUIT was sent, or the server said 221/421: it reads "
+		    "nothing more (RFC 5321 3.8, 4.1.1.10)");
 	if (st == SESSION_DATA && s->state != SESSION_DATA)
 		return add_msg(out, n, max, "DATA awaits its 354 reply: the "
 		    "body can be sent only after it (RFC 5321 4.1.1.4)");
@@ -670,10 +704,16 @@ session_check_order(const struct session *s, const char *line, char **out,
 		if (len > 0) {
 			char mech[64];
 			snprintf(mech, sizeof mech, "%.*s", (int)len, m);
-			if (!mech_listed(s->caps.auth, mech))
+			if (!mech_listed(s->caps.auth, mech)) {
+				/* the list is the server's text */
+				char *shown = sanitize(s->caps.auth,
+				    strlen(s->caps.auth), 0);
 				n = add_msg(out, n, max, "mechanism %s is not "
 				    "among those advertised (%s): expect 504 "
-				    "(RFC 4954 4)", mech, s->caps.auth);
+				    "(RFC 4954 4)", mech, shown != NULL ?
+				    shown : "?");
+				free(shown);
+			}
 		}
 	}
 	/* RFC 2920 3.1: without PIPELINING, wait for each reply; with it,

@@ -87,6 +87,15 @@ size_t session_pending(const struct session *);
 void session_on_reply(struct session *, const struct reply *r,
     const char **command, enum annotate_ctx *ctx, double *sent_ms);
 
+/* The line sent last that still awaits its reply, or NULL when none
+ * does.  Valid until the next session_on_send() or session_on_reply(). */
+const char *session_last_pending(const struct session *);
+
+/* 1 while the line sent last awaits a 334 challenge, so that the next
+ * line typed is a SASL response, not a command (RFC 4954 4): an AUTH
+ * without an initial response, or a response other than "*". */
+int session_awaiting_challenge(const struct session *);
+
 /* Connection lost. */
 void session_on_close(struct session *);
 

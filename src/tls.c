@@ -395,10 +395,16 @@ tls_start(int fd, const struct tls_opts *opts, int timeout_ms, char *err,
 		t->verify_result = SSL_get_verify_result(t->ssl);
 		if (t->verify_result != X509_V_OK) {
 			ERR_clear_error();
+			/* one line, and what to do about it */
 			snprintf(err, errlen, "certificate verification failed"
-			    "%s%s: %s", name != NULL ? " for " : "",
+			    "%s%s: %s (%s, or go on unverified with "
+			    "--insecure)", name != NULL ? " for " : "",
 			    name != NULL ? name : "",
-			    X509_verify_cert_error_string(t->verify_result));
+			    X509_verify_cert_error_string(t->verify_result),
+			    t->verify_result == X509_V_ERR_HOSTNAME_MISMATCH ||
+			    t->verify_result == X509_V_ERR_IP_ADDRESS_MISMATCH ?
+			    "connect by a name the certificate holds" :
+			    "trust its CA with --cafile FILE");
 		} else if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
 			snprintf(err, errlen, "TLS handshake failed: %s",
 			    errno != 0 ? strerror(errno) :

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,16 @@ struct transcript {
 	int	 own;
 	int	 show_secrets;
 	int	 latency;
-	int	 failed;	/* a write failed: later events are dropped */
+	int	 failed;	/* errno of the first failed write: later
+				   events are dropped */
 };
 
 static int	transcript_header(struct transcript *, const char *);
 static void	transcript_escape(FILE *, const char *, size_t);
+static int	transcript_escape_max(FILE *, const char *, size_t, size_t);
+static size_t	escape_unit(const unsigned char *, size_t, size_t,
+		    size_t *);
+static int	reply_replayable(const struct reply *);
 static int	transcript_line(struct transcript *, char, const char *, size_t);
 static int	transcript_end(struct transcript *);
 static size_t	utf8_len(const unsigned char *, size_t);
@@ -98,11 +104,14 @@ transcript_header(struct transcript *t, const char *server)
 	fprintf(t->f, "# smtpscope session %d\n", SCRIPT_VERSION);
 	if (server != NULL && *server != '\0') {
 		now = time(NULL);
+		/* the name as given, escaped: a file never drives the
+		 * terminal of someone who cats it */
+		fputs("# server ", t->f);
+		transcript_escape(t->f, server, strlen(server));
 		if (gmtime_r(&now, &tm) != NULL &&
 		    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
-			fprintf(t->f, "# server %s at %s\n", server, when);
-		else
-			fprintf(t->f, "# server %s\n", server);
+			fprintf(t->f, " at %s", when);
+		putc('\n', t->f);
 	}
 	return transcript_end(t);
 }
@@ -111,9 +120,15 @@ transcript_header(struct transcript *t, const char *server)
 static int
 transcript_end(struct transcript *t)
 {
-	if (fflush(t->f) == EOF || ferror(t->f))
-		t->failed = 1;
+	if (!t->failed && (fflush(t->f) == EOF || ferror(t->f)))
+		t->failed = errno != 0 ? errno : EIO;
 	return t->failed ? -1 : 0;
+}
+
+int
+transcript_error(const struct transcript *t)
+{
+	return t != NULL ? t->failed : 0;
 }
 
 /*
@@ -152,27 +167,53 @@ utf8_len(const unsigned char *s, size_t len)
 	return n;
 }
 
-/* docs/session-format.md, "Escapes". */
+/*
+ * docs/session-format.md, "Escapes": the length written for the unit
+ * (one octet, or one valid UTF-8 character) at u[i]; *n gets its octets.
+ */
+static size_t
+escape_unit(const unsigned char *u, size_t len, size_t i, size_t *n)
+{
+	*n = 1;
+	if (u[i] == '\\')
+		return 2;
+	if (u[i] < 0x20 || u[i] == 0x7f || (u[i] == ' ' && i == len - 1))
+		return 4;
+	if (u[i] < 0x80)
+		return 1;
+	if ((*n = utf8_len(u + i, len - i)) > 0)
+		return *n;
+	*n = 1;
+	return 4;
+}
+
+/* Write s escaped, at most max octets (never half an escape or half a
+ * character).  Returns 1 when it had to stop short. */
+static int
+transcript_escape_max(FILE *f, const char *s, size_t len, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, n, w, out = 0;
+
+	for (i = 0; i < len; i += n) {
+		w = escape_unit(u, len, i, &n);
+		if (out + w > max)
+			return 1;
+		out += w;
+		if (w == n)
+			fwrite(u + i, 1, n, f);
+		else if (w == 2)
+			fputs("\\\\", f);
+		else
+			fprintf(f, "\\x%02x", u[i]);
+	}
+	return 0;
+}
+
 static void
 transcript_escape(FILE *f, const char *s, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i, n;
-
-	for (i = 0; i < len; i++) {
-		if (u[i] == '\\')
-			fputs("\\\\", f);
-		else if (u[i] < 0x20 || u[i] == 0x7f ||
-		    (u[i] == ' ' && i == len - 1))
-			fprintf(f, "\\x%02x", u[i]);
-		else if (u[i] < 0x80)
-			putc(u[i], f);
-		else if ((n = utf8_len(u + i, len - i)) > 0) {
-			fwrite(u + i, 1, n, f);
-			i += n - 1;
-		} else
-			fprintf(f, "\\x%02x", u[i]);
-	}
+	(void)transcript_escape_max(f, s, len, SIZE_MAX);
 }
 
 static int
@@ -254,17 +295,54 @@ transcript_body(struct transcript *t, const char *line)
 	return transcript_end(t);
 }
 
+/*
+ * Can the reply be written as S: lines that script.c reads back as one
+ * expectation?  Not when a line has no code or a bad separator, nor when
+ * the reply was cut (1000 lines, or the connection closed inside it)
+ * before its last line (docs/session-format.md, server-line).
+ */
+static int
+reply_replayable(const struct reply *r)
+{
+	const char *last;
+	size_t n;
+
+	if (r->faults & (REPLY_FAULT_BAD_CODE | REPLY_FAULT_BAD_SEPARATOR |
+	    REPLY_FAULT_TOO_MANY_LINES))
+		return 0;
+	if ((r->faults & REPLY_FAULT_INCOMPLETE) && r->raw != NULL) {
+		/* the last line must still be a final one: "NNN" or "NNN " */
+		n = r->rawlen;
+		while (n > 0 && (r->raw[n - 1] == '\n' ||
+		    r->raw[n - 1] == '\r'))
+			n--;
+		last = r->raw + n;
+		while (last > r->raw && last[-1] != '\n')
+			last--;
+		if ((size_t)(r->raw + n - last) > 3 && last[3] != ' ')
+			return 0;
+	}
+	return 1;
+}
+
 int
 transcript_reply(struct transcript *t, const struct reply *r, double ms)
 {
 	const char *p, *end, *nl;
 	size_t i, n;
 	char head[8];
+	int ok, cut = 0;
+	/* "S: " or "# S: ", and room to spare under the reader's limit */
+	const size_t max = SCRIPT_LINE_MAX - 16;
 
 	if (t == NULL)
 		return 0;
 	if (t->failed)
 		return -1;
+	ok = reply_replayable(r);
+	if (!ok)
+		fputs("# a reply that no S: line can expect (not valid SMTP, "
+		    "or cut short); as received:\n", t->f);
 	if (r->raw != NULL && r->rawlen > 0) {
 		/* The lines exactly as received, without their CRLF. */
 		p = r->raw;
@@ -274,20 +352,29 @@ transcript_reply(struct transcript *t, const struct reply *r, double ms)
 			n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
 			if (nl != NULL && n > 0 && p[n - 1] == '\r')
 				n--;
-			transcript_line(t, 'S', p, n);
+			/* a line the reader would refuse as too long is cut */
+			fputs(ok ? "S:" : "# S:", t->f);
+			if (n > 0) {
+				putc(' ', t->f);
+				cut |= transcript_escape_max(t->f, p, n, max);
+			}
+			putc('\n', t->f);
 			p = nl != NULL ? nl + 1 : end;
 		}
 	} else {
 		for (i = 0; i < r->nlines; i++) {
 			snprintf(head, sizeof head, "%03d%c",
 			    r->lines[i].code, i + 1 < r->nlines ? '-' : ' ');
-			fputs("S: ", t->f);
+			fputs(ok ? "S: " : "# S: ", t->f);
 			fputs(head, t->f);
-			transcript_escape(t->f, r->lines[i].text,
-			    r->lines[i].len);
+			cut |= transcript_escape_max(t->f, r->lines[i].text,
+			    r->lines[i].len, max);
 			putc('\n', t->f);
 		}
 	}
+	if (cut)
+		fprintf(t->f, "# (lines above cut to %zu octets, the longest "
+		    "this file format takes)\n", max);
 	if (t->latency && ms >= 0)
 		fprintf(t->f, "# +%.1fms\n", ms);
 	return transcript_end(t);

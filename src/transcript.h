@@ -33,6 +33,10 @@ int transcript_tls(struct transcript *, const char *what, const char *summary);
 /* # text */
 int transcript_comment(struct transcript *, const char *text);
 
+/* 0 while every write succeeded, else the errno of the first failure
+ * (events after it are dropped: the file ends at the last good event). */
+int transcript_error(const struct transcript *);
+
 /* The masked form of an AUTH command line ("AUTH PLAIN ********"), into buf. */
 void transcript_mask_auth(const char *line, char *buf, size_t size);
 

@@ -9,7 +9,8 @@
 
 struct ui_opts {
 	int		 check;		/* 0 with --no-check */
-	int		 color;		/* 1 colours, 0 none (NO_COLOR, --color=never) */
+	int		 color;		/* 2 always (--color=always), 1 on a terminal,
+				   0 none (NO_COLOR, --color=never) */
 	long		 scrollback;	/* TUI entries kept, default 100000 */
 	int		 pipeline;	/* pipes: send RFC 2920 groups without waiting */
 };

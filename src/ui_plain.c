@@ -24,6 +24,7 @@
 #include "complete.h"
 #include "console.h"
 #include "sanitize.h"
+#include "scrollback.h"
 #include "ui.h"
 #include "verbs.h"
 
@@ -40,6 +41,7 @@ struct plain {
 
 static struct plain		*current;	/* for Readline's callbacks */
 static volatile sig_atomic_t	 got_sigint;
+static volatile sig_atomic_t	 got_sigterm;
 
 static void	out_begin(struct plain *);
 static void	out_end(struct plain *);
@@ -173,15 +175,24 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 	out_end(p);
 }
 
+/*
+ * Messages may quote server bytes (an advertised AUTH mechanism, a
+ * certificate name): each line is made safe to show, a backslash kept
+ * single because a diagnostic's command line is sanitized already.
+ */
 static void
 print_lines(const char *prefix, const char *text, FILE *f)
 {
 	const char *nl;
+	char *safe;
+	size_t n;
 
 	while (*text) {
 		nl = strchr(text, '\n');
-		fprintf(f, "%s%.*s\n", prefix, (int)(nl ? nl - text :
-		    (long)strlen(text)), text);
+		n = nl != NULL ? (size_t)(nl - text) : strlen(text);
+		safe = scrollback_safe(text, n, 0);
+		fprintf(f, "%s%s\n", prefix, safe != NULL ? safe : "");
+		free(safe);
 		if (nl == NULL)
 			break;
 		text = nl + 1;
@@ -192,17 +203,22 @@ static void
 plain_message(void *arg, enum client_msg kind, const char *text)
 {
 	struct plain *p = arg;
+	char *safe;
 
 	out_begin(p);
 	switch (kind) {
 	case CLIENT_MSG_ERROR:
 		fflush(stdout);
-		fprintf(stderr, "%ssmtpscope: %s%s\n", col(p, "\033[31m"), text,
-		    col(p, "\033[0m"));
+		safe = scrollback_safe(text, strlen(text), 0);
+		fprintf(stderr, "%ssmtpscope: %s%s\n", col(p, "\033[31m"),
+		    safe != NULL ? safe : "", col(p, "\033[0m"));
+		free(safe);
 		break;
 	case CLIENT_MSG_WARNING:
-		printf("%s! warning: %s%s\n", col(p, "\033[33m"), text,
-		    col(p, "\033[0m"));
+		safe = scrollback_safe(text, strlen(text), 0);
+		printf("%s! warning: %s%s\n", col(p, "\033[33m"),
+		    safe != NULL ? safe : "", col(p, "\033[0m"));
+		free(safe);
 		break;
 	case CLIENT_MSG_DIAG:
 		print_lines("  ", text, stdout);
@@ -272,22 +288,46 @@ on_sigint(int sig)
 	got_sigint = 1;
 }
 
+static void
+on_sigterm(int sig)
+{
+	(void)sig;
+	got_sigterm = 1;
+}
+
 static int
 run_interactive(struct plain *p)
 {
 	struct pollfd		pfd[2];
-	struct sigaction	sa;
+	struct sigaction	sa, old_term, old_hup;
 	int			n;
 
 	console_history_load();
 	complete_install(current_session);
 	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);
+	/*
+	 * Readline has the terminal in its own mode (no echo, no canonical
+	 * input) and, with rl_catch_signals = 0, would not restore it if
+	 * SIGTERM or SIGHUP killed us: leave through the loop instead.
+	 */
+	sa.sa_handler = on_sigterm;
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	rl_catch_signals = 0;
 	rl_callback_handler_install(console_prompt(p->c), on_line);
 	p->in_readline = 1;
 	while (!p->quit) {
+		if (got_sigterm) {
+			rl_replace_line("", 0);
+			out_begin(p);
+			printf("* terminated by a signal; leaving\n");
+			p->in_readline = 0;
+			out_end(p);
+			break;
+		}
 		if (got_sigint) {
 			/* Ctrl-C drops the line being typed, as in a shell. */
 			got_sigint = 0;
@@ -322,6 +362,8 @@ run_interactive(struct plain *p)
 	}
 	p->in_readline = 0;
 	rl_callback_handler_remove();
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	return 0;
 }
 
@@ -363,7 +405,8 @@ ui_plain_run(const struct client_opts *copts, const struct ui_opts *u)
 	memset(&p, 0, sizeof p);
 	p.u = u;
 	p.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	p.color = u->color && isatty(STDOUT_FILENO);
+	/* --color=always (2) colours a pipe too; auto only a terminal. */
+	p.color = u->color == 2 || (u->color && isatty(STDOUT_FILENO));
 	if ((p.c = client_new(copts, &plain_ops, &p)) == NULL) {
 		fprintf(stderr, "smtpscope: out of memory\n");
 		return 1;

@@ -439,8 +439,10 @@ tui_draw_below(struct tui *t, int y)
 		/* command, caret, message: aligned with the input text. */
 		for (p = t->diag, i = 0; i < 3 && p != NULL; i++) {
 			nl = strchr(p, '\n');
-			if ((safe = sanitize(p, nl != NULL ? (size_t)(nl - p) :
-			    strlen(p), 0)) != NULL) {
+			/* The command line in it is sanitized already:
+			 * escaping it again would move the caret. */
+			if ((safe = scrollback_safe(p, nl != NULL ?
+			    (size_t)(nl - p) : strlen(p), 0)) != NULL) {
 				wattrset(stdscr, i == 0 ? A_NORMAL : A_BOLD |
 				    tui_render_attr(TUI_PAIR_WARNING,
 				    t->color));
@@ -454,7 +456,8 @@ tui_draw_below(struct tui *t, int y)
 	}
 	if (t->hint != NULL) {
 		wattrset(stdscr, A_DIM);
-		if ((safe = sanitize(t->hint, strlen(t->hint), 0)) != NULL) {
+		if ((safe = scrollback_safe(t->hint, strlen(t->hint), 0)) !=
+		    NULL) {
 			tui_render_text(stdscr, y, x, safe, strlen(safe),
 			    COLS - x);
 			free(safe);

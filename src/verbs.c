@@ -17,11 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wchar.h>
 
 #include "sanitize.h"
 #include "verbs.h"
 
-/* States outside a mail transaction where the session is initialised. */
+/*
+ * States from the greeting to the end of a transaction.  RFC 5321 4.1.4:
+ * NOOP, HELP, EXPN, VRFY and RSET "can be used at any time during a
+ * session", so those also have SESSION_BIT(SESSION_BDAT), between chunks.
+ */
 #define ST_ANY	(SESSION_BIT(SESSION_GREETED) | SESSION_BIT(SESSION_READY) | \
 		 SESSION_BIT(SESSION_MAIL) | SESSION_BIT(SESSION_RCPT))
 #define ST_TXN	(SESSION_BIT(SESSION_MAIL) | SESSION_BIT(SESSION_RCPT))
@@ -132,7 +137,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "VRFY SP String",
 		.rfc = "RFC 5321 4.1.1.6",
 		.extension = NULL,
-		.states = ST_ANY,
+		.states = ST_ANY | SESSION_BIT(SESSION_BDAT),
 		.obsolete = 0,
 		.help = "VRFY asks whether a user name or mailbox exists.  Most "
 		    "public servers do not tell (252: cannot verify, but will "
@@ -144,7 +149,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "EXPN SP String",
 		.rfc = "RFC 5321 4.1.1.7",
 		.extension = NULL,
-		.states = ST_ANY,
+		.states = ST_ANY | SESSION_BIT(SESSION_BDAT),
 		.obsolete = 0,
 		.help = "EXPN asks the server to expand a mailing list into its "
 		    "members.  Like VRFY it is usually disabled on public "
@@ -155,7 +160,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "HELP [SP String]",
 		.rfc = "RFC 5321 4.1.1.8",
 		.extension = NULL,
-		.states = ST_ANY,
+		.states = ST_ANY | SESSION_BIT(SESSION_BDAT),
 		.obsolete = 0,
 		.help = "HELP asks the server for information, optionally about a "
 		    "command (HELP MAIL).  Answers are free text in 211 or 214 "
@@ -1439,7 +1444,7 @@ param_notify(struct parser *p, const struct param_ctx *x)
 static int
 param_orcpt(struct parser *p, const struct param_ctx *x)
 {
-	size_t	 i;
+	size_t	 i, j, k;
 
 	for (i = x->v; i < x->vend && is_atext(p->s[i]); i++)
 		continue;
@@ -1459,7 +1464,20 @@ param_orcpt(struct parser *p, const struct param_ctx *x)
 		    "ORCPT= has no address after ';'");
 		return -1;
 	}
-	if (parse_xtext(p, i + 1, x->vend, "RFC 3461 4.2") < 0)
+	if (i - x->v == 5 && strncasecmp(p->s + x->v, "utf-8", 5) == 0) {
+		/* RFC 6533 3: utf-8-addr-unitext may carry UTF-8 as it is
+		 * (valid only with SMTPUTF8, see check_utf8_use()); the
+		 * ASCII octets follow the xtext rules. */
+		for (j = i + 1; j < x->vend; j = k) {
+			for (k = j; k < x->vend &&
+			    (unsigned char)p->s[k] < 0x80; k++)
+				continue;
+			if (k > j && parse_xtext(p, j, k, "RFC 3461 4.2") < 0)
+				return -1;
+			while (k < x->vend && (unsigned char)p->s[k] >= 0x80)
+				k++;
+		}
+	} else if (parse_xtext(p, i + 1, x->vend, "RFC 3461 4.2") < 0)
 		return -1;
 	if (x->vend - x->k > 500)
 		diag(p, DIAG_WARNING, x->k, x->vend - x->k, "RFC 3461 4.2",
@@ -1508,6 +1526,15 @@ parse_esmtp_param(struct parser *p)
 		x.v = ++p->pos;
 		while (p->pos < p->len && p->s[p->pos] != ' ') {
 			c = (unsigned char)p->s[p->pos];
+			if (c >= 0x80) {
+				/* RFC 6531 3.3: esmtp-value =/ UTF8-non-ascii,
+				 * with SMTPUTF8 (check_utf8_use()). */
+				if (take_utf8(p) < 0) {
+					p->pos = word_end(p, p->pos);
+					return 0;
+				}
+				continue;
+			}
 			if (c < 33 || c > 126 || c == '=') {
 				diag(p, DIAG_ERROR, p->pos, 1, "RFC 5321 4.1.2",
 				    c == '=' ? "'=' is not allowed in a "
@@ -1607,7 +1634,8 @@ check_utf8_use(struct parser *p)
 		return;
 	if (p->verb->id == VERB_MAIL)
 		diag(p, DIAG_ERROR, p->utf8_col, p->utf8_n, "RFC 6531 3.4",
-		    "a non-ASCII address needs the SMTPUTF8 parameter");
+		    "non-ASCII text in an address or a parameter needs the "
+		    "SMTPUTF8 parameter");
 	else
 		diag(p, DIAG_WARNING, p->utf8_col, p->utf8_n, "RFC 6531 3.4",
 		    "non-ASCII text is valid only with SMTPUTF8, in a "
@@ -2037,24 +2065,25 @@ check_burl(struct parser *p)
 
 /*
  * RFC 5321 4.5.3.1.4: a command line is at most 512 octets with its CRLF;
- * extensions add to that (RFC 1870 5, RFC 4954 3, RFC 6531 3.2 ...).
- * AUTH lines carry base64 and may be far longer (RFC 4954 4: 12288).
+ * extensions add to that (RFC 1870 3, RFC 4954 3, RFC 6531 3.2 ...).
+ * The AUTH command too: RFC 4954 4 says a client MUST NOT send an initial
+ * response that makes it longer, but answer the empty 334 instead (the
+ * 12288 octets of RFC 4954 4 are for the lines of that exchange).  Many
+ * servers take longer AUTH lines (XOAUTH2 tokens), hence a warning.
  */
 static void
 check_length(struct parser *p)
 {
 	size_t	 total = strlen(p->s), limit;
 
-	if (p->verb != NULL && p->verb->id == VERB_AUTH)
-		limit = 12288 - 2;
-	else
-		limit = 512 - 2 + p->extra;
+	limit = 512 - 2 + p->extra;
 	if (total <= limit)
 		return;
 	if (p->verb != NULL && p->verb->id == VERB_AUTH)
 		diag(p, DIAG_WARNING, limit, total - limit, "RFC 4954 4",
-		    "AUTH line of %zu octets; servers are asked to take 12288 "
-		    "with CRLF", total + 2);
+		    "AUTH command of %zu octets with CRLF, over the %d of "
+		    "RFC 5321: send the mechanism alone and the response "
+		    "after the 334", total + 2, 512);
 	else
 		diag(p, DIAG_ERROR, limit, total - limit, "RFC 5321 4.5.3.1.4",
 		    "command line of %zu octets with CRLF; the limit is %zu",
@@ -2247,21 +2276,39 @@ diag_caret(const struct diag *d, char *buf, size_t size)
 	caret_fill(d->column, d->length ? d->length : 1, buf, size);
 }
 
-/* Display columns of s[0..n) once sanitised: one per UTF-8 character. */
+/*
+ * Display columns of s[0..n) once sanitised: what wcwidth() says of each
+ * UTF-8 character (2 for East Asian wide ones in a UTF-8 locale), 1 when
+ * it does not know.  The sanitised text is valid UTF-8.
+ */
 static size_t
 display_width(const char *s, size_t n, int flags)
 {
+	const unsigned char *u;
+	unsigned long c;
 	char	*t;
-	size_t	 w = 0, i;
+	size_t	 w = 0, i, k, len;
+	int	 cw;
 
 	if (n == 0)
 		return 0;
 	t = sanitize(s, n, flags);
 	if (t == NULL)
 		return n;
-	for (i = 0; t[i] != '\0'; i++)
-		if (((unsigned char)t[i] & 0xc0) != 0x80)
+	u = (const unsigned char *)t;
+	for (i = 0; u[i] != '\0'; i += len) {
+		len = utf8_seq(t + i, strlen(t + i));
+		if (len < 2) {
+			len = 1;
 			w++;
+			continue;
+		}
+		c = u[i] & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
+		for (k = 1; k < len; k++)
+			c = (c << 6) | (u[i + k] & 0x3f);
+		cw = wcwidth((wchar_t)c);
+		w += cw < 0 ? 1 : (size_t)cw;
+	}
 	free(t);
 	return w;
 }

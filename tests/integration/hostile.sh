@@ -27,7 +27,8 @@ port=$(cat "$T/port")
 [ -n "$port" ] || fail "hostile server did not start"
 
 printf 'EHLO me\nNOOP\nNOOP\nNOOP\nQUIT\n' |
-	"$SMTPSCOPE" --no-check "127.0.0.1:$port" >"$T/out" 2>"$T/err"
+	"$SMTPSCOPE" --no-check --record "$T/h.smtp" "127.0.0.1:$port" \
+	>"$T/out" 2>"$T/err"
 rc=$?
 LAST_OUT=$T/out
 [ $rc -eq 0 ] || fail "exit status $rc"
@@ -40,4 +41,10 @@ assert_grep 'evil \\x1b\[2J\\x1b\]0;pwned\\x07 ESMTP' "$T/out"
 assert_grep '^S: 221 bye' "$T/out"
 # the over-long line was cut, the transcript says so
 [ "$(wc -c <"$T/out")" -lt 200000 ] || fail "output not bounded"
+# the recording of it is still a script replay reads (2: a file error)
+"$SMTPSCOPE" replay "$T/h.smtp" "127.0.0.1:$port" >"$T/replay.out" 2>&1
+rc=$?
+LAST_OUT=$T/replay.out
+[ $rc -ne 2 ] || fail "the recording is not a valid session file"
+assert_grep '^# S: hello without a code$' "$T/h.smtp"
 exit 0

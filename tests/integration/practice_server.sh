@@ -159,4 +159,33 @@ rc=0
 wait "$SERVER_PID" || rc=$?
 [ "$rc" = 0 ] || fail "serve exited $rc after SIGINT"
 assert_grep '^smtpscope: practice server stopped; 0 messages accepted$' "$T/practice.out"
+
+# --- the open-file limit bounds the clients: poll() refuses more
+# descriptors than it (the server stopped with "poll: Invalid argument"),
+# and past it accept() fails with EMFILE --------------------------------------
+(ulimit -n 40 && exec "$SMTPSCOPE" serve --port 0 --max-clients 1000) \
+    >"$T/nofile.out" 2>"$T/nofile.err" &
+bg_register $!
+i=0
+while [ $i -lt 100 ] && ! grep -q 'open-file limit' "$T/nofile.err"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+LAST_OUT=$T/nofile.err
+assert_grep '^smtpscope: practice: serving at most 24 clients at once \(open-file limit 40\)$' "$T/nofile.err"
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/nofile.out")
+[ -n "$port" ] || { LAST_OUT=$T/nofile.out; fail "no port"; }
+"$PYTHON" - "$port" >"$T/nofile.clients" <<'EOF' || fail "nofile client failed"
+import socket, sys
+port = int(sys.argv[1])
+held = []
+for i in range(30):
+    s = socket.create_connection(("127.0.0.1", port), 20)
+    s.settimeout(20)
+    print(s.recv(512).decode().split(" ")[0])
+    held.append(s)
+EOF
+LAST_OUT=$T/nofile.clients
+[ "$(grep -c '^220$' "$T/nofile.clients")" = 24 ] || fail "24 clients should be greeted"
+[ "$(grep -c '^421$' "$T/nofile.clients")" = 6 ] || fail "6 clients should get 421"
 exit 0

@@ -72,3 +72,12 @@ rc=0; "$SMTPSCOPE" replay --tap "$TOP_SRCDIR/examples/01-plain-send.smtp" \
 [ "$rc" = 3 ] || fail "refused, tap: exit $rc, expected 3"
 LAST_OUT=$T/out
 assert_grep '^Bail out!' "$T/out"
+
+# A recording that cannot be opened is a file error: exit 2, one line.
+rc=0; "$SMTPSCOPE" replay --record "$T/no-such-dir/r.smtp" \
+    "$TOP_SRCDIR/examples/01-plain-send.smtp" "127.0.0.1:$port" \
+    >"$T/out" 2>"$T/err" || rc=$?
+LAST_OUT=$T/err
+[ "$rc" = 2 ] || fail "--record unwritable: exit $rc, expected 2"
+[ "$(wc -l <"$T/err")" = 1 ] || fail "--record unwritable: not one line"
+assert_grep 'cannot write .*no-such-dir/r\.smtp' "$T/err"

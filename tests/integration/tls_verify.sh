@@ -27,17 +27,20 @@ one_error() {
 # Wrong CA, implicit TLS: no greeting, no EHLO.
 run wrongca --tls --cafile "$TLS_OTHER_CA" "127.0.0.1:$SMTPS_PORT"
 [ "$rc" = 3 ] || fail "wrong CA (tls): exit status $rc, expected 3"
-one_error wrongca 'certificate verification failed.*unable to get local issuer certificate'
+one_error wrongca 'certificate verification failed.*unable to get local issuer certificate \(trust its CA with --cafile FILE, or go on unverified with --insecure\)$'
 assert_no_grep '^S: ' "$T/wrongca.out"
 assert_no_grep '^C: ' "$T/wrongca.out"
 
 # Wrong CA, STARTTLS: stops after the 220 to STARTTLS, EHLO not sent again.
-run wrongca_st --starttls --cafile "$TLS_OTHER_CA" "127.0.0.1:$STARTTLS_PORT"
+run wrongca_st --starttls --cafile "$TLS_OTHER_CA" --record "$T/wrongca_st.smtp" \
+    "127.0.0.1:$STARTTLS_PORT"
 [ "$rc" = 3 ] || fail "wrong CA (starttls): exit status $rc, expected 3"
 one_error wrongca_st 'certificate verification failed.*unable to get local issuer certificate'
 [ "$(grep -c '^C: EHLO' "$T/wrongca_st.out")" = 1 ] ||
     { LAST_OUT=$T/wrongca_st.out; fail "EHLO sent again after a failed handshake"; }
 assert_no_grep '^C: QUIT' "$T/wrongca_st.out"
+# the recording says why it ends
+assert_grep '^# TLS handshake with 127\.0\.0\.1:[0-9]+ failed: certificate verification failed' "$T/wrongca_st.smtp"
 
 # No --cafile: the system CAs do not know the test CA either.
 run system --tls "127.0.0.1:$SMTPS_PORT"

@@ -227,6 +227,12 @@ Test(complete, auth_mechanisms)
 	m = complete("auth p");
 	cr_assert_str_eq(m[0], "pLAIN", "what was typed is kept");
 	cr_assert_null(complete("AUTH X"));
+	/* Server bytes that are no mechanism name never reach the line. */
+	snprintf(caps.auth, sizeof caps.auth, "PLAIN X\x1b]0;pwned\x07 "
+	    "\xc3\xa9 LOGIN");
+	m = complete("AUTH ");
+	cr_assert_eq(count(m), 2);
+	cr_assert(has(m, "PLAIN") && has(m, "LOGIN"));
 	caps.auth[0] = '\0';
 	cr_assert_null(complete("AUTH "), "the server offers none");
 	/* Nothing known: the usual mechanisms. */

@@ -571,6 +571,21 @@ Test(practice, smtputf8_addresses)
 	    "250 2.1.5 ");
 	/* not UTF-8 at all */
 	expect_code(c, "RCPT TO:<\xff@example.org>\r\n", "501 5.5.4 ");
+	/* RFC 6531 3.3 esmtp-value =/ UTF8-non-ascii; RFC 6533 3: a utf-8
+	 * ORCPT carries the address as it is. */
+	expect_code(c, "RCPT TO:<j\xc3\xb6rg@example.org> "
+	    "ORCPT=utf-8;j\xc3\xb6rg@example.org\r\n", "250 2.1.5 ");
+	expect_code(c, "RCPT TO:<a@example.org> ORCPT=utf-8;j\xff\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "RCPT TO:<a@example.org> ORCPT=rfc822;j\xc3\xb6@x\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "RSET\r\n", "250 ");
+	expect_code(c, "MAIL FROM:<a@example.org> ENVID=\xc3\xb6 SMTPUTF8\r\n",
+	    "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	/* without SMTPUTF8 a non-ASCII value stays an error */
+	expect_code(c, "RCPT TO:<a@example.org> ORCPT=utf-8;j\xc3\xb6@x\r\n",
+	    "501 5.5.4 ");
 	practice_conn_free(c);
 }
 

@@ -317,3 +317,29 @@ Test(replay_match, codes_enhanced_and_text)
 	cr_assert(!M("250", "xyz", 1, 0));
 #undef M
 }
+
+/* Errors quote the file's text: a hostile file cannot drive the terminal. */
+Test(script, errors_never_quote_control_bytes)
+{
+	struct script_info info;
+	char err[256];
+
+	cr_assert_eq(validate("# smtpscope session 1\x1b[2J\n", &info, err,
+	    sizeof err), -1);
+	cr_assert_null(strchr(err, '\x1b'), "raw ESC in: %s", err);
+	cr_assert(strstr(err, "\\x1b[2J") != NULL, "not shown: %s", err);
+
+	cr_assert_eq(validate("# smtpscope session 1\nS: 2\\x1bx ok\n", &info,
+	    err, sizeof err), -1);
+	cr_assert_null(strchr(err, '\x1b'), "raw ESC in: %s", err);
+	cr_assert(strstr(err, "bad reply code \"2\\x1bx\"") != NULL,
+	    "not shown: %s", err);
+
+	/* the server line names what replay connects to and reports */
+	expect_error("# smtpscope session 1\n# server mx\x1b]0;x\x07:25\n"
+	    "S: 220\n", "bad \"# server\" line");
+	cr_assert_eq(validate("# smtpscope session 1\n# server [::1]:2525 at "
+	    "2026-11-24T19:04:53Z\nS: 220\n", &info, err, sizeof err), 0,
+	    "%s", err);
+	cr_assert_str_eq(info.server, "[::1]:2525");
+}

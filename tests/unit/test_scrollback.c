@@ -274,6 +274,43 @@ Test(scrollback, server_bytes_are_sanitized)
 	scrollback_free(sb);
 }
 
+/*
+ * A diagnostic quotes the command line sanitized already, with its caret
+ * under the bad octet: escaping it again doubled every backslash and
+ * moved the caret.  Control bytes in messages and notes (a warning that
+ * quotes advertised AUTH mechanisms) must still never reach the screen.
+ */
+Test(scrollback, own_text_is_escaped_once)
+{
+	struct scrollback *sb = scrollback_new(10, 1);
+	struct rows rs = { .n = 0 };
+	char *s;
+
+	add(sb, SCROLLBACK_WARNING,
+	    "RCPT TO:<\"a\\\\\"b\"@c..d>\n                   ^\n"
+	    "mechs PLAIN \x1b]0;pwned\x07", "note \\ \x1b[2J", -1);
+	add(sb, SCROLLBACK_SERVER, "250 a\\b\r\n", "n", -1);
+	geom(sb, SCROLLBACK_STACKED, 80, 80, 0);
+	scrollback_layout(sb, 0, 0, 10, collect, &rs);
+	cr_assert_eq(rs.n, 4);
+	cr_assert_str_eq(rs.text[0], "RCPT TO:<\"a\\\\\"b\"@c..d>");
+	cr_assert_eq(rs.text[0][19], '.', "the caret points at the second dot");
+	cr_assert_str_eq(rs.text[1], "                   ^");
+	cr_assert_str_eq(rs.text[2], "mechs PLAIN \\x1b]0;pwned\\x07");
+	cr_assert_str_eq(rs.note[3], "note \\ \\x1b[2J");
+	scrollback_layout(sb, 1, 0, 10, collect, &rs);
+	cr_assert_str_eq(rs.text[4], "250 a\\\\b",
+	    "wire bytes keep the unambiguous escaping");
+	scrollback_free(sb);
+
+	s = scrollback_safe("a\\b\x1b" "c\xff", 6, 0);
+	cr_assert_not_null(s);
+	cr_assert_str_eq(s, "a\\b\\x1bc\\xff");
+	cr_assert_eq(scrollback_safe_buf(NULL, 0, "a\\b\x1b" "c\xff", 6, 0),
+	    strlen(s));
+	free(s);
+}
+
 Test(scrollback, raw_view_shows_line_endings)
 {
 	struct scrollback *sb = scrollback_new(10, 1);

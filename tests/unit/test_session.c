@@ -448,3 +448,93 @@ Test(session, auth_mechanisms_are_words)
 	cr_assert(warns(s, "AUTH CRAM-MD5", "not among"));
 	session_free(s);
 }
+
+/* RFC 5321 3.8: a 221 closes the channel whatever command it answers. */
+Test(session, reply_221_to_any_command_ends_the_session)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "NOOP");
+	answer(s, mk(221, 1, "closing"));
+	cr_assert_eq(session_state(s), SESSION_QUIT);
+	session_free(s);
+}
+
+/* RFC 3207 4: STARTTLS succeeds with 220, and the session starts over. */
+Test(session, expected_state_after_pending_starttls)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "STARTTLS");
+	cr_assert_eq(session_expected_state(s), SESSION_GREETED);
+	cr_assert(warns(s, "MAIL FROM:<a@b.example>", "before EHLO"));
+	cr_assert_str_eq(session_last_pending(s), "STARTTLS");
+	answer(s, mk(220, 1, "go ahead"));
+	cr_assert_null(session_last_pending(s));
+	session_free(s);
+}
+
+/* The AUTH list quoted in a warning is the server's text: sanitized. */
+Test(session, auth_warning_sanitizes_server_text)
+{
+	struct session	*s = session_new(0);
+	char		*out[8];
+	size_t		 n, i;
+	int		 esc = 0, shown = 0;
+
+	answer(s, mk(220, 1, "mx"));
+	send_cmd(s, "EHLO me");
+	answer(s, mk(250, 2, "mx", "AUTH PLAIN \x1b[31mRED"));
+	n = session_check_order(s, "AUTH FOO", out, 8);
+	for (i = 0; i < n; i++) {
+		if (strchr(out[i], '\x1b') != NULL)
+			esc = 1;
+		if (strstr(out[i], "\\x1b[31mRED") != NULL)
+			shown = 1;
+		free(out[i]);
+	}
+	cr_assert(!esc, "a raw ESC from the server is in a warning");
+	cr_assert(shown, "the mechanism list is not quoted");
+	session_free(s);
+}
+
+/* A 354 (or any 3yz) to the final "." does not reopen the body. */
+Test(session, reply_3yz_to_end_of_data_ends_the_transaction)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b.example>");
+	answer(s, mk(250, 1, "ok"));
+	send_cmd(s, "RCPT TO:<c@d.example>");
+	answer(s, mk(250, 1, "ok"));
+	send_cmd(s, "DATA");
+	answer(s, mk(354, 1, "go ahead"));
+	cr_assert(session_in_body(s));
+	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
+	answer(s, mk(354, 1, "go ahead, again"));
+	cr_assert_not(session_in_body(s));
+	cr_assert_eq(session_state(s), SESSION_READY);
+	session_free(s);
+}
+
+/* RFC 4954 4: what follows an AUTH without initial response, or a SASL
+ * response, is the next response: not a command. */
+Test(session, awaiting_challenge)
+{
+	struct session *s = greeted_ehlo();
+
+	cr_assert_not(session_awaiting_challenge(s));
+	send_cmd(s, "AUTH LOGIN");
+	cr_assert(session_awaiting_challenge(s));
+	answer(s, mk(334, 1, "VXNlcm5hbWU6"));
+	cr_assert_not(session_awaiting_challenge(s));
+	session_on_send(s, "dXNlcg==", ANNOTATE_AUTH_STEP, 3.0);
+	cr_assert(session_awaiting_challenge(s));
+	answer(s, mk(334, 1, "UGFzc3dvcmQ6"));
+	session_on_send(s, "*", ANNOTATE_AUTH_STEP, 4.0);
+	cr_assert_not(session_awaiting_challenge(s), "\"*\" cancels");
+	answer(s, mk(501, 1, "cancelled"));
+	send_cmd(s, "AUTH PLAIN AGEAYg==");
+	cr_assert_not(session_awaiting_challenge(s), "initial response");
+	session_free(s);
+}

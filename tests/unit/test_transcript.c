@@ -203,3 +203,110 @@ Test(transcript, open_fails_with_message)
 	cr_assert(strstr(err, "cannot write /nonexistent-dir/x.smtp") != NULL,
 	    "%s", err);
 }
+
+/* Validate what was written; return the number of expectations. */
+static unsigned long
+reads_back(FILE *f, char **text)
+{
+	struct script	*sc;
+	struct script_info info;
+	char		 err[256];
+
+	*text = slurp(f);
+	rewind(f);
+	sc = script_fopen(f, 0, "w.smtp");
+	cr_assert_not_null(sc);
+	cr_assert_eq(script_validate(sc, &info, err, sizeof err), 0,
+	    "the writer wrote what the reader refuses: %s", err);
+	script_close(sc);
+	return info.expectations;
+}
+
+/* Whatever a server sends, the file written stays a valid script. */
+Test(transcript, hostile_replies_read_back)
+{
+	static const struct {
+		const char	*bytes;
+		int		 finish;	/* the connection closed */
+		unsigned long	 expect;	/* expectations in the file */
+		const char	*want;
+	} cases[] = {
+		{ "hello without a code\r\n", 0, 0,
+		  "# S: hello without a code\n" },
+		{ "250x bad separator\r\n", 0, 0, "# S: 250x bad separator\n" },
+		{ "250-a\r\nno code inside\r\n250 b\r\n", 0, 0,
+		  "# S: 250-a\n# S: no code inside\n# S: 250 b\n" },
+		{ "250-first\r\n250-second", 1, 0,
+		  "# S: 250-first\n# S: 250-second\n" },
+		{ "250-first\r\n250 last", 1, 1, "S: 250-first\nS: 250 last\n" },
+		{ "250-a\r\n251 mismatch\r\n", 0, 1, "S: 250-a\nS: 251 mismatch\n" },
+	};
+	struct reply_parser *p;
+	struct reply	*r;
+	struct transcript *t;
+	FILE		*f;
+	char		*s;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		f = tmpfile();
+		t = transcript_fopen(f, 0, NULL, 0, 0);
+		p = reply_parser_new();
+		reply_feed(p, cases[i].bytes, strlen(cases[i].bytes));
+		if (cases[i].finish)
+			reply_parser_finish(p);
+		r = reply_parser_next(p);
+		cr_assert_not_null(r);
+		cr_assert_eq(transcript_reply(t, r, -1), 0);
+		cr_assert_eq(reads_back(f, &s), cases[i].expect, "case %zu: %s",
+		    i, s);
+		cr_assert(strstr(s, cases[i].want) != NULL, "case %zu: %s", i, s);
+		free(s);
+		reply_free(r);
+		reply_parser_free(p);
+		transcript_close(t);
+		fclose(f);
+	}
+}
+
+/* A line longer than the reader takes is cut, never half an escape. */
+Test(transcript, long_lines_cut_to_what_the_reader_takes)
+{
+	size_t		 n = 70000, i;
+	char		*bytes = malloc(n + 7);
+	struct reply	*r;
+	struct transcript *t;
+	FILE		*f = tmpfile();
+	char		*s;
+
+	memcpy(bytes, "250 ", 4);
+	for (i = 4; i < n; i++)
+		bytes[i] = (char)(i % 3 == 0 ? '\x1b' : 'x');
+	memcpy(bytes + n, "\r\n", 3);
+	t = transcript_fopen(f, 0, NULL, 0, 0);
+	r = parse(bytes, n + 2);
+	cr_assert_eq(transcript_reply(t, r, -1), 0);
+	cr_assert_eq(reads_back(f, &s), 1, "%s", s);
+	cr_assert(strstr(s, "\n# (lines above cut to ") != NULL);
+	free(s);
+	reply_free(r);
+	transcript_close(t);
+	fclose(f);
+	free(bytes);
+}
+
+/* The header names the server as given, escaped like any text. */
+Test(transcript, header_server_escaped)
+{
+	FILE *f = tmpfile();
+	struct transcript *t = transcript_fopen(f, 0, "mx\x1b[2J:25", 0, 0);
+	char *s;
+
+	cr_assert_not_null(t);
+	s = slurp(f);
+	cr_assert_null(strchr(s, '\x1b'), "%s", s);
+	cr_assert(strstr(s, "# server mx\\x1b[2J:25 at ") != NULL, "%s", s);
+	free(s);
+	transcript_close(t);
+	fclose(f);
+}

@@ -5,6 +5,7 @@
  * checker must report and the column of its first diagnostic (-1: none).
  */
 #include <criterion/criterion.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,14 @@ static const struct grammar_case grammar[] = {
 	{ " MAIL FROM:<user@example.org>", DIAG_ERROR, 0 },
 	{ "", DIAG_ERROR, 0 },
 	{ "NOOP\tx", DIAG_ERROR, 4 },
+	/* RFC 6531 3.3 esmtp-value =/ UTF8-non-ascii; RFC 6533 3 unitext */
+	{ "RCPT TO:<j\xc3\xb6hn@example.org> ORCPT=utf-8;j\xc3\xb6hn@example.org",
+	    DIAG_WARNING, 10 },
+	{ "RCPT TO:<a@example.org> ORCPT=utf-8;j\xc3\xb6hn@example.org",
+	    DIAG_WARNING, 37 },
+	{ "MAIL FROM:<a@example.org> ENVID=a\xc3\xa9 SMTPUTF8", DIAG_ERROR,
+	    33 },
+	{ "RCPT TO:<a@example.org> ORCPT=utf-8;j\xff", DIAG_ERROR, 37 },
 };
 
 /* Every diagnostic must point inside (or just after) the line. */
@@ -417,11 +426,19 @@ Test(verbs, overlong_lines)
 	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.d[dl.n - 1].column, 510);
 
-	/* AUTH lines carry base64 and may be long (RFC 4954 4). */
+	/* RFC 4954 4: the AUTH command keeps the 512-octet limit; a longer
+	 * initial response goes after the 334 instead. */
+	a = repeat('Q', 496);
+	snprintf(line, sizeof line, "AUTH PLAIN %s", a);
+	free(a);
+	cr_assert_eq(strlen(line) + 2, 509);
+	cr_assert_eq(verbs_check(line, NULL, &dl), 0);
 	a = repeat('Q', 1200);
 	snprintf(line, sizeof line, "AUTH PLAIN %s", a);
 	free(a);
-	cr_assert_eq(verbs_check(line, NULL, &dl), 0);
+	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_WARNING);
+	cr_assert_eq(dl.d[dl.n - 1].column, 510);
+	cr_assert_str_eq(dl.d[dl.n - 1].rfc, "RFC 4954 4");
 	a = repeat('Q', 12300);
 	snprintf(line, sizeof line, "AUTH PLAIN %s", a);
 	free(a);
@@ -586,6 +603,14 @@ Test(verbs, table_facts)
 	cr_assert(verbs_get(VERB_NOOP)->states & SESSION_BIT(SESSION_GREETED));
 	cr_assert(verbs_get(VERB_RSET)->states & SESSION_BIT(SESSION_MAIL));
 	cr_assert(!(verbs_get(VERB_MAIL)->states & SESSION_BIT(SESSION_MAIL)));
+	/* RFC 5321 4.1.4: these "can be used at any time during a session",
+	 * between BDAT chunks too. */
+	cr_assert(verbs_get(VERB_VRFY)->states & SESSION_BIT(SESSION_BDAT));
+	cr_assert(verbs_get(VERB_EXPN)->states & SESSION_BIT(SESSION_BDAT));
+	cr_assert(verbs_get(VERB_HELP)->states & SESSION_BIT(SESSION_BDAT));
+	cr_assert(verbs_get(VERB_NOOP)->states & SESSION_BIT(SESSION_BDAT));
+	cr_assert(verbs_get(VERB_RSET)->states & SESSION_BIT(SESSION_BDAT));
+	cr_assert(verbs_get(VERB_VRFY)->states & SESSION_BIT(SESSION_GREETED));
 }
 
 Test(verbs, lookup)
@@ -636,6 +661,16 @@ Test(verbs, caret)
 	d.length = 1;
 	diag_caret_for("a\x01" "bc", &d, 0, buf, sizeof buf);
 	cr_assert_str_eq(buf, "      ^");
+	/* East Asian wide characters take two columns on the terminal:
+	 * the caret must land under the second dot, not inside the name. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") != NULL) {
+		d.column = 20;	/* "RCPT TO:<", three 3-octet characters */
+		d.length = 1;
+		diag_caret_for("RCPT TO:<\xe7\x94\xa8@\xe4\xbe\x8b\xe5\xad\x90"
+		    "..x>", &d, 0, buf, sizeof buf);
+		cr_assert_str_eq(buf, "                 ^", "got \"%s\"", buf);
+		setlocale(LC_CTYPE, "C");
+	}
 
 	cr_assert_str_eq(diag_severity_name(DIAG_ERROR), "error");
 	cr_assert_str_eq(diag_severity_name(DIAG_WARNING), "warning");

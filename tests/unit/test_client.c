@@ -1,0 +1,176 @@
+/*
+ * test_client.c -- the engine against a server played by the test itself
+ * on a loopback socket: what a front end may do from inside a callback.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+
+#include "client.h"
+#include "console.h"
+
+struct seen {
+	struct client	*c;
+	int		 replies;
+	char		 command[64];	/* the first reply's command */
+	int		 ctx2;		/* the second reply's context */
+	char		 error[512];
+};
+
+static void
+on_reply(void *arg, const struct reply *r, const char *command,
+    enum annotate_ctx ctx, double ms)
+{
+	struct seen *s = arg;
+
+	(void)r;
+	(void)ms;
+	if (ctx == ANNOTATE_GREETING)
+		return;
+	if (++s->replies == 1) {
+		snprintf(s->command, sizeof s->command, "%s",
+		    command ? command : "(null)");
+		/* a front end sending from the callback, to a server that
+		 * is gone: the failed write reads what it sent first */
+		client_send(s->c, "NOOP");
+	} else
+		s->ctx2 = (int)ctx;
+}
+
+static void
+on_message(void *arg, enum client_msg kind, const char *text)
+{
+	struct seen *s = arg;
+
+	if (kind == CLIENT_MSG_ERROR || kind == CLIENT_MSG_INFO)
+		snprintf(s->error, sizeof s->error, "%s", text);
+}
+
+static const struct client_ops ops = {
+	.reply = on_reply,
+	.message = on_message,
+};
+
+/* A listening socket on 127.0.0.1; its port into port. */
+static int
+listener(char *port, size_t size)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof sin;
+	int			fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert(fd >= 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	cr_assert_eq(listen(fd, 1), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	snprintf(port, size, "%d", ntohs(sin.sin_port));
+	return fd;
+}
+
+Test(client, send_from_reply_callback_after_reset)
+{
+	struct client_opts	o;
+	struct seen		s;
+	struct linger		lg = { .l_onoff = 1, .l_linger = 0 };
+	char			port[16], buf[256];
+	int			lfd, fd;
+	ssize_t			n;
+
+	memset(&s, 0, sizeof s);
+	memset(&o, 0, sizeof o);
+	lfd = listener(port, sizeof port);
+	o.host = "127.0.0.1";
+	o.port = port;
+	o.timeout_s = 5;
+	s.c = client_new(&o, &ops, &s);
+	cr_assert_not_null(s.c);
+	cr_assert_eq(client_connect(s.c), 0);
+	fd = accept(lfd, NULL, NULL);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "220 hi\r\n", 8), 8);
+	cr_assert_eq(client_wait(s.c, 5000), 0);
+	cr_assert_eq(client_send(s.c, "EHLO me"), 0);
+	n = read(fd, buf, sizeof buf);
+	cr_assert(n > 0);
+	/* two replies in one segment, then a reset: the second reply is
+	 * dispatched from inside the first one's callback */
+	cr_assert_eq(write(fd, "250 ok\r\n250 extra\r\n", 19), 19);
+	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
+	close(fd);
+	close(lfd);
+	client_wait(s.c, 5000);
+	cr_assert_str_eq(s.command, "EHLO me");
+	cr_assert_eq(s.replies, 2, "the reply read before the reset was lost");
+	cr_assert_eq(s.ctx2, ANNOTATE_UNSOLICITED);
+	cr_assert(strstr(s.error, "write to the server failed") != NULL,
+	    "%s", s.error);
+	cr_assert_eq(client_fd(s.c), -1);
+	client_free(s.c);
+}
+
+static void
+quiet_message(void *arg, enum client_msg kind, const char *text)
+{
+	char *last = arg;
+
+	if (kind == CLIENT_MSG_ERROR)
+		snprintf(last, 512, "%s", text);
+}
+
+static const struct client_ops quiet_ops = {
+	.message = quiet_message,
+};
+
+/* A response typed before the 334 came is not sent as a command, nor
+ * kept in the history (RFC 4954 4). */
+Test(client, sasl_response_before_challenge_refused)
+{
+	struct client_opts	o;
+	struct client		*c;
+	char			port[16], buf[256], err[512] = "";
+	int			lfd, fd, hist;
+	ssize_t			n;
+
+	memset(&o, 0, sizeof o);
+	lfd = listener(port, sizeof port);
+	o.host = "127.0.0.1";
+	o.port = port;
+	o.timeout_s = 5;
+	c = client_new(&o, &quiet_ops, err);
+	cr_assert_eq(client_connect(c), 0);
+	fd = accept(lfd, NULL, NULL);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "220 hi\r\n", 8), 8);
+	cr_assert_eq(client_wait(c, 5000), 0);
+	cr_assert_eq(client_send(c, "AUTH LOGIN"), 0);
+	hist = history_length;
+	console_history_add(c, "c2VjcmV0");
+	cr_assert_eq(history_length, hist, "a secret reached the history");
+	cr_assert_eq(client_send(c, "c2VjcmV0"), -1);
+	cr_assert(strstr(err, "334 challenge") != NULL, "%s", err);
+	n = read(fd, buf, sizeof buf - 1);
+	cr_assert(n > 0);
+	buf[n] = '\0';
+	cr_assert_str_eq(buf, "AUTH LOGIN\r\n", "sent: %s", buf);
+	/* once the challenge is in, the response goes out */
+	cr_assert_eq(write(fd, "334 VXNlcm5hbWU6\r\n", 18), 18);
+	cr_assert_eq(client_wait(c, 5000), 0);
+	cr_assert_eq(client_send(c, "c2VjcmV0"), 0);
+	close(fd);
+	close(lfd);
+	client_free(c);
+}
