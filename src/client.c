@@ -248,7 +248,7 @@ client_connect(struct client *c)
 		    c->o.show_secrets, c->o.latency_comments, err, sizeof err);
 		if (c->rec == NULL) {
 			client_message(c, CLIENT_MSG_ERROR, "%s", err);
-			c->failed = 1;
+			c->failed = 2;		/* a file error, as for replay */
 			return NET_ERR_USAGE;
 		}
 	}
@@ -684,6 +684,9 @@ client_send_bdat(struct client *c, const char *chunk, size_t len, int last)
 	session_on_send(c->s, line, ANNOTATE_BDAT, now_ms());
 	record_command(c, line, ANNOTATE_BDAT);
 	snprintf(note, sizeof note, "(%zu octets of chunk data sent)", len);
+	/* session format 1 does not carry chunk data: say what went */
+	transcript_comment(c->rec, note);
+	transcript_comment(c->log, note);
 	if (c->ops->sent != NULL) {
 		c->ops->sent(c->arg, line, CLIENT_LINE_COMMAND);
 		c->ops->sent(c->arg, note, CLIENT_LINE_BODY);

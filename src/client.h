@@ -100,8 +100,8 @@ void client_set_raw(struct client *, int on);
 int client_raw(const struct client *);
 
 /* The exit status the session earned so far: 0 fine, 1 the connection
- * was lost without QUIT/221/421 (or a reply never came), 3 the connection
- * or TLS could not be set up. */
+ * was lost without QUIT/221/421 (or a reply never came), 2 the --record
+ * file could not be written, 3 the connection or TLS could not be set up. */
 int client_failed(const struct client *);
 
 /* Wait (blocking) until no reply is pending, the connection closes or

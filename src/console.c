@@ -308,10 +308,17 @@ cmd_bdat(struct client *c, const char *arg)
 	if (session_caps(s)->ehlo && !session_caps(s)->chunking)
 		client_message(c, CLIENT_MSG_WARNING, "the server did not "
 		    "advertise CHUNKING: expect BDAT to be refused (RFC 3030 2)");
-	if (message_read_file(path, &file, &flen, err, sizeof err) == -1 ||
-	    message_canonical(file, flen, &msg, &mlen) == -1) {
-		client_message(c, CLIENT_MSG_ERROR, "%s", file ? "out of memory" :
-		    err);
+	if (message_read_file(path, &file, &flen, err, sizeof err) == -1) {
+		client_message(c, CLIENT_MSG_ERROR, "%s", err);
+		goto out;
+	}
+	if (session_binarymime(s)) {
+		/* RFC 3030 3: a BINARYMIME body goes as it is, octet for octet */
+		msg = file;
+		mlen = flen;
+		file = NULL;
+	} else if (message_canonical(file, flen, &msg, &mlen) == -1) {
+		client_message(c, CLIENT_MSG_ERROR, "out of memory");
 		goto out;
 	}
 	if (chunk == 0 || chunk > mlen)
@@ -366,10 +373,10 @@ report_diags(struct client *c, const char *line, const struct diag_list *dl)
 	char	*shown, caret[600];
 	size_t	 i;
 
-	shown = sanitize(line, strlen(line), SANITIZE_ASCII);
+	shown = sanitize(line, strlen(line), 0);
 	for (i = 0; i < dl->n; i++) {
 		const struct diag *d = &dl->d[i];
-		diag_caret_for(line, d, SANITIZE_ASCII, caret, sizeof caret);
+		diag_caret_for(line, d, 0, caret, sizeof caret);
 		client_message(c, CLIENT_MSG_DIAG, "%s\n%s\n%s: %s%s%s%s",
 		    shown ? shown : line, caret,
 		    diag_severity_name(d->severity), d->msg,

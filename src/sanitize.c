@@ -5,7 +5,9 @@
  * unambiguous: every escape starts with a backslash and a backslash sent
  * by the server is shown as "\\".  Escapes used:
  *
- *   \\          a backslash
+ *   \\          a backslash (kept single with SANITIZE_KEEP_BACKSLASH,
+ *               for text of our own where the escapes need not be
+ *               unambiguous but a caret must line up)
  *   \r \n       CR and LF, with SANITIZE_SHOW_CRLF
  *   \xNN        C0 controls but TAB (CR and LF too without SHOW_CRLF),
  *               DEL, every byte of a C1 control (raw 0x80-0x9f or UTF-8
@@ -147,7 +149,8 @@ sanitize_run(struct sanitize_out *o, const char *s, size_t len, int flags)
 	while (i < len) {
 		/* a run of printable ASCII and TAB goes out as it is */
 		for (j = i; j < len && ((u[j] >= 0x20 && u[j] < 0x7f &&
-		    u[j] != '\\') || u[j] == '\t'); j++)
+		    (u[j] != '\\' || (flags & SANITIZE_KEEP_BACKSLASH))) ||
+		    u[j] == '\t'); j++)
 			;
 		if (j > i) {
 			sanitize_put_run(o, s + i, j - i);

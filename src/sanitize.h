@@ -13,6 +13,9 @@
 enum {
 	SANITIZE_SHOW_CRLF = 1 << 0,	/* show CR and LF as "\r" and "\n" (raw view) */
 	SANITIZE_ASCII     = 1 << 1,	/* escape every byte >= 0x80 too */
+	SANITIZE_KEEP_BACKSLASH = 1 << 2, /* a backslash stays single: for text
+					   of our own that quotes server bytes
+					   (messages, notes), not for wire lines */
 };
 
 /* Returns a new NUL-terminated string (caller frees) or NULL when out of

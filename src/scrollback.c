@@ -140,53 +140,11 @@ sb_entry_clear(struct sb_entry *e)
 	memset(e, 0, sizeof *e);
 }
 
-size_t
-scrollback_safe_buf(char *out, size_t size, const char *s, size_t len,
-    int flags)
-{
-	const char *bs;
-	size_t pos, seg, used;
-
-	if (size > 0)
-		out[0] = '\0';
-	used = 0;
-	for (pos = 0; pos < len; pos += seg) {
-		/* A backslash never splits a UTF-8 sequence: cut there. */
-		bs = memchr(s + pos, '\\', len - pos);
-		seg = (bs != NULL ? (size_t)(bs - s) : len) - pos;
-		used += sanitize_buf(used < size ? out + used : NULL,
-		    used < size ? size - used : 0, s + pos, seg, flags);
-		if (bs != NULL) {
-			if (used + 1 < size) {
-				out[used] = '\\';
-				out[used + 1] = '\0';
-			}
-			used++;
-			seg++;
-		}
-	}
-	return used;
-}
-
-char *
-scrollback_safe(const char *s, size_t len, int flags)
-{
-	char *out;
-	size_t need;
-
-	need = scrollback_safe_buf(NULL, 0, s, len, flags);
-	if ((out = malloc(need + 1)) == NULL)
-		return NULL;
-	scrollback_safe_buf(out, need + 1, s, len, flags);
-	return out;
-}
-
 /*
  * Split bytes into lines at LF and sanitize each line on its own, joined
  * by LF.  raw: keep each line's CR LF and show it (SANITIZE_SHOW_CRLF);
  * else drop the line ending.  own: text of this program's own, made safe
- * with scrollback_safe_buf() (a backslash kept single); else wire bytes,
- * through sanitize_buf().  A final LF does not start another line.
+ * with SANITIZE_KEEP_BACKSLASH (see sanitize.h); else wire bytes.  A final LF does not start another line.
  * TABs become spaces so that columns stay countable.
  */
 static char *
@@ -212,8 +170,11 @@ sb_lines(const char *s, size_t len, int raw, int own, int flags,
 			if (n > 0 && s[pos + n - 1] == '\r')
 				n--;
 		}
-		need = (own ? scrollback_safe_buf : sanitize_buf)(NULL, 0,
-		    s + pos, n, flags | (raw ? SANITIZE_SHOW_CRLF : 0));
+		if (raw)
+			flags |= SANITIZE_SHOW_CRLF;
+		if (own)
+			flags |= SANITIZE_KEEP_BACKSLASH;
+		need = sanitize_buf(NULL, 0, s + pos, n, flags);
 		if (used + need + 2 > cap) {
 			cap = used + need + 2 + cap / 2;
 			if ((o = realloc(out, cap)) == NULL) {
@@ -224,9 +185,7 @@ sb_lines(const char *s, size_t len, int raw, int own, int flags,
 		}
 		if (used > 0)
 			out[used++] = '\n';
-		(own ? scrollback_safe_buf : sanitize_buf)(out + used,
-		    need + 1, s + pos, n, flags | (raw ? SANITIZE_SHOW_CRLF :
-		    0));
+		sanitize_buf(out + used, need + 1, s + pos, n, flags);
 		used += need;
 		pos = end;
 	} while (pos < len);

@@ -157,18 +157,5 @@ size_t scrollback_wrap(const char *s, size_t len, int width, int words,
 /* Display columns of s (len bytes). */
 int scrollback_cols(const char *s, size_t len);
 
-/*
- * Text of this program's own (messages, annotations, diagnostics) made
- * safe to show: control bytes and invalid UTF-8 are escaped as sanitize()
- * escapes them, but a backslash stays one backslash.  Such text may quote
- * bytes that were sanitized already (a diagnostic's command line) or raw
- * server bytes (an advertised AUTH mechanism in a warning): escaping twice
- * would show "\\\\" and move the column a caret points at, not escaping
- * would let the server drive the terminal.  flags as for sanitize().
- * Same contract as sanitize_buf() and sanitize().
- */
-size_t scrollback_safe_buf(char *out, size_t size, const char *s, size_t len,
-    int flags);
-char *scrollback_safe(const char *s, size_t len, int flags);
 
 #endif

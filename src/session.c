@@ -32,6 +32,7 @@ struct session {
 	int			 auth;
 	int			 helo_done;	/* EHLO or HELO accepted */
 	size_t			 rcpts;
+	int			 binarymime;	/* MAIL said BODY=BINARYMIME */
 	int			 awaiting_greeting;
 	double			 connect_ms;
 	struct pending		*q;		/* ring of pending lines */
@@ -473,6 +474,12 @@ session_on_reply(struct session *s, const struct reply *r,
 		}
 		break;
 	case VERB_MAIL:
+		if (ok) {
+			s->rcpts = 0;
+			s->binarymime = strcasestr(p.line, " BODY=BINARYMIME") !=
+			    NULL;
+		}
+		break;
 	case VERB_RSET:
 		if (ok)
 			s->rcpts = 0;
@@ -548,6 +555,13 @@ session_expected_state(const struct session *s)
 		st = transition(s, st, p, success_code(p));
 	}
 	return st;
+}
+
+int
+session_binarymime(const struct session *s)
+{
+	return s->binarymime && (s->state == SESSION_MAIL ||
+	    s->state == SESSION_RCPT || s->state == SESSION_BDAT);
 }
 
 int

@@ -121,6 +121,10 @@ enum session_state session_expected_state(const struct session *);
  * STARTTLS and AUTH, which change the session). */
 int session_can_pipeline(const struct session *, const char *line);
 
+/* 1 when the accepted MAIL of the current transaction said
+ * BODY=BINARYMIME: the message goes by BDAT as it is (RFC 3030 3). */
+int session_binarymime(const struct session *);
+
 /* 1 while lines typed are message body: 354 read and the "." not yet
  * sent.  Once the "." is on its way the next line is a command again
  * (RFC 2920 3.1 lets it follow without waiting). */

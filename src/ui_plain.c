@@ -24,7 +24,6 @@
 #include "complete.h"
 #include "console.h"
 #include "sanitize.h"
-#include "scrollback.h"
 #include "ui.h"
 #include "verbs.h"
 
@@ -190,7 +189,7 @@ print_lines(const char *prefix, const char *text, FILE *f)
 	while (*text) {
 		nl = strchr(text, '\n');
 		n = nl != NULL ? (size_t)(nl - text) : strlen(text);
-		safe = scrollback_safe(text, n, 0);
+		safe = sanitize(text, n, SANITIZE_KEEP_BACKSLASH);
 		fprintf(f, "%s%s\n", prefix, safe != NULL ? safe : "");
 		free(safe);
 		if (nl == NULL)
@@ -209,13 +208,13 @@ plain_message(void *arg, enum client_msg kind, const char *text)
 	switch (kind) {
 	case CLIENT_MSG_ERROR:
 		fflush(stdout);
-		safe = scrollback_safe(text, strlen(text), 0);
+		safe = sanitize(text, strlen(text), SANITIZE_KEEP_BACKSLASH);
 		fprintf(stderr, "%ssmtpscope: %s%s\n", col(p, "\033[31m"),
 		    safe != NULL ? safe : "", col(p, "\033[0m"));
 		free(safe);
 		break;
 	case CLIENT_MSG_WARNING:
-		safe = scrollback_safe(text, strlen(text), 0);
+		safe = sanitize(text, strlen(text), SANITIZE_KEEP_BACKSLASH);
 		printf("%s! warning: %s%s\n", col(p, "\033[33m"),
 		    safe != NULL ? safe : "", col(p, "\033[0m"));
 		free(safe);
@@ -413,9 +412,10 @@ ui_plain_run(const struct client_opts *copts, const struct ui_opts *u)
 	}
 	current = &p;
 	if (client_connect(p.c) != 0) {
+		status = client_failed(p.c);
 		client_free(p.c);
 		current = NULL;
-		return 3;
+		return status;
 	}
 	if (p.interactive)
 		run_interactive(&p);

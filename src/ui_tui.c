@@ -441,8 +441,9 @@ tui_draw_below(struct tui *t, int y)
 			nl = strchr(p, '\n');
 			/* The command line in it is sanitized already:
 			 * escaping it again would move the caret. */
-			if ((safe = scrollback_safe(p, nl != NULL ?
-			    (size_t)(nl - p) : strlen(p), 0)) != NULL) {
+			if ((safe = sanitize(p, nl != NULL ?
+			    (size_t)(nl - p) : strlen(p),
+			    SANITIZE_KEEP_BACKSLASH)) != NULL) {
 				wattrset(stdscr, i == 0 ? A_NORMAL : A_BOLD |
 				    tui_render_attr(TUI_PAIR_WARNING,
 				    t->color));
@@ -456,8 +457,8 @@ tui_draw_below(struct tui *t, int y)
 	}
 	if (t->hint != NULL) {
 		wattrset(stdscr, A_DIM);
-		if ((safe = scrollback_safe(t->hint, strlen(t->hint), 0)) !=
-		    NULL) {
+		if ((safe = sanitize(t->hint, strlen(t->hint),
+		    SANITIZE_KEEP_BACKSLASH)) != NULL) {
 			tui_render_text(stdscr, y, x, safe, strlen(safe),
 			    COLS - x);
 			free(safe);
@@ -839,7 +840,7 @@ ui_tui_run(const struct client_opts *copts, const struct ui_opts *u)
 	tui_cur = &t;
 	tui_draw(&t);
 	if (client_connect(t.c) != 0) {
-		status = 3;
+		status = client_failed(t.c);
 		goto out;
 	}
 	if (tui_start_readline(&t) == -1) {

@@ -45,6 +45,12 @@ rc=$?
 [ $rc -eq 3 ] || fail "unresolvable name exits $rc, not 3"
 assert_grep 'cannot resolve no-such-host.invalid' "$T/err"
 
+# a --record file that cannot be written is a file error: exit 2, one line
+printf 'EHLO me\n' | "$SMTPSCOPE" --record /nonexistent-dir/x.smtp practice >"$T/out" 2>"$T/err"
+rc=$?
+[ $rc -eq 2 ] || { LAST_OUT=$T/err; fail "unwritable --record exits $rc, not 2"; }
+[ "$(wc -l <"$T/err")" -eq 1 ] || { LAST_OUT=$T/err; fail "error is not one line"; }
+
 # `practice` spawns its own server; options may come before or after it
 for args in "practice" "--plain practice" "practice --timeout 5"; do
 	# shellcheck disable=SC2086

@@ -84,6 +84,26 @@ msg=$(ls "$T/store"/*.eml | head -n 1)
 printf 'Subject: file\r\n\r\n.\r\n..\r\nend\r\n' >"$T/expected6"
 cmp "$T/expected6" "$msg" || fail ":bdat body differs"
 
+# with BODY=BINARYMIME the file goes octet for octet (RFC 3030 3):
+# bare LFs and a NUL byte arrive unchanged
+rm -f "$T/store"/*
+printf 'bin\nary\000\r\nend' >"$T/binary"
+printf '%s\n' 'EHLO me' 'MAIL FROM:<a@example.org> BODY=BINARYMIME' \
+    'RCPT TO:<b@example.org>' ":bdat $T/binary" 'QUIT' |
+	"$SMTPSCOPE" "127.0.0.1:$PRACTICE_PORT" >"$T/out6b" 2>&1
+LAST_OUT=$T/out6b
+assert_grep '^C: BDAT 13 LAST$' "$T/out6b"
+msg=$(ls "$T/store"/*.eml | head -n 1)
+cmp "$T/binary" "$msg" || fail ":bdat BINARYMIME body was changed"
+
+# a recording of BDAT says what it could not keep
+printf '%s\n' 'EHLO me' 'MAIL FROM:<a@example.org>' 'RCPT TO:<b@example.org>' \
+    ":bdat $T/body.txt" 'QUIT' |
+	"$SMTPSCOPE" --record "$T/bdat.smtp" "127.0.0.1:$PRACTICE_PORT" >/dev/null 2>&1
+LAST_OUT=$T/bdat.smtp
+assert_grep '^C: BDAT 29 LAST$' "$T/bdat.smtp"
+assert_grep '^# \(29 octets of chunk data sent\)$' "$T/bdat.smtp"
+
 # :save writes the session so far as a session file
 printf '%s\n' 'EHLO me' "AUTH PLAIN AGFAYg==" ":save $T/saved.smtp" 'QUIT' |
 	"$SMTPSCOPE" "127.0.0.1:$PRACTICE_PORT" >"$T/out7" 2>&1

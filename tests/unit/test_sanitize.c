@@ -269,3 +269,19 @@ Test(sanitize, buf_return_value_and_truncation)
 	cr_assert_str_eq(buf, "ab\\x1b[1m\xc3\xa9\\u{202e}");
 	free(full);
 }
+
+/* Text of our own that quotes server bytes: controls escaped, but a
+ * backslash stays single so that carets line up (split view, messages). */
+Test(sanitize, keep_backslash)
+{
+	char *s = sanitize("a\\b\x1b" "c\xff", 6, SANITIZE_KEEP_BACKSLASH);
+
+	cr_assert_not_null(s);
+	cr_assert_str_eq(s, "a\\b\\x1bc\\xff");
+	cr_assert_eq(sanitize_buf(NULL, 0, "a\\b\x1b" "c\xff", 6,
+	    SANITIZE_KEEP_BACKSLASH), strlen(s));
+	free(s);
+	s = sanitize("a\\b", 3, 0);
+	cr_assert_str_eq(s, "a\\\\b", "without the flag it is doubled");
+	free(s);
+}

@@ -284,7 +284,6 @@ Test(scrollback, own_text_is_escaped_once)
 {
 	struct scrollback *sb = scrollback_new(10, 1);
 	struct rows rs = { .n = 0 };
-	char *s;
 
 	add(sb, SCROLLBACK_WARNING,
 	    "RCPT TO:<\"a\\\\\"b\"@c..d>\n                   ^\n"
@@ -303,12 +302,6 @@ Test(scrollback, own_text_is_escaped_once)
 	    "wire bytes keep the unambiguous escaping");
 	scrollback_free(sb);
 
-	s = scrollback_safe("a\\b\x1b" "c\xff", 6, 0);
-	cr_assert_not_null(s);
-	cr_assert_str_eq(s, "a\\b\\x1bc\\xff");
-	cr_assert_eq(scrollback_safe_buf(NULL, 0, "a\\b\x1b" "c\xff", 6, 0),
-	    strlen(s));
-	free(s);
 }
 
 Test(scrollback, raw_view_shows_line_endings)

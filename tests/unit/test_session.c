@@ -538,3 +538,19 @@ Test(session, awaiting_challenge)
 	cr_assert_not(session_awaiting_challenge(s), "initial response");
 	session_free(s);
 }
+
+Test(session, binarymime_follows_the_transaction)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b> BODY=BINARYMIME");
+	answer(s, mk(250, 1, "ok"));
+	cr_assert(session_binarymime(s));
+	send_cmd(s, "RSET");
+	answer(s, mk(250, 1, "ok"));
+	cr_assert_not(session_binarymime(s));
+	send_cmd(s, "MAIL FROM:<a@b> BODY=8BITMIME");
+	answer(s, mk(250, 1, "ok"));
+	cr_assert_not(session_binarymime(s));
+	session_free(s);
+}
