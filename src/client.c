@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -44,7 +43,6 @@ struct client {
 	char			 tls_sum[256];
 };
 
-static double	now_ms(void);
 static int	write_line(struct client *, const char *, size_t);
 static void	record_command(struct client *, const char *, enum annotate_ctx);
 static void	dispatch(struct client *);
@@ -57,15 +55,6 @@ static void	read_before_close(struct client *);
 static int	refuse_after_starttls(struct client *);
 static void	record_unfinished(struct client *);
 static void	timed_out(struct client *, int);
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
 
 struct client *
 client_new(const struct client_opts *o, const struct client_ops *ops,
@@ -267,7 +256,7 @@ client_connect(struct client *c)
 	c->conn.fd = fd;
 	c->connected = 1;
 	if ((c->rp = reply_parser_new()) == NULL ||
-	    (c->s = session_new(now_ms())) == NULL) {
+	    (c->s = session_new(net_clock_ms())) == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "out of memory");
 		c->failed = 1;
 		return NET_ERR_IO;
@@ -398,7 +387,7 @@ dispatch(struct client *c)
 			lost(c, "out of memory", 0);
 			break;
 		}
-		ms = now_ms() - sent;
+		ms = net_clock_ms() - sent;
 		transcript_reply(c->rec, r, ms);
 		transcript_reply(c->log, r, ms);
 		rec_check(c);
@@ -607,7 +596,7 @@ client_send(struct client *c, const char *line)
 		kind = ANNOTATE_AUTH_STEP;
 	if (write_line(c, line, strlen(line)) == -1)
 		return -1;
-	session_on_send(c->s, line, kind, now_ms());
+	session_on_send(c->s, line, kind, net_clock_ms());
 	record_command(c, line, kind);
 	if (c->ops->sent != NULL)
 		c->ops->sent(c->arg, line, kind == ANNOTATE_AUTH_STEP ?
@@ -658,7 +647,7 @@ client_send_body_end(struct client *c)
 	}
 	if (write_bytes(c, ".\r\n", 3) == -1)
 		return -1;
-	session_on_send(c->s, ".", ANNOTATE_DATA_END, now_ms());
+	session_on_send(c->s, ".", ANNOTATE_DATA_END, net_clock_ms());
 	transcript_body(c->rec, ".");
 	transcript_body(c->log, ".");
 	rec_check(c);
@@ -681,7 +670,7 @@ client_send_bdat(struct client *c, const char *chunk, size_t len, int last)
 	if (write_line(c, line, strlen(line)) == -1 ||
 	    (len > 0 && write_bytes(c, chunk, len) == -1))
 		return -1;
-	session_on_send(c->s, line, ANNOTATE_BDAT, now_ms());
+	session_on_send(c->s, line, ANNOTATE_BDAT, net_clock_ms());
 	record_command(c, line, ANNOTATE_BDAT);
 	snprintf(note, sizeof note, "(%zu octets of chunk data sent)", len);
 	/* session format 1 does not carry chunk data: say what went */
@@ -724,10 +713,10 @@ client_wait(struct client *c, int timeout_ms)
 
 	if (timeout_ms < 0)
 		timeout_ms = c->o.timeout_s * 1000;
-	deadline = now_ms() + timeout_ms;
+	deadline = net_clock_ms() + timeout_ms;
 	while (c->connected && session_pending(c->s) > 0) {
 		if (!client_has_buffered(c)) {
-			left = (int)(deadline - now_ms());
+			left = (int)(deadline - net_clock_ms());
 			if (left <= 0) {
 				timed_out(c, timeout_ms);
 				return -2;

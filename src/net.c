@@ -23,17 +23,16 @@
 #include "net.h"
 #include "tls.h"
 
-static long long	now_ms(void);
 static int		copy_part(char *dst, size_t dstlen, const char *src,
 			    size_t len);
 
-static long long
-now_ms(void)
+double
+net_clock_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
 static int
@@ -270,7 +269,7 @@ conn_write(struct conn *c, const void *buf, size_t len, int timeout_ms,
 {
 	const char	*p = buf;
 	struct pollfd	 pfd;
-	long long	 deadline = now_ms() + timeout_ms;
+	double		 deadline = net_clock_ms() + timeout_ms;
 	ssize_t		 n;
 	int		 rc, left;
 
@@ -291,7 +290,7 @@ conn_write(struct conn *c, const void *buf, size_t len, int timeout_ms,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			left = (int)(deadline - now_ms());
+			left = (int)(deadline - net_clock_ms());
 			if (left <= 0) {
 				snprintf(err, errlen,
 				    "write to the server timed out after %d s",

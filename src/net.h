@@ -54,6 +54,9 @@ ssize_t conn_read(struct conn *, void *buf, size_t size, char *err, size_t errle
 int conn_write(struct conn *, const void *buf, size_t len, int timeout_ms,
     char *err, size_t errlen);
 
+/* Monotonic clock in milliseconds (with fractions): deadlines, latency. */
+double net_clock_ms(void);
+
 /* Wait until fd is readable: 1 readable, 0 timeout, negative error. */
 int net_wait_readable(int fd, int timeout_ms);
 

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -65,7 +64,6 @@ static void	on_reply(void *, const struct reply *, const char *,
 static void	on_message(void *, enum client_msg, const char *);
 static void	on_state(void *);
 static int	replay_connection(struct replay *, int);
-static long long now_ms(void);
 
 static const struct client_ops replay_ops = {
 	.sent = on_sent,
@@ -73,15 +71,6 @@ static const struct client_ops replay_ops = {
 	.message = on_message,
 	.state = on_state,
 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* --- received replies --------------------------------------------------- */
 
@@ -436,7 +425,7 @@ await_reply(struct replay *rp)
 	    rp->o->client.timeout_s * 1000 : 30000;
 	/* One deadline for the whole reply: a server that trickles bytes
 	 * without ever ending its reply must time out too. */
-	long long deadline = now_ms() + timeout;
+	double deadline = net_clock_ms() + timeout;
 
 	while (rp->qlen == 0) {
 		if (closed(rp))
@@ -447,7 +436,7 @@ await_reply(struct replay *rp)
 			if (session_pending(s) == 0 &&
 			    session_state(s) != SESSION_CONNECTED)
 				return -1;
-			left = (int)(deadline - now_ms());
+			left = (int)(deadline - net_clock_ms());
 			rc = left > 0 ? net_wait_readable(client_fd(rp->c),
 			    left) : 0;
 			if (rc == 0) {

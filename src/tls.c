@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -59,7 +58,6 @@ static BIO_METHOD *tls_bio_method(void);
 static void	 tls_errq(char *, size_t);
 static void	 tls_fail(char *, size_t, const char *, const char *);
 static int	 tls_is_ip(const char *);
-static long long tls_now_ms(void);
 static int	 tls_wait(int, short, long long);
 static void	 tls_escape(char *, size_t, const unsigned char *, size_t);
 static void	 tls_addline(char *, size_t, size_t *, const char *,
@@ -221,15 +219,6 @@ tls_is_ip(const char *name)
 	    inet_pton(AF_INET6, name, a) == 1;
 }
 
-static long long
-tls_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for events on fd until deadline: 1 ready, 0 timeout, -1 error. */
 static int
 tls_wait(int fd, short events, long long deadline)
@@ -239,7 +228,7 @@ tls_wait(int fd, short events, long long deadline)
 	int		n;
 
 	for (;;) {
-		left = deadline - tls_now_ms();
+		left = deadline - (long long)net_clock_ms();
 		if (left <= 0)
 			return 0;
 		pfd.fd = fd;
@@ -371,7 +360,7 @@ tls_start(int fd, const struct tls_opts *opts, int timeout_ms, char *err,
 	BIO_ctrl(bio, BIO_C_SET_FD, fd, NULL);
 	SSL_set_bio(t->ssl, bio, bio);
 
-	deadline = tls_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	deadline = (long long)net_clock_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	for (;;) {
 		ERR_clear_error();
 		errno = 0;
@@ -465,7 +454,7 @@ tls_read(struct tls *t, void *buf, size_t size, char *err, size_t errlen)
 		return 0;
 	case SSL_ERROR_WANT_WRITE:
 		/* A post-handshake message needs to go out first. */
-		(void)tls_wait(t->fd, POLLOUT, tls_now_ms() + 1000);
+		(void)tls_wait(t->fd, POLLOUT, (long long)net_clock_ms() + 1000);
 		return 0;
 	case SSL_ERROR_ZERO_RETURN:
 		snprintf(err, errlen, "the server closed the TLS connection");
@@ -506,7 +495,7 @@ tls_write(struct tls *t, const void *buf, size_t len, int timeout_ms,
 	long long	 deadline;
 	int		 r, e, w, n;
 
-	deadline = tls_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	deadline = (long long)net_clock_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	while (len > 0) {
 		n = len > INT_MAX ? INT_MAX : (int)len;
 		ERR_clear_error();
