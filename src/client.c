@@ -123,6 +123,13 @@ record_unfinished(struct client *c)
 }
 
 void
+client_set_ops(struct client *c, const struct client_ops *ops, void *arg)
+{
+	c->ops = ops;
+	c->arg = arg;
+}
+
+void
 client_free(struct client *c)
 {
 	if (c == NULL)

@@ -64,6 +64,10 @@ struct client;
 
 struct client *client_new(const struct client_opts *,
     const struct client_ops *, void *arg);
+
+/* Hand the client to another driver (replay --interactive gives its live
+ * session to the console): later events go to ops with arg. */
+void client_set_ops(struct client *, const struct client_ops *, void *arg);
 void client_free(struct client *);
 
 /* Connect (and do implicit TLS).  Returns 0, or a negative enum net_error

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "net.h"
 #include "replay.h"
+#include "ui.h"
 
 enum {
 	OPT_TIMEOUT = 256, OPT_TLS, OPT_CAFILE, OPT_INSECURE, OPT_RECORD,
@@ -58,7 +59,7 @@ replay_usage(FILE *f)
 "  -v, --verbose        show every line sent and every result\n"
 "  --repeat N           play the transaction part N times (RSET between)\n"
 "  --connections N      play the file N times, one connection after another\n"
-"  --interactive        after the script, read console lines from stdin\n"
+"  --interactive        after the script, hand the session to the console\n"
 "  --record FILE        record the replayed session\n"
 "  --show-secrets       do not mask AUTH secrets in that recording\n"
 "  --timeout S, --tls, --cafile FILE, --insecure, -4, -6, --no-check\n"
@@ -83,6 +84,20 @@ replay_count(const char *arg)
 	return v;
 }
 
+/* --interactive: the plain console (Readline, history, completion on a
+ * terminal; one line at a time in a pipe) takes the live session over. */
+static void
+replay_hand_over(struct client *c, const struct replay_opts *o)
+{
+	struct ui_opts u;
+
+	memset(&u, 0, sizeof u);
+	u.check = o->check;
+	u.scrollback = 100000;
+	fflush(o->out);
+	ui_plain_attach(c, &u);
+}
+
 int
 cmd_replay(int argc, char **argv)
 {
@@ -102,6 +117,7 @@ cmd_replay(int argc, char **argv)
 	o.out = stdout;
 	o.err = stderr;
 	o.in = stdin;
+	o.console = replay_hand_over;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "46vh", replay_options,
 	    NULL)) != -1) {
@@ -146,6 +162,8 @@ cmd_replay(int argc, char **argv)
 			break;
 		case OPT_INTERACTIVE:
 			o.interactive = 1;
+			/* :save in the console needs the session kept */
+			o.client.session_log = 1;
 			break;
 		case OPT_REPEAT:
 		case OPT_CONNECTIONS:

@@ -555,6 +555,11 @@ replay_console(struct replay *rp)
 	fprintf(rp->o->out, "replay done: the session is yours (:quit or "
 	    "end of input to stop)\n");
 	fflush(rp->o->out);
+	if (rp->o->console != NULL) {
+		rp->o->console(rp->c, rp->o);
+		client_set_ops(rp->c, &replay_ops, rp);
+		return;
+	}
 	while (!closed(rp)) {
 		pfd[0].fd = infd;
 		pfd[0].events = POLLIN;

@@ -36,6 +36,9 @@ struct replay_opts {
 	FILE			*out;		/* report (stdout) */
 	FILE			*err;		/* errors (stderr) */
 	FILE			*in;		/* --interactive input (stdin) */
+	/* --interactive: the console to hand the live session to (the
+	 * plain console, given by the program); NULL: a line loop on in. */
+	void			(*console)(struct client *, const struct replay_opts *);
 };
 
 /*

@@ -21,6 +21,11 @@ struct ui_opts {
  * 1 the connection was lost mid-session. */
 int ui_plain_run(const struct client_opts *, const struct ui_opts *);
 
+/* The plain console on a client that is connected already (replay
+ * --interactive): installs its own callbacks and runs until :quit, end of
+ * input or the end of the connection.  Returns the exit status. */
+int ui_plain_attach(struct client *, const struct ui_opts *);
+
 /* ncurses split view; same contract. */
 int ui_tui_run(const struct client_opts *, const struct ui_opts *);
 

@@ -395,17 +395,41 @@ out:
 	return 0;
 }
 
+static void
+plain_init(struct plain *p, const struct ui_opts *u)
+{
+	memset(p, 0, sizeof *p);
+	p->u = u;
+	p->interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	/* --color=always (2) colours a pipe too; auto only a terminal. */
+	p->color = u->color == 2 || (u->color && isatty(STDOUT_FILENO));
+}
+
+/* Run the dialogue on p->c, connected; returns the exit status. */
+static int
+plain_drive(struct plain *p)
+{
+	int status;
+
+	current = p;
+	if (p->interactive)
+		run_interactive(p);
+	else
+		run_piped(p);
+	status = client_failed(p->c);
+	free(p->typed);
+	p->typed = NULL;
+	current = NULL;
+	return status;
+}
+
 int
 ui_plain_run(const struct client_opts *copts, const struct ui_opts *u)
 {
 	struct plain	p;
 	int		status;
 
-	memset(&p, 0, sizeof p);
-	p.u = u;
-	p.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	/* --color=always (2) colours a pipe too; auto only a terminal. */
-	p.color = u->color == 2 || (u->color && isatty(STDOUT_FILENO));
+	plain_init(&p, u);
 	if ((p.c = client_new(copts, &plain_ops, &p)) == NULL) {
 		fprintf(stderr, "smtpscope: out of memory\n");
 		return 1;
@@ -417,13 +441,18 @@ ui_plain_run(const struct client_opts *copts, const struct ui_opts *u)
 		current = NULL;
 		return status;
 	}
-	if (p.interactive)
-		run_interactive(&p);
-	else
-		run_piped(&p);
-	status = client_failed(p.c);
+	status = plain_drive(&p);
 	client_free(p.c);
-	free(p.typed);
-	current = NULL;
 	return status;
+}
+
+int
+ui_plain_attach(struct client *c, const struct ui_opts *u)
+{
+	struct plain p;
+
+	plain_init(&p, u);
+	p.c = c;
+	client_set_ops(c, &plain_ops, &p);
+	return plain_drive(&p);
 }
