@@ -9,10 +9,12 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <readline/history.h>
 
@@ -478,7 +480,16 @@ console_history_load(void)
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		return;
 	snprintf(history_file, sizeof history_file, "%s/history", dir);
-	read_history(history_file);
+	if (read_history(history_file) == ENOENT) {
+		/* append_history() only appends to a file that exists; the
+		 * history holds addresses: readable by its owner only */
+		int fd = open(history_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd == -1) {
+			history_file[0] = '\0';
+			return;
+		}
+		close(fd);
+	}
 	history_truncate_file(history_file, HISTORY_MAX);
 }
 

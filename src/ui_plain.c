@@ -236,10 +236,18 @@ plain_message(void *arg, enum client_msg kind, const char *text)
 static void
 plain_state(void *arg)
 {
-	struct plain *p = arg;
+	struct plain	*p = arg;
+	const char	*prompt = console_prompt(p->c);
 
-	if (p->interactive && p->in_readline)
-		rl_set_prompt(console_prompt(p->c));
+	/* A reply can change the prompt while the user is typing (354:
+	 * "data> "): show it at once, not at the next key. */
+	if (p->interactive && p->in_readline &&
+	    (rl_prompt == NULL || strcmp(rl_prompt, prompt) != 0)) {
+		rl_clear_visible_line();
+		rl_set_prompt(prompt);
+		rl_on_new_line();
+		rl_redisplay();
+	}
 }
 
 static const struct client_ops plain_ops = {
