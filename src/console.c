@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -100,7 +101,7 @@ static enum console_result
 cmd_help(struct client *c, const char *arg)
 {
 	const struct verb_info	*v;
-	char			 buf[4096], next[256];
+	char			 buf[4096], next[256], lower[16];
 	size_t			 i, len = 0;
 
 	if (*arg != '\0' && *arg != ':') {
@@ -109,13 +110,15 @@ cmd_help(struct client *c, const char *arg)
 			    "\"%.*s\": try :help for the list", 40, arg);
 			return CONSOLE_CONTINUE;
 		}
+		for (i = 0; v->name[i] != '\0' && i < sizeof lower - 1; i++)
+			lower[i] = (char)tolower((unsigned char)v->name[i]);
+		lower[i] = '\0';
 		client_message(c, CLIENT_MSG_HELP, "%s%s\n  syntax: %s\n  "
 		    "defined in: %s%s%s\n  %s\n  (verbs are case-insensitive: "
-		    "%s and %c%s mean the same)", v->name,
+		    "%s and %s mean the same)", v->name,
 		    v->obsolete ? " (obsolete)" : "", v->syntax, v->rfc,
 		    v->extension ? "; needs the EHLO keyword " : "",
-		    v->extension ? v->extension : "", v->help, v->name,
-		    v->name[0] + ('a' - 'A'), v->name + 1);
+		    v->extension ? v->extension : "", v->help, v->name, lower);
 		return CONSOLE_CONTINUE;
 	}
 	len += (size_t)snprintf(buf + len, sizeof buf - len,

@@ -71,7 +71,7 @@ static const char *const sb_marks[SCROLLBACK_KIND_COUNT] = {
 	[SCROLLBACK_BODY] = "D:",
 	[SCROLLBACK_SERVER] = "S:",
 	[SCROLLBACK_INFO] = "--",
-	[SCROLLBACK_HELP] = "??",
+	[SCROLLBACK_HELP] = "::",
 	[SCROLLBACK_WARNING] = "!!",
 	[SCROLLBACK_ERROR] = "!!",
 };

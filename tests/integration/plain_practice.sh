@@ -104,6 +104,21 @@ LAST_OUT=$T/bdat.smtp
 assert_grep '^C: BDAT 29 LAST$' "$T/bdat.smtp"
 assert_grep '^# \(29 octets of chunk data sent\)$' "$T/bdat.smtp"
 
+# :help VERB explains one verb from the table; :explain a code
+printf '%s\n' ':help mail' ':help SEND' ':help BOGUS' ':explain 550 5.1.1' \
+    ':explain 999' 'QUIT' |
+	"$SMTPSCOPE" "127.0.0.1:$PRACTICE_PORT" >"$T/out8" 2>"$T/err8"
+LAST_OUT=$T/out8
+assert_grep '^  syntax: MAIL FROM:<reverse-path>' "$T/out8"
+assert_grep '^  defined in: RFC 5321 4\.1\.1\.2' "$T/out8"
+assert_grep 'verbs are case-insensitive: MAIL and mail mean the same' "$T/out8"
+assert_grep '^SEND \(obsolete\)' "$T/out8"
+assert_grep '^550 Requested action not taken: mailbox unavailable' "$T/out8"
+assert_grep '5\.1\.1 Bad destination mailbox address' "$T/out8"
+LAST_OUT=$T/err8
+assert_grep 'no SMTP verb "BOGUS"' "$T/err8"
+assert_grep '999 is not an SMTP reply code' "$T/err8"
+
 # :save writes the session so far as a session file
 printf '%s\n' 'EHLO me' "AUTH PLAIN AGFAYg==" ":save $T/saved.smtp" 'QUIT' |
 	"$SMTPSCOPE" "127.0.0.1:$PRACTICE_PORT" >"$T/out7" 2>&1

@@ -87,7 +87,7 @@ tui_wait_gone 'smtpscope help' "F1 help did not close"
 # :help lists the local commands and the keys of the split view.
 tui_type ':help'
 tui_keys Enter
-tui_wait '\?\? +:quit' ":help did not list the local commands"
+tui_wait ':: +:quit' ":help did not list the local commands"
 tui_wait 'F3 +raw byte view' ":help did not list the keys"
 
 tui_type 'QUIT'
