@@ -48,6 +48,7 @@ static const struct option long_options[] = {
 	{ "color",		optional_argument,	NULL, OPT_COLOR },
 	{ "colour",		optional_argument,	NULL, OPT_COLOR },
 	{ "scrollback",		required_argument,	NULL, OPT_SCROLLBACK },
+	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 },
@@ -81,7 +82,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 	a->u.check = 1;
 	a->u.scrollback = 100000;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "46hV", long_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "46hvV", long_options, NULL)) != -1) {
 		switch (ch) {
 		case '4':
 			a->c.family = AF_INET;
@@ -145,6 +146,9 @@ parse_options(int argc, char **argv, struct connect_args *a)
 				return 2;
 			}
 			a->u.scrollback = v;
+			break;
+		case 'v':
+			a->u.verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);

@@ -38,6 +38,8 @@ usage(FILE *f)
 "  --cafile FILE        verify the server against these CAs\n"
 "  --insecure           go on when the certificate does not verify\n"
 "  --plain              line mode, no split view\n"
+"  -v, --verbose        line mode: the full explanation under each reply\n"
+"                       (default: one line; :explain CODE for more)\n"
 "  --no-check           send lines without syntax and order checks\n"
 "  --pipeline           in pipes, send commands in RFC 2920 groups when the\n"
 "                       server advertises PIPELINING (default: one at a time)\n"

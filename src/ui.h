@@ -13,6 +13,7 @@ struct ui_opts {
 				   0 none (NO_COLOR, --color=never) */
 	long		 scrollback;	/* TUI entries kept, default 100000 */
 	int		 pipeline;	/* pipes: send RFC 2920 groups without waiting */
+	int		 verbose;	/* plain mode: full explanations, not one line */
 };
 
 /* Plain line mode (Readline on a TTY, plain reads otherwise): creates

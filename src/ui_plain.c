@@ -158,7 +158,22 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 		    shown ? shown : "", col(p, "\033[0m"));
 		free(shown);
 	}
-	text = annotate_reply(r, command, ctx, 0);
+	/* One line per reply unless --verbose: the summary in context; a
+	 * malformed reply also gets its faults (they would hide in the full
+	 * text otherwise). */
+	text = annotate_reply(r, command, ctx, p->u->verbose ? 0 :
+	    ANNOTATE_SHORT);
+	if (text != NULL && !p->u->verbose && r->faults != 0) {
+		char faults[512], *more;
+		size_t len;
+		reply_faults_describe(r->faults, faults, sizeof faults);
+		len = strlen(text) + strlen(faults) + 16;
+		if ((more = malloc(len)) != NULL) {
+			snprintf(more, len, "%s\nfaults: %s", text, faults);
+			free(text);
+			text = more;
+		}
+	}
 	for (line = text; line != NULL; line = nl ? nl + 1 : NULL) {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl = '\0';

@@ -39,6 +39,10 @@ if LC_ALL=C grep -q "$(printf '\302\233')" "$T/out" "$T/err"; then fail "raw C1 
 assert_grep 'evil \\x1b\[2J\\x1b\]0;pwned\\x07 ESMTP' "$T/out"
 # the session went on to the end despite every fault
 assert_grep '^S: 221 bye' "$T/out"
+# each fault is named under its reply, even in the one-line mode
+assert_grep '^     faults: .*bare LF' "$T/out"
+assert_grep '^     faults: .*512 octets' "$T/out"
+assert_grep '^     faults: .*code' "$T/out"
 # the over-long line was cut, the transcript says so
 [ "$(wc -c <"$T/out")" -lt 200000 ] || fail "output not bounded"
 # the recording of it is still a script replay reads (2: a file error)

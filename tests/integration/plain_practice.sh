@@ -35,6 +35,14 @@ msg=$(ls "$T/store"/*.eml | head -n 1)
 [ -n "$msg" ] || fail "no message stored"
 cmp "$T/expected" "$msg" || fail "stored body differs from what was typed"
 
+# one line per reply by default; -v gives the whole explanation
+assert_no_grep '^     next: ' "$T/out"
+printf '%s\n' 'EHLO me' 'QUIT' |
+	"$SMTPSCOPE" -v "127.0.0.1:$PRACTICE_PORT" >"$T/outv" 2>&1
+LAST_OUT=$T/outv
+assert_grep '^     next: ' "$T/outv"
+assert_grep '^       PIPELINING: ' "$T/outv"
+
 # a syntax error is not sent (exit still 0: the session ended normally)
 printf '%s\n' 'EHLO me' 'RCPT TO:a@b' 'QUIT' |
 	"$SMTPSCOPE" "127.0.0.1:$PRACTICE_PORT" >"$T/out2" 2>"$T/err2"
