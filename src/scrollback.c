@@ -43,6 +43,8 @@ struct scrollback {
 	int			 utf8;
 	struct scrollback_geom	 geom;
 	unsigned		 gen;
+	size_t			 bytes;		/* text held by the entries */
+	size_t			 byte_limit;
 };
 
 /* Row iterator over one entry. */
@@ -92,6 +94,7 @@ scrollback_new(long max, int utf8)
 	if ((sb = calloc(1, sizeof *sb)) == NULL)
 		return NULL;
 	sb->max = max > 0 ? (size_t)max : SCROLLBACK_DEFAULT;
+	sb->byte_limit = SCROLLBACK_BYTES_DEFAULT;
 	sb->utf8 = utf8;
 	sb->geom.mode = SCROLLBACK_LEFT_ONLY;
 	sb->geom.width = 80;
@@ -111,6 +114,35 @@ scrollback_free(struct scrollback *sb)
 		sb_entry_clear(sb_get(sb, n));
 	free(sb->slots);
 	free(sb);
+}
+
+void
+scrollback_set_byte_limit(struct scrollback *sb, size_t bytes)
+{
+	sb->byte_limit = bytes;
+}
+
+size_t
+scrollback_bytes(const struct scrollback *sb)
+{
+	return sb->bytes;
+}
+
+static size_t
+sb_entry_bytes(const struct sb_entry *e)
+{
+	return e->text_len + e->raw_len + e->note_len;
+}
+
+/* Drop the oldest entry. */
+static void
+sb_drop_first(struct scrollback *sb)
+{
+	struct sb_entry *e = sb_get(sb, sb->first);
+
+	sb->bytes -= sb_entry_bytes(e);
+	sb_entry_clear(e);
+	sb->first++;
 }
 
 uint64_t
@@ -193,6 +225,10 @@ sb_lines(const char *s, size_t len, int raw, int own, int flags,
 	for (o = out; (o = memchr(o, '\t', used - (size_t)(o - out))) != NULL;)
 		*o = ' ';
 	*outlen = used;
+	/* Kept for the whole life of the entry: give back the slack of
+	 * the worst-case estimate above. */
+	if (used + 1 < cap && (o = realloc(out, used + 1)) != NULL)
+		out = o;
 	return out;
 }
 
@@ -232,8 +268,7 @@ scrollback_add(struct scrollback *sb, const struct scrollback_item *it)
 		goto fail;
 
 	if (sb->end - sb->first == sb->max) {
-		sb_entry_clear(sb_get(sb, sb->first));
-		sb->first++;
+		sb_drop_first(sb);
 	} else if (sb->end >= sb->nslots) {
 		/* Not full yet, so first == 0 and slot n is index n. */
 		nn = sb->nslots == 0 ? 64 : sb->nslots * 2;
@@ -248,6 +283,9 @@ scrollback_add(struct scrollback *sb, const struct scrollback_item *it)
 	slot = sb_get(sb, sb->end);
 	*slot = e;
 	sb->end++;
+	sb->bytes += sb_entry_bytes(slot);
+	while (sb->bytes > sb->byte_limit && sb->end - sb->first > 1)
+		sb_drop_first(sb);
 	return 0;
 fail:
 	sb_entry_clear(&e);

@@ -22,13 +22,16 @@
 #include <time.h>
 
 #define SCROLLBACK_DEFAULT	100000
+/* Text kept at most (wire lines, raw views, annotations): the oldest
+ * entries go first when either bound is reached. */
+#define SCROLLBACK_BYTES_DEFAULT (32UL * 1024 * 1024)
 
 enum scrollback_kind {
 	SCROLLBACK_CLIENT,	/* C: a command line sent */
 	SCROLLBACK_BODY,	/* D: a DATA body line sent */
 	SCROLLBACK_SERVER,	/* S: a reply */
 	SCROLLBACK_INFO,	/* -- a neutral message */
-	SCROLLBACK_HELP,	/* ?? help text asked for */
+	SCROLLBACK_HELP,	/* :: help text asked for */
 	SCROLLBACK_WARNING,	/* !! a warning */
 	SCROLLBACK_ERROR,	/* !! an error */
 	SCROLLBACK_KIND_COUNT
@@ -92,6 +95,11 @@ struct scrollback;
 /* max entries kept (<= 0: SCROLLBACK_DEFAULT).  utf8: the terminal shows
  * UTF-8 (else every byte >= 0x80 is escaped).  NULL when out of memory. */
 struct scrollback *scrollback_new(long max, int utf8);
+/* Bound the text kept to bytes (default SCROLLBACK_BYTES_DEFAULT); the
+ * oldest entries are dropped to fit, the newest is always kept. */
+void scrollback_set_byte_limit(struct scrollback *, size_t bytes);
+/* Bytes of text held now. */
+size_t scrollback_bytes(const struct scrollback *);
 void scrollback_free(struct scrollback *);
 
 /* Append an entry, dropping the oldest when full.  Returns 0, or -1 when

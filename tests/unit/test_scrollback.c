@@ -92,6 +92,31 @@ Test(scrollback, ring_is_bounded_and_drops_oldest)
 	scrollback_free(sb);
 }
 
+/* Memory is bounded too: the oldest entries go when the text held passes
+ * the byte limit, whatever the entry count; the newest always stays. */
+Test(scrollback, byte_limit_drops_oldest)
+{
+	struct scrollback *sb = scrollback_new(1000, 1);
+	char note[1001];
+	int i;
+
+	memset(note, 'n', sizeof note - 1);
+	note[sizeof note - 1] = '\0';
+	scrollback_set_byte_limit(sb, 10 * 1024);
+	for (i = 0; i < 100; i++)
+		add(sb, SCROLLBACK_SERVER, "250 ok\r\n", note, 1);
+	cr_assert_leq(scrollback_bytes(sb), 10 * 1024);
+	cr_assert_gt(scrollback_bytes(sb), 8 * 1024);
+	cr_assert_eq(scrollback_end(sb), 100);
+	cr_assert_geq(scrollback_first(sb), 88, "first %llu",
+	    (unsigned long long)scrollback_first(sb));
+	/* an entry larger than the limit is still kept, alone */
+	scrollback_set_byte_limit(sb, 100);
+	add(sb, SCROLLBACK_SERVER, "250 ok\r\n", note, 1);
+	cr_assert_eq(scrollback_end(sb) - scrollback_first(sb), 1);
+	scrollback_free(sb);
+}
+
 Test(scrollback, default_bound)
 {
 	struct scrollback *sb = scrollback_new(0, 1);
