@@ -8,44 +8,9 @@
 #include <string.h>
 
 #include "annotate.h"
+#include "fixture.h"
 
 /* A reply with code, enhanced code (or NULL) and nlines texts. */
-static struct reply *
-mk(int code, const char *esc, size_t nlines, ...)
-{
-	struct reply *r = calloc(1, sizeof *r);
-	va_list ap;
-	size_t i;
-
-	cr_assert_not_null(r);
-	r->code = code;
-	if (esc != NULL)
-		strncpy(r->enhanced, esc, sizeof r->enhanced - 1);
-	r->nlines = nlines;
-	r->lines = calloc(nlines ? nlines : 1, sizeof *r->lines);
-	va_start(ap, nlines);
-	for (i = 0; i < nlines; i++) {
-		const char *t = va_arg(ap, const char *);
-
-		r->lines[i].text = strdup(t);
-		r->lines[i].len = strlen(t);
-		r->lines[i].code = code;
-	}
-	va_end(ap);
-	return r;
-}
-
-static void
-rfree(struct reply *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nlines; i++)
-		free(r->lines[i].text);
-	free(r->lines);
-	free(r);
-}
-
 /* annotate_reply() of a fresh reply; frees the reply. */
 static char *
 ann(struct reply *r, const char *cmd, enum annotate_ctx ctx, int flags)
@@ -53,7 +18,7 @@ ann(struct reply *r, const char *cmd, enum annotate_ctx ctx, int flags)
 	char *s = annotate_reply(r, cmd, ctx, flags);
 
 	cr_assert_not_null(s);
-	rfree(r);
+	reply_free(r);
 	return s;
 }
 
@@ -98,7 +63,7 @@ assert_width(const char *s, size_t max)
 
 Test(annotate, mail_250_first_line)
 {
-	char *s = ann(mk(250, "2.1.0", 1, "2.1.0 Ok"), "MAIL FROM:<a@example.org>",
+	char *s = ann(fixture_reply(250, "2.1.0", 1, "2.1.0 Ok"), "MAIL FROM:<a@example.org>",
 	    ANNOTATE_COMMAND, 0);
 	char *l = first_line(s);
 
@@ -113,13 +78,13 @@ Test(annotate, mail_250_first_line)
 
 Test(annotate, verb_found_in_odd_commands)
 {
-	char *a = ann(mk(250, NULL, 1, "ok"), "  mail   from:<a@b>", ANNOTATE_COMMAND,
+	char *a = ann(fixture_reply(250, NULL, 1, "ok"), "  mail   from:<a@b>", ANNOTATE_COMMAND,
 	    ANNOTATE_SHORT);
-	char *b = ann(mk(250, NULL, 1, "ok"), "MAIL FROM:<a@b>", ANNOTATE_COMMAND,
+	char *b = ann(fixture_reply(250, NULL, 1, "ok"), "MAIL FROM:<a@b>", ANNOTATE_COMMAND,
 	    ANNOTATE_SHORT);
-	char *c = ann(mk(250, NULL, 1, "ok"), "\tRcPt TO:<a@b>", ANNOTATE_COMMAND,
+	char *c = ann(fixture_reply(250, NULL, 1, "ok"), "\tRcPt TO:<a@b>", ANNOTATE_COMMAND,
 	    ANNOTATE_SHORT);
-	char *d = ann(mk(250, NULL, 1, "ok"), NULL, ANNOTATE_COMMAND,
+	char *d = ann(fixture_reply(250, NULL, 1, "ok"), NULL, ANNOTATE_COMMAND,
 	    ANNOTATE_SHORT);
 
 	cr_assert_str_eq(a, b);
@@ -133,13 +98,13 @@ Test(annotate, verb_found_in_odd_commands)
 
 Test(annotate, context_changes_meaning_of_250)
 {
-	char *mail = ann(mk(250, NULL, 1, "ok"), "MAIL FROM:<a@b>",
+	char *mail = ann(fixture_reply(250, NULL, 1, "ok"), "MAIL FROM:<a@b>",
 	    ANNOTATE_COMMAND, ANNOTATE_SHORT);
-	char *rcpt = ann(mk(250, NULL, 1, "ok"), "RCPT TO:<a@b>",
+	char *rcpt = ann(fixture_reply(250, NULL, 1, "ok"), "RCPT TO:<a@b>",
 	    ANNOTATE_COMMAND, ANNOTATE_SHORT);
-	char *end = ann(mk(250, NULL, 1, "queued as 1234"), NULL,
+	char *end = ann(fixture_reply(250, NULL, 1, "queued as 1234"), NULL,
 	    ANNOTATE_DATA_END, ANNOTATE_SHORT);
-	char *rset = ann(mk(250, NULL, 1, "ok"), "RSET", ANNOTATE_COMMAND,
+	char *rset = ann(fixture_reply(250, NULL, 1, "ok"), "RSET", ANNOTATE_COMMAND,
 	    ANNOTATE_SHORT);
 
 	assert_has(mail, "sender accepted");
@@ -158,7 +123,7 @@ Test(annotate, context_changes_meaning_of_250)
 
 Test(annotate, ehlo_capabilities_listed)
 {
-	char *s = ann(mk(250, NULL, 11, "mx.example.org Hello", "PIPELINING",
+	char *s = ann(fixture_reply(250, NULL, 11, "mx.example.org Hello", "PIPELINING",
 	    "SIZE 35882577", "AUTH PLAIN LOGIN XOAUTH2", "AUTH=LOGIN",
 	    "8BITMIME", "ENHANCEDSTATUSCODES", "X-EXPS GSSAPI NTLM", "XNOSUCH 1",
 	    "TURN", "SMTPUTF8"), "ehlo client.example", ANNOTATE_COMMAND, 0);
@@ -186,10 +151,10 @@ Test(annotate, ehlo_capabilities_listed)
 
 Test(annotate, ehlo_size_forms_and_helo)
 {
-	char *s = ann(mk(250, NULL, 3, "mx", "SIZE", "SIZE 0"), "EHLO x",
+	char *s = ann(fixture_reply(250, NULL, 3, "mx", "SIZE", "SIZE 0"), "EHLO x",
 	    ANNOTATE_COMMAND, 0);
-	char *h = ann(mk(250, NULL, 1, "mx"), "HELO x", ANNOTATE_COMMAND, 0);
-	char *one = ann(mk(250, NULL, 1, "mx"), "EHLO x", ANNOTATE_COMMAND, 0);
+	char *h = ann(fixture_reply(250, NULL, 1, "mx"), "HELO x", ANNOTATE_COMMAND, 0);
+	char *one = ann(fixture_reply(250, NULL, 1, "mx"), "EHLO x", ANNOTATE_COMMAND, 0);
 
 	assert_has(s, "no limit stated");
 	assert_has(s, "no fixed maximum");
@@ -203,14 +168,14 @@ Test(annotate, ehlo_size_forms_and_helo)
 
 Test(annotate, auth_334_challenge_decoded)
 {
-	char *u = ann(mk(334, NULL, 1, "VXNlcm5hbWU6"), "AUTH LOGIN",
+	char *u = ann(fixture_reply(334, NULL, 1, "VXNlcm5hbWU6"), "AUTH LOGIN",
 	    ANNOTATE_COMMAND, 0);
-	char *p = ann(mk(334, NULL, 1, "UGFzc3dvcmQ6"), "xxx", ANNOTATE_AUTH_STEP,
+	char *p = ann(fixture_reply(334, NULL, 1, "UGFzc3dvcmQ6"), "xxx", ANNOTATE_AUTH_STEP,
 	    0);
-	char *pad = ann(mk(334, NULL, 1, "YWI="), "AUTH CRAM-MD5",
+	char *pad = ann(fixture_reply(334, NULL, 1, "YWI="), "AUTH CRAM-MD5",
 	    ANNOTATE_COMMAND, 0);
-	char *empty = ann(mk(334, NULL, 1, ""), "AUTH PLAIN", ANNOTATE_COMMAND, 0);
-	char *bad = ann(mk(334, NULL, 1, "not base64!"), "AUTH LOGIN",
+	char *empty = ann(fixture_reply(334, NULL, 1, ""), "AUTH PLAIN", ANNOTATE_COMMAND, 0);
+	char *bad = ann(fixture_reply(334, NULL, 1, "not base64!"), "AUTH LOGIN",
 	    ANNOTATE_COMMAND, 0);
 
 	assert_has(u, "334 after AUTH LOGIN: server challenge");
@@ -229,7 +194,7 @@ Test(annotate, auth_334_challenge_decoded)
 
 Test(annotate, auth_secret_not_echoed)
 {
-	char *s = ann(mk(235, "2.7.0", 1, "2.7.0 Authentication successful"),
+	char *s = ann(fixture_reply(235, "2.7.0", 1, "2.7.0 Authentication successful"),
 	    "AUTH PLAIN dGVzdAB0ZXN0AHRlc3Q=", ANNOTATE_COMMAND, 0);
 
 	assert_has(s, "235 after AUTH PLAIN: authenticated");
@@ -239,9 +204,9 @@ Test(annotate, auth_secret_not_echoed)
 
 Test(annotate, quit_221_versus_unsolicited)
 {
-	char *q = ann(mk(221, NULL, 1, "bye"), "QUIT", ANNOTATE_COMMAND, 0);
-	char *u = ann(mk(221, NULL, 1, "bye"), NULL, ANNOTATE_UNSOLICITED, 0);
-	char *o = ann(mk(221, NULL, 1, "bye"), "NOOP", ANNOTATE_COMMAND, 0);
+	char *q = ann(fixture_reply(221, NULL, 1, "bye"), "QUIT", ANNOTATE_COMMAND, 0);
+	char *u = ann(fixture_reply(221, NULL, 1, "bye"), NULL, ANNOTATE_UNSOLICITED, 0);
+	char *o = ann(fixture_reply(221, NULL, 1, "bye"), "NOOP", ANNOTATE_COMMAND, 0);
 	char *lq = first_line(q), *lu = first_line(u);
 
 	assert_has(lq, "221 after QUIT: closing as asked");
@@ -258,10 +223,10 @@ Test(annotate, quit_221_versus_unsolicited)
 
 Test(annotate, unsolicited_421_and_greeting)
 {
-	char *u = ann(mk(421, "4.3.2", 1, "4.3.2 shutting down"), NULL,
+	char *u = ann(fixture_reply(421, "4.3.2", 1, "4.3.2 shutting down"), NULL,
 	    ANNOTATE_UNSOLICITED, 0);
-	char *g = ann(mk(220, NULL, 1, "mx ESMTP"), NULL, ANNOTATE_GREETING, 0);
-	char *b = ann(mk(554, NULL, 1, "go away"), NULL, ANNOTATE_GREETING, 0);
+	char *g = ann(fixture_reply(220, NULL, 1, "mx ESMTP"), NULL, ANNOTATE_GREETING, 0);
+	char *b = ann(fixture_reply(554, NULL, 1, "go away"), NULL, ANNOTATE_GREETING, 0);
 
 	assert_has(u, "421 unsolicited: the server is closing the connection on "
 	    "its own");
@@ -275,11 +240,11 @@ Test(annotate, unsolicited_421_and_greeting)
 
 Test(annotate, data_354_and_bdat)
 {
-	char *d = ann(mk(354, NULL, 1, "End data with <CR><LF>.<CR><LF>"), "DATA",
+	char *d = ann(fixture_reply(354, NULL, 1, "End data with <CR><LF>.<CR><LF>"), "DATA",
 	    ANNOTATE_COMMAND, 0);
-	char *c = ann(mk(250, NULL, 1, "ok"), "BDAT 100", ANNOTATE_BDAT,
+	char *c = ann(fixture_reply(250, NULL, 1, "ok"), "BDAT 100", ANNOTATE_BDAT,
 	    ANNOTATE_SHORT);
-	char *l = ann(mk(250, NULL, 1, "ok"), "BDAT 0 LAST", ANNOTATE_BDAT,
+	char *l = ann(fixture_reply(250, NULL, 1, "ok"), "BDAT 0 LAST", ANNOTATE_BDAT,
 	    ANNOTATE_SHORT);
 
 	assert_has(d, "354 after DATA: go ahead, send the message");
@@ -292,10 +257,10 @@ Test(annotate, data_354_and_bdat)
 
 Test(annotate, unknown_codes_from_digits)
 {
-	char *a = ann(mk(299, NULL, 1, "odd"), "NOOP", ANNOTATE_COMMAND, 0);
-	char *b = ann(mk(650, NULL, 1, "odd"), "NOOP", ANNOTATE_COMMAND, 0);
-	char *c = ann(mk(0, NULL, 1, "garbage"), "NOOP", ANNOTATE_COMMAND, 0);
-	char *d = ann(mk(473, NULL, 1, "odd"), "RCPT TO:<a@b>", ANNOTATE_COMMAND,
+	char *a = ann(fixture_reply(299, NULL, 1, "odd"), "NOOP", ANNOTATE_COMMAND, 0);
+	char *b = ann(fixture_reply(650, NULL, 1, "odd"), "NOOP", ANNOTATE_COMMAND, 0);
+	char *c = ann(fixture_reply(0, NULL, 1, "garbage"), "NOOP", ANNOTATE_COMMAND, 0);
+	char *d = ann(fixture_reply(473, NULL, 1, "odd"), "RCPT TO:<a@b>", ANNOTATE_COMMAND,
 	    0);
 
 	assert_has(a, "299 after NOOP: non-standard code");
@@ -314,11 +279,11 @@ Test(annotate, unknown_codes_from_digits)
 
 Test(annotate, enhanced_code_lines)
 {
-	char *s = ann(mk(550, "5.1.1", 1, "5.1.1 User unknown"), "RCPT TO:<x@y>",
+	char *s = ann(fixture_reply(550, "5.1.1", 1, "5.1.1 User unknown"), "RCPT TO:<x@y>",
 	    ANNOTATE_COMMAND, 0);
-	char *f = ann(mk(550, "5.1.99", 1, "5.1.99 odd"), "RCPT TO:<x@y>",
+	char *f = ann(fixture_reply(550, "5.1.99", 1, "5.1.99 odd"), "RCPT TO:<x@y>",
 	    ANNOTATE_COMMAND, 0);
-	char *m = ann(mk(550, "4.2.2", 1, "4.2.2 full"), "RCPT TO:<x@y>",
+	char *m = ann(fixture_reply(550, "4.2.2", 1, "4.2.2 full"), "RCPT TO:<x@y>",
 	    ANNOTATE_COMMAND, 0);
 
 	assert_has(s, "550 after RCPT TO: recipient refused");
@@ -337,9 +302,9 @@ Test(annotate, enhanced_code_lines)
 
 Test(annotate, flags_short_and_no_rfc)
 {
-	char *s = ann(mk(550, "5.7.1", 1, "5.7.1 relay denied"), "RCPT TO:<x@y>",
+	char *s = ann(fixture_reply(550, "5.7.1", 1, "5.7.1 relay denied"), "RCPT TO:<x@y>",
 	    ANNOTATE_COMMAND, ANNOTATE_SHORT);
-	char *n = ann(mk(550, "5.7.1", 1, "5.7.1 relay denied"), "RCPT TO:<x@y>",
+	char *n = ann(fixture_reply(550, "5.7.1", 1, "5.7.1 relay denied"), "RCPT TO:<x@y>",
 	    ANNOTATE_COMMAND, ANNOTATE_NO_RFC);
 
 	cr_assert_null(strchr(s, '\n'));
@@ -352,14 +317,14 @@ Test(annotate, flags_short_and_no_rfc)
 
 Test(annotate, faults_mentioned)
 {
-	struct reply *r = mk(250, NULL, 1, "ok");
+	struct reply *r = fixture_reply(250, NULL, 1, "ok");
 	char *s;
 
 	r->faults = REPLY_FAULT_BARE_LF;
 	s = ann(r, "NOOP", ANNOTATE_COMMAND, 0);
 	assert_has(s, "\nfaults: ");
 	free(s);
-	s = ann(mk(250, NULL, 1, "ok"), "NOOP", ANNOTATE_COMMAND, 0);
+	s = ann(fixture_reply(250, NULL, 1, "ok"), "NOOP", ANNOTATE_COMMAND, 0);
 	assert_lacks(s, "faults:");
 	free(s);
 }
@@ -456,21 +421,21 @@ Test(annotate, hostile_replies_bounded)
 	big[5000] = '\0';
 	memset(b64, 'Q', 8000);
 	b64[8000] = '\0';
-	r = mk(250, NULL, 3, "mx", big, "SIZE 99999999999999999999999");
+	r = fixture_reply(250, NULL, 3, "mx", big, "SIZE 99999999999999999999999");
 	s = ann(r, "EHLO x", ANNOTATE_COMMAND, 0);
 	cr_assert_lt(strlen(s), 4000);
 	assert_has(s, "%s%n");
 	free(s);
-	s = ann(mk(334, NULL, 1, b64), "AUTH LOGIN", ANNOTATE_COMMAND, 0);
+	s = ann(fixture_reply(334, NULL, 1, b64), "AUTH LOGIN", ANNOTATE_COMMAND, 0);
 	cr_assert_lt(strlen(s), 4000);
 	assert_has(s, "challenge (base64 decoded): \"");
 	free(s);
 	/* No lines at all. */
-	r = mk(250, NULL, 0);
+	r = fixture_reply(250, NULL, 0);
 	s = ann(r, "EHLO x", ANNOTATE_COMMAND, 0);
 	assert_has(s, "no extensions advertised");
 	free(s);
-	r = mk(334, NULL, 0);
+	r = fixture_reply(334, NULL, 0);
 	s = ann(r, "AUTH PLAIN", ANNOTATE_COMMAND, 0);
 	assert_has(s, "challenge: empty");
 	free(s);
@@ -492,9 +457,9 @@ Test(annotate, x_form_takes_class_from_code)
  * wrap to their own width; the default wraps near 96 columns. */
 Test(annotate, no_wrap_gives_logical_lines)
 {
-	char	*wrapped = ann(mk(354, NULL, 1, "go ahead"), "DATA",
+	char	*wrapped = ann(fixture_reply(354, NULL, 1, "go ahead"), "DATA",
 	    ANNOTATE_COMMAND, 0);
-	char	*flat = ann(mk(354, NULL, 1, "go ahead"), "DATA",
+	char	*flat = ann(fixture_reply(354, NULL, 1, "go ahead"), "DATA",
 	    ANNOTATE_COMMAND, ANNOTATE_NO_WRAP);
 	char	*p, *line;
 	size_t	 nw = 0, nf = 0, longest = 0;

@@ -7,40 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "session.h"
 
 /* A reply built by hand: code and the text of each line. */
-static struct reply *
-mk(int code, int n, ...)
-{
-	struct reply	*r = calloc(1, sizeof *r);
-	va_list		 ap;
-	int		 i;
-
-	r->code = code;
-	r->nlines = (size_t)n;
-	r->lines = calloc((size_t)n, sizeof *r->lines);
-	va_start(ap, n);
-	for (i = 0; i < n; i++) {
-		r->lines[i].text = strdup(va_arg(ap, const char *));
-		r->lines[i].len = strlen(r->lines[i].text);
-		r->lines[i].code = code;
-	}
-	va_end(ap);
-	return r;
-}
-
-static void
-rfree(struct reply *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nlines; i++)
-		free(r->lines[i].text);
-	free(r->lines);
-	free(r);
-}
-
 /* Feed one reply; return the command it was paired with (copied). */
 static char paired[256];
 static enum annotate_ctx paired_ctx;
@@ -53,7 +23,7 @@ answer(struct session *s, struct reply *r)
 
 	session_on_reply(s, r, &cmd, &paired_ctx, &t);
 	snprintf(paired, sizeof paired, "%s", cmd ? cmd : "(none)");
-	rfree(r);
+	reply_free(r);
 }
 
 static void
@@ -67,9 +37,9 @@ greeted_ehlo(void)
 {
 	struct session *s = session_new(0);
 
-	answer(s, mk(220, 1, "mx ESMTP"));
+	answer(s, fixture_reply(220, NULL, 1, "mx ESMTP"));
 	send_cmd(s, "EHLO me");
-	answer(s, mk(250, 6, "mx greets me", "PIPELINING", "SIZE 1000",
+	answer(s, fixture_reply(250, NULL, 6, "mx greets me", "PIPELINING", "SIZE 1000",
 	    "AUTH PLAIN LOGIN", "AUTH=LOGIN XOAUTH2", "CHUNKING"));
 	return s;
 }
@@ -107,7 +77,7 @@ Test(session, greeting_is_pending_from_the_start)
 
 	cr_assert_eq(session_state(s), SESSION_CONNECTED);
 	cr_assert_eq(session_pending(s), 1);
-	answer(s, mk(220, 1, "hi"));
+	answer(s, fixture_reply(220, NULL, 1, "hi"));
 	cr_assert_eq(paired_ctx, ANNOTATE_GREETING);
 	cr_assert_str_eq(paired, "(none)");
 	cr_assert_eq(session_state(s), SESSION_GREETED);
@@ -119,7 +89,7 @@ Test(session, greeting_421_ends_the_session)
 {
 	struct session *s = session_new(0);
 
-	answer(s, mk(421, 1, "busy"));
+	answer(s, fixture_reply(421, NULL, 1, "busy"));
 	cr_assert_eq(session_state(s), SESSION_QUIT);
 	session_free(s);
 }
@@ -147,9 +117,9 @@ Test(session, helo_gives_no_extensions)
 {
 	struct session *s = session_new(0);
 
-	answer(s, mk(220, 1, "hi"));
+	answer(s, fixture_reply(220, NULL, 1, "hi"));
 	send_cmd(s, "HELO me");
-	answer(s, mk(250, 1, "hello"));
+	answer(s, fixture_reply(250, NULL, 1, "hello"));
 	cr_assert_eq(session_state(s), SESSION_READY);
 	cr_assert_not(session_caps(s)->ehlo);
 	cr_assert(warns(s, "STARTTLS", "HELO"));
@@ -166,19 +136,19 @@ Test(session, pipelined_group_is_paired_in_order)
 	send_cmd(s, "DATA");
 	cr_assert_eq(session_pending(s), 4);
 	cr_assert_eq(session_expected_state(s), SESSION_DATA);
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_str_eq(paired, "MAIL FROM:<a@b>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_str_eq(paired, "RCPT TO:<c@d>");
-	answer(s, mk(550, 1, "5.1.1 no"));
+	answer(s, fixture_reply(550, NULL, 1, "5.1.1 no"));
 	cr_assert_str_eq(paired, "RCPT TO:<bad@d>");
 	/* RFC 5321 4.1.1.3: a refused recipient is not added */
 	cr_assert_eq(session_recipients(s), 1);
-	answer(s, mk(354, 1, "go"));
+	answer(s, fixture_reply(354, NULL, 1, "go"));
 	cr_assert_str_eq(paired, "DATA");
 	cr_assert_eq(session_state(s), SESSION_DATA);
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
-	answer(s, mk(250, 1, "queued"));
+	answer(s, fixture_reply(250, NULL, 1, "queued"));
 	cr_assert_eq(paired_ctx, ANNOTATE_DATA_END);
 	cr_assert_eq(session_state(s), SESSION_READY);
 	cr_assert_eq(session_recipients(s), 0);
@@ -190,7 +160,7 @@ Test(session, failed_mail_keeps_state)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, mk(553, 1, "no"));
+	answer(s, fixture_reply(553, NULL, 1, "no"));
 	cr_assert_eq(session_state(s), SESSION_READY);
 	session_free(s);
 }
@@ -200,12 +170,12 @@ Test(session, rset_clears_the_transaction)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	send_cmd(s, "RCPT TO:<c@d>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_eq(session_state(s), SESSION_RCPT);
 	send_cmd(s, "rset");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_eq(session_state(s), SESSION_READY);
 	cr_assert_eq(session_recipients(s), 0);
 	session_free(s);
@@ -216,13 +186,13 @@ Test(session, data_end_failure_also_ends_the_transaction)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	send_cmd(s, "RCPT TO:<c@d>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	send_cmd(s, "DATA");
-	answer(s, mk(354, 1, "go"));
+	answer(s, fixture_reply(354, NULL, 1, "go"));
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
-	answer(s, mk(554, 1, "5.7.1 rejected"));
+	answer(s, fixture_reply(554, NULL, 1, "5.7.1 rejected"));
 	cr_assert_eq(session_state(s), SESSION_READY);
 	session_free(s);
 }
@@ -231,7 +201,7 @@ Test(session, unsolicited_421)
 {
 	struct session *s = greeted_ehlo();
 
-	answer(s, mk(421, 1, "4.4.2 timeout"));
+	answer(s, fixture_reply(421, NULL, 1, "4.4.2 timeout"));
 	cr_assert_eq(paired_ctx, ANNOTATE_UNSOLICITED);
 	cr_assert_eq(session_state(s), SESSION_QUIT);
 	session_free(s);
@@ -242,14 +212,14 @@ Test(session, auth_exchange)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "AUTH LOGIN");
-	answer(s, mk(334, 1, "VXNlcm5hbWU6"));
+	answer(s, fixture_reply(334, NULL, 1, "VXNlcm5hbWU6"));
 	cr_assert_eq(session_state(s), SESSION_AUTH);
 	session_on_send(s, "dXNlcg==", ANNOTATE_AUTH_STEP, 3.0);
-	answer(s, mk(334, 1, "UGFzc3dvcmQ6"));
+	answer(s, fixture_reply(334, NULL, 1, "UGFzc3dvcmQ6"));
 	cr_assert_eq(paired_ctx, ANNOTATE_AUTH_STEP);
 	cr_assert_eq(session_state(s), SESSION_AUTH);
 	session_on_send(s, "cGFzcw==", ANNOTATE_AUTH_STEP, 3.0);
-	answer(s, mk(235, 1, "2.7.0 ok"));
+	answer(s, fixture_reply(235, NULL, 1, "2.7.0 ok"));
 	cr_assert_eq(session_state(s), SESSION_READY);
 	cr_assert(session_authenticated(s));
 	cr_assert(warns(s, "AUTH PLAIN", "already authenticated"));
@@ -261,14 +231,14 @@ Test(session, bdat_chunks)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	send_cmd(s, "RCPT TO:<c@d>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	session_on_send(s, "BDAT 10", ANNOTATE_BDAT, 1);
-	answer(s, mk(250, 1, "10 octets"));
+	answer(s, fixture_reply(250, NULL, 1, "10 octets"));
 	cr_assert_eq(session_state(s), SESSION_BDAT);
 	session_on_send(s, "BDAT 3 LAST", ANNOTATE_BDAT, 1);
-	answer(s, mk(250, 1, "done"));
+	answer(s, fixture_reply(250, NULL, 1, "done"));
 	cr_assert_eq(session_state(s), SESSION_READY);
 	session_free(s);
 }
@@ -279,7 +249,7 @@ Test(session, quit)
 
 	send_cmd(s, "QUIT");
 	cr_assert(warns(s, "NOOP", "QUIT was sent"));
-	answer(s, mk(221, 1, "bye"));
+	answer(s, fixture_reply(221, NULL, 1, "bye"));
 	cr_assert_eq(session_state(s), SESSION_QUIT);
 	session_on_close(s);
 	cr_assert_eq(session_state(s), SESSION_CLOSED);
@@ -295,7 +265,7 @@ Test(session, order_warnings)
 	cr_assert(warns(s, "DATA", "DATA outside"));
 	cr_assert_eq(nwarn(s, "MAIL FROM:<a@b>"), 0);
 	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert(warns(s, "MAIL FROM:<x@y>", "inside a transaction"));
 	cr_assert(warns(s, "DATA", "no accepted recipient"));
 	cr_assert_eq(nwarn(s, "RCPT TO:<a@b>"), 0);
@@ -309,7 +279,7 @@ Test(session, before_ehlo)
 {
 	struct session *s = session_new(0);
 
-	answer(s, mk(220, 1, "hi"));
+	answer(s, fixture_reply(220, NULL, 1, "hi"));
 	cr_assert(warns(s, "MAIL FROM:<a@b>", "before EHLO"));
 	cr_assert_eq(nwarn(s, "EHLO me"), 0);
 	session_free(s);
@@ -330,19 +300,19 @@ Test(session, tls_forgets_capabilities)
 {
 	struct session *s = session_new(0);
 
-	answer(s, mk(220, 1, "hi"));
+	answer(s, fixture_reply(220, NULL, 1, "hi"));
 	send_cmd(s, "EHLO me");
-	answer(s, mk(250, 2, "hi", "STARTTLS"));
+	answer(s, fixture_reply(250, NULL, 2, "hi", "STARTTLS"));
 	cr_assert(session_caps(s)->starttls);
 	send_cmd(s, "STARTTLS");
-	answer(s, mk(220, 1, "go ahead"));
+	answer(s, fixture_reply(220, NULL, 1, "go ahead"));
 	session_set_tls(s, 1);
 	/* RFC 3207 4.2: discard what was learnt before TLS */
 	cr_assert_not(session_caps(s)->ehlo);
 	cr_assert_eq(session_state(s), SESSION_GREETED);
 	cr_assert(session_tls(s));
 	send_cmd(s, "EHLO me");
-	answer(s, mk(250, 2, "hi", "STARTTLS"));
+	answer(s, fixture_reply(250, NULL, 2, "hi", "STARTTLS"));
 	cr_assert(warns(s, "STARTTLS", "already active"));
 	session_free(s);
 }
@@ -351,9 +321,9 @@ Test(session, pipelining_warnings)
 {
 	struct session *s = session_new(0);
 
-	answer(s, mk(220, 1, "hi"));
+	answer(s, fixture_reply(220, NULL, 1, "hi"));
 	send_cmd(s, "EHLO me");
-	answer(s, mk(250, 1, "hi"));	/* no PIPELINING */
+	answer(s, fixture_reply(250, NULL, 1, "hi"));	/* no PIPELINING */
 	send_cmd(s, "MAIL FROM:<a@b>");
 	cr_assert(warns(s, "RCPT TO:<c@d>", "PIPELINING"));
 	session_free(s);
@@ -404,18 +374,18 @@ Test(session, body_ends_when_the_dot_is_sent)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	send_cmd(s, "RCPT TO:<c@d>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	send_cmd(s, "DATA");
 	cr_assert_not(session_in_body(s), "no body before the 354");
-	answer(s, mk(354, 1, "go"));
+	answer(s, fixture_reply(354, NULL, 1, "go"));
 	cr_assert(session_in_body(s));
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
 	cr_assert_eq(session_state(s), SESSION_DATA);
 	cr_assert_not(session_in_body(s));
 	cr_assert_eq(session_expected_state(s), SESSION_READY);
-	answer(s, mk(250, 1, "queued"));
+	answer(s, fixture_reply(250, NULL, 1, "queued"));
 	cr_assert_not(session_in_body(s));
 	session_free(s);
 }
@@ -426,11 +396,11 @@ Test(session, sasl_turns)
 
 	send_cmd(s, "AUTH LOGIN");
 	cr_assert_not(session_in_sasl(s));
-	answer(s, mk(334, 1, "VXNlcm5hbWU6"));
+	answer(s, fixture_reply(334, NULL, 1, "VXNlcm5hbWU6"));
 	cr_assert(session_in_sasl(s));
 	session_on_send(s, "dXNlcg==", ANNOTATE_AUTH_STEP, 3.0);
 	cr_assert_not(session_in_sasl(s), "the response is on its way");
-	answer(s, mk(334, 1, "UGFzc3dvcmQ6"));
+	answer(s, fixture_reply(334, NULL, 1, "UGFzc3dvcmQ6"));
 	cr_assert(session_in_sasl(s));
 	session_free(s);
 }
@@ -440,9 +410,9 @@ Test(session, auth_mechanisms_are_words)
 {
 	struct session *s = session_new(0);
 
-	answer(s, mk(220, 1, "hi"));
+	answer(s, fixture_reply(220, NULL, 1, "hi"));
 	send_cmd(s, "EHLO me");
-	answer(s, mk(250, 3, "hi", "AUTH X-PLAIN LOGIN", "AUTH=plain login"));
+	answer(s, fixture_reply(250, NULL, 3, "hi", "AUTH X-PLAIN LOGIN", "AUTH=plain login"));
 	cr_assert_str_eq(session_caps(s)->auth, "X-PLAIN LOGIN plain");
 	cr_assert_eq(nwarn(s, "AUTH PLAIN"), 0);
 	cr_assert(warns(s, "AUTH CRAM-MD5", "not among"));
@@ -455,7 +425,7 @@ Test(session, reply_221_to_any_command_ends_the_session)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "NOOP");
-	answer(s, mk(221, 1, "closing"));
+	answer(s, fixture_reply(221, NULL, 1, "closing"));
 	cr_assert_eq(session_state(s), SESSION_QUIT);
 	session_free(s);
 }
@@ -469,7 +439,7 @@ Test(session, expected_state_after_pending_starttls)
 	cr_assert_eq(session_expected_state(s), SESSION_GREETED);
 	cr_assert(warns(s, "MAIL FROM:<a@b.example>", "before EHLO"));
 	cr_assert_str_eq(session_last_pending(s), "STARTTLS");
-	answer(s, mk(220, 1, "go ahead"));
+	answer(s, fixture_reply(220, NULL, 1, "go ahead"));
 	cr_assert_null(session_last_pending(s));
 	session_free(s);
 }
@@ -482,9 +452,9 @@ Test(session, auth_warning_sanitizes_server_text)
 	size_t		 n, i;
 	int		 esc = 0, shown = 0;
 
-	answer(s, mk(220, 1, "mx"));
+	answer(s, fixture_reply(220, NULL, 1, "mx"));
 	send_cmd(s, "EHLO me");
-	answer(s, mk(250, 2, "mx", "AUTH PLAIN \x1b[31mRED"));
+	answer(s, fixture_reply(250, NULL, 2, "mx", "AUTH PLAIN \x1b[31mRED"));
 	n = session_check_order(s, "AUTH FOO", out, 8);
 	for (i = 0; i < n; i++) {
 		if (strchr(out[i], '\x1b') != NULL)
@@ -504,14 +474,14 @@ Test(session, reply_3yz_to_end_of_data_ends_the_transaction)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "MAIL FROM:<a@b.example>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	send_cmd(s, "RCPT TO:<c@d.example>");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	send_cmd(s, "DATA");
-	answer(s, mk(354, 1, "go ahead"));
+	answer(s, fixture_reply(354, NULL, 1, "go ahead"));
 	cr_assert(session_in_body(s));
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
-	answer(s, mk(354, 1, "go ahead, again"));
+	answer(s, fixture_reply(354, NULL, 1, "go ahead, again"));
 	cr_assert_not(session_in_body(s));
 	cr_assert_eq(session_state(s), SESSION_READY);
 	session_free(s);
@@ -526,14 +496,14 @@ Test(session, awaiting_challenge)
 	cr_assert_not(session_awaiting_challenge(s));
 	send_cmd(s, "AUTH LOGIN");
 	cr_assert(session_awaiting_challenge(s));
-	answer(s, mk(334, 1, "VXNlcm5hbWU6"));
+	answer(s, fixture_reply(334, NULL, 1, "VXNlcm5hbWU6"));
 	cr_assert_not(session_awaiting_challenge(s));
 	session_on_send(s, "dXNlcg==", ANNOTATE_AUTH_STEP, 3.0);
 	cr_assert(session_awaiting_challenge(s));
-	answer(s, mk(334, 1, "UGFzc3dvcmQ6"));
+	answer(s, fixture_reply(334, NULL, 1, "UGFzc3dvcmQ6"));
 	session_on_send(s, "*", ANNOTATE_AUTH_STEP, 4.0);
 	cr_assert_not(session_awaiting_challenge(s), "\"*\" cancels");
-	answer(s, mk(501, 1, "cancelled"));
+	answer(s, fixture_reply(501, NULL, 1, "cancelled"));
 	send_cmd(s, "AUTH PLAIN AGEAYg==");
 	cr_assert_not(session_awaiting_challenge(s), "initial response");
 	session_free(s);
@@ -544,13 +514,13 @@ Test(session, binarymime_follows_the_transaction)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "MAIL FROM:<a@b> BODY=BINARYMIME");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert(session_binarymime(s));
 	send_cmd(s, "RSET");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_not(session_binarymime(s));
 	send_cmd(s, "MAIL FROM:<a@b> BODY=8BITMIME");
-	answer(s, mk(250, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_not(session_binarymime(s));
 	session_free(s);
 }
