@@ -448,7 +448,10 @@ client_on_readable(struct client *c)
 				dispatch(c);
 			if (!c->connected)
 				return -1;
-			normal = n == NET_ERR_CLOSED &&
+			/* After a 421 or 221 the server closes; with lines of
+			 * ours still unread its kernel may reset rather than
+			 * close: the same ending, not a failure. */
+			normal = (n == NET_ERR_CLOSED || n == NET_ERR_RESET) &&
 			    session_state(c->s) == SESSION_QUIT;
 			if (n == NET_ERR_CLOSED && !normal)
 				snprintf(err, sizeof err, "connection closed by "

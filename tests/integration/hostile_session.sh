@@ -178,6 +178,28 @@ assert_grep '^S: 421 4\.7\.0 too busy, closing$' "$T/out6"
 assert_grep '[12] lines? sent got no reply$' "$T/out6"
 [ $rc -eq 0 ] || fail "421 in a group: exit status $rc, expected 0"
 
+# --- the same, but the server resets (RST) instead of closing: after its
+# 421 that is still the ordinary end, reported as such (exit 0) -------------
+cat >"$T/r6r" <<'EOT'
+220 ok\r\n
+---
+250-x\r\n250 PIPELINING\r\n
+---
+250 2.1.0 ok\r\n
+---
+421 4.7.0 too busy, closing\r\n
+!reset
+EOT
+hostile "$T/r6r"
+printf 'EHLO me\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\nRCPT TO:<c@example.org>\nDATA\nQUIT\n' |
+	"$SMTPSCOPE" --plain --pipeline "127.0.0.1:$port" >"$T/out6r" 2>"$T/err6r"
+rc=$?
+LAST_OUT=$T/out6r
+assert_grep '^S: 421 4\.7\.0 too busy, closing$' "$T/out6r"
+assert_grep '^\* .*reset by peer; [12] lines? sent got no reply$' "$T/out6r"
+[ ! -s "$T/err6r" ] || { LAST_OUT=$T/err6r; fail "a reset after 421 reported as an error"; }
+[ $rc -eq 0 ] || fail "421 then reset: exit status $rc, expected 0"
+
 # --- a recording that cannot be written is reported at once -----------------
 cat >"$T/r5" <<EOT
 220 ok\\r\\n

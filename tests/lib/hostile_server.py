@@ -5,12 +5,22 @@ used up.
 usage: hostile_server.py REPLIES_FILE
 The file holds one reply per paragraph (separated by a line "---"); the
 first reply is the greeting.  Escapes \\r \\n \\xNN are decoded, so the
-file can hold control bytes, bare LFs and over-long lines.  Prints the
-port on stdout once listening on 127.0.0.1.
+file can hold control bytes, bare LFs and over-long lines.  A reply whose
+last line is "!reset" is sent, then, half a second later (once the client
+has read it: an RST makes the client's kernel drop unread data), the
+connection is reset (SO_LINGER 0: an RST, not a FIN).  When the replies
+run out the server closes in order: it shuts its side down and reads
+what the client still sends, so that the client sees a FIN, not a reset
+caused by unread input.  Prints the port on stdout once listening on
+127.0.0.1.
 """
 import codecs
 import socket
+import struct
 import sys
+import time
+
+RESET = b"\n!reset"
 
 
 def load(path):
@@ -33,17 +43,46 @@ def main():
     while True:
         conn, _ = srv.accept()
         with conn:
-            pending = list(replies)
-            conn.sendall(pending.pop(0))
-            buf = b""
-            while pending:
-                data = conn.recv(4096)
-                if not data:
-                    break
-                buf += data
-                while b"\n" in buf and pending:
-                    _, buf = buf.split(b"\n", 1)
-                    conn.sendall(pending.pop(0))
+            serve(conn, list(replies))
+
+
+def serve(conn, pending):
+    """Answer each client line with the next reply, then close."""
+    if send(conn, pending.pop(0)):
+        return                  # reset: closing now sends the RST
+    buf = b""
+    while pending:
+        data = conn.recv(4096)
+        if not data:
+            return
+        buf += data
+        while b"\n" in buf and pending:
+            _, buf = buf.split(b"\n", 1)
+            if send(conn, pending.pop(0)):
+                return
+    drain(conn)
+
+
+def drain(conn):
+    """Close in order: FIN first, then read until the client closes."""
+    try:
+        conn.shutdown(socket.SHUT_WR)
+        conn.settimeout(5)
+        while conn.recv(4096):
+            pass
+    except OSError:
+        pass
+
+
+def send(conn, reply):
+    """Send one reply; True when it asked for a reset (then done)."""
+    if not reply.endswith(RESET):
+        conn.sendall(reply)
+        return False
+    conn.sendall(reply[: -len(RESET)])
+    time.sleep(0.5)
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    return True
 
 
 if __name__ == "__main__":
