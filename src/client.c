@@ -47,6 +47,7 @@ static int	write_line(struct client *, const char *, size_t);
 static void	record_command(struct client *, const char *, enum annotate_ctx);
 static void	dispatch(struct client *);
 static void	lost(struct client *, const char *, int);
+static int	client_tls_upgrade(struct client *);
 static void	after_reply(struct client *, const struct reply *,
 		    const char *, enum annotate_ctx, int *);
 static int	is_verb(const char *, enum verb_id);
@@ -745,7 +746,8 @@ client_wait(struct client *c, int timeout_ms)
 	return c->connected ? 0 : -1;
 }
 
-int
+/* The STARTTLS handshake, once its 220 has arrived (RFC 3207 4). */
+static int
 client_tls_upgrade(struct client *c)
 {
 	if (!c->connected)

@@ -112,10 +112,6 @@ int client_failed(const struct client *);
  * timeout_ms passes (-1: the --timeout).  Returns 0, -1 closed, -2 timeout. */
 int client_wait(struct client *, int timeout_ms);
 
-/* STARTTLS handshake after a 220 to STARTTLS (done automatically when the
- * reply arrives); exposed for :starttls.  Returns 0 or -1 (reported). */
-int client_tls_upgrade(struct client *);
-
 /* Write the whole session so far as a session file.  0 or -1 (reported). */
 int client_save(struct client *, const char *path);
 

@@ -12,6 +12,10 @@ int cmd_explain(int argc, char **argv);		/* smtpscope explain */
 int cmd_lint(int argc, char **argv);		/* smtpscope lint */
 int cmd_replay(int argc, char **argv);		/* smtpscope replay */
 
+/* A decimal option value in [min, max] into *out: 0, or -1 when s is not
+ * all digits or out of range. */
+int cmd_number(const char *s, long min, long max, long *out);
+
 /* Usage text to stream f. */
 #include <stdio.h>
 void usage(FILE *f);

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,14 +55,17 @@ static const struct option long_options[] = {
 	{ NULL,			0,			NULL, 0 },
 };
 
-static int
-number(const char *s, long min, long max, long *out)
+int
+cmd_number(const char *s, long min, long max, long *out)
 {
 	char	*end;
 	long	 v;
 
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
 	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < min || v > max)
+	if (*end != '\0' || errno != 0 || v < min || v > max)
 		return -1;
 	*out = v;
 	return 0;
@@ -91,7 +95,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			a->c.family = AF_INET6;
 			break;
 		case OPT_TIMEOUT:
-			if (number(optarg, 1, 86400, &v) == -1) {
+			if (cmd_number(optarg, 1, 86400, &v) == -1) {
 				fprintf(stderr, "smtpscope: --timeout wants "
 				    "seconds (1-86400), not \"%s\"\n", optarg);
 				return 2;
@@ -140,7 +144,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			}
 			break;
 		case OPT_SCROLLBACK:
-			if (number(optarg, 100, 100000000, &v) == -1) {
+			if (cmd_number(optarg, 100, 100000000, &v) == -1) {
 				fprintf(stderr, "smtpscope: --scrollback wants "
 				    "a number of lines (at least 100)\n");
 				return 2;

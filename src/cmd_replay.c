@@ -6,7 +6,6 @@
 
 #include <sys/socket.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,20 +69,6 @@ replay_usage(FILE *f)
 }
 
 /* A positive count, or 0 when arg is not one. */
-static unsigned long
-replay_count(const char *arg)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
-	    v > 100000000UL)
-		return 0;
-	return v;
-}
-
 /* --interactive: the plain console (Readline, history, completion on a
  * terminal; one line at a time in a pipe) takes the live session over. */
 static void
@@ -103,7 +88,7 @@ cmd_replay(int argc, char **argv)
 {
 	struct replay_opts o;
 	char host[256], port[32], err[256];
-	unsigned long n;
+	long n;
 	int ch;
 
 	/* A server that drops the connection gives a write error, not a
@@ -129,7 +114,7 @@ cmd_replay(int argc, char **argv)
 			o.client.family = AF_INET6;
 			break;
 		case OPT_TIMEOUT:
-			if ((n = replay_count(optarg)) == 0 || n > 86400) {
+			if (cmd_number(optarg, 1, 86400, &n) == -1) {
 				fprintf(stderr, "smtpscope: replay: --timeout "
 				    "takes seconds (1..86400)\n");
 				return REPLAY_USAGE;
@@ -167,16 +152,16 @@ cmd_replay(int argc, char **argv)
 			break;
 		case OPT_REPEAT:
 		case OPT_CONNECTIONS:
-			if ((n = replay_count(optarg)) == 0) {
+			if (cmd_number(optarg, 1, 100000000, &n) == -1) {
 				fprintf(stderr, "smtpscope: replay: --%s takes "
 				    "a count of at least 1\n",
 				    ch == OPT_REPEAT ? "repeat" : "connections");
 				return REPLAY_USAGE;
 			}
 			if (ch == OPT_REPEAT)
-				o.repeat = n;
+				o.repeat = (unsigned long)n;
 			else
-				o.connections = n;
+				o.connections = (unsigned long)n;
 			break;
 		case OPT_NO_CHECK:
 			o.check = 0;

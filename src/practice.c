@@ -35,6 +35,8 @@
 #endif
 
 #include "practice.h"
+#include "sanitize.h"
+#include "verbs.h"
 
 /* What the engine is reading. */
 enum practice_mode {
@@ -86,8 +88,6 @@ enum practice_body {
 /* RFC 5321 4.5.3.1.3: a path is at most 256 octets; 4.5.3.1.1 and
  * 4.5.3.1.2: local part 64, domain 255. */
 #define PRACTICE_PATH_MAX	256
-#define PRACTICE_LOCAL_MAX	64
-#define PRACTICE_DOMAIN_MAX	255
 /* RFC 3461 4.4: ENVID at most 100 characters; 4.2: ORCPT at most 500. */
 #define PRACTICE_ENVID_MAX	100
 #define PRACTICE_ORCPT_MAX	500
@@ -616,153 +616,14 @@ practice_dispatch(struct practice_conn *c, char *line, size_t len)
 /* ------------------------------------------------------------------------ */
 /* Addresses (RFC 5321 4.1.2; RFC 6531 3.3 for UTF-8). */
 
+/* atext of RFC 5322 3.2.3, ASCII (an ORCPT addr-type) */
 static int
-practice_is_atext(unsigned char ch, int utf8)
+practice_is_atext(unsigned char ch)
 {
 	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 	    (ch >= '0' && ch <= '9'))
 		return 1;
-	if (ch >= 0x80)
-		return utf8;
 	return ch != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", ch) != NULL;
-}
-
-/* Well-formed UTF-8 (RFC 3629 4), needed when SMTPUTF8 lets it in. */
-static int
-practice_utf8_ok(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, need;
-	unsigned long cp;
-
-	while (i < n) {
-		unsigned char ch = s[i];
-
-		if (ch < 0x80) {
-			i++;
-			continue;
-		}
-		if (ch >= 0xc2 && ch <= 0xdf) {
-			need = 1;
-			cp = ch & 0x1f;
-		} else if (ch >= 0xe0 && ch <= 0xef) {
-			need = 2;
-			cp = ch & 0x0f;
-		} else if (ch >= 0xf0 && ch <= 0xf4) {
-			need = 3;
-			cp = ch & 0x07;
-		} else
-			return 0;
-		if (i + need >= n)
-			return 0;
-		for (k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
-}
-
-/* Domain = sub-domain *("." sub-domain); sub-domain = Let-dig [Ldh-str]. */
-static int
-practice_domain_ok(const char *s, size_t n, int utf8)
-{
-	size_t	i, start = 0;
-
-	if (n == 0 || n > PRACTICE_DOMAIN_MAX)
-		return 0;
-	for (i = 0; i <= n; i++) {
-		unsigned char ch = i < n ? (unsigned char)s[i] : '.';
-
-		if (ch == '.') {
-			if (i == start || s[start] == '-' || s[i - 1] == '-')
-				return 0;
-			start = i + 1;
-		} else if (!((ch >= 'a' && ch <= 'z') ||
-		    (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '-' || (utf8 && ch >= 0x80)))
-			return 0;
-	}
-	return 1;
-}
-
-/* address-literal = "[" ( IPv4 / "IPv6:" IPv6 / tag ":" dcontent ) "]" */
-static int
-practice_literal_ok(const char *s, size_t n)
-{
-	char		buf[PRACTICE_DOMAIN_MAX + 1];
-	unsigned char	addr[16];
-	size_t		i, tag;
-
-	if (n < 3 || s[0] != '[' || s[n - 1] != ']' || n - 2 >= sizeof buf)
-		return 0;
-	memcpy(buf, s + 1, n - 2);
-	buf[n - 2] = '\0';
-	if (inet_pton(AF_INET, buf, addr) == 1)
-		return 1;
-	if (strncasecmp(buf, "IPv6:", 5) == 0)
-		return inet_pton(AF_INET6, buf + 5, addr) == 1;
-	/* General-address-literal: Ldh-str ":" 1*dcontent (%d33-90 / 94-126) */
-	tag = strcspn(buf, ":");
-	if (tag == 0 || buf[tag] != ':' || buf[tag + 1] == '\0' ||
-	    !practice_domain_ok(buf, tag, 0))
-		return 0;
-	for (i = tag + 1; buf[i] != '\0'; i++) {
-		unsigned char ch = (unsigned char)buf[i];
-
-		if (ch < 33 || ch > 126 || (ch >= 91 && ch <= 93))
-			return 0;
-	}
-	return 1;
-}
-
-/* Mailbox = Local-part "@" ( Domain / address-literal ) */
-static int
-practice_mailbox_ok(const char *s, size_t n, int utf8)
-{
-	size_t	i, at;
-
-	if (n == 0)
-		return 0;
-	if (s[0] == '"') {
-		/* Quoted-string: qtextSMTP / "\" %d32-126 */
-		for (i = 1; i < n && s[i] != '"'; i++) {
-			unsigned char ch = (unsigned char)s[i];
-
-			if (ch == '\\') {
-				if (++i >= n || s[i] < 32 || s[i] > 126)
-					return 0;
-			} else if (ch >= 0x80) {
-				if (!utf8)
-					return 0;
-			} else if (ch < 32 || ch > 126)
-				return 0;
-		}
-		if (i >= n)
-			return 0;
-		at = i + 1;
-	} else {
-		/* Dot-string = Atom *("." Atom) */
-		for (i = 0; i < n && s[i] != '@'; i++) {
-			if (s[i] == '.') {
-				if (i == 0 || s[i - 1] == '.')
-					return 0;
-			} else if (!practice_is_atext((unsigned char)s[i], utf8))
-				return 0;
-		}
-		if (i == 0 || s[i - 1] == '.')
-			return 0;
-		at = i;
-	}
-	if (at > PRACTICE_LOCAL_MAX || at >= n || s[at] != '@')
-		return 0;
-	if (s[at + 1] == '[')
-		return practice_literal_ok(s + at + 1, n - at - 1);
-	return practice_domain_ok(s + at + 1, n - at - 1, utf8);
 }
 
 /*
@@ -817,7 +678,7 @@ practice_path(char *arg, const char *prefix, char **addr, char **params)
 			char *next = strchr(at + 1, ',');
 			size_t dl = next ? (size_t)(next - at - 1) : strlen(at + 1);
 
-			if (*at != '@' || !practice_domain_ok(at + 1, dl, 0))
+			if (*at != '@' || !verbs_domain_ok(at + 1, dl, 1))
 				return "Bad source route";
 			at = next ? next + 1 : NULL;
 		}
@@ -966,7 +827,7 @@ param_orcpt(struct practice_params *pp, const char *v)
 	    strncasecmp(v, "utf-8", 5) == 0))
 		return "ORCPT must be addr-type;xtext, e.g. rfc822;a@example.org";
 	for (; v[0] != ';'; v++)
-		if (!practice_is_atext((unsigned char)v[0], 0))
+		if (!practice_is_atext((unsigned char)v[0]))
 			return "ORCPT must be addr-type;xtext";
 	return NULL;
 }
@@ -1040,8 +901,8 @@ practice_params_parse(struct practice_conn *c, char *s, int is_mail,
 					    "for %s", tok);
 					return -1;
 				}
-			if (pp->utf8 && !practice_utf8_ok((const unsigned
-			    char *)val, strlen(val))) {
+			if (pp->utf8 && !sanitize_utf8_valid(val,
+			    strlen(val))) {
 				practice_reply(c, "501 5.5.4 Value of %s is not "
 				    "valid UTF-8", tok);
 				return -1;
@@ -1100,9 +961,7 @@ practice_hello(struct practice_conn *c, const char *arg, int ehlo)
 		    ehlo ? "EHLO" : "HELO");
 		return;
 	}
-	if (arg[0] == '[' ? !practice_literal_ok(arg, strlen(arg)) :
-	    !practice_domain_ok(arg, strlen(arg), 1) ||
-	    !practice_utf8_ok((const unsigned char *)arg, strlen(arg))) {
+	if (!verbs_domain_ok(arg, strlen(arg), 1)) {
 		practice_reply(c, "501 5.5.4 Not a domain or address literal");
 		return;
 	}
@@ -1173,11 +1032,6 @@ cmd_mail(struct practice_conn *c, const char *arg)
 	snprintf(ptext, sizeof ptext, "%s", params);
 	if (practice_params_parse(c, params, 1, &pp) == -1)
 		return;
-	/* Reverse-path = Path / "<>" */
-	if (*addr != '\0' && !practice_mailbox_ok(addr, strlen(addr), 1)) {
-		practice_reply(c, "501 5.5.4 Bad sender address syntax");
-		return;
-	}
 	if (practice_has_8bit(addr)) {
 		if (!pp.smtputf8) {
 			/* RFC 6531 3.5: 550 and X.6.7 for MAIL. */
@@ -1185,12 +1039,16 @@ cmd_mail(struct practice_conn *c, const char *arg)
 			    "the SMTPUTF8 parameter");
 			return;
 		}
-		if (!practice_utf8_ok((const unsigned char *)addr,
-		    strlen(addr))) {
+		if (!sanitize_utf8_valid(addr, strlen(addr))) {
 			practice_reply(c, "501 5.5.4 Address is not valid "
 			    "UTF-8");
 			return;
 		}
+	}
+	/* Reverse-path = Path / "<>": the checker's grammar (verbs.c) */
+	if (*addr != '\0' && !verbs_mailbox_ok(addr, strlen(addr), 1)) {
+		practice_reply(c, "501 5.5.4 Bad sender address syntax");
+		return;
 	}
 	if (pp.has_size && pp.size > c->max_size) {
 		/* RFC 1870 6.1 */
@@ -1238,11 +1096,6 @@ cmd_rcpt(struct practice_conn *c, const char *arg)
 		practice_reply(c, "501 5.5.4 A recipient cannot be <>");
 		return;
 	}
-	if (strcasecmp(addr, "postmaster") != 0 &&
-	    !practice_mailbox_ok(addr, strlen(addr), 1)) {
-		practice_reply(c, "501 5.5.4 Bad recipient address syntax");
-		return;
-	}
 	if (practice_has_8bit(addr)) {
 		if (!c->smtputf8) {
 			/* RFC 6531 3.5: 553 and X.6.7 for RCPT. */
@@ -1250,12 +1103,16 @@ cmd_rcpt(struct practice_conn *c, const char *arg)
 			    "SMTPUTF8 on MAIL");
 			return;
 		}
-		if (!practice_utf8_ok((const unsigned char *)addr,
-		    strlen(addr))) {
+		if (!sanitize_utf8_valid(addr, strlen(addr))) {
 			practice_reply(c, "501 5.5.4 Address is not valid "
 			    "UTF-8");
 			return;
 		}
+	}
+	if (strcasecmp(addr, "postmaster") != 0 &&
+	    !verbs_mailbox_ok(addr, strlen(addr), 1)) {
+		practice_reply(c, "501 5.5.4 Bad recipient address syntax");
+		return;
 	}
 	if (c->nrcpts >= PRACTICE_MAX_RCPTS) {
 		/* RFC 5321 4.5.3.1.10 and 3.3: 452, the client sends the

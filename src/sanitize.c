@@ -43,7 +43,6 @@ struct sanitize_out {
 static void	 sanitize_put(struct sanitize_out *, const char *, size_t);
 static void	 sanitize_put_run(struct sanitize_out *, const char *, size_t);
 static void	 sanitize_hex(struct sanitize_out *, unsigned char);
-static size_t	 sanitize_utf8(const unsigned char *, size_t, uint32_t *);
 static int	 sanitize_is_bidi(uint32_t);
 static void	 sanitize_run(struct sanitize_out *, const char *, size_t, int);
 
@@ -86,17 +85,16 @@ sanitize_hex(struct sanitize_out *o, unsigned char c)
 	sanitize_put(o, e, sizeof(e));
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (RFC 3629 3, table in 4), with
- * its code point in *cp; 0 when s does not start a valid sequence.
- */
-static size_t
+size_t
 sanitize_utf8(const unsigned char *s, size_t len, uint32_t *cp)
 {
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	unsigned char c, lo = 0x80, hi = 0xbf;
 	size_t n, i;
 	uint32_t v;
 
+	if (len == 0)
+		return 0;
+	c = s[0];
 	if (c >= 0xc2 && c <= 0xdf) {
 		n = 2;
 		v = c & 0x1f;
@@ -124,8 +122,27 @@ sanitize_utf8(const unsigned char *s, size_t len, uint32_t *cp)
 			return 0;
 		v = (v << 6) | (s[i] & 0x3f);
 	}
-	*cp = v;
+	if (cp != NULL)
+		*cp = v;
 	return n;
+}
+
+int
+sanitize_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i = 0, n;
+
+	while (i < len) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = sanitize_utf8(u + i, len - i, NULL)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
 }
 
 static int

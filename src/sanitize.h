@@ -9,6 +9,7 @@
 #define SMTPSCOPE_SANITIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum {
 	SANITIZE_SHOW_CRLF = 1 << 0,	/* show CR and LF as "\r" and "\n" (raw view) */
@@ -25,5 +26,13 @@ char *sanitize(const char *s, size_t len, int flags);
 /* Same into a caller buffer; always NUL-terminates when size > 0; returns
  * the length the full result needs (like snprintf). */
 size_t sanitize_buf(char *out, size_t size, const char *s, size_t len, int flags);
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629 3, the table of
+ * 4: shortest form, no surrogates, nothing above U+10FFFF), with its code
+ * point in *cp when cp is not NULL; 0 when s does not start one. */
+size_t sanitize_utf8(const unsigned char *s, size_t len, uint32_t *cp);
+
+/* 1 when s[0..len) is ASCII and well-formed UTF-8 only. */
+int sanitize_utf8_valid(const char *s, size_t len);
 
 #endif

@@ -328,7 +328,6 @@ static int	 is_alpha(int);
 static int	 is_digit(int);
 static int	 is_hex(int);
 static int	 is_atext(int);
-static size_t	 utf8_seq(const char *, size_t);
 static int	 take_utf8(struct parser *);
 static size_t	 word_end(const struct parser *, size_t);
 static int	 printable(const char *, size_t);
@@ -434,45 +433,6 @@ is_atext(int c)
 }
 
 /*
- * Length of the well-formed UTF-8 sequence at s (RFC 3629 4), 0 when the
- * octets there are not one.
- */
-static size_t
-utf8_seq(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t	 need, i;
-	unsigned lo = 0x80, hi = 0xbf;
-
-	if (n == 0)
-		return 0;
-	if (u[0] >= 0xc2 && u[0] <= 0xdf)
-		need = 2;
-	else if (u[0] >= 0xe0 && u[0] <= 0xef) {
-		need = 3;
-		if (u[0] == 0xe0)
-			lo = 0xa0;
-		else if (u[0] == 0xed)
-			hi = 0x9f;
-	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
-		need = 4;
-		if (u[0] == 0xf0)
-			lo = 0x90;
-		else if (u[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < need)
-		return 0;
-	if (u[1] < lo || u[1] > hi)
-		return 0;
-	for (i = 2; i < need; i++)
-		if (u[i] < 0x80 || u[i] > 0xbf)
-			return 0;
-	return need;
-}
-
-/*
  * RFC 6531 3.3: with SMTPUTF8, atext, qtextSMTP and sub-domain also take
  * UTF-8 non-ASCII characters.  Whether that is allowed is decided when
  * the whole command has been read (check_utf8_use()); here the octets
@@ -484,7 +444,8 @@ take_utf8(struct parser *p)
 {
 	size_t	 n;
 
-	n = utf8_seq(p->s + p->pos, p->len - p->pos);
+	n = sanitize_utf8((const unsigned char *)p->s + p->pos,
+	    p->len - p->pos, NULL);
 	if (n == 0) {
 		diag(p, DIAG_ERROR, p->pos, 1, "RFC 6531 3.3",
 		    "octet 0x%02x is not valid UTF-8",
@@ -2243,6 +2204,54 @@ verbs_check(const char *line, const struct session_caps *caps,
 	return p.max;
 }
 
+/* Run one production of the grammar over the whole of s[0..n). */
+static int
+verbs_whole(const char *s, size_t n, int strict, int (*fn)(struct parser *))
+{
+	struct diag_list	 dl;
+	struct parser		 p;
+	char			*copy;
+	size_t			 i;
+	int			 ok;
+
+	if ((copy = strndup(s, n)) == NULL)
+		return 0;
+	memset(&dl, 0, sizeof dl);
+	memset(&p, 0, sizeof p);
+	p.s = copy;
+	p.len = n;
+	p.out = &dl;
+	p.utf8_col = SIZE_MAX;
+	ok = fn(&p) >= 0 && p.pos == n && p.max < DIAG_ERROR;
+	for (i = 0; ok && strict && i < dl.n; i++)
+		if (dl.d[i].rfc != NULL &&
+		    strncmp(dl.d[i].rfc, "RFC 5321 4.5.3.1", 16) == 0)
+			ok = 0;
+	free(copy);
+	return ok;
+}
+
+/* Domain or address-literal, as after "@" or in HELO/EHLO. */
+static int
+parse_domain_or_literal(struct parser *p)
+{
+	if (p->pos < p->len && p->s[p->pos] == '[')
+		return parse_address_literal(p);
+	return parse_domain(p);
+}
+
+int
+verbs_mailbox_ok(const char *s, size_t n, int strict)
+{
+	return verbs_whole(s, n, strict, parse_mailbox);
+}
+
+int
+verbs_domain_ok(const char *s, size_t n, int strict)
+{
+	return verbs_whole(s, n, strict, parse_domain_or_literal);
+}
+
 const char *
 diag_severity_name(enum diag_severity s)
 {
@@ -2297,7 +2306,7 @@ display_width(const char *s, size_t n, int flags)
 		return n;
 	u = (const unsigned char *)t;
 	for (i = 0; u[i] != '\0'; i += len) {
-		len = utf8_seq(t + i, strlen(t + i));
+		len = sanitize_utf8((const unsigned char *)t + i, strlen(t + i), NULL);
 		if (len < 2) {
 			len = 1;
 			w++;

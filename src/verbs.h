@@ -66,6 +66,16 @@ int verbs_check(const char *line, const struct session_caps *caps,
 
 const char *diag_severity_name(enum diag_severity);
 
+/*
+ * The checker's grammar for one address, for the practice server: 1 when
+ * s[0..n) is a Mailbox (RFC 5321 4.1.2; well-formed UTF-8 allowed, RFC
+ * 6531 3.3: whether SMTPUTF8 permits it is the caller's question), or a
+ * Domain or address-literal (4.1.2, 4.1.3).  strict: the size limits of
+ * RFC 5321 4.5.3.1 (a local part over 64 octets) count as errors too.
+ */
+int verbs_mailbox_ok(const char *s, size_t n, int strict);
+int verbs_domain_ok(const char *s, size_t n, int strict);
+
 /* Writes the caret line for d ("      ^~~~") into buf. */
 void diag_caret(const struct diag *d, char *buf, size_t size);
 

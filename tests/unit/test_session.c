@@ -44,6 +44,17 @@ greeted_ehlo(void)
 	return s;
 }
 
+/* MAIL and one RCPT, both accepted: state rcpt. */
+static void
+accepted_recipient(struct session *s)
+{
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	send_cmd(s, "RCPT TO:<c@d>");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	cr_assert_eq(session_state(s), SESSION_RCPT);
+}
+
 /* true when one of the n warnings contains needle */
 static int
 warns(struct session *s, const char *line, const char *needle)
@@ -169,10 +180,7 @@ Test(session, rset_clears_the_transaction)
 {
 	struct session *s = greeted_ehlo();
 
-	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, fixture_reply(250, NULL, 1, "ok"));
-	send_cmd(s, "RCPT TO:<c@d>");
-	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	accepted_recipient(s);
 	cr_assert_eq(session_state(s), SESSION_RCPT);
 	send_cmd(s, "rset");
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
@@ -185,10 +193,7 @@ Test(session, data_end_failure_also_ends_the_transaction)
 {
 	struct session *s = greeted_ehlo();
 
-	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, fixture_reply(250, NULL, 1, "ok"));
-	send_cmd(s, "RCPT TO:<c@d>");
-	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	accepted_recipient(s);
 	send_cmd(s, "DATA");
 	answer(s, fixture_reply(354, NULL, 1, "go"));
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
@@ -230,10 +235,7 @@ Test(session, bdat_chunks)
 {
 	struct session *s = greeted_ehlo();
 
-	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, fixture_reply(250, NULL, 1, "ok"));
-	send_cmd(s, "RCPT TO:<c@d>");
-	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	accepted_recipient(s);
 	session_on_send(s, "BDAT 10", ANNOTATE_BDAT, 1);
 	answer(s, fixture_reply(250, NULL, 1, "10 octets"));
 	cr_assert_eq(session_state(s), SESSION_BDAT);
@@ -373,10 +375,7 @@ Test(session, body_ends_when_the_dot_is_sent)
 {
 	struct session *s = greeted_ehlo();
 
-	send_cmd(s, "MAIL FROM:<a@b>");
-	answer(s, fixture_reply(250, NULL, 1, "ok"));
-	send_cmd(s, "RCPT TO:<c@d>");
-	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	accepted_recipient(s);
 	send_cmd(s, "DATA");
 	cr_assert_not(session_in_body(s), "no body before the 354");
 	answer(s, fixture_reply(354, NULL, 1, "go"));

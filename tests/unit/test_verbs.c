@@ -693,3 +693,33 @@ Test(verbs, every_prefix)
 		}
 	}
 }
+
+/* The grammar the practice server borrows for single addresses. */
+Test(verbs, mailbox_and_domain_for_the_server)
+{
+	char long_local[80];
+
+	cr_assert(verbs_mailbox_ok("a@example.org", 13, 1));
+	cr_assert(verbs_mailbox_ok("\"john doe\"@example.org", 22, 1));
+	cr_assert(verbs_mailbox_ok("a@[IPv6:2001:db8::1]", 20, 1));
+	cr_assert(verbs_mailbox_ok("j\xc3\xb6rg@example.org", 17, 1),
+	    "well-formed UTF-8 is the caller's question");
+	cr_assert_not(verbs_mailbox_ok("j\xc3rg@example.org", 16, 1));
+	cr_assert_not(verbs_mailbox_ok("a@b@c", 5, 0));
+	cr_assert_not(verbs_mailbox_ok("a..b@example.org", 16, 0));
+	cr_assert_not(verbs_mailbox_ok("a@", 2, 0));
+	cr_assert_not(verbs_mailbox_ok("a@exa_mple.org", 14, 0));
+	cr_assert_not(verbs_mailbox_ok("a@example.org>", 14, 0),
+	    "the whole string must be the mailbox");
+	/* RFC 5321 4.5.3.1.1: a long local part only fails when strict */
+	memset(long_local, 'x', 70);
+	memcpy(long_local + 70, "@b.example", 10);
+	cr_assert(verbs_mailbox_ok(long_local, 80, 0));
+	cr_assert_not(verbs_mailbox_ok(long_local, 80, 1));
+
+	cr_assert(verbs_domain_ok("mx.example.org", 14, 1));
+	cr_assert(verbs_domain_ok("[192.0.2.1]", 11, 1));
+	cr_assert_not(verbs_domain_ok("[192.0.2.300]", 13, 1));
+	cr_assert_not(verbs_domain_ok("-bad.example", 12, 1));
+	cr_assert_not(verbs_domain_ok("a.example extra", 15, 1));
+}
