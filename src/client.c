@@ -304,7 +304,7 @@ lost(struct client *c, const char *msg, int normal)
 	if (c->s != NULL) {
 		unanswered = session_pending(c->s);
 		/* the greeting is awaited, but nothing was sent for it */
-		if (session_state(c->s) == SESSION_CONNECTED && unanswered > 0)
+		if (session_state(c->s) == STATE_CONNECTED && unanswered > 0)
 			unanswered--;
 	}
 	if (*msg != '\0' && unanswered > 0) {
@@ -339,7 +339,7 @@ static void
 after_reply(struct client *c, const struct reply *r, const char *command,
     enum annotate_ctx ctx, int *upgraded)
 {
-	const struct session_caps *caps = session_caps(c->s);
+	const struct caps *caps = session_caps(c->s);
 
 	if (ctx == ANNOTATE_COMMAND && is_verb(command, VERB_STARTTLS) &&
 	    r->code == 220) {
@@ -453,7 +453,7 @@ client_on_readable(struct client *c)
 			 * ours still unread its kernel may reset rather than
 			 * close: the same ending, not a failure. */
 			normal = (n == NET_ERR_CLOSED || n == NET_ERR_RESET) &&
-			    session_state(c->s) == SESSION_QUIT;
+			    session_state(c->s) == STATE_QUIT;
 			if (n == NET_ERR_CLOSED && !normal)
 				snprintf(err, sizeof err, "connection closed by "
 				    "%s without a 221 or 421 reply", c->server);
@@ -487,7 +487,7 @@ write_bytes(struct client *c, const char *buf, size_t len)
 	    sizeof err);
 	if (rc != 0) {
 		read_before_close(c);
-		if (c->connected && session_state(c->s) == SESSION_QUIT)
+		if (c->connected && session_state(c->s) == STATE_QUIT)
 			/* it said 421 (or 221) and closed: not our fault */
 			lost(c, "the server closed the connection after its "
 			    "last reply: the rest was not sent", 1);
@@ -586,8 +586,8 @@ client_send(struct client *c, const char *line)
 			return client_send_body_end(c);
 		return client_send_body_line(c, line, strlen(line));
 	}
-	if (session_expected_state(c->s) == SESSION_DATA &&
-	    session_state(c->s) != SESSION_DATA) {
+	if (session_expected_state(c->s) == STATE_DATA &&
+	    session_state(c->s) != STATE_DATA) {
 		client_message(c, CLIENT_MSG_WARNING, "waiting for the 354 "
 		    "reply to DATA: type the body once it has arrived "
 		    "(RFC 2920 3.1); line not sent");

@@ -15,12 +15,9 @@
 
 #include "cmd.h"
 #include "sanitize.h"
-#include "session.h"
 #include "verbs.h"
 
 static void	 lint_usage(FILE *);
-static void	 lint_caps(struct session_caps *, char *);
-static void	 lint_free_caps(struct session_caps *);
 
 static void
 lint_usage(FILE *f)
@@ -42,101 +39,14 @@ lint_usage(FILE *f)
 "Exit status: 0 no error, 1 errors found, 2 usage error.\n", f);
 }
 
-/*
- * Turn "SIZE 1000 8BITMIME AUTH PLAIN LOGIN" into capabilities as an EHLO
- * reply would have given them.
- */
-static void
-lint_caps(struct session_caps *c, char *spec)
-{
-	struct {
-		const char	*kw;
-		int		*field;
-	} flags[] = {
-		{ "PIPELINING",		&c->pipelining },
-		{ "SIZE",		&c->size },
-		{ "8BITMIME",		&c->eightbitmime },
-		{ "SMTPUTF8",		&c->smtputf8 },
-		{ "STARTTLS",		&c->starttls },
-		{ "ENHANCEDSTATUSCODES", &c->enhancedstatuscodes },
-		{ "DSN",		&c->dsn },
-		{ "CHUNKING",		&c->chunking },
-		{ "BINARYMIME",		&c->binarymime },
-		{ "REQUIRETLS",		&c->requiretls },
-	};
-	const size_t nflags = sizeof flags / sizeof flags[0];
-	char	*w, *next, *end;
-	size_t	 i, n;
-	int	 in_auth = 0, after_size = 0;
-	unsigned long v;
-
-	memset(c, 0, sizeof *c);
-	c->ehlo = 1;
-	for (w = spec; w != NULL; w = next) {
-		while (*w == ' ' || *w == ',')
-			w++;
-		if (*w == '\0')
-			break;
-		next = strpbrk(w, " ,");
-		if (next != NULL)
-			*next++ = '\0';
-		if (after_size) {
-			/* "SIZE 10240000": RFC 1870 4, the limit in octets. */
-			after_size = 0;
-			v = strtoul(w, &end, 10);
-			if (end != w && *end == '\0') {
-				c->size_max = v;
-				continue;
-			}
-		}
-		if (strncasecmp(w, "AUTH=", 5) == 0 || strcasecmp(w, "AUTH") == 0) {
-			/* The words after AUTH are its mechanisms (RFC 4954 3). */
-			in_auth = 1;
-			w += 4 + (w[4] == '=');
-			if (*w == '\0')
-				continue;
-		} else {
-			for (i = 0; i < nflags; i++)
-				if (strcasecmp(w, flags[i].kw) == 0)
-					break;
-			if (i < nflags) {
-				in_auth = 0;
-				*flags[i].field = 1;
-				after_size = flags[i].field == &c->size;
-			}
-		}
-		if (in_auth) {
-			n = strlen(c->auth);
-			if (n + strlen(w) + 2 < sizeof c->auth)
-				snprintf(c->auth + n, sizeof c->auth - n, "%s%s",
-				    n ? " " : "", w);
-			continue;
-		}
-		if (c->nkeywords < sizeof c->keywords / sizeof c->keywords[0])
-			c->keywords[c->nkeywords++] = strdup(w);
-	}
-	if (c->auth[0] != '\0' &&
-	    c->nkeywords < sizeof c->keywords / sizeof c->keywords[0])
-		c->keywords[c->nkeywords++] = strdup("AUTH");
-}
-
-static void
-lint_free_caps(struct session_caps *c)
-{
-	size_t	 i;
-
-	for (i = 0; i < c->nkeywords; i++)
-		free(c->keywords[i]);
-	c->nkeywords = 0;
-}
-
 int
 cmd_lint(int argc, char **argv)
 {
-	struct session_caps caps;
+	struct caps caps;
 	struct diag_list dl;
 	const char *line = NULL;
-	char	*capspec = NULL, *shown, caret[1024];
+	const char *capspec = NULL;
+	char	*shown, caret[1024];
 	size_t	 i;
 	int	 worst, a;
 
@@ -171,14 +81,11 @@ cmd_lint(int argc, char **argv)
 		lint_usage(stderr);
 		return 2;
 	}
-	if (capspec != NULL) {
-		capspec = strdup(capspec);
-		if (capspec == NULL) {
-			fprintf(stderr, "smtpscope: lint: out of memory\n");
-			return 2;
-		}
-		lint_caps(&caps, capspec);
-		free(capspec);
+	memset(&caps, 0, sizeof caps);
+	if (capspec != NULL && caps_from_spec(&caps, capspec) == -1) {
+		fprintf(stderr, "smtpscope: lint: out of memory\n");
+		caps_clear(&caps);
+		return 2;
 	}
 	worst = verbs_check(line, capspec != NULL ? &caps : NULL, &dl);
 
@@ -200,7 +107,6 @@ cmd_lint(int argc, char **argv)
 	}
 	if (dl.n == 0)
 		printf("ok\n");
-	if (capspec != NULL)
-		lint_free_caps(&caps);
+	caps_clear(&caps);
 	return worst >= DIAG_ERROR ? 1 : 0;
 }

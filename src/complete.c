@@ -71,10 +71,10 @@ static struct {
 static int	 complete_lower;
 
 static const struct session *(*complete_getter)(void);
-static const struct session_caps *test_caps;
+static const struct caps *test_caps;
 static int	 test_caps_set;
 
-static const struct session_caps *complete_caps(void);
+static const struct caps *complete_caps(void);
 static void	 cand_reset(void);
 static void	 cand_add(const char *, const char *, int);
 static char	*cand_generator(const char *, int);
@@ -96,13 +96,13 @@ complete_install(const struct session *(*get_session)(void))
 }
 
 void
-complete_set_caps_for_test(const struct session_caps *caps)
+complete_set_caps_for_test(const struct caps *caps)
 {
 	test_caps = caps;
 	test_caps_set = 1;
 }
 
-static const struct session_caps *
+static const struct caps *
 complete_caps(void)
 {
 	const struct session *s;
@@ -220,7 +220,7 @@ add_local_commands(const char *text)
 static void
 add_params(const char *text, const char *line, int start, int rcpt)
 {
-	const struct session_caps *c = complete_caps();
+	const struct caps *c = complete_caps();
 	size_t	 i, k;
 	int	 ok, dup, w;
 
@@ -264,7 +264,7 @@ add_params(const char *text, const char *line, int start, int rcpt)
 static void
 add_mechs(const char *text)
 {
-	const struct session_caps *c = complete_caps();
+	const struct caps *c = complete_caps();
 	const char *s;
 	char	 m[32];
 	size_t	 k, i, j;
@@ -330,8 +330,8 @@ complete_attempt(const char *text, int start, int end)
 	/* The body of a message and SASL responses are not commands. */
 	if (complete_getter != NULL &&
 	    (s = complete_getter()) != NULL &&
-	    (session_state(s) == SESSION_DATA ||
-	    session_state(s) == SESSION_AUTH))
+	    (session_state(s) == STATE_DATA ||
+	    session_state(s) == STATE_AUTH))
 		return NULL;
 
 	line_words(line, start, first, sizeof first, &nwords);

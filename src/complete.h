@@ -18,6 +18,6 @@ char **complete_attempt(const char *text, int start, int end);
 
 /* Tests: use caps (may be NULL: nothing known) instead of asking the
  * installed session getter. */
-void complete_set_caps_for_test(const struct session_caps *caps);
+void complete_set_caps_for_test(const struct caps *caps);
 
 #endif

@@ -187,7 +187,7 @@ static enum console_result
 cmd_state(struct client *c, const char *arg)
 {
 	struct session			*s = client_session(c);
-	const struct session_caps	*caps;
+	const struct caps	*caps;
 	const struct conn		*conn = client_conn(c);
 	char				 next[256], kw[2048];
 	size_t				 i, len = 0;
@@ -350,7 +350,7 @@ cmd_quit(struct client *c, const char *arg)
 {
 	struct session *s = client_session(c);
 
-	if (s != NULL && client_fd(c) != -1 && session_state(s) != SESSION_QUIT &&
+	if (s != NULL && client_fd(c) != -1 && session_state(s) != STATE_QUIT &&
 	    !session_in_body(s)) {
 		if (client_send(c, "QUIT") == 0)
 			client_wait(c, 5000);
@@ -425,7 +425,7 @@ console_input(struct client *c, const char *input, int check)
 	if (line[strspn(line, " \t")] == '\0')
 		goto out;
 	if (check) {
-		const struct session_caps *caps = session_caps(s);
+		const struct caps *caps = session_caps(s);
 		memset(&dl, 0, sizeof dl);
 		sev = verbs_check(line, caps->ehlo ? caps : NULL, &dl);
 		report_diags(c, line, &dl);

@@ -434,7 +434,7 @@ await_reply(struct replay *rp)
 		if (!client_has_buffered(rp->c)) {
 			/* Nothing sent awaits a reply, and the greeting is in. */
 			if (session_pending(s) == 0 &&
-			    session_state(s) != SESSION_CONNECTED)
+			    session_state(s) != STATE_CONNECTED)
 				return -1;
 			left = (int)(deadline - net_clock_ms());
 			rc = left > 0 ? net_wait_readable(client_fd(rp->c),

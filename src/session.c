@@ -26,8 +26,8 @@ struct pending {
 };
 
 struct session {
-	enum session_state	 state;
-	struct session_caps	 caps;
+	enum state	 state;
+	struct caps	 caps;
 	int			 tls;
 	int			 auth;
 	int			 helo_done;	/* EHLO or HELO accepted */
@@ -41,17 +41,17 @@ struct session {
 	char			 helo[256];
 };
 
-static const char *state_names[SESSION_STATE_COUNT] = {
-	[SESSION_CONNECTED] = "connected",
-	[SESSION_GREETED] = "greeted",
-	[SESSION_READY] = "ready",
-	[SESSION_MAIL] = "mail",
-	[SESSION_RCPT] = "rcpt",
-	[SESSION_DATA] = "data",
-	[SESSION_BDAT] = "bdat",
-	[SESSION_AUTH] = "auth",
-	[SESSION_QUIT] = "quit",
-	[SESSION_CLOSED] = "closed",
+static const char *state_names[STATE_COUNT] = {
+	[STATE_CONNECTED] = "connected",
+	[STATE_GREETED] = "greeted",
+	[STATE_READY] = "ready",
+	[STATE_MAIL] = "mail",
+	[STATE_RCPT] = "rcpt",
+	[STATE_DATA] = "data",
+	[STATE_BDAT] = "bdat",
+	[STATE_AUTH] = "auth",
+	[STATE_QUIT] = "quit",
+	[STATE_CLOSED] = "closed",
 };
 
 /* RFC 2920 3.1: these end a group; the client waits for their reply. */
@@ -61,12 +61,10 @@ static const enum verb_id group_enders[] = {
 };
 
 static int	group_ender(enum verb_id);
-static void	caps_clear(struct session_caps *);
-static void	caps_parse(struct session_caps *, const struct reply *);
 static enum verb_id line_verb(const char *);
-static enum session_state base_state(const struct session *);
-static enum session_state transition(const struct session *,
-		    enum session_state, const struct pending *, int code);
+static enum state base_state(const struct session *);
+static enum state transition(const struct session *,
+		    enum state, const struct pending *, int code);
 static int	success_code(const struct pending *);
 static size_t	add_msg(char **, size_t, size_t, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
@@ -78,7 +76,7 @@ session_new(double now_ms)
 
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
-	s->state = SESSION_CONNECTED;
+	s->state = STATE_CONNECTED;
 	s->awaiting_greeting = 1;
 	s->connect_ms = now_ms;
 	return s;
@@ -99,27 +97,27 @@ session_free(struct session *s)
 	free(s);
 }
 
-enum session_state
+enum state
 session_state(const struct session *s)
 {
 	return s->state;
 }
 
 const char *
-session_state_name(enum session_state st)
+session_state_name(enum state st)
 {
-	if ((unsigned)st >= SESSION_STATE_COUNT)
+	if ((unsigned)st >= STATE_COUNT)
 		return "?";
 	return state_names[st];
 }
 
 void
-session_set_state(struct session *s, enum session_state st)
+session_set_state(struct session *s, enum state st)
 {
 	s->state = st;
 }
 
-const struct session_caps *
+const struct caps *
 session_caps(const struct session *s)
 {
 	return &s->caps;
@@ -143,8 +141,8 @@ session_set_tls(struct session *s, int on)
 	s->helo_done = 0;
 	s->auth = 0;
 	s->rcpts = 0;
-	if (s->state != SESSION_CONNECTED)
-		session_set_state(s, SESSION_GREETED);
+	if (s->state != STATE_CONNECTED)
+		session_set_state(s, STATE_GREETED);
 }
 
 int
@@ -198,107 +196,10 @@ line_verb(const char *line)
 	return v ? v->id : VERB_UNKNOWN;
 }
 
-static void
-caps_clear(struct session_caps *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nkeywords; i++)
-		free(c->keywords[i]);
-	memset(c, 0, sizeof *c);
-}
-
-/* Does the EHLO reply advertise keyword (first word, RFC 5321 4.1.1.1)? */
-static const char *
-caps_find(const struct session_caps *c, const char *keyword)
-{
-	size_t	i, n = strlen(keyword);
-
-	for (i = 0; i < c->nkeywords; i++) {
-		const char *k = c->keywords[i];
-		if (strncasecmp(k, keyword, n) == 0 &&
-		    (k[n] == '\0' || k[n] == ' ' || k[n] == '='))
-			return k + n;
-	}
-	return NULL;
-}
-
-/* Is mechanism word in the space-separated list? (exact, any case) */
-static int
-mech_listed(const char *list, const char *word)
-{
-	size_t l, n = strlen(word);
-
-	while (*list) {
-		l = strcspn(list, " ");
-		if (l == n && strncasecmp(list, word, n) == 0)
-			return 1;
-		list += l;
-		while (*list == ' ')
-			list++;
-	}
-	return 0;
-}
-
-/* Add the mechanisms of one AUTH line to c->auth, once each (the old
- * "AUTH=LOGIN PLAIN" form usually repeats the real line's). */
-static void
-append_mechs(struct session_caps *c, const char *p)
-{
-	size_t	len, used;
-	char	word[64];
-
-	while (*p == ' ' || *p == '=')
-		p++;
-	while (*p) {
-		len = strcspn(p, " ");
-		snprintf(word, sizeof word, "%.*s", (int)len, p);
-		used = strlen(c->auth);
-		if (len > 0 && len < sizeof word && !mech_listed(c->auth, word))
-			snprintf(c->auth + used, sizeof c->auth - used, "%s%s",
-			    used ? " " : "", word);
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-}
-
-/* RFC 5321 4.1.1.1: ehlo-ok-rsp; the first line greets, each further line
- * is an ehlo-keyword with optional parameters. */
-static void
-caps_parse(struct session_caps *c, const struct reply *r)
-{
-	const char	*v;
-	size_t		 i;
-
-	caps_clear(c);
-	c->ehlo = 1;
-	for (i = 1; i < r->nlines && c->nkeywords < 64; i++)
-		if ((c->keywords[c->nkeywords] = strdup(r->lines[i].text)) != NULL)
-			c->nkeywords++;
-	c->pipelining = caps_find(c, "PIPELINING") != NULL;
-	if ((v = caps_find(c, "SIZE")) != NULL) {
-		c->size = 1;
-		c->size_max = strtoul(v, NULL, 10);
-	}
-	c->eightbitmime = caps_find(c, "8BITMIME") != NULL;
-	c->smtputf8 = caps_find(c, "SMTPUTF8") != NULL;
-	c->starttls = caps_find(c, "STARTTLS") != NULL;
-	c->enhancedstatuscodes = caps_find(c, "ENHANCEDSTATUSCODES") != NULL;
-	c->dsn = caps_find(c, "DSN") != NULL;
-	c->chunking = caps_find(c, "CHUNKING") != NULL;
-	c->binarymime = caps_find(c, "BINARYMIME") != NULL;
-	c->requiretls = caps_find(c, "REQUIRETLS") != NULL;
-	for (i = 0; i < c->nkeywords; i++)
-		if (strncasecmp(c->keywords[i], "AUTH", 4) == 0 &&
-		    (c->keywords[i][4] == ' ' || c->keywords[i][4] == '='))
-			append_mechs(c, c->keywords[i] + 4);
-}
-
-static enum session_state
+static enum state
 base_state(const struct session *s)
 {
-	return s->helo_done ? SESSION_READY : SESSION_GREETED;
+	return s->helo_done ? STATE_READY : STATE_GREETED;
 }
 
 /* The reply a pending line gets when all goes well. */
@@ -334,8 +235,8 @@ bdat_is_last(const char *line)
  * replies and, with success_code(), to predict where pipelined commands
  * will leave the session.
  */
-static enum session_state
-transition(const struct session *s, enum session_state st,
+static enum state
+transition(const struct session *s, enum state st,
     const struct pending *p, int code)
 {
 	int ok = code >= 200 && code < 300;
@@ -343,40 +244,40 @@ transition(const struct session *s, enum session_state st,
 	/* RFC 5321 3.8 and 4.2.2: 421, and 221 whatever it answers, mean
 	 * the server is closing the channel. */
 	if (code == 421 || code == 221)
-		return SESSION_QUIT;
+		return STATE_QUIT;
 	if (p->kind == ANNOTATE_DATA_END)
 		/* RFC 5321 4.1.1.4: after the end of data, success or
 		 * failure, the transaction is over; a 3yz there is a server
 		 * error, and must not put the console back in body mode. */
 		return base_state(s);
 	if (p->kind == ANNOTATE_AUTH_STEP)
-		return code == 334 ? SESSION_AUTH : base_state(s);
+		return code == 334 ? STATE_AUTH : base_state(s);
 	switch (line_verb(p->line)) {
 	case VERB_EHLO:
 	case VERB_HELO:
 		/* RFC 5321 4.1.4: EHLO also resets any transaction */
-		return ok ? SESSION_READY : st;
+		return ok ? STATE_READY : st;
 	case VERB_MAIL:
-		return ok ? SESSION_MAIL : st;
+		return ok ? STATE_MAIL : st;
 	case VERB_RCPT:
-		return ok ? SESSION_RCPT : st;
+		return ok ? STATE_RCPT : st;
 	case VERB_DATA:
-		return code == 354 ? SESSION_DATA : st;
+		return code == 354 ? STATE_DATA : st;
 	case VERB_BDAT:
 		/* RFC 3030 2: LAST ends the transaction, success or not */
 		if (bdat_is_last(p->line))
 			return code >= 200 ? base_state(s) : st;
-		return ok ? SESSION_BDAT : st;
+		return ok ? STATE_BDAT : st;
 	case VERB_RSET:
 		return ok ? base_state(s) : st;
 	case VERB_QUIT:
-		return SESSION_QUIT;
+		return STATE_QUIT;
 	case VERB_STARTTLS:
-		return code == 220 ? SESSION_GREETED : st;
+		return code == 220 ? STATE_GREETED : st;
 	case VERB_AUTH:
 		if (code == 334)
-			return SESSION_AUTH;
-		return st == SESSION_AUTH ? base_state(s) : st;
+			return STATE_AUTH;
+		return st == STATE_AUTH ? base_state(s) : st;
 	default:
 		return st;
 	}
@@ -423,7 +324,7 @@ session_on_reply(struct session *s, const struct reply *r,
     const char **command, enum annotate_ctx *ctx, double *sent_ms)
 {
 	struct pending		 p;
-	enum session_state	 st;
+	enum state	 st;
 	enum verb_id		 v;
 	int			 ok = r->code >= 200 && r->code < 300;
 
@@ -436,14 +337,14 @@ session_on_reply(struct session *s, const struct reply *r,
 		/* RFC 5321 3.1: 220 greets; 554 refuses but waits for QUIT. */
 		s->awaiting_greeting = 0;
 		*ctx = ANNOTATE_GREETING;
-		session_set_state(s, r->code == 421 ? SESSION_QUIT :
-		    SESSION_GREETED);
+		session_set_state(s, r->code == 421 ? STATE_QUIT :
+		    STATE_GREETED);
 		return;
 	}
 	if (s->qlen == 0) {
 		*ctx = ANNOTATE_UNSOLICITED;
 		if (r->code == 421 || r->code == 221)
-			session_set_state(s, SESSION_QUIT);
+			session_set_state(s, STATE_QUIT);
 		return;
 	}
 	p = s->q[s->qhead];
@@ -461,7 +362,7 @@ session_on_reply(struct session *s, const struct reply *r,
 	switch (v) {
 	case VERB_EHLO:
 		if (ok) {
-			caps_parse(&s->caps, r);
+			caps_from_ehlo(&s->caps, r);
 			s->helo_done = 1;
 			s->rcpts = 0;
 		}
@@ -498,11 +399,11 @@ session_on_reply(struct session *s, const struct reply *r,
 	}
 	if (p.kind == ANNOTATE_AUTH_STEP && r->code == 235)
 		s->auth = 1;
-	if (st == SESSION_READY || st == SESSION_GREETED)
-		if (s->state == SESSION_DATA || s->state == SESSION_BDAT ||
-		    s->state == SESSION_RCPT || s->state == SESSION_MAIL)
+	if (st == STATE_READY || st == STATE_GREETED)
+		if (s->state == STATE_DATA || s->state == STATE_BDAT ||
+		    s->state == STATE_RCPT || s->state == STATE_MAIL)
 			s->rcpts = 0;
-	if (st == SESSION_READY && (v == VERB_EHLO || v == VERB_HELO))
+	if (st == STATE_READY && (v == VERB_EHLO || v == VERB_HELO))
 		s->helo_done = 1;
 	session_set_state(s, st);
 }
@@ -539,17 +440,17 @@ session_awaiting_challenge(const struct session *s)
 void
 session_on_close(struct session *s)
 {
-	session_set_state(s, SESSION_CLOSED);
+	session_set_state(s, STATE_CLOSED);
 }
 
-enum session_state
+enum state
 session_expected_state(const struct session *s)
 {
-	enum session_state	st = s->state;
+	enum state	st = s->state;
 	size_t			i;
 
 	if (s->awaiting_greeting)
-		st = SESSION_GREETED;
+		st = STATE_GREETED;
 	for (i = 0; i < s->qlen; i++) {
 		const struct pending *p = &s->q[(s->qhead + i) % s->qcap];
 		st = transition(s, st, p, success_code(p));
@@ -560,21 +461,21 @@ session_expected_state(const struct session *s)
 int
 session_binarymime(const struct session *s)
 {
-	return s->binarymime && (s->state == SESSION_MAIL ||
-	    s->state == SESSION_RCPT || s->state == SESSION_BDAT);
+	return s->binarymime && (s->state == STATE_MAIL ||
+	    s->state == STATE_RCPT || s->state == STATE_BDAT);
 }
 
 int
 session_in_body(const struct session *s)
 {
-	return s->state == SESSION_DATA &&
-	    session_expected_state(s) == SESSION_DATA;
+	return s->state == STATE_DATA &&
+	    session_expected_state(s) == STATE_DATA;
 }
 
 int
 session_in_sasl(const struct session *s)
 {
-	return s->state == SESSION_AUTH && s->qlen == 0;
+	return s->state == STATE_AUTH && s->qlen == 0;
 }
 
 /* Is the extension that enables v advertised (or unknown yet)? */
@@ -596,23 +497,23 @@ void
 session_next_verbs(const struct session *s, char *buf, size_t size)
 {
 	const struct verb_info	*t;
-	enum session_state	 st = session_expected_state(s);
+	enum state	 st = session_expected_state(s);
 	size_t			 i, n, len = 0;
 
 	if (size == 0)
 		return;
 	buf[0] = '\0';
-	if (st == SESSION_DATA) {
+	if (st == STATE_DATA) {
 		snprintf(buf, size, "(message body, then \".\")");
 		return;
 	}
-	if (st == SESSION_AUTH) {
+	if (st == STATE_AUTH) {
 		snprintf(buf, size, "(base64 response, or \"*\" to cancel)");
 		return;
 	}
 	t = verbs_table(&n);
 	for (i = 0; i < n; i++) {
-		if (t[i].obsolete || !(t[i].states & SESSION_BIT(st)))
+		if (t[i].obsolete || !(t[i].states & STATE_BIT(st)))
 			continue;
 		if (!extension_ok(s, &t[i]))
 			continue;
@@ -646,30 +547,30 @@ session_check_order(const struct session *s, const char *line, char **out,
     size_t max)
 {
 	const struct verb_info	*v = verbs_identify(line);
-	enum session_state	 st = session_expected_state(s);
+	enum state	 st = session_expected_state(s);
 	char			 next[256];
 	size_t			 n = 0;
 
-	if (s->state == SESSION_CLOSED)
+	if (s->state == STATE_CLOSED)
 		return add_msg(out, n, max,
 		    "the connection is closed: nothing will be sent");
-	if (st == SESSION_QUIT)
+	if (st == STATE_QUIT)
 		return add_msg(out, n, max,
 		    "QUIT was sent, or the server said 221/421: it reads "
 		    "nothing more (RFC 5321 3.8, 4.1.1.10)");
-	if (st == SESSION_DATA && s->state != SESSION_DATA)
+	if (st == STATE_DATA && s->state != STATE_DATA)
 		return add_msg(out, n, max, "DATA awaits its 354 reply: the "
 		    "body can be sent only after it (RFC 5321 4.1.1.4)");
-	if (v == NULL || st == SESSION_DATA || st == SESSION_AUTH)
+	if (v == NULL || st == STATE_DATA || st == STATE_AUTH)
 		return 0;
 
 	session_next_verbs(s, next, sizeof next);
-	if (!(v->states & SESSION_BIT(st))) {
-		if (v->id == VERB_MAIL && (st == SESSION_MAIL || st == SESSION_RCPT))
+	if (!(v->states & STATE_BIT(st))) {
+		if (v->id == VERB_MAIL && (st == STATE_MAIL || st == STATE_RCPT))
 			n = add_msg(out, n, max, "MAIL inside a transaction: "
 			    "finish it or send RSET first; expect 503 5.5.1 "
 			    "(RFC 5321 4.1.4); valid now: %s", next);
-		else if (st == SESSION_GREETED && v->id != VERB_EHLO &&
+		else if (st == STATE_GREETED && v->id != VERB_EHLO &&
 		    v->id != VERB_HELO)
 			n = add_msg(out, n, max, "%s before EHLO/HELO: start "
 			    "with EHLO; expect 503 5.5.1 (RFC 5321 4.1.4); "
@@ -678,7 +579,7 @@ session_check_order(const struct session *s, const char *line, char **out,
 			n = add_msg(out, n, max, "RCPT before MAIL: give MAIL "
 			    "FROM first; expect 503 5.5.1 (RFC 5321 4.1.4); "
 			    "valid now: %s", next);
-		else if (v->id == VERB_DATA && st == SESSION_MAIL)
+		else if (v->id == VERB_DATA && st == STATE_MAIL)
 			n = add_msg(out, n, max, "DATA with no accepted "
 			    "recipient: expect 503 or 554 (RFC 5321 4.1.1.4); "
 			    "valid now: %s", next);
@@ -718,7 +619,7 @@ session_check_order(const struct session *s, const char *line, char **out,
 		if (len > 0) {
 			char mech[64];
 			snprintf(mech, sizeof mech, "%.*s", (int)len, m);
-			if (!mech_listed(s->caps.auth, mech)) {
+			if (!caps_list_has(s->caps.auth, mech, strlen(mech))) {
 				/* the list is the server's text */
 				char *shown = sanitize(s->caps.auth,
 				    strlen(s->caps.auth), 0);

@@ -11,41 +11,9 @@
 
 #include <stddef.h>
 #include "annotate.h"
+#include "caps.h"
 #include "reply.h"
-
-enum session_state {
-	SESSION_CONNECTED,	/* connected, greeting not yet read */
-	SESSION_GREETED,	/* 220 greeting read, no EHLO/HELO yet */
-	SESSION_READY,		/* after EHLO/HELO: no transaction */
-	SESSION_MAIL,		/* MAIL accepted, no recipient yet */
-	SESSION_RCPT,		/* at least one RCPT accepted */
-	SESSION_DATA,		/* 354 read: sending the body */
-	SESSION_BDAT,		/* BDAT chunks sent, LAST not yet */
-	SESSION_AUTH,		/* inside an AUTH exchange (334 read) */
-	SESSION_QUIT,		/* QUIT sent or 221 read */
-	SESSION_CLOSED,		/* connection closed */
-	SESSION_STATE_COUNT
-};
-#define SESSION_BIT(s)	(1u << (s))
-
-/* What the server advertised in its EHLO reply (RFC 5321 4.1.1.1). */
-struct session_caps {
-	int	 ehlo;			/* an EHLO reply was read */
-	int	 pipelining;		/* RFC 2920 */
-	int	 size;			/* RFC 1870: SIZE advertised */
-	unsigned long size_max;		/* its value, 0 = no limit given */
-	int	 eightbitmime;		/* RFC 6152 */
-	int	 smtputf8;		/* RFC 6531 */
-	int	 starttls;		/* RFC 3207 */
-	int	 enhancedstatuscodes;	/* RFC 2034 */
-	int	 dsn;			/* RFC 3461 */
-	int	 chunking;		/* RFC 3030 */
-	int	 binarymime;		/* RFC 3030 */
-	int	 requiretls;		/* RFC 8689 */
-	char	 auth[256];		/* AUTH mechanisms, space-separated, "" none */
-	size_t	 nkeywords;
-	char	*keywords[64];		/* every keyword line as sent (owned) */
-};
+#include "state.h"
 
 struct session;
 
@@ -53,12 +21,12 @@ struct session;
 struct session *session_new(double now_ms);
 void session_free(struct session *);
 
-enum session_state session_state(const struct session *);
-const char *session_state_name(enum session_state);
+enum state session_state(const struct session *);
+const char *session_state_name(enum state);
 /* The only way to change state. */
-void session_set_state(struct session *, enum session_state);
+void session_set_state(struct session *, enum state);
 
-const struct session_caps *session_caps(const struct session *);
+const struct caps *session_caps(const struct session *);
 int session_tls(const struct session *);	/* TLS is up */
 void session_set_tls(struct session *, int on);	/* also forgets caps (RFC 3207 4.2) */
 int session_authenticated(const struct session *);
@@ -113,7 +81,7 @@ void session_next_verbs(const struct session *, char *buf, size_t size);
 
 /* The state the session will be in once every pending command succeeds
  * (what the user types next is checked against it, RFC 2920). */
-enum session_state session_expected_state(const struct session *);
+enum state session_expected_state(const struct session *);
 
 /* 1 when the line just sent may be followed at once by the next one:
  * the server advertised PIPELINING and the line's verb does not end a

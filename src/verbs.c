@@ -25,11 +25,11 @@
 /*
  * States from the greeting to the end of a transaction.  RFC 5321 4.1.4:
  * NOOP, HELP, EXPN, VRFY and RSET "can be used at any time during a
- * session", so those also have SESSION_BIT(SESSION_BDAT), between chunks.
+ * session", so those also have STATE_BIT(STATE_BDAT), between chunks.
  */
-#define ST_ANY	(SESSION_BIT(SESSION_GREETED) | SESSION_BIT(SESSION_READY) | \
-		 SESSION_BIT(SESSION_MAIL) | SESSION_BIT(SESSION_RCPT))
-#define ST_TXN	(SESSION_BIT(SESSION_MAIL) | SESSION_BIT(SESSION_RCPT))
+#define ST_ANY	(STATE_BIT(STATE_GREETED) | STATE_BIT(STATE_READY) | \
+		 STATE_BIT(STATE_MAIL) | STATE_BIT(STATE_RCPT))
+#define ST_TXN	(STATE_BIT(STATE_MAIL) | STATE_BIT(STATE_RCPT))
 
 /*
  * The verb table.  RFC 5321 2.4: verbs are not case sensitive; the names
@@ -41,7 +41,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "HELO SP Domain",
 		.rfc = "RFC 5321 4.1.1.1",
 		.extension = NULL,
-		.states = SESSION_BIT(SESSION_GREETED) | SESSION_BIT(SESSION_READY) |
+		.states = STATE_BIT(STATE_GREETED) | STATE_BIT(STATE_READY) |
 		    ST_TXN,
 		.obsolete = 0,
 		.help = "HELO introduces the client by its domain name and opens "
@@ -55,7 +55,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "EHLO SP ( Domain / address-literal )",
 		.rfc = "RFC 5321 4.1.1.1",
 		.extension = NULL,
-		.states = SESSION_BIT(SESSION_GREETED) | SESSION_BIT(SESSION_READY) |
+		.states = STATE_BIT(STATE_GREETED) | STATE_BIT(STATE_READY) |
 		    ST_TXN,
 		.obsolete = 0,
 		.help = "EHLO introduces the client by its fully-qualified domain "
@@ -70,7 +70,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "MAIL FROM:<reverse-path> [SP mail-parameters]",
 		.rfc = "RFC 5321 4.1.1.2",
 		.extension = NULL,
-		.states = SESSION_BIT(SESSION_READY),
+		.states = STATE_BIT(STATE_READY),
 		.obsolete = 0,
 		.help = "MAIL starts a mail transaction and gives the reverse-path, "
 		    "the address where bounces go.  The path is in angle "
@@ -98,7 +98,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "DATA",
 		.rfc = "RFC 5321 4.1.1.4",
 		.extension = NULL,
-		.states = SESSION_BIT(SESSION_RCPT),
+		.states = STATE_BIT(STATE_RCPT),
 		.obsolete = 0,
 		.help = "DATA asks to send the message itself.  After the 354 "
 		    "reply every line is message text, ended by CRLF; a line "
@@ -112,7 +112,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "BDAT SP chunk-size [SP LAST]",
 		.rfc = "RFC 3030 2",
 		.extension = "CHUNKING",
-		.states = SESSION_BIT(SESSION_RCPT) | SESSION_BIT(SESSION_BDAT),
+		.states = STATE_BIT(STATE_RCPT) | STATE_BIT(STATE_BDAT),
 		.obsolete = 0,
 		.help = "BDAT sends the message in chunks of exactly the announced "
 		    "number of octets, with no dot-stuffing and no end marker "
@@ -125,7 +125,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "RSET",
 		.rfc = "RFC 5321 4.1.1.5",
 		.extension = NULL,
-		.states = ST_ANY | SESSION_BIT(SESSION_BDAT),
+		.states = ST_ANY | STATE_BIT(STATE_BDAT),
 		.obsolete = 0,
 		.help = "RSET aborts the current mail transaction: the sender, the "
 		    "recipients and any data are forgotten, but the session "
@@ -137,7 +137,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "VRFY SP String",
 		.rfc = "RFC 5321 4.1.1.6",
 		.extension = NULL,
-		.states = ST_ANY | SESSION_BIT(SESSION_BDAT),
+		.states = ST_ANY | STATE_BIT(STATE_BDAT),
 		.obsolete = 0,
 		.help = "VRFY asks whether a user name or mailbox exists.  Most "
 		    "public servers do not tell (252: cannot verify, but will "
@@ -149,7 +149,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "EXPN SP String",
 		.rfc = "RFC 5321 4.1.1.7",
 		.extension = NULL,
-		.states = ST_ANY | SESSION_BIT(SESSION_BDAT),
+		.states = ST_ANY | STATE_BIT(STATE_BDAT),
 		.obsolete = 0,
 		.help = "EXPN asks the server to expand a mailing list into its "
 		    "members.  Like VRFY it is usually disabled on public "
@@ -160,7 +160,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "HELP [SP String]",
 		.rfc = "RFC 5321 4.1.1.8",
 		.extension = NULL,
-		.states = ST_ANY | SESSION_BIT(SESSION_BDAT),
+		.states = ST_ANY | STATE_BIT(STATE_BDAT),
 		.obsolete = 0,
 		.help = "HELP asks the server for information, optionally about a "
 		    "command (HELP MAIL).  Answers are free text in 211 or 214 "
@@ -171,7 +171,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "NOOP [SP String]",
 		.rfc = "RFC 5321 4.1.1.9",
 		.extension = NULL,
-		.states = ST_ANY | SESSION_BIT(SESSION_BDAT),
+		.states = ST_ANY | STATE_BIT(STATE_BDAT),
 		.obsolete = 0,
 		.help = "NOOP does nothing but get a 250 reply; any argument is "
 		    "ignored.  It is useful to check that the connection is "
@@ -182,7 +182,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "QUIT",
 		.rfc = "RFC 5321 4.1.1.10",
 		.extension = NULL,
-		.states = ST_ANY | SESSION_BIT(SESSION_BDAT),
+		.states = ST_ANY | STATE_BIT(STATE_BDAT),
 		.obsolete = 0,
 		.help = "QUIT ends the session: the server answers 221 and closes "
 		    "the connection.  An unfinished transaction is abandoned.  "
@@ -193,7 +193,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "STARTTLS",
 		.rfc = "RFC 3207 4",
 		.extension = "STARTTLS",
-		.states = SESSION_BIT(SESSION_READY),
+		.states = STATE_BIT(STATE_READY),
 		.obsolete = 0,
 		.help = "STARTTLS upgrades the connection to TLS after a 220 "
 		    "reply.  Everything learned before is forgotten: the client "
@@ -206,7 +206,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "AUTH SP mechanism [SP initial-response]",
 		.rfc = "RFC 4954 4",
 		.extension = "AUTH",
-		.states = SESSION_BIT(SESSION_READY),
+		.states = STATE_BIT(STATE_READY),
 		.obsolete = 0,
 		.help = "AUTH authenticates the client with a SASL mechanism the "
 		    "server advertised (PLAIN, LOGIN, CRAM-MD5 ...).  The "
@@ -221,7 +221,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "ETRN SP [\"@\" / \"#\"] Domain",
 		.rfc = "RFC 1985 5",
 		.extension = "ETRN",
-		.states = SESSION_BIT(SESSION_READY),
+		.states = STATE_BIT(STATE_READY),
 		.obsolete = 0,
 		.help = "ETRN asks the server to start delivering the mail it has "
 		    "queued for a domain, over a new connection to that "
@@ -233,7 +233,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "ATRN [SP Domain *(\",\" Domain)]",
 		.rfc = "RFC 2645 4",
 		.extension = "ATRN",
-		.states = SESSION_BIT(SESSION_READY),
+		.states = STATE_BIT(STATE_READY),
 		.obsolete = 0,
 		.help = "ATRN (authenticated TURN, On-Demand Mail Relay) reverses "
 		    "the roles of client and server on the same connection so "
@@ -245,7 +245,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "BURL SP absolute-URI [SP LAST]",
 		.rfc = "RFC 4468 3",
 		.extension = "BURL",
-		.states = SESSION_BIT(SESSION_RCPT) | SESSION_BIT(SESSION_BDAT),
+		.states = STATE_BIT(STATE_RCPT) | STATE_BIT(STATE_BDAT),
 		.obsolete = 0,
 		.help = "BURL lets a submission server fetch message data from an "
 		    "IMAP URL instead of receiving it over SMTP, so a client "
@@ -257,7 +257,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "SEND FROM:<reverse-path>",
 		.rfc = "RFC 5321 Appendix F.6",
 		.extension = NULL,
-		.states = SESSION_BIT(SESSION_READY),
+		.states = STATE_BIT(STATE_READY),
 		.obsolete = 1,
 		.help = "Obsolete: SEND asked RFC 821 servers to deliver to the "
 		    "user's terminal instead of the mailbox.  It was rarely "
@@ -269,7 +269,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "SOML FROM:<reverse-path>",
 		.rfc = "RFC 5321 Appendix F.6",
 		.extension = NULL,
-		.states = SESSION_BIT(SESSION_READY),
+		.states = STATE_BIT(STATE_READY),
 		.obsolete = 1,
 		.help = "Obsolete: SOML (send or mail) delivered to the terminal "
 		    "when the user was logged in, else to the mailbox.  RFC "
@@ -281,7 +281,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "SAML FROM:<reverse-path>",
 		.rfc = "RFC 5321 Appendix F.6",
 		.extension = NULL,
-		.states = SESSION_BIT(SESSION_READY),
+		.states = STATE_BIT(STATE_READY),
 		.obsolete = 1,
 		.help = "Obsolete: SAML (send and mail) delivered both to the "
 		    "terminal and to the mailbox.  RFC 5321 removed it "
@@ -292,7 +292,7 @@ static const struct verb_info verb_table[] = {
 		.syntax = "TURN",
 		.rfc = "RFC 5321 Appendix F.1",
 		.extension = NULL,
-		.states = SESSION_BIT(SESSION_READY),
+		.states = STATE_BIT(STATE_READY),
 		.obsolete = 1,
 		.help = "Obsolete and a security hole: TURN swapped the roles of "
 		    "client and server, so anyone who connected could collect "
@@ -309,7 +309,7 @@ struct parser {
 	const char		*s;		/* the whole line */
 	size_t			 len;		/* without trailing white space */
 	size_t			 pos;
-	const struct session_caps *caps;	/* NULL: nothing known */
+	const struct caps *caps;	/* NULL: nothing known */
 	struct diag_list	*out;
 	int			 max;		/* highest severity so far */
 	const struct verb_info	*verb;
@@ -362,7 +362,6 @@ static void	 check_atrn(struct parser *);
 static void	 check_burl(struct parser *);
 static void	 check_length(struct parser *);
 static int	 parse_path_intro(struct parser *, const char *);
-static int	 list_has(const char *, const char *, size_t);
 static void	 caret_fill(size_t, size_t, char *, size_t);
 static size_t	 display_width(const char *, size_t, int);
 
@@ -1172,9 +1171,7 @@ enum cap_field {
 	CAP_REQUIRETLS
 };
 
-static int	 cap_advertised(const struct session_caps *, enum cap_field);
-static int	 caps_has_keyword(const struct session_caps *, const char *,
-		    size_t);
+static int	 cap_advertised(const struct caps *, enum cap_field);
 static int	 value_is(const struct parser *, const struct param_ctx *,
 		    const char *);
 
@@ -1206,7 +1203,7 @@ static const struct param_info {
 #define NPARAMS	(sizeof params / sizeof params[0])
 
 static int
-cap_advertised(const struct session_caps *c, enum cap_field f)
+cap_advertised(const struct caps *c, enum cap_field f)
 {
 	switch (f) {
 	case CAP_SIZE:		return c->size;
@@ -1218,23 +1215,6 @@ cap_advertised(const struct session_caps *c, enum cap_field f)
 	case CAP_NONE:		break;
 	}
 	return 1;
-}
-
-/* Whether the EHLO reply had a line starting with keyword k. */
-static int
-caps_has_keyword(const struct session_caps *c, const char *k, size_t klen)
-{
-	size_t	 i;
-
-	for (i = 0; i < c->nkeywords && i < 64; i++) {
-		if (c->keywords[i] == NULL)
-			continue;
-		if (strncasecmp(c->keywords[i], k, klen) == 0 &&
-		    (c->keywords[i][klen] == '\0' ||
-		    c->keywords[i][klen] == ' ' || c->keywords[i][klen] == '='))
-			return 1;
-	}
-	return 0;
 }
 
 static int
@@ -1520,7 +1500,7 @@ parse_esmtp_param(struct parser *p)
 			pi = &params[i];
 	if (pi == NULL) {
 		if (p->caps != NULL && p->caps->ehlo &&
-		    caps_has_keyword(p->caps, p->s + x.k, klen))
+		    caps_findn(p->caps, p->s + x.k, klen) != NULL)
 			return 0;
 		diag(p, DIAG_WARNING, x.k, p->pos - x.k, "RFC 5321 4.1.1.2",
 		    "unknown parameter %.*s: send it only if the server "
@@ -1837,25 +1817,6 @@ check_bdat(struct parser *p)
 	    "only LAST may follow the chunk size");
 }
 
-/* Whether the space-separated list has word w (any case). */
-static int
-list_has(const char *list, const char *w, size_t n)
-{
-	const char *s = list;
-	size_t	 k;
-
-	while (*s != '\0') {
-		while (*s == ' ')
-			s++;
-		for (k = 0; s[k] != '\0' && s[k] != ' '; k++)
-			continue;
-		if (k == n && strncasecmp(s, w, n) == 0)
-			return 1;
-		s += k;
-	}
-	return 0;
-}
-
 /*
  * RFC 4954 4 and 8:
  *	auth-command     = "AUTH" SP sasl-mech [SP initial-response] ...
@@ -1896,7 +1857,7 @@ check_auth(struct parser *p)
 		if (p->caps->auth[0] == '\0')
 			diag(p, DIAG_WARNING, m, p->pos - m, "RFC 4954 3",
 			    "the server did not advertise AUTH");
-		else if (!list_has(p->caps->auth, p->s + m, p->pos - m)) {
+		else if (!caps_list_has(p->caps->auth, p->s + m, p->pos - m)) {
 			/* The list comes from the server: quote it only when
 			 * it is plain text. */
 			for (i = 0; p->caps->auth[i] != '\0' &&
@@ -2124,7 +2085,7 @@ verbs_identify(const char *line)
 }
 
 int
-verbs_check(const char *line, const struct session_caps *caps,
+verbs_check(const char *line, const struct caps *caps,
     struct diag_list *out)
 {
 	struct parser p;

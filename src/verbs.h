@@ -11,7 +11,8 @@
 #define SMTPSCOPE_VERBS_H
 
 #include <stddef.h>
-#include "session.h"
+#include "caps.h"
+#include "state.h"
 
 enum verb_id {
 	VERB_UNKNOWN = 0,
@@ -28,7 +29,7 @@ struct verb_info {
 	const char	*syntax;	/* e.g. "MAIL FROM:<reverse-path> [SP mail-parameters]" */
 	const char	*rfc;		/* e.g. "RFC 5321 4.1.1.2" */
 	const char	*extension;	/* EHLO keyword that enables it, NULL for base SMTP */
-	unsigned	 states;	/* SESSION_BIT() mask of states where it is valid */
+	unsigned	 states;	/* STATE_BIT() mask of states where it is valid */
 	int		 obsolete;	/* 1 for SEND, SOML, SAML, TURN ... */
 	const char	*help;		/* one paragraph */
 };
@@ -61,7 +62,7 @@ struct diag_list {
  * server advertised: parameters it did not advertise are warned about.
  * Fills out; returns the highest severity found (0 when clean).
  */
-int verbs_check(const char *line, const struct session_caps *caps,
+int verbs_check(const char *line, const struct caps *caps,
     struct diag_list *out);
 
 const char *diag_severity_name(enum diag_severity);

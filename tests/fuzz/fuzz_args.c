@@ -67,7 +67,7 @@ check_dialogue(const char *s, size_t len)
 	struct reply_parser		*p = reply_parser_new();
 	struct session			*ss = session_new(0);
 	struct reply			*r;
-	const struct session_caps	*caps;
+	const struct caps	*caps;
 	const char			*cmd;
 	enum annotate_ctx		 ctx;
 	double				 t;
@@ -86,7 +86,7 @@ check_dialogue(const char *s, size_t len)
 	reply_parser_finish(p);
 	while ((r = reply_parser_next(p)) != NULL) {
 		session_on_reply(ss, r, &cmd, &ctx, &t);
-		if ((unsigned)session_state(ss) >= SESSION_STATE_COUNT)
+		if ((unsigned)session_state(ss) >= STATE_COUNT)
 			abort();
 		reply_free(r);
 	}

@@ -21,11 +21,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static void	 fuzz_caps(struct session_caps *, unsigned);
+static void	 fuzz_caps(struct caps *, unsigned);
 static void	 fuzz_check(const char *, const struct diag_list *, int);
 
 static void
-fuzz_caps(struct session_caps *c, unsigned bits)
+fuzz_caps(struct caps *c, unsigned bits)
 {
 	memset(c, 0, sizeof *c);
 	c->ehlo = 1;
@@ -81,7 +81,7 @@ fuzz_check(const char *line, const struct diag_list *dl, int worst)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct session_caps caps;
+	struct caps caps;
 	struct diag_list dl;
 	char	*line;
 	int	 worst;

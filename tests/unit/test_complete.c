@@ -63,7 +63,7 @@ has(char **m, const char *s)
 	return 0;
 }
 
-static struct session_caps caps;
+static struct caps caps;
 
 static void
 setup(void)
@@ -301,12 +301,12 @@ Test(complete, session_state)
 	cr_assert_not_null(sess);
 	complete_install(get_session);
 	cr_assert_eq(rl_attempted_completion_function, complete_attempt);
-	session_set_state(sess, SESSION_READY);
+	session_set_state(sess, STATE_READY);
 	m = complete("MA");
 	cr_assert_str_eq(m[0], "MAIL");
-	session_set_state(sess, SESSION_DATA);
+	session_set_state(sess, STATE_DATA);
 	cr_assert_null(complete("MA"), "body lines are not commands");
-	session_set_state(sess, SESSION_AUTH);
+	session_set_state(sess, STATE_AUTH);
 	cr_assert_null(complete("MA"), "SASL responses are not commands");
 	complete_install(NULL);
 	session_free(sess);

@@ -52,7 +52,7 @@ accepted_recipient(struct session *s)
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	send_cmd(s, "RCPT TO:<c@d>");
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
-	cr_assert_eq(session_state(s), SESSION_RCPT);
+	cr_assert_eq(session_state(s), STATE_RCPT);
 }
 
 /* true when one of the n warnings contains needle */
@@ -86,12 +86,12 @@ Test(session, greeting_is_pending_from_the_start)
 {
 	struct session *s = session_new(5.0);
 
-	cr_assert_eq(session_state(s), SESSION_CONNECTED);
+	cr_assert_eq(session_state(s), STATE_CONNECTED);
 	cr_assert_eq(session_pending(s), 1);
 	answer(s, fixture_reply(220, NULL, 1, "hi"));
 	cr_assert_eq(paired_ctx, ANNOTATE_GREETING);
 	cr_assert_str_eq(paired, "(none)");
-	cr_assert_eq(session_state(s), SESSION_GREETED);
+	cr_assert_eq(session_state(s), STATE_GREETED);
 	cr_assert_eq(session_pending(s), 0);
 	session_free(s);
 }
@@ -101,16 +101,16 @@ Test(session, greeting_421_ends_the_session)
 	struct session *s = session_new(0);
 
 	answer(s, fixture_reply(421, NULL, 1, "busy"));
-	cr_assert_eq(session_state(s), SESSION_QUIT);
+	cr_assert_eq(session_state(s), STATE_QUIT);
 	session_free(s);
 }
 
 Test(session, ehlo_capabilities)
 {
 	struct session			*s = greeted_ehlo();
-	const struct session_caps	*c = session_caps(s);
+	const struct caps	*c = session_caps(s);
 
-	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_state(s), STATE_READY);
 	cr_assert(c->ehlo);
 	cr_assert(c->pipelining);
 	cr_assert(c->size);
@@ -131,7 +131,7 @@ Test(session, helo_gives_no_extensions)
 	answer(s, fixture_reply(220, NULL, 1, "hi"));
 	send_cmd(s, "HELO me");
 	answer(s, fixture_reply(250, NULL, 1, "hello"));
-	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_state(s), STATE_READY);
 	cr_assert_not(session_caps(s)->ehlo);
 	cr_assert(warns(s, "STARTTLS", "HELO"));
 	session_free(s);
@@ -146,7 +146,7 @@ Test(session, pipelined_group_is_paired_in_order)
 	send_cmd(s, "RCPT TO:<bad@d>");
 	send_cmd(s, "DATA");
 	cr_assert_eq(session_pending(s), 4);
-	cr_assert_eq(session_expected_state(s), SESSION_DATA);
+	cr_assert_eq(session_expected_state(s), STATE_DATA);
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_str_eq(paired, "MAIL FROM:<a@b>");
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
@@ -157,11 +157,11 @@ Test(session, pipelined_group_is_paired_in_order)
 	cr_assert_eq(session_recipients(s), 1);
 	answer(s, fixture_reply(354, NULL, 1, "go"));
 	cr_assert_str_eq(paired, "DATA");
-	cr_assert_eq(session_state(s), SESSION_DATA);
+	cr_assert_eq(session_state(s), STATE_DATA);
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
 	answer(s, fixture_reply(250, NULL, 1, "queued"));
 	cr_assert_eq(paired_ctx, ANNOTATE_DATA_END);
-	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_state(s), STATE_READY);
 	cr_assert_eq(session_recipients(s), 0);
 	session_free(s);
 }
@@ -172,7 +172,7 @@ Test(session, failed_mail_keeps_state)
 
 	send_cmd(s, "MAIL FROM:<a@b>");
 	answer(s, fixture_reply(553, NULL, 1, "no"));
-	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_state(s), STATE_READY);
 	session_free(s);
 }
 
@@ -181,10 +181,10 @@ Test(session, rset_clears_the_transaction)
 	struct session *s = greeted_ehlo();
 
 	accepted_recipient(s);
-	cr_assert_eq(session_state(s), SESSION_RCPT);
+	cr_assert_eq(session_state(s), STATE_RCPT);
 	send_cmd(s, "rset");
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
-	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_state(s), STATE_READY);
 	cr_assert_eq(session_recipients(s), 0);
 	session_free(s);
 }
@@ -198,7 +198,7 @@ Test(session, data_end_failure_also_ends_the_transaction)
 	answer(s, fixture_reply(354, NULL, 1, "go"));
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
 	answer(s, fixture_reply(554, NULL, 1, "5.7.1 rejected"));
-	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_state(s), STATE_READY);
 	session_free(s);
 }
 
@@ -208,7 +208,7 @@ Test(session, unsolicited_421)
 
 	answer(s, fixture_reply(421, NULL, 1, "4.4.2 timeout"));
 	cr_assert_eq(paired_ctx, ANNOTATE_UNSOLICITED);
-	cr_assert_eq(session_state(s), SESSION_QUIT);
+	cr_assert_eq(session_state(s), STATE_QUIT);
 	session_free(s);
 }
 
@@ -218,14 +218,14 @@ Test(session, auth_exchange)
 
 	send_cmd(s, "AUTH LOGIN");
 	answer(s, fixture_reply(334, NULL, 1, "VXNlcm5hbWU6"));
-	cr_assert_eq(session_state(s), SESSION_AUTH);
+	cr_assert_eq(session_state(s), STATE_AUTH);
 	session_on_send(s, "dXNlcg==", ANNOTATE_AUTH_STEP, 3.0);
 	answer(s, fixture_reply(334, NULL, 1, "UGFzc3dvcmQ6"));
 	cr_assert_eq(paired_ctx, ANNOTATE_AUTH_STEP);
-	cr_assert_eq(session_state(s), SESSION_AUTH);
+	cr_assert_eq(session_state(s), STATE_AUTH);
 	session_on_send(s, "cGFzcw==", ANNOTATE_AUTH_STEP, 3.0);
 	answer(s, fixture_reply(235, NULL, 1, "2.7.0 ok"));
-	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_state(s), STATE_READY);
 	cr_assert(session_authenticated(s));
 	cr_assert(warns(s, "AUTH PLAIN", "already authenticated"));
 	session_free(s);
@@ -238,10 +238,10 @@ Test(session, bdat_chunks)
 	accepted_recipient(s);
 	session_on_send(s, "BDAT 10", ANNOTATE_BDAT, 1);
 	answer(s, fixture_reply(250, NULL, 1, "10 octets"));
-	cr_assert_eq(session_state(s), SESSION_BDAT);
+	cr_assert_eq(session_state(s), STATE_BDAT);
 	session_on_send(s, "BDAT 3 LAST", ANNOTATE_BDAT, 1);
 	answer(s, fixture_reply(250, NULL, 1, "done"));
-	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_state(s), STATE_READY);
 	session_free(s);
 }
 
@@ -252,9 +252,9 @@ Test(session, quit)
 	send_cmd(s, "QUIT");
 	cr_assert(warns(s, "NOOP", "QUIT was sent"));
 	answer(s, fixture_reply(221, NULL, 1, "bye"));
-	cr_assert_eq(session_state(s), SESSION_QUIT);
+	cr_assert_eq(session_state(s), STATE_QUIT);
 	session_on_close(s);
-	cr_assert_eq(session_state(s), SESSION_CLOSED);
+	cr_assert_eq(session_state(s), STATE_CLOSED);
 	cr_assert(warns(s, "NOOP", "closed"));
 	session_free(s);
 }
@@ -311,7 +311,7 @@ Test(session, tls_forgets_capabilities)
 	session_set_tls(s, 1);
 	/* RFC 3207 4.2: discard what was learnt before TLS */
 	cr_assert_not(session_caps(s)->ehlo);
-	cr_assert_eq(session_state(s), SESSION_GREETED);
+	cr_assert_eq(session_state(s), STATE_GREETED);
 	cr_assert(session_tls(s));
 	send_cmd(s, "EHLO me");
 	answer(s, fixture_reply(250, NULL, 2, "hi", "STARTTLS"));
@@ -364,9 +364,9 @@ Test(session, state_names)
 {
 	int i;
 
-	for (i = 0; i < SESSION_STATE_COUNT; i++)
-		cr_assert(session_state_name((enum session_state)i)[0] != '?');
-	cr_assert_str_eq(session_state_name(SESSION_STATE_COUNT), "?");
+	for (i = 0; i < STATE_COUNT; i++)
+		cr_assert(session_state_name((enum state)i)[0] != '?');
+	cr_assert_str_eq(session_state_name(STATE_COUNT), "?");
 }
 
 /* Body mode ends when "." is sent, not when its reply arrives: a line
@@ -381,9 +381,9 @@ Test(session, body_ends_when_the_dot_is_sent)
 	answer(s, fixture_reply(354, NULL, 1, "go"));
 	cr_assert(session_in_body(s));
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
-	cr_assert_eq(session_state(s), SESSION_DATA);
+	cr_assert_eq(session_state(s), STATE_DATA);
 	cr_assert_not(session_in_body(s));
-	cr_assert_eq(session_expected_state(s), SESSION_READY);
+	cr_assert_eq(session_expected_state(s), STATE_READY);
 	answer(s, fixture_reply(250, NULL, 1, "queued"));
 	cr_assert_not(session_in_body(s));
 	session_free(s);
@@ -425,7 +425,7 @@ Test(session, reply_221_to_any_command_ends_the_session)
 
 	send_cmd(s, "NOOP");
 	answer(s, fixture_reply(221, NULL, 1, "closing"));
-	cr_assert_eq(session_state(s), SESSION_QUIT);
+	cr_assert_eq(session_state(s), STATE_QUIT);
 	session_free(s);
 }
 
@@ -435,7 +435,7 @@ Test(session, expected_state_after_pending_starttls)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "STARTTLS");
-	cr_assert_eq(session_expected_state(s), SESSION_GREETED);
+	cr_assert_eq(session_expected_state(s), STATE_GREETED);
 	cr_assert(warns(s, "MAIL FROM:<a@b.example>", "before EHLO"));
 	cr_assert_str_eq(session_last_pending(s), "STARTTLS");
 	answer(s, fixture_reply(220, NULL, 1, "go ahead"));
@@ -482,7 +482,7 @@ Test(session, reply_3yz_to_end_of_data_ends_the_transaction)
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
 	answer(s, fixture_reply(354, NULL, 1, "go ahead, again"));
 	cr_assert_not(session_in_body(s));
-	cr_assert_eq(session_state(s), SESSION_READY);
+	cr_assert_eq(session_state(s), STATE_READY);
 	session_free(s);
 }
 

@@ -446,10 +446,10 @@ Test(verbs, overlong_lines)
 }
 
 /* What the server advertised after EHLO. */
-static struct session_caps *
+static struct caps *
 caps_with(const char *auth)
 {
-	static struct session_caps c;
+	static struct caps c;
 
 	memset(&c, 0, sizeof c);
 	c.ehlo = 1;
@@ -460,7 +460,7 @@ caps_with(const char *auth)
 Test(verbs, caps_warn_unadvertised)
 {
 	struct diag_list dl;
-	struct session_caps *c = caps_with("");
+	struct caps *c = caps_with("");
 	char	*kw[1] = { (char *)"XFORWARD NAME ADDR" };
 
 	/* Nothing advertised: each extension parameter is warned about. */
@@ -552,9 +552,9 @@ Test(verbs, table_walk)
 		    t[i].name);
 		cr_assert_neq(t[i].states, 0, "%s: valid in no state",
 		    t[i].name);
-		cr_assert_eq(t[i].states & (SESSION_BIT(SESSION_CONNECTED) |
-		    SESSION_BIT(SESSION_DATA) | SESSION_BIT(SESSION_QUIT) |
-		    SESSION_BIT(SESSION_CLOSED)), 0,
+		cr_assert_eq(t[i].states & (STATE_BIT(STATE_CONNECTED) |
+		    STATE_BIT(STATE_DATA) | STATE_BIT(STATE_QUIT) |
+		    STATE_BIT(STATE_CLOSED)), 0,
 		    "%s: valid where no command is", t[i].name);
 		cr_assert_neq(t[i].id, VERB_UNKNOWN);
 		cr_assert_eq(verbs_get(t[i].id), &t[i]);
@@ -593,24 +593,24 @@ Test(verbs, table_facts)
 	cr_assert_null(verbs_get(VERB_MAIL)->extension);
 	cr_assert_null(verbs_get(VERB_HELO)->extension);
 	/* RFC 5321 4.1.4 order rules. */
-	cr_assert_eq(verbs_get(VERB_MAIL)->states, SESSION_BIT(SESSION_READY));
-	cr_assert(verbs_get(VERB_RCPT)->states & SESSION_BIT(SESSION_MAIL));
-	cr_assert(verbs_get(VERB_RCPT)->states & SESSION_BIT(SESSION_RCPT));
-	cr_assert_eq(verbs_get(VERB_DATA)->states, SESSION_BIT(SESSION_RCPT));
+	cr_assert_eq(verbs_get(VERB_MAIL)->states, STATE_BIT(STATE_READY));
+	cr_assert(verbs_get(VERB_RCPT)->states & STATE_BIT(STATE_MAIL));
+	cr_assert(verbs_get(VERB_RCPT)->states & STATE_BIT(STATE_RCPT));
+	cr_assert_eq(verbs_get(VERB_DATA)->states, STATE_BIT(STATE_RCPT));
 	cr_assert_eq(verbs_get(VERB_STARTTLS)->states,
-	    SESSION_BIT(SESSION_READY));
-	cr_assert_eq(verbs_get(VERB_AUTH)->states, SESSION_BIT(SESSION_READY));
-	cr_assert(verbs_get(VERB_NOOP)->states & SESSION_BIT(SESSION_GREETED));
-	cr_assert(verbs_get(VERB_RSET)->states & SESSION_BIT(SESSION_MAIL));
-	cr_assert(!(verbs_get(VERB_MAIL)->states & SESSION_BIT(SESSION_MAIL)));
+	    STATE_BIT(STATE_READY));
+	cr_assert_eq(verbs_get(VERB_AUTH)->states, STATE_BIT(STATE_READY));
+	cr_assert(verbs_get(VERB_NOOP)->states & STATE_BIT(STATE_GREETED));
+	cr_assert(verbs_get(VERB_RSET)->states & STATE_BIT(STATE_MAIL));
+	cr_assert(!(verbs_get(VERB_MAIL)->states & STATE_BIT(STATE_MAIL)));
 	/* RFC 5321 4.1.4: these "can be used at any time during a session",
 	 * between BDAT chunks too. */
-	cr_assert(verbs_get(VERB_VRFY)->states & SESSION_BIT(SESSION_BDAT));
-	cr_assert(verbs_get(VERB_EXPN)->states & SESSION_BIT(SESSION_BDAT));
-	cr_assert(verbs_get(VERB_HELP)->states & SESSION_BIT(SESSION_BDAT));
-	cr_assert(verbs_get(VERB_NOOP)->states & SESSION_BIT(SESSION_BDAT));
-	cr_assert(verbs_get(VERB_RSET)->states & SESSION_BIT(SESSION_BDAT));
-	cr_assert(verbs_get(VERB_VRFY)->states & SESSION_BIT(SESSION_GREETED));
+	cr_assert(verbs_get(VERB_VRFY)->states & STATE_BIT(STATE_BDAT));
+	cr_assert(verbs_get(VERB_EXPN)->states & STATE_BIT(STATE_BDAT));
+	cr_assert(verbs_get(VERB_HELP)->states & STATE_BIT(STATE_BDAT));
+	cr_assert(verbs_get(VERB_NOOP)->states & STATE_BIT(STATE_BDAT));
+	cr_assert(verbs_get(VERB_RSET)->states & STATE_BIT(STATE_BDAT));
+	cr_assert(verbs_get(VERB_VRFY)->states & STATE_BIT(STATE_GREETED));
 }
 
 Test(verbs, lookup)
