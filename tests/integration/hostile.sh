@@ -19,12 +19,8 @@ hello without a code\\r\\n
 ---
 221 bye\\r\\n
 EOT
-"$PYTHON" "$TOP_SRCDIR/tests/lib/hostile_server.py" "$T/replies" >"$T/port" 2>"$T/server.err" &
-bg_register $!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(cat "$T/port")
-[ -n "$port" ] || fail "hostile server did not start"
+start_hostile "$T/replies"
+port=$HOSTILE_PORT
 
 printf 'EHLO me\nNOOP\nNOOP\nNOOP\nQUIT\n' |
 	"$SMTPSCOPE" --no-check --record "$T/h.smtp" "127.0.0.1:$port" \

@@ -16,18 +16,6 @@ no_raw_controls() {
 	done
 }
 
-# hostile REPLIES: start tests/lib/hostile_server.py; sets $port
-hostile() {
-	"$PYTHON" "$TOP_SRCDIR/tests/lib/hostile_server.py" "$1" >"$T/port" \
-	    2>"$T/server.err" &
-	bg_register $!
-	_i=0
-	while [ ! -s "$T/port" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
-	port=$(cat "$T/port")
-	[ -n "$port" ] || fail "hostile server did not start"
-	: >"$T/port"
-}
-
 # A server acting one scene (argument), written here so that the test
 # needs nothing but Python's standard library.
 cat >"$T/scene.py" <<'PY'
@@ -62,14 +50,10 @@ elif scene == "421":
         conn.sendall(b"250 ok\r\n")
     time.sleep(5)
 PY
+# scene NAME: start the scene server acting NAME; sets $port
 scene() {
-	"$PYTHON" "$T/scene.py" "$1" >"$T/port" 2>"$T/server.err" &
-	bg_register $!
-	_i=0
-	while [ ! -s "$T/port" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
-	port=$(cat "$T/port")
-	[ -n "$port" ] || fail "scene server did not start"
-	: >"$T/port"
+	start_server "scene-$1" "$PYTHON" "$T/scene.py" "$1"
+	port=$SERVER_PORT
 }
 
 # --- what the console quotes of the server is sanitized; 221 ends it -------
@@ -80,7 +64,8 @@ cat >"$T/r1" <<'EOT'
 ---
 221 2.0.0 closing now\r\n
 EOT
-hostile "$T/r1"
+start_hostile "$T/r1"
+port=$HOSTILE_PORT
 printf 'EHLO me\n:state\nAUTH FOO\n' |
 	"$SMTPSCOPE" --plain "127.0.0.1:$port" >"$T/out1" 2>"$T/err1"
 rc=$?
@@ -117,7 +102,8 @@ S: 250
 C: QUIT
 S: 221
 EOT
-hostile "$T/r2"
+start_hostile "$T/r2"
+port=$HOSTILE_PORT
 "$SMTPSCOPE" replay --verbose --keep-going "$T/p.smtp" "127.0.0.1:$port" \
     >"$T/out2" 2>"$T/err2"
 LAST_OUT=$T/out2
@@ -166,7 +152,8 @@ group_421() {	# ENDING OUT: ENDING is "" or "!reset"
 	printf '%s\n' '220 ok\r\n' '---' '250-x\r\n250 PIPELINING\r\n' '---' \
 	    '250 2.1.0 ok\r\n' '---' '421 4.7.0 too busy, closing\r\n' "$1" \
 	    >"$T/r6"
-	hostile "$T/r6"
+	start_hostile "$T/r6"
+	port=$HOSTILE_PORT
 	printf 'EHLO me\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\nRCPT TO:<c@example.org>\nDATA\nQUIT\n' |
 		"$SMTPSCOPE" --plain --pipeline "127.0.0.1:$port" >"$2" 2>"$2.err"
 	rc=$?
@@ -190,7 +177,8 @@ cat >"$T/r5" <<EOT
 ---
 221 bye\\r\\n
 EOT
-hostile "$T/r5"
+start_hostile "$T/r5"
+port=$HOSTILE_PORT
 # 1 or 2 KiB at most (the unit differs between shells) for the files this
 # shell writes, less than that reply; SIGXFSZ ignored, so that the
 # write fails with EFBIG instead of killing the process

@@ -4,21 +4,9 @@
 . "$TOP_SRCDIR/tests/lib/common.sh"
 
 "$PYTHON" -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null ||
-	{ echo "SKIP: no IPv6 loopback (::1) on this machine"; exit 77; }
-[ -x "$SMTP_SINK" ] || { echo "SKIP: smtp-sink not installed (Debian package postfix)"; exit 77; }
-
-port=$("$PYTHON" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0)); print(s.getsockname()[1])')
-user=""
-[ "$(id -u)" = 0 ] && user="-u nobody"
-# shellcheck disable=SC2086
-"$SMTP_SINK" -6 $user "[::1]:$port" 10 >"$T/sink.out" 2>&1 &
-bg_register $!
-i=0
-until "$PYTHON" -c 'import socket,sys; socket.create_connection(("::1",int(sys.argv[1])),0.2).close()' "$port" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { LAST_OUT=$T/sink.out; fail "smtp-sink on [::1] did not start"; }
-	sleep 0.1
-done
+	skip "no IPv6 loopback (::1) on this machine"
+start_sink -6
+port=$SINK_PORT
 
 printf 'EHLO me\nQUIT\n' | "$SMTPSCOPE" -6 "[::1]:$port" >"$T/out" 2>"$T/err"
 rc=$?

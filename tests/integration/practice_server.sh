@@ -17,7 +17,6 @@ rc=0
 [ "$rc" = 2 ] || fail "bad port: exit $rc, want 2"
 
 start_practice --store "$T/store"
-SERVER_PID=$!
 assert_grep '^smtpscope: practice server listening on 127\.0\.0\.1:[0-9]+$' "$T/practice.out"
 [ "$(wc -l <"$T/practice.out")" -eq 1 ] || fail "more than one line on stdout at start"
 
@@ -106,7 +105,7 @@ $CLIENT "$PRACTICE_PORT" "$T/after.in" >"$T/after.out" || fail "client failed"
 LAST_OUT=$T/after.out
 assert_grep '^220 ' "$T/after.out"
 assert_grep '^250 2\.0\.0 OK' "$T/after.out"
-kill -0 "$SERVER_PID" 2>/dev/null || fail "the server died"
+kill -0 "$PRACTICE_PID" 2>/dev/null || fail "the server died"
 n=$(ls "$T/store" | grep -c '\.eml$')
 [ "$n" = 7 ] || fail "an unfinished message was stored"
 
@@ -117,16 +116,15 @@ assert_grep 'MAIL FROM:<a@example\.org> BODY=8BITMIME -> 250' "$T/practice.err"
 assert_grep 'client vanished inside a message' "$T/practice.err"
 
 # --- SIGTERM: clean stop, exit 0, count printed ---------------------------------
-kill -TERM "$SERVER_PID"
+kill -TERM "$PRACTICE_PID"
 rc=0
-wait "$SERVER_PID" || rc=$?
+wait "$PRACTICE_PID" || rc=$?
 [ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM"
 LAST_OUT=$T/practice.out
 assert_grep '^smtpscope: practice server stopped; 7 messages accepted$' "$T/practice.out"
 
 # --- over the client limit: 421 4.3.2 ------------------------------------------
 start_practice --max-clients 2 --quiet
-SERVER_PID=$!
 "$PYTHON" - "$PRACTICE_PORT" >"$T/limit.out" <<'EOF' || fail "limit client failed"
 import socket, sys
 port = int(sys.argv[1])
@@ -154,27 +152,26 @@ assert_grep '^closed$' "$T/limit.out"
 [ -s "$T/practice.err" ] && { LAST_OUT=$T/practice.err; fail "--quiet still logged"; }
 
 # --- SIGINT stops it cleanly too -------------------------------------------------
-kill -INT "$SERVER_PID"
+kill -INT "$PRACTICE_PID"
 rc=0
-wait "$SERVER_PID" || rc=$?
+wait "$PRACTICE_PID" || rc=$?
 [ "$rc" = 0 ] || fail "serve exited $rc after SIGINT"
 assert_grep '^smtpscope: practice server stopped; 0 messages accepted$' "$T/practice.out"
 
 # --- the open-file limit bounds the clients: poll() refuses more
 # descriptors than it (the server stopped with "poll: Invalid argument"),
 # and past it accept() fails with EMFILE --------------------------------------
-(ulimit -n 40 && exec "$SMTPSCOPE" serve --port 0 --max-clients 1000) \
-    >"$T/nofile.out" 2>"$T/nofile.err" &
-bg_register $!
+start_server nofile sh -c 'ulimit -n 40 && exec "$0" "$@"' \
+    "$SMTPSCOPE" serve --port 0 --max-clients 1000
+port=$SERVER_PORT
+# (the note comes once the server listens: wait for it)
 i=0
-while [ $i -lt 100 ] && ! grep -q 'open-file limit' "$T/nofile.err"; do
+while [ $i -lt 600 ] && ! grep -q 'open-file limit' "$T/nofile.err"; do
 	sleep 0.1
 	i=$((i + 1))
 done
 LAST_OUT=$T/nofile.err
 assert_grep '^smtpscope: practice: serving at most 24 clients at once \(open-file limit 40\)$' "$T/nofile.err"
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/nofile.out")
-[ -n "$port" ] || { LAST_OUT=$T/nofile.out; fail "no port"; }
 "$PYTHON" - "$port" >"$T/nofile.clients" <<'EOF' || fail "nofile client failed"
 import socket, sys
 port = int(sys.argv[1])

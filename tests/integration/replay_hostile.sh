@@ -43,12 +43,8 @@ cat >"$T/r" <<'EOT'
 ---
 221 bye\r\n
 EOT
-"$PYTHON" "$TOP_SRCDIR/tests/lib/hostile_server.py" "$T/r" >"$T/port" 2>"$T/server.err" &
-bg_register $!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(cat "$T/port")
-[ -n "$port" ] || fail "hostile server did not start"
+start_hostile "$T/r"
+port=$HOSTILE_PORT
 cat >"$T/esc.smtp" <<'EOT'
 # smtpscope session 1
 S: 220
@@ -83,13 +79,8 @@ try:
 except OSError:
     pass
 PY
-"$PYTHON" "$T/trickle.py" >"$T/port" 2>"$T/server.err" &
-bg_register $!
-i=0
-: >"$T/port"
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(cat "$T/port")
-[ -n "$port" ] || fail "trickle server did not start"
+start_server trickle "$PYTHON" "$T/trickle.py"
+port=$SERVER_PORT
 printf '# smtpscope session 1\nS: 220\nC: EHLO me\nS: 250\n' >"$T/t.smtp"
 # (a guard, not a timed assertion: without the timeout this would hang)
 guard=

@@ -3,15 +3,41 @@
 # Source it first thing.  It gives:
 #   $SMTPSCOPE      the binary under test (set by make check; defaults to ./smtpscope)
 #   $T              a private temporary directory, removed at exit
-#   free_port       print a free TCP port on 127.0.0.1
-#   wait_port P     wait (up to 10 s) until 127.0.0.1:P accepts connections
-#   start_practice [ARGS]   run `smtpscope serve --port 0 ARGS`; sets PRACTICE_PORT
-#   start_sink [ARGS]       run Postfix smtp-sink on a free port; sets SINK_PORT
-#                           (exits 77 = skip when smtp-sink is not installed)
+#   PYTHON          Debian's python3 (has aiosmtpd), for helpers
+#   free_port [HOST]        print a free TCP port on HOST (default 127.0.0.1;
+#                           ::1 for IPv6)
+#   start_server [-p PORT]... [-H HOST] NAME COMMAND [ARG...]
+#       The one way to start a test server.  Runs COMMAND in the
+#       background (stdout in $T/NAME.out, stderr in $T/NAME.err), kills
+#       it at exit, and returns once it serves; sets SERVER_PORT and
+#       SERVER_PID.  How it knows the server is ready:
+#       - by default the server says where it listens: the first line of
+#         its stdout that is a port alone ("2525") or ends "listening on
+#         HOST:PORT" (tests/lib/*.py and `smtpscope serve` do);
+#       - an ARG holding @PORT@: start_server puts a free port there and
+#         waits until HOST:PORT accepts connections; should the server
+#         exit first (the port was taken meanwhile), it tries again with
+#         another port, five times in all;
+#       - -p PORT (repeatable): ports the server was given another way (a
+#         configuration file); wait until each accepts connections.
+#       HOST is 127.0.0.1 unless -H says otherwise.  Fails (fail, exit 1)
+#       when the server exits or is not ready within $SERVER_WAIT seconds
+#       (default 60: generous, a loaded machine is no reason to fail).
+#       Use a new NAME for a second server whose output a test reads.
+#   start_practice [ARGS]   `smtpscope serve --port 0 ARGS`; sets
+#                           PRACTICE_PORT, PRACTICE_PID; output in
+#                           $T/practice.out and $T/practice.err
+#   start_sink [-6] [ARGS]  Postfix smtp-sink ARGS on a free port of
+#                           127.0.0.1 (-6: of ::1); sets SINK_PORT
+#   start_hostile REPLIES   tests/lib/hostile_server.py serving the canned
+#                           replies of the file REPLIES; sets HOSTILE_PORT
+#   skip MSG                the test cannot run here: a peer cannot be
+#                           installed (say which, and its Debian package).
+#                           Exits 77 (skip), or 1 (fail) when CI is set: a
+#                           missing peer must never pass CI vacuously.
 #   bg_register PID         kill PID at exit
 #   fail MSG                print MSG and the last output, exit 1
 #   assert_grep PATTERN FILE / assert_no_grep PATTERN FILE   (grep -E)
-#   PYTHON                  Debian's python3 (has aiosmtpd), for helpers
 # Every server started here is killed at exit, on failure too.
 
 set -u
@@ -19,6 +45,10 @@ SMTPSCOPE=${SMTPSCOPE:-$(pwd)/smtpscope}
 TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=python3
+# The source tree may be read-only (make distcheck): no __pycache__ in it.
+PYTHONDONTWRITEBYTECODE=1
+export PYTHONDONTWRITEBYTECODE
+SERVER_WAIT=${SERVER_WAIT:-60}
 T=$(mktemp -d "${TMPDIR:-/tmp}/smtpscope-test.XXXXXX")
 _bg_pids=""
 
@@ -45,6 +75,15 @@ fail() {
 	exit 1
 }
 
+skip() {
+	if [ -n "${CI:-}" ]; then
+		echo "FAIL: $* (CI is set: a test may not skip)" >&2
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
 assert_grep() {
 	grep -Eq -- "$1" "$2" || { LAST_OUT=$2; fail "expected /$1/ in $(basename "$2")"; }
 }
@@ -54,53 +93,97 @@ assert_no_grep() {
 }
 
 free_port() {
-	"$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+	"$PYTHON" -c 'import socket, sys
+h = sys.argv[1]
+s = socket.socket(socket.AF_INET6 if ":" in h else socket.AF_INET)
+s.bind((h, 0))
+print(s.getsockname()[1])
+s.close()' "${1:-127.0.0.1}"
 }
 
-wait_port() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		if "$PYTHON" -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2); s.close()' "$1" 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-		_i=$((_i + 1))
+# _server_spawn PORT NAME COMMAND [ARG...]: COMMAND in the background with
+# each @PORT@ in its arguments replaced by PORT; sets SERVER_PID.
+_server_spawn() {
+	_sp_port=$1 _sp_name=$2
+	shift 2
+	_sp_n=$#
+	while [ "$_sp_n" -gt 0 ]; do
+		_sp_a=$1
+		shift
+		while :; do
+			case $_sp_a in
+			*@PORT@*) _sp_a=${_sp_a%%@PORT@*}$_sp_port${_sp_a#*@PORT@} ;;
+			*) break ;;
+			esac
+		done
+		set -- "$@" "$_sp_a"
+		_sp_n=$((_sp_n - 1))
 	done
-	fail "nothing listens on 127.0.0.1:$1 after 10 s"
+	"$@" >"$T/$_sp_name.out" 2>"$T/$_sp_name.err" &
+	SERVER_PID=$!
+	bg_register "$SERVER_PID"
+}
+
+start_server() {
+	_ss_ports="" _ss_host=127.0.0.1
+	while :; do
+		case ${1:-} in
+		-p) _ss_ports="$_ss_ports $2"; shift 2 ;;
+		-H) _ss_host=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	_ss_name=$1
+	shift
+	_ss_tries=1
+	case "$*" in *@PORT@*) _ss_tries=5 ;; esac
+	while :; do
+		_ss_port=""
+		case "$*" in *@PORT@*) _ss_port=$(free_port "$_ss_host") ;; esac
+		_server_spawn "$_ss_port" "$_ss_name" "$@"
+		# shellcheck disable=SC2086
+		SERVER_PORT=$("$PYTHON" "$TOP_SRCDIR/tests/lib/wait_server.py" \
+		    "$SERVER_PID" "$T/$_ss_name.out" "$_ss_host" "$SERVER_WAIT" \
+		    $_ss_port $_ss_ports)
+		_ss_rc=$?
+		[ $_ss_rc -eq 0 ] && return 0
+		_ss_tries=$((_ss_tries - 1))
+		[ $_ss_rc -eq 1 ] && [ $_ss_tries -gt 0 ] || break
+	done
+	LAST_OUT=$T/$_ss_name.err
+	[ -s "$LAST_OUT" ] || LAST_OUT=$T/$_ss_name.out
+	if [ $_ss_rc -eq 1 ]; then
+		fail "$_ss_name server exited before it listened: $*"
+	fi
+	fail "$_ss_name server not listening after $SERVER_WAIT s: $*"
 }
 
 start_practice() {
-	"$SMTPSCOPE" serve --port 0 "$@" >"$T/practice.out" 2>"$T/practice.err" &
-	bg_register $!
-	_i=0
-	PRACTICE_PORT=""
-	while [ $_i -lt 100 ] && [ -z "$PRACTICE_PORT" ]; do
-		PRACTICE_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/practice.out" | head -n 1)
-		[ -n "$PRACTICE_PORT" ] || sleep 0.1
-		_i=$((_i + 1))
-	done
-	[ -n "$PRACTICE_PORT" ] || { LAST_OUT=$T/practice.err; fail "practice server did not start"; }
-	wait_port "$PRACTICE_PORT"
+	start_server practice "$SMTPSCOPE" serve --port 0 "$@"
+	PRACTICE_PORT=$SERVER_PORT
+	PRACTICE_PID=$SERVER_PID
 }
 
 SMTP_SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 
 start_sink() {
-	[ -x "$SMTP_SINK" ] || { echo "SKIP: smtp-sink not installed (Debian package postfix)"; exit 77; }
-	_user=""
-	[ "$(id -u)" = 0 ] && _user="-u nobody"
-	for _try in 1 2 3 4 5; do
-		SINK_PORT=$(free_port)
-		# shellcheck disable=SC2086
-		"$SMTP_SINK" $_user "$@" "127.0.0.1:$SINK_PORT" 10 >"$T/sink.out" 2>&1 &
-		_pid=$!
-		sleep 0.2
-		if kill -0 "$_pid" 2>/dev/null; then
-			bg_register "$_pid"
-			wait_port "$SINK_PORT"
-			return 0
-		fi
-	done
-	LAST_OUT=$T/sink.out
-	fail "smtp-sink did not start"
+	[ -x "$SMTP_SINK" ] || skip "smtp-sink not installed (Debian package postfix)"
+	_sink_host=127.0.0.1 _sink_addr=127.0.0.1
+	if [ "${1:-}" = -6 ]; then
+		_sink_host=::1 _sink_addr="[::1]"
+		shift
+	fi
+	set -- "$@" "$_sink_addr:@PORT@" 10
+	# smtp-sink refuses to keep root's privileges.
+	[ "$(id -u)" = 0 ] && set -- -u nobody "$@"
+	[ "$_sink_host" = ::1 ] && set -- -6 "$@"
+	start_server -H "$_sink_host" sink "$SMTP_SINK" "$@"
+	SINK_PORT=$SERVER_PORT
+}
+
+start_hostile() {
+	_hostile_n=$((${_hostile_n:-0} + 1))
+	start_server "hostile$_hostile_n" "$PYTHON" \
+	    "$TOP_SRCDIR/tests/lib/hostile_server.py" "$1"
+	HOSTILE_PORT=$SERVER_PORT
 }

@@ -45,7 +45,7 @@ auth_plain_b64() {
 
 _tls_openssl() {
 	command -v openssl >/dev/null 2>&1 ||
-	    { echo "SKIP: openssl(1) not installed (Debian package openssl)"; exit 77; }
+	    skip "openssl(1) not installed (Debian package openssl)"
 	openssl "$@" >>"$T/tls/openssl.log" 2>&1 ||
 	    { LAST_OUT=$T/tls/openssl.log; fail "openssl $1 failed"; }
 }
@@ -85,33 +85,13 @@ tls_make_certs() {
 	TLS_SELF_KEY=$T/tls/self.key
 }
 
-# _tls_wait_line FILE: wait (up to 10 s) for a first line in FILE; print it
-_tls_wait_line() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		if [ -s "$1" ]; then
-			head -n 1 "$1"
-			return 0
-		fi
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
-
 start_auth_server() {
 	"$PYTHON" -c 'import aiosmtpd' 2>/dev/null ||
-	    { echo "SKIP: aiosmtpd not installed (Debian package python3-aiosmtpd)"; exit 77; }
+	    skip "aiosmtpd not installed (Debian package python3-aiosmtpd)"
 	_auth_n=$((${_auth_n:-0} + 1))
-	_n=$_auth_n
-	_out=$T/auth$_n.out
-	"$PYTHON" "$TOP_SRCDIR/tests/lib/auth_server.py" --user "$AUTH_USER" \
-	    --password "$AUTH_PASSWORD" --token "$AUTH_TOKEN" "$@" \
-	    >"$_out" 2>"$T/auth$_n.err" &
-	bg_register $!
-	AUTH_PORT=$(_tls_wait_line "$_out") ||
-	    { LAST_OUT=$T/auth$_n.err; fail "auth server did not start"; }
-	wait_port "$AUTH_PORT"
+	start_server "auth$_auth_n" "$PYTHON" "$TOP_SRCDIR/tests/lib/auth_server.py" \
+	    --user "$AUTH_USER" --password "$AUTH_PASSWORD" --token "$AUTH_TOKEN" "$@"
+	AUTH_PORT=$SERVER_PORT
 }
 
 # Can a private Postfix instance run here?
@@ -190,10 +170,8 @@ EOF
 	# "postfix check" creates the queue directories with their owners.
 	"$_postfix" -c "$_pf/etc" check >"$_pf/check.log" 2>&1 ||
 	    { LAST_OUT=$_pf/check.log; fail "postfix check failed"; }
-	"$POSTFIX_SBIN/master" -c "$_pf/etc" -d >"$_pf/master.out" 2>&1 &
-	bg_register $!
-	wait_port "$STARTTLS_PORT"
-	wait_port "$SMTPS_PORT"
+	start_server -p "$STARTTLS_PORT" -p "$SMTPS_PORT" postfix \
+	    "$POSTFIX_SBIN/master" -c "$_pf/etc" -d
 	TLS_SERVER=postfix
 }
 

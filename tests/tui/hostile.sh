@@ -11,10 +11,7 @@ s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 0))
 s.listen(1)
-with open(sys.argv[1] + ".tmp", "w") as f:
-    f.write("%d\n" % s.getsockname()[1])
-import os
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+print(s.getsockname()[1], flush=True)
 c, _ = s.accept()
 c.sendall(b"220 evil.example \x1b[2J\x1b]0;pwned\x07 ready\r\n")
 buf = b""
@@ -31,12 +28,8 @@ while True:
             sys.exit(0)
         c.sendall(b"250 ok \x1b[H\x1b[2Jgone\r\n")
 PY
-"$PYTHON" "$T/hostile.py" "$T/port" &
-bg_register $!
-i=0
-while [ $i -lt 100 ] && [ ! -s "$T/port" ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$T/port" ] || fail "hostile server did not start"
-port=$(cat "$T/port")
+start_server hostile "$PYTHON" "$T/hostile.py"
+port=$SERVER_PORT
 
 tui_start 140 40 "\"$SMTPSCOPE\" 127.0.0.1:$port"
 tmx set-option -g set-titles on >/dev/null 2>&1

@@ -13,7 +13,7 @@
 #   tui_wait_gone PATTERN  the same until PATTERN has gone
 #   tui_wait_exit          wait until CMD has exited; prints its status
 
-command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
+command -v tmux >/dev/null 2>&1 || skip "tmux not installed (Debian package tmux)"
 
 TUI_SOCK=smtpscope-test-$$
 TUI_TRIES=${TUI_TRIES:-200}
