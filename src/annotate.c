@@ -9,16 +9,15 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-
 #include "annotate.h"
+#include "auth.h"
+#include "base64.h"
 #include "codes.h"
 #include "sanitize.h"
 
@@ -48,7 +47,8 @@ static const char *annotate_class_action(int);
 static void	annotate_esc(struct sbuf *, const char *, int);
 static void	annotate_ehlo(struct sbuf *, const struct reply *, int);
 static void	annotate_ehlo_auth(struct sbuf *, const char *, size_t, int);
-static void	annotate_challenge(struct sbuf *, const struct reply *);
+static void	annotate_challenge(struct sbuf *, const struct reply *,
+		    const char *);
 static void	annotate_size(char *, size_t, unsigned long long);
 static void	annotate_rfcs(struct sbuf *, const char *, const char *,
 		    const char *);
@@ -406,54 +406,37 @@ annotate_ehlo(struct sbuf *sb, const struct reply *r, int flags)
 	}
 }
 
-/* 334: decode the base64 challenge (RFC 4954 4). */
+/*
+ * 334: decode the base64 challenge (RFC 4954 4) and, when the mechanism
+ * is known (mech: "SCRAM-SHA-256", or NULL), say what this step of it
+ * does: what the server sent or proves, what the client answers.
+ */
 static void
-annotate_challenge(struct sbuf *sb, const struct reply *r)
+annotate_challenge(struct sbuf *sb, const struct reply *r, const char *mech)
 {
 	const char *t = r->nlines > 0 ? r->lines[0].text : NULL;
-	size_t len = r->nlines > 0 ? r->lines[0].len : 0, pad = 0, i;
+	size_t len = r->nlines > 0 ? r->lines[0].len : 0, n;
 	unsigned char *out;
-	char *shown;
-	int n;
+	char *shown, step[1024];
 
 	while (len > 0 && (t[len - 1] == ' ' || t[len - 1] == '\t'))
 		len--;
 	if (t == NULL || len == 0) {
 		sb_wrap(sb, "challenge: ", "empty: the server waits for the initial "
 		    "response (RFC 4954 4)");
+		if (auth_explain_challenge(mech, NULL, 0, step, sizeof step) == 0)
+			sb_wrap(sb, "sasl: ", step);
 		return;
 	}
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)t[i]) && t[i] != '+' && t[i] != '/' &&
-		    t[i] != '=')
-			break;
-	if (i < len || len % 4 != 0 || len > INT_MAX / 2) {
+	if (base64_decode(t, len, &out, &n) == -1) {
 		sb_wrap(sb, "challenge: ", "not valid base64; a client must cancel "
 		    "with \"*\" (RFC 4954 4)");
 		return;
 	}
-	if ((out = malloc(len / 4 * 3 + 1)) == NULL) {
-		sb->oom = 1;
-		return;
-	}
-	n = EVP_DecodeBlock(out, (const unsigned char *)t, (int)len);
-	if (n < 0) {
-		free(out);
-		sb_wrap(sb, "challenge: ", "not valid base64; a client must cancel "
-		    "with \"*\" (RFC 4954 4)");
-		return;
-	}
-	/* EVP_DecodeBlock counts the padding as zero bytes. */
-	if (t[len - 1] == '=')
-		pad++;
-	if (len > 1 && t[len - 2] == '=')
-		pad++;
-	n -= (int)pad;
-	if (n > ANNOTATE_SHOW_MAX)
-		n = ANNOTATE_SHOW_MAX;
-	shown = sanitize((const char *)out, (size_t)n, 0);
-	free(out);
+	shown = sanitize((const char *)out, n > ANNOTATE_SHOW_MAX ?
+	    ANNOTATE_SHOW_MAX : n, 0);
 	if (shown == NULL) {
+		free(out);
 		sb->oom = 1;
 		return;
 	}
@@ -461,6 +444,9 @@ annotate_challenge(struct sbuf *sb, const struct reply *r)
 		sb_printf(sb, "\n");
 	sb_printf(sb, "challenge (base64 decoded): \"%s\"", shown);
 	free(shown);
+	if (auth_explain_challenge(mech, out, n, step, sizeof step) == 0)
+		sb_wrap(sb, "sasl: ", step);
+	free(out);
 }
 
 /*
@@ -560,6 +546,7 @@ annotate_reply(const struct reply *r, const char *command,
 	struct sbuf sb = { NULL, 0, 0, 0, 0 };
 	const struct code_info *ci;
 	const struct code_ctx *cx = NULL;
+	const struct auth_mech *mech;
 	char verb[16], arg[24], label[64], line[512], rfc[96], faults[512];
 	const char *key = NULL, *next;
 	int code = r->code;
@@ -683,7 +670,14 @@ annotate_reply(const struct reply *r, const char *command,
 	if (key != NULL && strcmp(key, "EHLO") == 0 && code == 250)
 		annotate_ehlo(&sb, r, flags);
 	if (code == 334)
-		annotate_challenge(&sb, r);
+		annotate_challenge(&sb, r, strcmp(verb, "AUTH") == 0 &&
+		    arg[0] != '\0' ? arg : NULL);
+	if (code == 235 && strcmp(verb, "AUTH") == 0 &&
+	    (mech = auth_mech_lookup(arg)) != NULL) {
+		snprintf(line, sizeof line, "the client proved %s; the server "
+		    "proved back %s (%s)", mech->proves, mech->back, mech->rfc);
+		sb_wrap(&sb, "sasl: ", line);
+	}
 
 	/* Enhanced code (RFC 3463; RFC 2034 4). */
 	if (r->enhanced[0] != '\0')

@@ -726,3 +726,30 @@ tls_cert_details(const struct tls *t, char *buf, size_t size)
 	    chain != NULL && sk_X509_num(chain) == 1 ? "" : "s");
 	tls_addline(buf, size, &off, "chain: ", v);
 }
+
+int
+tls_channel_binding(const struct tls *t, const char **type, unsigned char *buf,
+    size_t size)
+{
+	static const char label[] = "EXPORTER-Channel-Binding";
+	size_t n;
+
+	if (t == NULL || t->ssl == NULL)
+		return -1;
+	if (SSL_version(t->ssl) >= TLS1_3_VERSION) {
+		/* RFC 9266 2: 32 octets, no context */
+		if (size < 32 || SSL_export_keying_material(t->ssl, buf, 32,
+		    label, sizeof label - 1, NULL, 0, 0) != 1)
+			return -1;
+		*type = "tls-exporter";
+		return 32;
+	}
+	/* RFC 5929 3.1: the client's Finished, or the server's when the
+	 * session was resumed (the server sent its Finished first) */
+	n = SSL_session_reused(t->ssl) ? SSL_get_peer_finished(t->ssl, buf,
+	    size) : SSL_get_finished(t->ssl, buf, size);
+	if (n == 0 || n > size)
+		return -1;
+	*type = "tls-unique";
+	return (int)n;
+}

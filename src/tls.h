@@ -37,4 +37,14 @@ void tls_cert_details(const struct tls *, char *buf, size_t size);
 /* 1 when the peer certificate verified. */
 int tls_verified(const struct tls *);
 
+/*
+ * Channel binding data for SCRAM-*-PLUS: with TLS 1.3 "tls-exporter"
+ * (RFC 9266: 32 octets of exported keying material), before it
+ * "tls-unique" (RFC 5929 3.1: the first Finished message of the latest
+ * handshake).  Sets *type, copies the data into buf and returns its
+ * length, or -1 when there is none (buf too small, no handshake).
+ */
+int tls_channel_binding(const struct tls *, const char **type,
+    unsigned char *buf, size_t size);
+
 #endif

@@ -192,6 +192,41 @@ Test(annotate, auth_334_challenge_decoded)
 	free(bad);
 }
 
+/* Each step of a mechanism we know is explained: what the server sent or
+ * proves, what the client answers; a 235 says what was proven. */
+Test(annotate, auth_steps_explained)
+{
+	char *scram = ann(fixture_reply(334, NULL, 1,
+	    "cj1hYmMscz1jMkZzZEE9PSxpPTQwOTY="), "AUTH SCRAM-SHA-256 biws",
+	    ANNOTATE_COMMAND, 0);
+	char *login = ann(fixture_reply(334, NULL, 1, "VXNlcm5hbWU6"),
+	    "auth login", ANNOTATE_COMMAND, 0);
+	char *empty = ann(fixture_reply(334, NULL, 1, ""), "AUTH PLAIN",
+	    ANNOTATE_COMMAND, 0);
+	char *other = ann(fixture_reply(334, NULL, 1, "YWI="), "AUTH GSSAPI",
+	    ANNOTATE_COMMAND, 0);
+	char *ok = ann(fixture_reply(235, "2.7.0", 1, "2.7.0 ok"),
+	    "AUTH SCRAM-SHA-256", ANNOTATE_COMMAND, 0);
+	char *plain = ann(fixture_reply(235, "2.7.0", 1, "2.7.0 ok"),
+	    "AUTH PLAIN", ANNOTATE_COMMAND, 0);
+
+	assert_has(scram, "\"r=abc,s=c2FsdA==,i=4096\"");
+	assert_has(scram, "\nsasl: SCRAM server-first-message");
+	assert_has(scram, "ClientProof");
+	assert_has(login, "\nsasl: the server asks for the user name");
+	assert_has(empty, "\nsasl: an empty challenge asks for the initial");
+	cr_assert_null(strstr(other, "sasl:"), "%s", other);
+	assert_has(ok, "sasl: the client proved knowledge of the password");
+	assert_has(ok, "ServerSignature");
+	assert_has(plain, "the server proved back nothing");
+	free(scram);
+	free(login);
+	free(empty);
+	free(other);
+	free(ok);
+	free(plain);
+}
+
 Test(annotate, auth_secret_not_echoed)
 {
 	char *s = ann(fixture_reply(235, "2.7.0", 1, "2.7.0 Authentication successful"),

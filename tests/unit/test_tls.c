@@ -46,6 +46,8 @@ static char	 certfile[512];
 static int	 cfd = -1;	/* client end */
 static int	 sfd = -1;	/* server end */
 static pid_t	 srv = -1;
+static int	 srv_binding;	/* after the handshake, send the channel
+				   binding data as the server sees it */
 
 static void
 add_ext(X509 *x, int nid, const char *value)
@@ -151,6 +153,21 @@ server_run(enum srv_mode mode)
 		_exit(0);
 	if (mode == SRV_DROP)
 		_exit(0);
+	if (srv_binding) {
+		unsigned char	b[64];
+		size_t		bn = 32;
+
+		/* RFC 9266 for TLS 1.3; RFC 5929 3.1 before: the client's
+		 * Finished of a full handshake */
+		if (SSL_version(ssl) >= TLS1_3_VERSION)
+			SSL_export_keying_material(ssl, b, 32,
+			    "EXPORTER-Channel-Binding", 24, NULL, 0, 0);
+		else
+			bn = SSL_get_peer_finished(ssl, b, sizeof(b));
+		SSL_write(ssl, b, (int)bn);
+		SSL_shutdown(ssl);
+		_exit(0);
+	}
 	n = SSL_read(ssl, line, sizeof(line));
 	if (n == 6 && memcmp(line, "PING\r\n", 6) == 0)
 		SSL_write(ssl, "PONG\r\n", 6);
@@ -428,4 +445,43 @@ Test(tls, summary_without_tls)
 	cr_assert_str_eq(sum, "no TLS");
 	cr_assert_eq(tls_verified(NULL), 0);
 	tls_free(NULL);
+}
+
+/* SCRAM-*-PLUS: client and server see the same binding data, of the type
+ * the protocol version calls for. */
+static void
+binding_matches(enum srv_mode mode, const char *want_type, int want_len)
+{
+	struct tls	*t;
+	const char	*type = NULL;
+	unsigned char	 mine[64];
+	char		 err[256], theirs[64];
+	ssize_t		 got = 0, r;
+	int		 n;
+
+	srv_binding = 1;
+	server_start(mode);
+	t = start("localhost", certfile, 0, 5000, err, sizeof(err));
+	cr_assert_not_null(t, "%s", err);
+	n = tls_channel_binding(t, &type, mine, sizeof(mine));
+	cr_assert_eq(n, want_len);
+	cr_assert_str_eq(type, want_type);
+	while (got < n && (r = read_some(t, theirs + got, sizeof(theirs) -
+	    (size_t)got, err, sizeof(err))) > 0)
+		got += r;
+	cr_assert_eq(got, n, "%s", err);
+	cr_assert(memcmp(mine, theirs, (size_t)n) == 0);
+	cr_assert_eq(tls_channel_binding(t, &type, mine, 8), -1);
+	tls_free(t);
+	srv_binding = 0;
+}
+
+Test(tls, channel_binding_tls13)
+{
+	binding_matches(SRV_ECHO, "tls-exporter", 32);
+}
+
+Test(tls, channel_binding_tls12)
+{
+	binding_matches(SRV_TLS12, "tls-unique", 12);
 }
