@@ -39,18 +39,40 @@ struct client {
 	struct transcript	*rec;		/* --record FILE */
 	struct transcript	*log;		/* always-on log for :save */
 	FILE			*logf;		/* its temporary file */
+	enum state		 trail[CLIENT_TRAIL_MAX];	/* for :state */
+	size_t			 ntrail;
+	struct {
+		enum state	 from, to;
+	}			 unrecorded[CLIENT_TRAIL_MAX];	/* changes not yet
+							   in the transcripts */
+	size_t			 nunrecorded;
 	char			 server[300];
 	char			 tls_sum[256];
 };
 
+/* One transcript event, for record(): both files get it. */
+enum event_type { EVENT_COMMAND, EVENT_BODY, EVENT_REPLY, EVENT_TLS,
+	EVENT_COMMENT };
+struct event {
+	enum event_type		 type;
+	const char		*text;	/* line, comment, or "starttls"/"tls" */
+	const char		*summary;	/* TLS summary */
+	enum annotate_ctx	 kind;	/* EVENT_COMMAND */
+	const struct reply	*r;	/* EVENT_REPLY */
+	double			 ms;	/* EVENT_REPLY */
+};
+
 static int	write_line(struct client *, const char *, size_t);
-static void	record_command(struct client *, const char *, enum annotate_ctx);
+static void	record(struct client *, const struct event *);
+static void	record_comment(struct client *, const char *);
+static void	record_states(struct client *);
+static void	on_state_change(void *, enum state, enum state);
+static int	track(struct client *, const char *, enum annotate_ctx);
 static void	dispatch(struct client *);
 static void	lost(struct client *, const char *, int);
 static int	client_tls_upgrade(struct client *);
 static void	after_reply(struct client *, const struct reply *,
-		    const char *, enum annotate_ctx, int *);
-static int	is_verb(const char *, enum verb_id);
+		    const struct session_answer *, int *);
 static void	rec_check(struct client *);
 static void	read_before_close(struct client *);
 static int	refuse_after_starttls(struct client *);
@@ -115,8 +137,7 @@ record_unfinished(struct client *c)
 				len += n;
 			}
 			text[len] = '\0';
-			transcript_comment(c->rec, text);
-			transcript_comment(c->log, text);
+			record_comment(c, text);
 			free(text);
 		}
 		reply_free(r);
@@ -188,15 +209,104 @@ notify_state(struct client *c)
 		c->ops->state(c->arg);
 }
 
-static int
-is_verb(const char *line, enum verb_id id)
+/* Write one event to both transcripts: the --record file and the log
+ * kept for :save. */
+static void
+record(struct client *c, const struct event *e)
 {
-	const struct verb_info *v;
+	struct transcript	*t[2] = { c->rec, c->log };
+	size_t			 i;
 
-	if (line == NULL)
+	for (i = 0; i < 2; i++) {
+		if (t[i] == NULL)
+			continue;
+		switch (e->type) {
+		case EVENT_COMMAND:
+			transcript_command(t[i], e->text, e->kind);
+			break;
+		case EVENT_BODY:
+			transcript_body(t[i], e->text);
+			break;
+		case EVENT_REPLY:
+			transcript_reply(t[i], e->r, e->ms);
+			break;
+		case EVENT_TLS:
+			transcript_tls(t[i], e->text, e->summary);
+			break;
+		case EVENT_COMMENT:
+			transcript_comment(t[i], e->text);
+			break;
+		}
+	}
+	rec_check(c);
+	/* a state change follows the event that caused it */
+	record_states(c);
+}
+
+static void
+record_comment(struct client *c, const char *text)
+{
+	struct event e = { .type = EVENT_COMMENT, .text = text };
+
+	record(c, &e);
+}
+
+/* "# state mail -> rcpt" for each change not yet written (--verbose). */
+static void
+record_states(struct client *c)
+{
+	char	text[64];
+	size_t	i, n = c->nunrecorded;
+
+	c->nunrecorded = 0;
+	for (i = 0; i < n; i++) {
+		snprintf(text, sizeof text, "state %s -> %s",
+		    session_state_name(c->unrecorded[i].from),
+		    session_state_name(c->unrecorded[i].to));
+		record_comment(c, text);
+	}
+}
+
+/* The session reports each state change: keep the trail for :state, and
+ * the change for the transcripts once the event causing it is written. */
+static void
+on_state_change(void *arg, enum state from, enum state to)
+{
+	struct client	*c = arg;
+
+	if (c->ntrail == 0)
+		c->trail[c->ntrail++] = from;
+	if (c->ntrail == CLIENT_TRAIL_MAX) {
+		memmove(c->trail, c->trail + 1, sizeof c->trail -
+		    sizeof c->trail[0]);
+		c->ntrail--;
+	}
+	c->trail[c->ntrail++] = to;
+	if (c->o.state_comments && (c->rec != NULL || c->log != NULL) &&
+	    c->nunrecorded < CLIENT_TRAIL_MAX) {
+		c->unrecorded[c->nunrecorded].from = from;
+		c->unrecorded[c->nunrecorded].to = to;
+		c->nunrecorded++;
+	}
+}
+
+/*
+ * Queue line as awaiting its reply.  Out of memory, the reply could only
+ * be paired with the wrong command: say so and end the session.
+ */
+static int
+track(struct client *c, const char *line, enum annotate_ctx kind)
+{
+	char	msg[600];
+
+	if (session_on_send(c->s, line, kind, net_clock_ms()) == 0)
 		return 0;
-	v = verbs_identify(line);
-	return v != NULL && v->id == id;
+	snprintf(msg, sizeof msg, "out of memory: cannot keep track of "
+	    "\"%.64s\" awaiting its reply; ending the session rather than "
+	    "pair replies with the wrong commands", kind == ANNOTATE_AUTH_STEP ?
+	    "********" : line);
+	lost(c, msg, 0);
+	return -1;
 }
 
 static int
@@ -215,9 +325,7 @@ start_tls(struct client *c, const char *what)
 		/* one line, in the recording too: why the session ends */
 		snprintf(msg, sizeof msg, "TLS handshake with %s failed: %s",
 		    c->server, err);
-		transcript_comment(c->rec, msg);
-		transcript_comment(c->log, msg);
-		rec_check(c);
+		record_comment(c, msg);
 		lost(c, "", 0);
 		client_message(c, CLIENT_MSG_ERROR, "%s", msg);
 		c->failed = 3;
@@ -227,9 +335,8 @@ start_tls(struct client *c, const char *what)
 	tls_summary(t, c->tls_sum, sizeof c->tls_sum);
 	session_set_tls(c->s, 1);
 	client_message(c, CLIENT_MSG_INFO, "TLS (%s): %s", what, c->tls_sum);
-	transcript_tls(c->rec, what, c->tls_sum);
-	transcript_tls(c->log, what, c->tls_sum);
-	rec_check(c);
+	record(c, &(struct event){ .type = EVENT_TLS, .text = what,
+	    .summary = c->tls_sum });
 	notify_state(c);
 	return 0;
 }
@@ -257,7 +364,7 @@ client_connect(struct client *c)
 	    c->o.timeout_s * 1000, err, sizeof err);
 	if (fd < 0) {
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
-		transcript_comment(c->rec, err);
+		record_comment(c, err);
 		c->failed = 3;
 		return fd;
 	}
@@ -269,6 +376,7 @@ client_connect(struct client *c)
 		c->failed = 1;
 		return NET_ERR_IO;
 	}
+	session_set_report(c->s, on_state_change, c);
 	net_peer_name(fd, peer, sizeof peer);
 	client_message(c, CLIENT_MSG_INFO, "connected to %s (%s)", c->server,
 	    peer);
@@ -324,31 +432,30 @@ lost(struct client *c, const char *msg, int normal)
 	if (*msg != '\0') {
 		client_message(c, normal ? CLIENT_MSG_INFO : CLIENT_MSG_ERROR,
 		    "%s", msg);
-		transcript_comment(c->rec, msg);
-		transcript_comment(c->log, msg);
-		rec_check(c);
+		record_comment(c, msg);
 	}
 	if (c->s != NULL)
 		session_on_close(c->s);
+	record_states(c);
 	notify_state(c);
 }
 
 /* What the engine itself does after some replies: the STARTTLS upgrade
  * and the automatic STARTTLS of --starttls. */
 static void
-after_reply(struct client *c, const struct reply *r, const char *command,
-    enum annotate_ctx ctx, int *upgraded)
+after_reply(struct client *c, const struct reply *r,
+    const struct session_answer *a, int *upgraded)
 {
 	const struct caps *caps = session_caps(c->s);
 
-	if (ctx == ANNOTATE_COMMAND && is_verb(command, VERB_STARTTLS) &&
+	if (a->ctx == ANNOTATE_COMMAND && a->verb == VERB_STARTTLS &&
 	    r->code == 220) {
 		if (client_tls_upgrade(c) == 0)
 			*upgraded = 1;
 		return;
 	}
 	if (c->o.starttls && !session_tls(c->s) && !c->starttls_sent &&
-	    ctx == ANNOTATE_COMMAND && is_verb(command, VERB_EHLO) &&
+	    a->ctx == ANNOTATE_COMMAND && a->verb == VERB_EHLO &&
 	    r->code == 250) {
 		c->starttls_sent = 1;
 		if (!caps->starttls) {
@@ -369,10 +476,10 @@ static void
 dispatch(struct client *c)
 {
 	struct reply		*r;
+	struct session_answer	 a;
 	const char		*command;
 	char			*own = NULL;
-	enum annotate_ctx	 ctx;
-	double			 sent, ms;
+	double			 ms;
 	int			 upgraded = 0;
 	size_t			 junk = 0;
 
@@ -385,7 +492,8 @@ dispatch(struct client *c)
 			reply_free(r);
 			continue;
 		}
-		session_on_reply(c->s, r, &command, &ctx, &sent);
+		session_on_reply(c->s, r, &a);
+		command = a.command;
 		/* The session's copy lives until its next reply, and the
 		 * callbacks may send (a failed write reads and dispatches
 		 * what the server sent first): keep our own. */
@@ -395,13 +503,12 @@ dispatch(struct client *c)
 			lost(c, "out of memory", 0);
 			break;
 		}
-		ms = net_clock_ms() - sent;
-		transcript_reply(c->rec, r, ms);
-		transcript_reply(c->log, r, ms);
-		rec_check(c);
+		ms = net_clock_ms() - a.sent_ms;
+		record(c, &(struct event){ .type = EVENT_REPLY, .r = r,
+		    .ms = ms });
 		if (c->ops->reply != NULL)
-			c->ops->reply(c->arg, r, command, ctx, ms);
-		after_reply(c, r, command, ctx, &upgraded);
+			c->ops->reply(c->arg, r, command, a.ctx, ms);
+		after_reply(c, r, &a, &upgraded);
 		free(own);
 		own = NULL;
 		reply_free(r);
@@ -548,13 +655,6 @@ write_line(struct client *c, const char *line, size_t len)
 	return rc;
 }
 
-static void
-record_command(struct client *c, const char *line, enum annotate_ctx kind)
-{
-	transcript_command(c->rec, line, kind);
-	transcript_command(c->log, line, kind);
-	rec_check(c);
-}
 
 /*
  * RFC 3207 4: STARTTLS must be the last command of a group, and after
@@ -564,7 +664,7 @@ record_command(struct client *c, const char *line, enum annotate_ctx kind)
 static int
 refuse_after_starttls(struct client *c)
 {
-	if (!is_verb(session_last_pending(c->s), VERB_STARTTLS))
+	if (session_last_pending_verb(c->s) != VERB_STARTTLS)
 		return 0;
 	client_message(c, CLIENT_MSG_ERROR, "STARTTLS awaits its reply: "
 	    "nothing may follow it before the TLS handshake (RFC 3207 4); "
@@ -605,10 +705,11 @@ client_send(struct client *c, const char *line)
 	}
 	if (session_in_sasl(c->s))
 		kind = ANNOTATE_AUTH_STEP;
-	if (write_line(c, line, strlen(line)) == -1)
+	if (write_line(c, line, strlen(line)) == -1 ||
+	    track(c, line, kind) == -1)
 		return -1;
-	session_on_send(c->s, line, kind, net_clock_ms());
-	record_command(c, line, kind);
+	record(c, &(struct event){ .type = EVENT_COMMAND, .text = line,
+	    .kind = kind });
 	if (c->ops->sent != NULL)
 		c->ops->sent(c->arg, line, kind == ANNOTATE_AUTH_STEP ?
 		    CLIENT_LINE_SECRET : CLIENT_LINE_COMMAND);
@@ -638,9 +739,7 @@ client_send_body_line(struct client *c, const char *line, size_t len)
 		return -1;
 	if ((shown = strndup(line, len)) == NULL)
 		return 0;
-	transcript_body(c->rec, shown);
-	transcript_body(c->log, shown);
-	rec_check(c);
+	record(c, &(struct event){ .type = EVENT_BODY, .text = shown });
 	if (c->ops->sent != NULL)
 		c->ops->sent(c->arg, shown, CLIENT_LINE_BODY);
 	free(shown);
@@ -656,12 +755,10 @@ client_send_body_end(struct client *c)
 		    "being sent: \".\" not sent");
 		return -1;
 	}
-	if (write_bytes(c, ".\r\n", 3) == -1)
+	if (write_bytes(c, ".\r\n", 3) == -1 ||
+	    track(c, ".", ANNOTATE_DATA_END) == -1)
 		return -1;
-	session_on_send(c->s, ".", ANNOTATE_DATA_END, net_clock_ms());
-	transcript_body(c->rec, ".");
-	transcript_body(c->log, ".");
-	rec_check(c);
+	record(c, &(struct event){ .type = EVENT_BODY, .text = "." });
 	if (c->ops->sent != NULL)
 		c->ops->sent(c->arg, ".", CLIENT_LINE_BODY);
 	notify_state(c);
@@ -681,12 +778,13 @@ client_send_bdat(struct client *c, const char *chunk, size_t len, int last)
 	if (write_line(c, line, strlen(line)) == -1 ||
 	    (len > 0 && write_bytes(c, chunk, len) == -1))
 		return -1;
-	session_on_send(c->s, line, ANNOTATE_BDAT, net_clock_ms());
-	record_command(c, line, ANNOTATE_BDAT);
+	if (track(c, line, ANNOTATE_BDAT) == -1)
+		return -1;
+	record(c, &(struct event){ .type = EVENT_COMMAND, .text = line,
+	    .kind = ANNOTATE_BDAT });
 	snprintf(note, sizeof note, "(%zu octets of chunk data sent)", len);
 	/* session format 1 does not carry chunk data: say what went */
-	transcript_comment(c->rec, note);
-	transcript_comment(c->log, note);
+	record_comment(c, note);
 	if (c->ops->sent != NULL) {
 		c->ops->sent(c->arg, line, CLIENT_LINE_COMMAND);
 		c->ops->sent(c->arg, note, CLIENT_LINE_BODY);
@@ -709,9 +807,7 @@ timed_out(struct client *c, int timeout_ms)
 	    "server may be slow (try a longer --timeout) or stuck", c->server,
 	    (timeout_ms + 999) / 1000, part);
 	client_message(c, CLIENT_MSG_ERROR, "%s", msg);
-	transcript_comment(c->rec, msg);
-	transcript_comment(c->log, msg);
-	rec_check(c);
+	record_comment(c, msg);
 	if (!c->failed)
 		c->failed = 1;
 }
@@ -800,6 +896,13 @@ struct session *
 client_session(struct client *c)
 {
 	return c->s;
+}
+
+const enum state *
+client_state_trail(const struct client *c, size_t *n)
+{
+	*n = c->ntrail;
+	return c->trail;
 }
 
 int

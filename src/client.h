@@ -28,7 +28,12 @@ struct client_opts {
 	int		 show_secrets;
 	int		 latency_comments;	/* "# +12.3ms" in transcripts */
 	int		 session_log;	/* keep the session for :save (consoles) */
+	int		 state_comments;	/* "# state a -> b" in transcripts
+					   (--verbose) */
 };
+
+/* How many states client_state_trail() keeps. */
+#define CLIENT_TRAIL_MAX	8
 
 /* Kinds of line the client sends, as reported to the front end. */
 enum client_line {
@@ -116,6 +121,10 @@ int client_wait(struct client *, int timeout_ms);
 int client_save(struct client *, const char *path);
 
 struct session *client_session(struct client *);
+/* The last states the session went through, oldest first, the current
+ * one last (at most CLIENT_TRAIL_MAX); *n gets their number (0 before
+ * the connection). */
+const enum state *client_state_trail(const struct client *, size_t *n);
 int client_show_secrets(const struct client *);	/* --show-secrets */
 const struct conn *client_conn(const struct client *);
 const char *client_server_name(const struct client *);	/* "host:port" */

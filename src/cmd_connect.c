@@ -153,6 +153,9 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			break;
 		case 'v':
 			a->u.verbose = 1;
+			/* the recording says where each reply left the
+			 * session: "# state mail -> rcpt" */
+			a->c.state_comments = 1;
 			break;
 		case 'h':
 			usage(stdout);

@@ -171,6 +171,7 @@ cmd_replay(int argc, char **argv)
 			break;	/* replay output is always plain */
 		case 'v':
 			o.verbose = 1;
+			o.client.state_comments = 1;
 			break;
 		case 'h':
 			replay_usage(stdout);

@@ -187,16 +187,24 @@ static enum console_result
 cmd_state(struct client *c, const char *arg)
 {
 	struct session			*s = client_session(c);
-	const struct caps	*caps;
+	const struct caps		*caps;
 	const struct conn		*conn = client_conn(c);
-	char				 next[256], kw[2048];
-	size_t				 i, len = 0;
+	const enum state		*trail;
+	char				 next[256], kw[2048], changes[256];
+	size_t				 i, n, len = 0;
 
 	if (s == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "not connected");
 		return CONSOLE_CONTINUE;
 	}
 	caps = session_caps(s);
+	/* the last changes, as the session reported them */
+	trail = client_state_trail(c, &n);
+	changes[0] = '\0';
+	for (i = 0, len = 0; i < n && len < sizeof changes; i++)
+		len += (size_t)snprintf(changes + len, sizeof changes - len,
+		    "%s%s", i > 0 ? " -> " : "", session_state_name(trail[i]));
+	len = 0;
 	session_next_verbs(s, next, sizeof next);
 	kw[0] = '\0';
 	/* the keywords are the server's text: never shown raw */
@@ -207,13 +215,17 @@ cmd_state(struct client *c, const char *arg)
 		len += sanitize_buf(kw + len, sizeof kw - len,
 		    caps->keywords[i], strlen(caps->keywords[i]), 0);
 	}
-	client_message(c, CLIENT_MSG_HELP, "server %s, state %s%s, %zu "
-	    "recipient(s) accepted, %zu awaiting reply\nTLS: %s\nAUTH: %s\n"
+	client_message(c, CLIENT_MSG_HELP, "server %s, state %s%s%s, %zu "
+	    "recipient(s) accepted, %zu awaiting reply\nstate changes: %s\n"
+	    "TLS: %s\nAUTH: %s\n"
 	    "EHLO keywords: %s\nvalid now: %s\nbytes: %llu sent, %llu "
 	    "received", client_server_name(c),
 	    session_state_name(session_state(s)),
+	    session_indeterminate(s) ? " (a BDAT failed: the transaction is "
+	    "indeterminate until RSET)" : "",
 	    client_fd(c) == -1 ? " (disconnected)" : "", session_recipients(s),
-	    session_pending(s), *client_tls_summary(c) ?
+	    session_pending(s), changes[0] ? changes : "(none yet)",
+	    *client_tls_summary(c) ?
 	    client_tls_summary(c) : "off", session_authenticated(s) ?
 	    "authenticated" : "no", caps->ehlo ? (kw[0] ? kw : "(none)") :
 	    "(no EHLO reply yet)", next, conn->bytes_out, conn->bytes_in);

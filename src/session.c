@@ -6,6 +6,13 @@
  * came back; the module pairs replies with commands (in order, RFC 2920
  * 3.1: "the server MUST send its responses in the same order") and moves
  * the state the way RFC 5321 4.1.4 and 3.3 describe.
+ *
+ * A line is read once, when it is sent: the queue keeps its verb, the
+ * few facts its reply handler needs (flags) and the text for display.
+ * Each kind of line has one reply handler (the table below) that returns
+ * the next state and makes the side effects the RFC ties to that reply.
+ * The same handlers, fed the reply each line gets when all goes well,
+ * predict where pipelined commands will leave the session.
  */
 #include "config.h"
 
@@ -17,28 +24,67 @@
 
 #include "sanitize.h"
 #include "session.h"
-#include "verbs.h"
+
+/* What a handler needs to know about a line, found when it is sent. */
+enum {
+	PENDING_BDAT_LAST = 1 << 0,	/* BDAT n LAST (RFC 3030 2) */
+	PENDING_AUTH_IR = 1 << 1,	/* AUTH with an initial response */
+	PENDING_BINARYMIME = 1 << 2,	/* MAIL ... BODY=BINARYMIME */
+	PENDING_SASL_CANCEL = 1 << 3,	/* the SASL response "*" */
+};
+
+/*
+ * What replies change: the part of the session the handlers move.  The
+ * prediction runs the handlers on a copy, with caps NULL.
+ */
+struct dialog {
+	enum state	 state;
+	int		 helo_done;	/* EHLO or HELO accepted */
+	int		 auth;		/* AUTH succeeded */
+	int		 binarymime;	/* the transaction's MAIL said so */
+	int		 indeterminate;	/* a BDAT failed: RSET needed */
+	size_t		 rcpts;		/* accepted RCPTs */
+	struct caps	*caps;		/* NULL while predicting */
+};
+
+/* A reply as a handler sees it. */
+struct turn {
+	const struct pending	*p;	/* the line it answers */
+	int			 code;
+	int			 ok;	/* a 2yz reply */
+	const struct reply	*r;	/* NULL while predicting */
+};
+typedef enum state (*reply_fn)(struct dialog *, const struct turn *);
+
+/* One handler per kind of line.  success: the reply when all goes well. */
+struct handler {
+	enum verb_id	 verb;
+	int		 success;
+	reply_fn	 fn;
+};
 
 struct pending {
-	char			*line;
+	const struct handler	*h;
 	enum annotate_ctx	 kind;
+	enum verb_id		 verb;
+	unsigned		 flags;		/* PENDING_* */
 	double			 sent_ms;
+	char			*line;		/* as sent, for display; NULL
+						   for the greeting */
 };
 
 struct session {
-	enum state	 state;
-	struct caps	 caps;
+	struct dialog		 d;
+	struct caps		 caps;
 	int			 tls;
-	int			 auth;
-	int			 helo_done;	/* EHLO or HELO accepted */
-	size_t			 rcpts;
-	int			 binarymime;	/* MAIL said BODY=BINARYMIME */
-	int			 awaiting_greeting;
 	double			 connect_ms;
 	struct pending		*q;		/* ring of pending lines */
 	size_t			 qhead, qlen, qcap;
-	char			*answered;	/* line returned by session_on_reply */
+	char			*answered;	/* line given by session_on_reply */
 	char			 helo[256];
+	session_report_fn	 report;
+	void			*report_arg;
+	int			 fail_alloc;	/* test seam */
 };
 
 static const char *state_names[STATE_COUNT] = {
@@ -60,25 +106,308 @@ static const enum verb_id group_enders[] = {
 	VERB_QUIT, VERB_NOOP, VERB_STARTTLS, VERB_AUTH,
 };
 
+static enum state reply_greeting(struct dialog *, const struct turn *);
+static enum state reply_same(struct dialog *, const struct turn *);
+static enum state reply_ehlo(struct dialog *, const struct turn *);
+static enum state reply_helo(struct dialog *, const struct turn *);
+static enum state reply_mail(struct dialog *, const struct turn *);
+static enum state reply_rcpt(struct dialog *, const struct turn *);
+static enum state reply_data(struct dialog *, const struct turn *);
+static enum state reply_data_end(struct dialog *, const struct turn *);
+static enum state reply_bdat(struct dialog *, const struct turn *);
+static enum state reply_rset(struct dialog *, const struct turn *);
+static enum state reply_quit(struct dialog *, const struct turn *);
+static enum state reply_starttls(struct dialog *, const struct turn *);
+static enum state reply_auth(struct dialog *, const struct turn *);
+static enum state reply_auth_step(struct dialog *, const struct turn *);
+static enum state dialog_reply(struct dialog *, const struct pending *, int,
+		    const struct reply *);
+static enum state dialog_base(const struct dialog *);
+static enum state dialog_greeted(struct dialog *);
+static void	dialog_end_transaction(struct dialog *);
+static const struct handler *handler_for(enum annotate_ctx, enum verb_id);
+static unsigned	line_flags(const char *, enum annotate_ctx, enum verb_id);
 static int	group_ender(enum verb_id);
 static enum verb_id line_verb(const char *);
-static enum state base_state(const struct session *);
-static enum state transition(const struct session *,
-		    enum state, const struct pending *, int code);
-static int	success_code(const struct pending *);
+static int	queue_push(struct session *, const struct pending *);
+static const struct pending *queue_last(const struct session *);
 static size_t	add_msg(char **, size_t, size_t, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
+
+/* The greeting (RFC 5321 3.1), a reply nothing was pending for, the end
+ * of a body and a SASL response are not verbs: they have rows of their
+ * own.  Verbs without a row (NOOP, VRFY, HELP ...) leave the state. */
+static const struct handler handler_greeting = {
+	VERB_UNKNOWN, 220, reply_greeting };
+static const struct handler handler_unsolicited = {
+	VERB_UNKNOWN, 250, reply_same };
+static const struct handler handler_data_end = {
+	VERB_UNKNOWN, 250, reply_data_end };
+static const struct handler handler_auth_step = {
+	VERB_UNKNOWN, 235, reply_auth_step };
+static const struct handler handler_other = {
+	VERB_UNKNOWN, 250, reply_same };
+static const struct handler handlers[] = {
+	{ VERB_EHLO,	 250, reply_ehlo },
+	{ VERB_HELO,	 250, reply_helo },
+	{ VERB_MAIL,	 250, reply_mail },
+	{ VERB_RCPT,	 250, reply_rcpt },
+	{ VERB_DATA,	 354, reply_data },
+	{ VERB_BDAT,	 250, reply_bdat },
+	{ VERB_RSET,	 250, reply_rset },
+	{ VERB_QUIT,	 221, reply_quit },
+	{ VERB_STARTTLS, 220, reply_starttls },	/* RFC 3207 4 */
+	{ VERB_AUTH,	 235, reply_auth },
+};
+
+/* --- the reply handlers ------------------------------------------------- */
+
+/* The state outside a transaction. */
+static enum state
+dialog_base(const struct dialog *d)
+{
+	return d->helo_done ? STATE_READY : STATE_GREETED;
+}
+
+/* RFC 5321 4.1.1.5, 4.1.4: the transaction is over (or reset). */
+static void
+dialog_end_transaction(struct dialog *d)
+{
+	d->rcpts = 0;
+	d->binarymime = 0;
+	d->indeterminate = 0;
+}
+
+/* EHLO or HELO accepted: RFC 5321 4.1.4, it also resets any transaction. */
+static enum state
+dialog_greeted(struct dialog *d)
+{
+	d->helo_done = 1;
+	dialog_end_transaction(d);
+	return STATE_READY;
+}
+
+/* RFC 5321 3.1: 220 greets; 554 refuses but waits for QUIT. */
+static enum state
+reply_greeting(struct dialog *d, const struct turn *t)
+{
+	(void)d;
+	(void)t;
+	return STATE_GREETED;
+}
+
+static enum state
+reply_same(struct dialog *d, const struct turn *t)
+{
+	(void)t;
+	return d->state;
+}
+
+static enum state
+reply_ehlo(struct dialog *d, const struct turn *t)
+{
+	if (!t->ok)
+		return d->state;
+	if (d->caps != NULL && t->r != NULL)
+		caps_from_ehlo(d->caps, t->r);
+	return dialog_greeted(d);
+}
+
+/* RFC 5321 4.1.1.1: after HELO no service extension is available. */
+static enum state
+reply_helo(struct dialog *d, const struct turn *t)
+{
+	if (!t->ok)
+		return d->state;
+	if (d->caps != NULL)
+		caps_clear(d->caps);
+	return dialog_greeted(d);
+}
+
+static enum state
+reply_mail(struct dialog *d, const struct turn *t)
+{
+	if (!t->ok)
+		return d->state;
+	dialog_end_transaction(d);
+	d->binarymime = (t->p->flags & PENDING_BINARYMIME) != 0;
+	return STATE_MAIL;
+}
+
+/* RFC 5321 4.1.1.3: only a 250/251 adds the recipient. */
+static enum state
+reply_rcpt(struct dialog *d, const struct turn *t)
+{
+	if (!t->ok)
+		return d->state;
+	d->rcpts++;
+	return STATE_RCPT;
+}
+
+static enum state
+reply_data(struct dialog *d, const struct turn *t)
+{
+	return t->code == 354 ? STATE_DATA : d->state;
+}
+
+/* RFC 5321 4.1.1.4: after the end of data, success or failure, the
+ * transaction is over; a 3yz there is a server error, and must not put
+ * the console back in body mode. */
+static enum state
+reply_data_end(struct dialog *d, const struct turn *t)
+{
+	(void)t;
+	dialog_end_transaction(d);
+	return dialog_base(d);
+}
+
+/*
+ * RFC 3030 2: a 250 to BDAT LAST ends the transaction; a refused BDAT,
+ * LAST or not, leaves it indeterminate until RSET ("the resulting state
+ * from a failed BDAT command is indeterminate").
+ */
+static enum state
+reply_bdat(struct dialog *d, const struct turn *t)
+{
+	if (!t->ok) {
+		d->indeterminate = 1;
+		return d->state;
+	}
+	if (d->indeterminate)
+		/* chunks after a failure are accepted and discarded */
+		return d->state;
+	if (t->p->flags & PENDING_BDAT_LAST) {
+		dialog_end_transaction(d);
+		return dialog_base(d);
+	}
+	return STATE_BDAT;
+}
+
+static enum state
+reply_rset(struct dialog *d, const struct turn *t)
+{
+	if (!t->ok)
+		return d->state;
+	dialog_end_transaction(d);
+	return dialog_base(d);
+}
+
+static enum state
+reply_quit(struct dialog *d, const struct turn *t)
+{
+	(void)d;
+	(void)t;
+	return STATE_QUIT;
+}
+
+/* RFC 3207 4: the handshake follows the 220; what the session knew is
+ * forgotten when it succeeds (session_set_tls). */
+static enum state
+reply_starttls(struct dialog *d, const struct turn *t)
+{
+	return t->code == 220 ? STATE_GREETED : d->state;
+}
+
+/* RFC 4954 4: 334 starts the exchange, 235 ends it successfully. */
+static enum state
+reply_auth(struct dialog *d, const struct turn *t)
+{
+	if (t->code == 334)
+		return STATE_AUTH;
+	if (t->code == 235)
+		d->auth = 1;
+	return d->state == STATE_AUTH ? dialog_base(d) : d->state;
+}
+
+static enum state
+reply_auth_step(struct dialog *d, const struct turn *t)
+{
+	if (t->code == 334)
+		return STATE_AUTH;
+	if (t->code == 235)
+		d->auth = 1;
+	return dialog_base(d);
+}
+
+/* The state after line p got reply code; r is NULL when predicting. */
+static enum state
+dialog_reply(struct dialog *d, const struct pending *p, int code,
+    const struct reply *r)
+{
+	struct turn	t = { p, code, code >= 200 && code <= 299, r };
+
+	/* RFC 5321 3.8 and 4.2.2: 421, and 221 whatever it answers, mean
+	 * the server is closing the channel. */
+	if (code == 421 || code == 221)
+		return STATE_QUIT;
+	return p->h->fn(d, &t);
+}
+
+static const struct handler *
+handler_for(enum annotate_ctx kind, enum verb_id v)
+{
+	size_t i;
+
+	if (kind == ANNOTATE_DATA_END)
+		return &handler_data_end;
+	if (kind == ANNOTATE_AUTH_STEP)
+		return &handler_auth_step;
+	for (i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+		if (handlers[i].verb == v)
+			return &handlers[i];
+	return &handler_other;
+}
+
+/* What the handler of line needs to know, read once. */
+static unsigned
+line_flags(const char *line, enum annotate_ctx kind, enum verb_id v)
+{
+	const char	*a;
+
+	if (kind == ANNOTATE_AUTH_STEP)
+		return strcmp(line, "*") == 0 ? PENDING_SASL_CANCEL : 0;
+	switch (v) {
+	case VERB_BDAT:
+		a = strrchr(line, ' ');
+		return a != NULL && strcasecmp(a + 1, "LAST") == 0 ?
+		    PENDING_BDAT_LAST : 0;
+	case VERB_AUTH:
+		/* RFC 4954 4: AUTH mechanism [SP initial-response] */
+		a = line + 4;
+		a += strspn(a, " ");
+		a += strcspn(a, " ");
+		a += strspn(a, " ");
+		return *a != '\0' ? PENDING_AUTH_IR : 0;
+	case VERB_MAIL:
+		return strcasestr(line, " BODY=BINARYMIME") != NULL ?
+		    PENDING_BINARYMIME : 0;
+	default:
+		return 0;
+	}
+}
+
+/* --- the session -------------------------------------------------------- */
 
 struct session *
 session_new(double now_ms)
 {
-	struct session *s;
+	struct session	*s;
+	struct pending	 g;
 
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
-	s->state = STATE_CONNECTED;
-	s->awaiting_greeting = 1;
+	s->d.state = STATE_CONNECTED;
+	s->d.caps = &s->caps;
 	s->connect_ms = now_ms;
+	/* The greeting is the first reply awaited (RFC 5321 3.1). */
+	memset(&g, 0, sizeof g);
+	g.h = &handler_greeting;
+	g.kind = ANNOTATE_GREETING;
+	g.sent_ms = now_ms;
+	if (queue_push(s, &g) == -1) {
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -97,10 +426,23 @@ session_free(struct session *s)
 	free(s);
 }
 
+void
+session_set_report(struct session *s, session_report_fn fn, void *arg)
+{
+	s->report = fn;
+	s->report_arg = arg;
+}
+
+void
+session_fail_alloc(struct session *s, int on)
+{
+	s->fail_alloc = on;
+}
+
 enum state
 session_state(const struct session *s)
 {
-	return s->state;
+	return s->d.state;
 }
 
 const char *
@@ -114,7 +456,13 @@ session_state_name(enum state st)
 void
 session_set_state(struct session *s, enum state st)
 {
-	s->state = st;
+	enum state	old = s->d.state;
+
+	if (st == old)
+		return;
+	s->d.state = st;
+	if (s->report != NULL)
+		s->report(s->report_arg, old, st);
 }
 
 const struct caps *
@@ -138,23 +486,29 @@ session_set_tls(struct session *s, int on)
 	if (!on)
 		return;
 	caps_clear(&s->caps);
-	s->helo_done = 0;
-	s->auth = 0;
-	s->rcpts = 0;
-	if (s->state != STATE_CONNECTED)
+	s->d.helo_done = 0;
+	s->d.auth = 0;
+	dialog_end_transaction(&s->d);
+	if (s->d.state != STATE_CONNECTED)
 		session_set_state(s, STATE_GREETED);
 }
 
 int
 session_authenticated(const struct session *s)
 {
-	return s->auth;
+	return s->d.auth;
 }
 
 size_t
 session_recipients(const struct session *s)
 {
-	return s->rcpts;
+	return s->d.rcpts;
+}
+
+int
+session_indeterminate(const struct session *s)
+{
+	return s->d.indeterminate;
 }
 
 const char *
@@ -166,7 +520,7 @@ session_helo_name(const struct session *s)
 size_t
 session_pending(const struct session *s)
 {
-	return s->qlen + (size_t)s->awaiting_greeting;
+	return s->qlen;
 }
 
 static int
@@ -196,104 +550,18 @@ line_verb(const char *line)
 	return v ? v->id : VERB_UNKNOWN;
 }
 
-static enum state
-base_state(const struct session *s)
-{
-	return s->helo_done ? STATE_READY : STATE_GREETED;
-}
-
-/* The reply a pending line gets when all goes well. */
 static int
-success_code(const struct pending *p)
-{
-	if (p->kind == ANNOTATE_AUTH_STEP)
-		return 235;
-	switch (line_verb(p->line)) {
-	case VERB_DATA:
-		return p->kind == ANNOTATE_DATA_END ? 250 : 354;
-	case VERB_STARTTLS:
-		return 220;	/* RFC 3207 4 */
-	case VERB_QUIT:
-		return 221;
-	case VERB_AUTH:
-		return 235;
-	default:
-		return 250;
-	}
-}
-
-static int
-bdat_is_last(const char *line)
-{
-	const char *p = strrchr(line, ' ');
-
-	return p != NULL && strcasecmp(p + 1, "LAST") == 0;
-}
-
-/*
- * The state after pending line p got reply code.  Used both for real
- * replies and, with success_code(), to predict where pipelined commands
- * will leave the session.
- */
-static enum state
-transition(const struct session *s, enum state st,
-    const struct pending *p, int code)
-{
-	int ok = code >= 200 && code < 300;
-
-	/* RFC 5321 3.8 and 4.2.2: 421, and 221 whatever it answers, mean
-	 * the server is closing the channel. */
-	if (code == 421 || code == 221)
-		return STATE_QUIT;
-	if (p->kind == ANNOTATE_DATA_END)
-		/* RFC 5321 4.1.1.4: after the end of data, success or
-		 * failure, the transaction is over; a 3yz there is a server
-		 * error, and must not put the console back in body mode. */
-		return base_state(s);
-	if (p->kind == ANNOTATE_AUTH_STEP)
-		return code == 334 ? STATE_AUTH : base_state(s);
-	switch (line_verb(p->line)) {
-	case VERB_EHLO:
-	case VERB_HELO:
-		/* RFC 5321 4.1.4: EHLO also resets any transaction */
-		return ok ? STATE_READY : st;
-	case VERB_MAIL:
-		return ok ? STATE_MAIL : st;
-	case VERB_RCPT:
-		return ok ? STATE_RCPT : st;
-	case VERB_DATA:
-		return code == 354 ? STATE_DATA : st;
-	case VERB_BDAT:
-		/* RFC 3030 2: LAST ends the transaction, success or not */
-		if (bdat_is_last(p->line))
-			return code >= 200 ? base_state(s) : st;
-		return ok ? STATE_BDAT : st;
-	case VERB_RSET:
-		return ok ? base_state(s) : st;
-	case VERB_QUIT:
-		return STATE_QUIT;
-	case VERB_STARTTLS:
-		return code == 220 ? STATE_GREETED : st;
-	case VERB_AUTH:
-		if (code == 334)
-			return STATE_AUTH;
-		return st == STATE_AUTH ? base_state(s) : st;
-	default:
-		return st;
-	}
-}
-
-void
-session_on_send(struct session *s, const char *line, enum annotate_ctx kind,
-    double sent_ms)
+queue_push(struct session *s, const struct pending *p)
 {
 	struct pending	*nq;
 	size_t		 i, ncap;
 
+	if (s->fail_alloc)
+		return -1;
 	if (s->qlen == s->qcap) {
 		ncap = s->qcap ? s->qcap * 2 : 16;
 		if ((nq = calloc(ncap, sizeof *nq)) == NULL)
-			return;
+			return -1;
 		for (i = 0; i < s->qlen; i++)
 			nq[i] = s->q[(s->qhead + i) % s->qcap];
 		free(s->q);
@@ -301,140 +569,96 @@ session_on_send(struct session *s, const char *line, enum annotate_ctx kind,
 		s->qcap = ncap;
 		s->qhead = 0;
 	}
-	nq = &s->q[(s->qhead + s->qlen) % s->qcap];
-	nq->line = strdup(line);
-	nq->kind = kind;
-	nq->sent_ms = sent_ms;
-	if (nq->line == NULL)
-		return;
+	s->q[(s->qhead + s->qlen) % s->qcap] = *p;
 	s->qlen++;
-	if (kind == ANNOTATE_COMMAND) {
-		enum verb_id v = line_verb(line);
-		if (v == VERB_EHLO || v == VERB_HELO) {
-			const char *a = line + 4;
-			while (*a == ' ')
-				a++;
-			snprintf(s->helo, sizeof s->helo, "%s", a);
-		}
+	return 0;
+}
+
+static const struct pending *
+queue_last(const struct session *s)
+{
+	if (s->qlen == 0)
+		return NULL;
+	return &s->q[(s->qhead + s->qlen - 1) % s->qcap];
+}
+
+int
+session_on_send(struct session *s, const char *line, enum annotate_ctx kind,
+    double sent_ms)
+{
+	struct pending	p;
+	const char	*a;
+
+	memset(&p, 0, sizeof p);
+	p.kind = kind;
+	p.verb = kind == ANNOTATE_COMMAND || kind == ANNOTATE_BDAT ?
+	    line_verb(line) : VERB_UNKNOWN;
+	p.h = handler_for(kind, p.verb);
+	p.flags = line_flags(line, kind, p.verb);
+	p.sent_ms = sent_ms;
+	if (s->fail_alloc || (p.line = strdup(line)) == NULL)
+		return -1;
+	if (queue_push(s, &p) == -1) {
+		free(p.line);
+		return -1;
 	}
+	if (p.verb == VERB_EHLO || p.verb == VERB_HELO) {
+		a = line + 4;
+		while (*a == ' ')
+			a++;
+		snprintf(s->helo, sizeof s->helo, "%s", a);
+	}
+	return 0;
 }
 
 void
 session_on_reply(struct session *s, const struct reply *r,
-    const char **command, enum annotate_ctx *ctx, double *sent_ms)
+    struct session_answer *a)
 {
-	struct pending		 p;
-	enum state	 st;
-	enum verb_id		 v;
-	int			 ok = r->code >= 200 && r->code < 300;
+	static const struct pending unsolicited = {
+		.h = &handler_unsolicited, .kind = ANNOTATE_UNSOLICITED };
+	struct pending	p;
 
 	free(s->answered);
 	s->answered = NULL;
-	*command = NULL;
-	*sent_ms = s->connect_ms;
-
-	if (s->awaiting_greeting) {
-		/* RFC 5321 3.1: 220 greets; 554 refuses but waits for QUIT. */
-		s->awaiting_greeting = 0;
-		*ctx = ANNOTATE_GREETING;
-		session_set_state(s, r->code == 421 ? STATE_QUIT :
-		    STATE_GREETED);
-		return;
-	}
+	memset(a, 0, sizeof *a);
 	if (s->qlen == 0) {
-		*ctx = ANNOTATE_UNSOLICITED;
-		if (r->code == 421 || r->code == 221)
-			session_set_state(s, STATE_QUIT);
+		a->ctx = ANNOTATE_UNSOLICITED;
+		a->sent_ms = s->connect_ms;
+		session_set_state(s, dialog_reply(&s->d, &unsolicited,
+		    r->code, r));
 		return;
 	}
 	p = s->q[s->qhead];
 	s->qhead = (s->qhead + 1) % s->qcap;
 	s->qlen--;
 	s->answered = p.line;
-	*command = p.line;
-	*ctx = p.kind;
-	*sent_ms = p.sent_ms;
-
-	st = transition(s, s->state, &p, r->code);
-	v = p.kind == ANNOTATE_COMMAND || p.kind == ANNOTATE_BDAT ?
-	    line_verb(p.line) : VERB_UNKNOWN;
-	/* Side effects the RFC ties to replies. */
-	switch (v) {
-	case VERB_EHLO:
-		if (ok) {
-			caps_from_ehlo(&s->caps, r);
-			s->helo_done = 1;
-			s->rcpts = 0;
-		}
-		break;
-	case VERB_HELO:
-		if (ok) {
-			caps_clear(&s->caps);
-			s->helo_done = 1;
-			s->rcpts = 0;
-		}
-		break;
-	case VERB_MAIL:
-		if (ok) {
-			s->rcpts = 0;
-			s->binarymime = strcasestr(p.line, " BODY=BINARYMIME") !=
-			    NULL;
-		}
-		break;
-	case VERB_RSET:
-		if (ok)
-			s->rcpts = 0;
-		break;
-	case VERB_RCPT:
-		/* RFC 5321 4.1.1.3: only a 250/251 adds the recipient */
-		if (ok)
-			s->rcpts++;
-		break;
-	case VERB_AUTH:
-		if (r->code == 235)
-			s->auth = 1;
-		break;
-	default:
-		break;
-	}
-	if (p.kind == ANNOTATE_AUTH_STEP && r->code == 235)
-		s->auth = 1;
-	if (st == STATE_READY || st == STATE_GREETED)
-		if (s->state == STATE_DATA || s->state == STATE_BDAT ||
-		    s->state == STATE_RCPT || s->state == STATE_MAIL)
-			s->rcpts = 0;
-	if (st == STATE_READY && (v == VERB_EHLO || v == VERB_HELO))
-		s->helo_done = 1;
-	session_set_state(s, st);
+	a->command = p.line;
+	a->verb = p.verb;
+	a->ctx = p.kind;
+	a->sent_ms = p.sent_ms;
+	session_set_state(s, dialog_reply(&s->d, &p, r->code, r));
 }
 
-const char *
-session_last_pending(const struct session *s)
+enum verb_id
+session_last_pending_verb(const struct session *s)
 {
-	if (s->qlen == 0)
-		return NULL;
-	return s->q[(s->qhead + s->qlen - 1) % s->qcap].line;
+	const struct pending *p = queue_last(s);
+
+	return p != NULL ? p->verb : VERB_UNKNOWN;
 }
 
 int
 session_awaiting_challenge(const struct session *s)
 {
-	const struct pending	*p;
-	const char		*a;
+	const struct pending *p = queue_last(s);
 
-	if (s->qlen == 0)
+	if (p == NULL)
 		return 0;
-	p = &s->q[(s->qhead + s->qlen - 1) % s->qcap];
 	if (p->kind == ANNOTATE_AUTH_STEP)
-		return strcmp(p->line, "*") != 0;
-	if (p->kind != ANNOTATE_COMMAND || line_verb(p->line) != VERB_AUTH)
-		return 0;
-	/* RFC 4954 4: AUTH mechanism [SP initial-response] */
-	a = p->line + 4;
-	a += strspn(a, " ");
-	a += strcspn(a, " ");
-	a += strspn(a, " ");
-	return *a == '\0';
+		return !(p->flags & PENDING_SASL_CANCEL);
+	return p->kind == ANNOTATE_COMMAND && p->verb == VERB_AUTH &&
+	    !(p->flags & PENDING_AUTH_IR);
 }
 
 void
@@ -446,36 +670,36 @@ session_on_close(struct session *s)
 enum state
 session_expected_state(const struct session *s)
 {
-	enum state	st = s->state;
-	size_t			i;
+	struct dialog		 d = s->d;
+	const struct pending	*p;
+	size_t			 i;
 
-	if (s->awaiting_greeting)
-		st = STATE_GREETED;
+	d.caps = NULL;
 	for (i = 0; i < s->qlen; i++) {
-		const struct pending *p = &s->q[(s->qhead + i) % s->qcap];
-		st = transition(s, st, p, success_code(p));
+		p = &s->q[(s->qhead + i) % s->qcap];
+		d.state = dialog_reply(&d, p, p->h->success, NULL);
 	}
-	return st;
+	return d.state;
 }
 
 int
 session_binarymime(const struct session *s)
 {
-	return s->binarymime && (s->state == STATE_MAIL ||
-	    s->state == STATE_RCPT || s->state == STATE_BDAT);
+	return s->d.binarymime && (s->d.state == STATE_MAIL ||
+	    s->d.state == STATE_RCPT || s->d.state == STATE_BDAT);
 }
 
 int
 session_in_body(const struct session *s)
 {
-	return s->state == STATE_DATA &&
+	return s->d.state == STATE_DATA &&
 	    session_expected_state(s) == STATE_DATA;
 }
 
 int
 session_in_sasl(const struct session *s)
 {
-	return s->state == STATE_AUTH && s->qlen == 0;
+	return s->d.state == STATE_AUTH && s->qlen == 0;
 }
 
 /* Is the extension that enables v advertised (or unknown yet)? */
@@ -488,16 +712,23 @@ extension_ok(const struct session *s, const struct verb_info *v)
 		return 0;
 	if (strcasecmp(v->extension, "STARTTLS") == 0 && s->tls)
 		return 0;
-	if (strcasecmp(v->extension, "AUTH") == 0 && s->auth)
+	if (strcasecmp(v->extension, "AUTH") == 0 && s->d.auth)
 		return 0;
 	return caps_find(&s->caps, v->extension) != NULL;
+}
+
+/* RFC 3030 2: after a failed BDAT only RSET (and QUIT) make sense. */
+static int
+indeterminate_ok(enum verb_id v)
+{
+	return v == VERB_RSET || v == VERB_QUIT;
 }
 
 void
 session_next_verbs(const struct session *s, char *buf, size_t size)
 {
 	const struct verb_info	*t;
-	enum state	 st = session_expected_state(s);
+	enum state		 st = session_expected_state(s);
 	size_t			 i, n, len = 0;
 
 	if (size == 0)
@@ -516,6 +747,8 @@ session_next_verbs(const struct session *s, char *buf, size_t size)
 		if (t[i].obsolete || !(t[i].states & STATE_BIT(st)))
 			continue;
 		if (!extension_ok(s, &t[i]))
+			continue;
+		if (s->d.indeterminate && !indeterminate_ok(t[i].id))
 			continue;
 		len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
 		    "%s%s", len ? " " : "", t[i].name);
@@ -542,30 +775,75 @@ add_msg(char **out, size_t n, size_t max, const char *fmt, ...)
 	return n + 1;
 }
 
+/*
+ * The AUTH warnings, given here only (RFC 4954): AUTH not advertised is
+ * answered 502, a mechanism not among those advertised 504, a second
+ * AUTH 503.  Returns the new count, or n when there is nothing to say.
+ */
+static size_t
+check_auth(const struct session *s, const char *line, char **out, size_t n,
+    size_t max)
+{
+	const char	*m = line + 4;
+	char		 mech[64], *shown;
+	size_t		 len;
+
+	if (s->d.auth)
+		return add_msg(out, n, max, "already authenticated: a second "
+		    "AUTH is answered 503 (RFC 4954 4)");
+	if (!s->caps.ehlo)
+		return n;
+	if (caps_find(&s->caps, "AUTH") == NULL)
+		return add_msg(out, n, max, "the server did not advertise AUTH "
+		    "in its EHLO reply: expect 502 (RFC 4954 3)");
+	if (s->caps.auth[0] == '\0')
+		return n;
+	while (*m == ' ')
+		m++;
+	len = strcspn(m, " ");
+	if (len == 0)
+		return n;
+	snprintf(mech, sizeof mech, "%.*s", (int)len, m);
+	if (caps_list_has(s->caps.auth, mech, strlen(mech)))
+		return n;
+	/* the list is the server's text */
+	shown = sanitize(s->caps.auth, strlen(s->caps.auth), 0);
+	n = add_msg(out, n, max, "mechanism %s is not among those advertised "
+	    "(%s): expect 504 (RFC 4954 4)", mech, shown != NULL ? shown : "?");
+	free(shown);
+	return n;
+}
+
 size_t
 session_check_order(const struct session *s, const char *line, char **out,
     size_t max)
 {
 	const struct verb_info	*v = verbs_identify(line);
-	enum state	 st = session_expected_state(s);
+	const struct pending	*last;
+	const struct verb_info	*lv;
+	enum state		 st = session_expected_state(s);
 	char			 next[256];
 	size_t			 n = 0;
 
-	if (s->state == STATE_CLOSED)
+	if (s->d.state == STATE_CLOSED)
 		return add_msg(out, n, max,
 		    "the connection is closed: nothing will be sent");
 	if (st == STATE_QUIT)
 		return add_msg(out, n, max,
 		    "QUIT was sent, or the server said 221/421: it reads "
 		    "nothing more (RFC 5321 3.8, 4.1.1.10)");
-	if (st == STATE_DATA && s->state != STATE_DATA)
+	if (st == STATE_DATA && s->d.state != STATE_DATA)
 		return add_msg(out, n, max, "DATA awaits its 354 reply: the "
 		    "body can be sent only after it (RFC 5321 4.1.1.4)");
 	if (v == NULL || st == STATE_DATA || st == STATE_AUTH)
 		return 0;
 
 	session_next_verbs(s, next, sizeof next);
-	if (!(v->states & STATE_BIT(st))) {
+	if (s->d.indeterminate && !indeterminate_ok(v->id))
+		n = add_msg(out, n, max, "a BDAT was refused: the transaction "
+		    "is indeterminate until RSET (RFC 3030 2); send RSET "
+		    "first, or expect 503 5.5.1; valid now: %s", next);
+	else if (!(v->states & STATE_BIT(st))) {
 		if (v->id == VERB_MAIL && (st == STATE_MAIL || st == STATE_RCPT))
 			n = add_msg(out, n, max, "MAIL inside a transaction: "
 			    "finish it or send RSET first; expect 503 5.5.1 "
@@ -599,53 +877,31 @@ session_check_order(const struct session *s, const char *line, char **out,
 	if (v->id == VERB_STARTTLS && s->tls)
 		n = add_msg(out, n, max, "TLS is already active: a second "
 		    "STARTTLS is refused (RFC 3207 4.2)");
-	else if (v->id == VERB_AUTH && s->auth)
-		n = add_msg(out, n, max, "already authenticated: a second AUTH "
-		    "is answered 503 (RFC 4954 4)");
+	else if (v->id == VERB_AUTH && (s->d.auth || s->caps.ehlo))
+		n = check_auth(s, line, out, n, max);
 	else if (v->extension != NULL && s->caps.ehlo &&
 	    caps_find(&s->caps, v->extension) == NULL)
 		n = add_msg(out, n, max, "the server did not advertise %s in "
 		    "its EHLO reply: expect 500 or 502", v->extension);
-	else if (v->extension != NULL && s->helo_done && !s->caps.ehlo)
+	else if (v->extension != NULL && s->d.helo_done && !s->caps.ehlo)
 		n = add_msg(out, n, max, "the session began with HELO: no "
 		    "service extension such as %s is available (RFC 5321 "
 		    "4.1.1.1)", v->extension);
-	if (v->id == VERB_AUTH && s->caps.ehlo && s->caps.auth[0] != '\0') {
-		const char *m = line + 4;
-		size_t len;
-		while (*m == ' ')
-			m++;
-		len = strcspn(m, " ");
-		if (len > 0) {
-			char mech[64];
-			snprintf(mech, sizeof mech, "%.*s", (int)len, m);
-			if (!caps_list_has(s->caps.auth, mech, strlen(mech))) {
-				/* the list is the server's text */
-				char *shown = sanitize(s->caps.auth,
-				    strlen(s->caps.auth), 0);
-				n = add_msg(out, n, max, "mechanism %s is not "
-				    "among those advertised (%s): expect 504 "
-				    "(RFC 4954 4)", mech, shown != NULL ?
-				    shown : "?");
-				free(shown);
-			}
-		}
-	}
 	/* RFC 2920 3.1: without PIPELINING, wait for each reply; with it,
-	 * some commands still end a group. */
-	if (s->qlen > 0) {
-		const struct pending *last = &s->q[(s->qhead + s->qlen - 1) %
-		    s->qcap];
-		enum verb_id lv = line_verb(last->line);
+	 * some commands still end a group.  (The greeting is awaited
+	 * before anything is known: nothing to say then.) */
+	if ((last = queue_last(s)) != NULL && last->kind != ANNOTATE_GREETING) {
 		if (s->caps.ehlo && !s->caps.pipelining)
 			n = add_msg(out, n, max, "the server did not advertise "
 			    "PIPELINING: wait for the pending reply before "
 			    "sending (RFC 2920 3)");
-		else if (group_ender(lv))
+		else if (group_ender(last->verb)) {
+			lv = verbs_get(last->verb);
 			n = add_msg(out, n, max, "%s must be the last command "
 			    "of a pipelined group: wait for its reply "
-			    "(RFC 2920 3.1)", verbs_get(lv) ? verbs_get(lv)->name :
+			    "(RFC 2920 3.1)", lv != NULL ? lv->name :
 			    "the pending command");
+		}
 	}
 	return n;
 }

@@ -4,7 +4,10 @@
  * Pure protocol bookkeeping, no I/O: what state the SMTP dialogue is in,
  * what the server advertised after EHLO, and the queue of commands sent
  * but not yet answered (RFC 2920 PIPELINING), so that each reply is paired
- * with the command it answers.  State changes only in session_set_state().
+ * with the command it answers.  Each kind of command has one reply
+ * handler that sets the next state and its side effects; the prediction
+ * of where pending commands leave the session runs the same handlers.
+ * State changes only in session_set_state(), which reports each change.
  */
 #ifndef SMTPSCOPE_SESSION_H
 #define SMTPSCOPE_SESSION_H
@@ -14,16 +17,22 @@
 #include "caps.h"
 #include "reply.h"
 #include "state.h"
+#include "verbs.h"
 
 struct session;
 
-/* now_ms: the connection time (latency of the greeting is measured from it). */
+/* now_ms: the connection time (latency of the greeting is measured from
+ * it).  The greeting is the first reply awaited.  NULL when out of memory. */
 struct session *session_new(double now_ms);
 void session_free(struct session *);
 
+/* Told of every state change, old -> new (never old == new). */
+typedef void (*session_report_fn)(void *arg, enum state from, enum state to);
+void session_set_report(struct session *, session_report_fn, void *arg);
+
 enum state session_state(const struct session *);
 const char *session_state_name(enum state);
-/* The only way to change state. */
+/* The only way to change state; reports the change when there is one. */
 void session_set_state(struct session *, enum state);
 
 const struct caps *session_caps(const struct session *);
@@ -32,32 +41,50 @@ void session_set_tls(struct session *, int on);	/* also forgets caps (RFC 3207 4
 int session_authenticated(const struct session *);
 size_t session_recipients(const struct session *);	/* accepted RCPTs */
 
+/* 1 after a BDAT was refused, until RSET (or EHLO/HELO) is accepted:
+ * RFC 3030 2, "the resulting state from a failed BDAT command is
+ * indeterminate". */
+int session_indeterminate(const struct session *);
+
 /*
  * Record a line sent to the server.  kind is ANNOTATE_COMMAND for a command,
  * ANNOTATE_DATA_END for the "." ending a body, ANNOTATE_BDAT for a BDAT
  * chunk, ANNOTATE_AUTH_STEP for a SASL response.  Body lines (no reply
- * expected) are not recorded here.
+ * expected) are not recorded here.  The line is read once, here: its verb
+ * and what the reply handler needs (BDAT LAST, an AUTH initial response,
+ * BODY=BINARYMIME) are kept with it; the text is kept for display only.
+ * Returns 0, or -1 when out of memory: nothing was queued, and the caller
+ * must not go on (the next reply would be paired with the wrong command).
  */
-void session_on_send(struct session *, const char *line, enum annotate_ctx kind,
+int session_on_send(struct session *, const char *line, enum annotate_ctx kind,
     double sent_ms);
 
-/* Number of sent lines still awaiting a reply. */
+/* Number of replies still awaited: lines sent, and the greeting. */
 size_t session_pending(const struct session *);
 
+/* What a reply answered, from session_on_reply(). */
+struct session_answer {
+	const char		*command;	/* the line (NULL for the greeting
+						   or an unsolicited reply); valid
+						   until the next session_on_reply() */
+	enum verb_id		 verb;		/* its verb, VERB_UNKNOWN if none */
+	enum annotate_ctx	 ctx;
+	double			 sent_ms;	/* given to session_on_send(), or
+						   to session_new() */
+};
+
 /*
- * Pair reply r with the oldest pending line and update the state the way
- * the RFC says (a 5xx RCPT adds no recipient, RSET clears the transaction,
- * 354 enters DATA, 250 to EHLO records capabilities ...).  *command gets
- * the line it answers (valid until the next call; NULL for a greeting or
- * unsolicited reply), *ctx its kind and *sent_ms the time given to
- * session_on_send() (or to session_new() for the greeting).
+ * Pair reply r with the oldest pending line (RFC 2920 3.1: replies come
+ * in order) and run that line's reply handler: the state moves the way the
+ * RFC says (a 5xx RCPT adds no recipient, RSET clears the transaction, 354
+ * enters DATA, 250 to EHLO records capabilities ...).  Fills *a.
  */
 void session_on_reply(struct session *, const struct reply *r,
-    const char **command, enum annotate_ctx *ctx, double *sent_ms);
+    struct session_answer *a);
 
-/* The line sent last that still awaits its reply, or NULL when none
- * does.  Valid until the next session_on_send() or session_on_reply(). */
-const char *session_last_pending(const struct session *);
+/* The verb of the line sent last that still awaits its reply,
+ * VERB_UNKNOWN when none does (or it is not a command). */
+enum verb_id session_last_pending_verb(const struct session *);
 
 /* 1 while the line sent last awaits a 334 challenge, so that the next
  * line typed is a SASL response, not a command (RFC 4954 4): an AUTH
@@ -69,8 +96,10 @@ void session_on_close(struct session *);
 
 /*
  * Warnings about sending line now (order, RFC 5321 4.1.4; STARTTLS not
- * advertised; second STARTTLS ...).  Writes at most max one-line messages
- * (each to be freed by the caller) into out; returns how many.
+ * advertised; second STARTTLS; AUTH not offered; a transaction left
+ * indeterminate by a failed BDAT ...), each with the reply to expect.
+ * Writes at most max one-line messages (each to be freed by the caller)
+ * into out; returns how many.
  */
 size_t session_check_order(const struct session *, const char *line,
     char **out, size_t max);
@@ -102,5 +131,8 @@ int session_in_sasl(const struct session *);
 
 /* The argument of the last EHLO/HELO sent, "" if none. */
 const char *session_helo_name(const struct session *);
+
+/* For tests: with on set, session_on_send() fails as when out of memory. */
+void session_fail_alloc(struct session *, int on);
 
 #endif

@@ -68,9 +68,7 @@ check_dialogue(const char *s, size_t len)
 	struct session			*ss = session_new(0);
 	struct reply			*r;
 	const struct caps	*caps;
-	const char			*cmd;
-	enum annotate_ctx		 ctx;
-	double				 t;
+	struct session_answer		 a;
 	char				 next[256], *w[8];
 	size_t				 i, n;
 	static const char		*lines[] = {
@@ -85,7 +83,7 @@ check_dialogue(const char *s, size_t len)
 	reply_feed(p, s, len);
 	reply_parser_finish(p);
 	while ((r = reply_parser_next(p)) != NULL) {
-		session_on_reply(ss, r, &cmd, &ctx, &t);
+		session_on_reply(ss, r, &a);
 		if ((unsigned)session_state(ss) >= STATE_COUNT)
 			abort();
 		reply_free(r);

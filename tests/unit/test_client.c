@@ -81,28 +81,42 @@ listener(char *port, size_t size)
 	return fd;
 }
 
-Test(client, send_from_reply_callback_after_reset)
+/* A client connected to a server played by the test, greeting read;
+ * the server's end of the connection into *fd. */
+static struct client *
+greeted(const struct client_ops *o_ops, void *arg, int *fd)
 {
 	struct client_opts	o;
-	struct seen		s;
-	struct linger		lg = { .l_onoff = 1, .l_linger = 0 };
-	char			port[16], buf[256];
-	int			lfd, fd;
-	ssize_t			n;
+	struct client		*c;
+	char			port[16];
+	int			lfd;
 
-	memset(&s, 0, sizeof s);
 	memset(&o, 0, sizeof o);
 	lfd = listener(port, sizeof port);
 	o.host = "127.0.0.1";
 	o.port = port;
 	o.timeout_s = 5;
-	s.c = client_new(&o, &ops, &s);
-	cr_assert_not_null(s.c);
-	cr_assert_eq(client_connect(s.c), 0);
-	fd = accept(lfd, NULL, NULL);
-	cr_assert(fd >= 0);
-	cr_assert_eq(write(fd, "220 hi\r\n", 8), 8);
-	cr_assert_eq(client_wait(s.c, 5000), 0);
+	c = client_new(&o, o_ops, arg);
+	cr_assert_not_null(c);
+	cr_assert_eq(client_connect(c), 0);
+	*fd = accept(lfd, NULL, NULL);
+	cr_assert(*fd >= 0);
+	close(lfd);
+	cr_assert_eq(write(*fd, "220 hi\r\n", 8), 8);
+	cr_assert_eq(client_wait(c, 5000), 0);
+	return c;
+}
+
+Test(client, send_from_reply_callback_after_reset)
+{
+	struct seen		s;
+	struct linger		lg = { .l_onoff = 1, .l_linger = 0 };
+	char			buf[256];
+	int			fd;
+	ssize_t			n;
+
+	memset(&s, 0, sizeof s);
+	s.c = greeted(&ops, &s, &fd);
 	cr_assert_eq(client_send(s.c, "EHLO me"), 0);
 	n = read(fd, buf, sizeof buf);
 	cr_assert(n > 0);
@@ -111,7 +125,6 @@ Test(client, send_from_reply_callback_after_reset)
 	cr_assert_eq(write(fd, "250 ok\r\n250 extra\r\n", 19), 19);
 	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
 	close(fd);
-	close(lfd);
 	client_wait(s.c, 5000);
 	cr_assert_str_eq(s.command, "EHLO me");
 	cr_assert_eq(s.replies, 2, "the reply read before the reset was lost");
@@ -139,23 +152,12 @@ static const struct client_ops quiet_ops = {
  * kept in the history (RFC 4954 4). */
 Test(client, sasl_response_before_challenge_refused)
 {
-	struct client_opts	o;
 	struct client		*c;
-	char			port[16], buf[256], err[512] = "";
-	int			lfd, fd, hist;
+	char			buf[256], err[512] = "";
+	int			fd, hist;
 	ssize_t			n;
 
-	memset(&o, 0, sizeof o);
-	lfd = listener(port, sizeof port);
-	o.host = "127.0.0.1";
-	o.port = port;
-	o.timeout_s = 5;
-	c = client_new(&o, &quiet_ops, err);
-	cr_assert_eq(client_connect(c), 0);
-	fd = accept(lfd, NULL, NULL);
-	cr_assert(fd >= 0);
-	cr_assert_eq(write(fd, "220 hi\r\n", 8), 8);
-	cr_assert_eq(client_wait(c, 5000), 0);
+	c = greeted(&quiet_ops, err, &fd);
 	cr_assert_eq(client_send(c, "AUTH LOGIN"), 0);
 	hist = history_length;
 	console_history_add(c, "c2VjcmV0");
@@ -171,6 +173,47 @@ Test(client, sasl_response_before_challenge_refused)
 	cr_assert_eq(client_wait(c, 5000), 0);
 	cr_assert_eq(client_send(c, "c2VjcmV0"), 0);
 	close(fd);
-	close(lfd);
+	client_free(c);
+}
+
+/* Out of memory while queueing a command: the engine says so and ends
+ * the session rather than pair the next replies with the wrong commands. */
+Test(client, out_of_memory_while_queueing_ends_the_session)
+{
+	struct client		*c;
+	char			err[512] = "";
+	int			fd;
+
+	c = greeted(&quiet_ops, err, &fd);
+	session_fail_alloc(client_session(c), 1);
+	cr_assert_eq(client_send(c, "NOOP"), -1);
+	cr_assert(strstr(err, "out of memory") != NULL, "%s", err);
+	cr_assert(strstr(err, "NOOP") != NULL, "%s", err);
+	cr_assert_eq(client_fd(c), -1, "the session goes on");
+	cr_assert_eq(client_failed(c), 1);
+	close(fd);
+	client_free(c);
+}
+
+/* The engine keeps the changes the session reports, for :state. */
+Test(client, state_trail)
+{
+	struct client		*c;
+	const enum state	*trail;
+	char			buf[256], err[512] = "";
+	int			fd;
+	size_t			n;
+
+	c = greeted(&quiet_ops, err, &fd);
+	cr_assert_eq(client_send(c, "HELO me"), 0);
+	cr_assert(read(fd, buf, sizeof buf) > 0);
+	cr_assert_eq(write(fd, "250 hi\r\n", 8), 8);
+	cr_assert_eq(client_wait(c, 5000), 0);
+	trail = client_state_trail(c, &n);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(trail[0], STATE_CONNECTED);
+	cr_assert_eq(trail[1], STATE_GREETED);
+	cr_assert_eq(trail[2], STATE_READY);
+	close(fd);
 	client_free(c);
 }

@@ -18,18 +18,18 @@ static enum annotate_ctx paired_ctx;
 static void
 answer(struct session *s, struct reply *r)
 {
-	const char	*cmd;
-	double		 t;
+	struct session_answer a;
 
-	session_on_reply(s, r, &cmd, &paired_ctx, &t);
-	snprintf(paired, sizeof paired, "%s", cmd ? cmd : "(none)");
+	session_on_reply(s, r, &a);
+	paired_ctx = a.ctx;
+	snprintf(paired, sizeof paired, "%s", a.command ? a.command : "(none)");
 	reply_free(r);
 }
 
 static void
 send_cmd(struct session *s, const char *line)
 {
-	session_on_send(s, line, ANNOTATE_COMMAND, 1.0);
+	cr_assert_eq(session_on_send(s, line, ANNOTATE_COMMAND, 1.0), 0);
 }
 
 static struct session *
@@ -437,9 +437,9 @@ Test(session, expected_state_after_pending_starttls)
 	send_cmd(s, "STARTTLS");
 	cr_assert_eq(session_expected_state(s), STATE_GREETED);
 	cr_assert(warns(s, "MAIL FROM:<a@b.example>", "before EHLO"));
-	cr_assert_str_eq(session_last_pending(s), "STARTTLS");
+	cr_assert_eq(session_last_pending_verb(s), VERB_STARTTLS);
 	answer(s, fixture_reply(220, NULL, 1, "go ahead"));
-	cr_assert_null(session_last_pending(s));
+	cr_assert_eq(session_last_pending_verb(s), VERB_UNKNOWN);
 	session_free(s);
 }
 
@@ -521,5 +521,238 @@ Test(session, binarymime_follows_the_transaction)
 	send_cmd(s, "MAIL FROM:<a@b> BODY=8BITMIME");
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_not(session_binarymime(s));
+	session_free(s);
+}
+
+/*
+ * Each kind of line has one reply handler, and the prediction of where
+ * pending lines leave the session runs the same handlers: for every row,
+ * the state predicted while the line is pending is the state its
+ * success reply gives.
+ */
+struct handler_case {
+	const char		*setup;		/* "" none, "ready", "rcpt", "data", "auth" */
+	const char		*line;
+	enum annotate_ctx	 kind;
+	int			 code;		/* the reply when all goes well */
+	enum state		 after;
+};
+
+static const struct handler_case handler_cases[] = {
+	{ "",		"EHLO me",		ANNOTATE_COMMAND,  250, STATE_READY },
+	{ "",		"HELO me",		ANNOTATE_COMMAND,  250, STATE_READY },
+	{ "ready",	"MAIL FROM:<a@b>",	ANNOTATE_COMMAND,  250, STATE_MAIL },
+	{ "ready",	"NOOP",			ANNOTATE_COMMAND,  250, STATE_READY },
+	{ "ready",	"VRFY bob",		ANNOTATE_COMMAND,  250, STATE_READY },
+	{ "ready",	"QUIT",			ANNOTATE_COMMAND,  221, STATE_QUIT },
+	{ "ready",	"STARTTLS",		ANNOTATE_COMMAND,  220, STATE_GREETED },
+	{ "ready",	"AUTH PLAIN AGEAYg==",	ANNOTATE_COMMAND,  235, STATE_READY },
+	{ "rcpt",	"RCPT TO:<e@f>",	ANNOTATE_COMMAND,  250, STATE_RCPT },
+	{ "rcpt",	"DATA",			ANNOTATE_COMMAND,  354, STATE_DATA },
+	{ "rcpt",	"RSET",			ANNOTATE_COMMAND,  250, STATE_READY },
+	{ "rcpt",	"BDAT 10",		ANNOTATE_BDAT,     250, STATE_BDAT },
+	{ "rcpt",	"BDAT 10 LAST",		ANNOTATE_BDAT,     250, STATE_READY },
+	{ "data",	".",			ANNOTATE_DATA_END, 250, STATE_READY },
+	{ "auth",	"dXNlcg==",		ANNOTATE_AUTH_STEP, 235, STATE_READY },
+};
+
+static struct session *
+session_at(const char *setup)
+{
+	struct session *s;
+
+	if (strcmp(setup, "") == 0) {
+		s = session_new(0);
+		answer(s, fixture_reply(220, NULL, 1, "hi"));
+		return s;
+	}
+	s = greeted_ehlo();
+	if (strcmp(setup, "rcpt") == 0 || strcmp(setup, "data") == 0)
+		accepted_recipient(s);
+	if (strcmp(setup, "data") == 0) {
+		send_cmd(s, "DATA");
+		answer(s, fixture_reply(354, NULL, 1, "go"));
+	}
+	if (strcmp(setup, "auth") == 0) {
+		send_cmd(s, "AUTH LOGIN");
+		answer(s, fixture_reply(334, NULL, 1, "VXNlcm5hbWU6"));
+	}
+	return s;
+}
+
+Test(session, prediction_runs_the_reply_handlers)
+{
+	const struct handler_case	*hc;
+	struct session			*s;
+	size_t				 i;
+
+	for (i = 0; i < sizeof handler_cases / sizeof handler_cases[0]; i++) {
+		hc = &handler_cases[i];
+		s = session_at(hc->setup);
+		cr_assert_eq(session_on_send(s, hc->line, hc->kind, 1.0), 0);
+		cr_assert_eq(session_expected_state(s), hc->after,
+		    "%s: predicted %s, the handler gives %s", hc->line,
+		    session_state_name(session_expected_state(s)),
+		    session_state_name(hc->after));
+		answer(s, fixture_reply(hc->code, NULL, 1, "ok"));
+		cr_assert_eq(session_state(s), hc->after, "%s: %s", hc->line,
+		    session_state_name(session_state(s)));
+		cr_assert_eq(session_expected_state(s), hc->after);
+		session_free(s);
+	}
+}
+
+/* A pipelined group is predicted line by line, each line's handler
+ * starting where the previous one left the session. */
+Test(session, prediction_of_a_group)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	cr_assert_eq(session_expected_state(s), STATE_MAIL);
+	send_cmd(s, "RCPT TO:<c@d>");
+	cr_assert_eq(session_expected_state(s), STATE_RCPT);
+	send_cmd(s, "RSET");
+	cr_assert_eq(session_expected_state(s), STATE_READY);
+	/* nothing moved yet: predicting changes nothing */
+	cr_assert_eq(session_state(s), STATE_READY);
+	cr_assert_eq(session_recipients(s), 0);
+	session_free(s);
+}
+
+static enum state	seen_from[32], seen_to[32];
+static size_t		nseen;
+
+static void
+seen_change(void *arg, enum state from, enum state to)
+{
+	cr_assert_eq(arg, (void *)seen_from);
+	cr_assert_lt(nseen, 32);
+	seen_from[nseen] = from;
+	seen_to[nseen] = to;
+	nseen++;
+}
+
+/* Every change is reported once, old -> new; a reply that leaves the
+ * state (a refused MAIL) reports nothing. */
+Test(session, state_changes_are_reported)
+{
+	struct session *s = session_new(0);
+
+	nseen = 0;
+	session_set_report(s, seen_change, seen_from);
+	answer(s, fixture_reply(220, NULL, 1, "hi"));
+	send_cmd(s, "EHLO me");
+	answer(s, fixture_reply(250, NULL, 1, "hi"));
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, fixture_reply(550, NULL, 1, "no"));
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	session_on_close(s);
+	cr_assert_eq(nseen, 4);
+	cr_assert_eq(seen_from[0], STATE_CONNECTED);
+	cr_assert_eq(seen_to[0], STATE_GREETED);
+	cr_assert_eq(seen_from[1], STATE_GREETED);
+	cr_assert_eq(seen_to[1], STATE_READY);
+	cr_assert_eq(seen_from[2], STATE_READY);
+	cr_assert_eq(seen_to[2], STATE_MAIL);
+	cr_assert_eq(seen_from[3], STATE_MAIL);
+	cr_assert_eq(seen_to[3], STATE_CLOSED);
+	/* the predictions reported nothing */
+	session_free(s);
+}
+
+/* RFC 3030 2: a refused BDAT leaves the transaction indeterminate until
+ * RSET; the order checker says so, and only RSET or QUIT are offered. */
+Test(session, failed_bdat_is_indeterminate_until_rset)
+{
+	struct session	*s = greeted_ehlo();
+	char		 buf[256];
+
+	accepted_recipient(s);
+	session_on_send(s, "BDAT 10", ANNOTATE_BDAT, 1);
+	answer(s, fixture_reply(250, NULL, 1, "10 octets"));
+	session_on_send(s, "BDAT 5 LAST", ANNOTATE_BDAT, 1);
+	answer(s, fixture_reply(552, NULL, 1, "5.3.4 too big"));
+	cr_assert(session_indeterminate(s));
+	cr_assert_eq(session_state(s), STATE_BDAT,
+	    "a failed BDAT LAST does not end the transaction");
+	cr_assert(warns(s, "MAIL FROM:<x@y>", "indeterminate until RSET"));
+	cr_assert(warns(s, "BDAT 3 LAST", "RFC 3030 2"));
+	cr_assert_eq(nwarn(s, "BDAT 3 LAST"), 1, "one warning, once");
+	cr_assert_eq(nwarn(s, "RSET"), 0);
+	cr_assert_eq(nwarn(s, "QUIT"), 0);
+	session_next_verbs(s, buf, sizeof buf);
+	cr_assert_str_eq(buf, "RSET QUIT");
+	send_cmd(s, "RSET");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	cr_assert_not(session_indeterminate(s));
+	cr_assert_eq(session_state(s), STATE_READY);
+	cr_assert_eq(nwarn(s, "MAIL FROM:<x@y>"), 0);
+	session_free(s);
+}
+
+/* The first chunk refused: the state stays where it was, indeterminate. */
+Test(session, failed_first_bdat)
+{
+	struct session *s = greeted_ehlo();
+
+	accepted_recipient(s);
+	session_on_send(s, "BDAT 10", ANNOTATE_BDAT, 1);
+	/* a chunk already in the pipeline is accepted and discarded */
+	session_on_send(s, "BDAT 3 LAST", ANNOTATE_BDAT, 1);
+	answer(s, fixture_reply(451, NULL, 1, "4.3.0 try later"));
+	cr_assert(session_indeterminate(s));
+	answer(s, fixture_reply(250, NULL, 1, "discarded"));
+	cr_assert(session_indeterminate(s), "still indeterminate");
+	cr_assert_eq(session_state(s), STATE_RCPT);
+	cr_assert(warns(s, "DATA", "indeterminate"));
+	session_free(s);
+}
+
+/* One checker gives the AUTH warnings, once each, with the reply to
+ * expect: 502 when AUTH was not advertised, 504 for a mechanism that
+ * was not, 503 after a successful AUTH. */
+Test(session, auth_warned_once_with_its_reply)
+{
+	struct session	*s = session_new(0);
+	char		*w[8];
+	size_t		 n, i;
+
+	answer(s, fixture_reply(220, NULL, 1, "hi"));
+	send_cmd(s, "EHLO me");
+	answer(s, fixture_reply(250, NULL, 2, "hi", "PIPELINING"));
+	n = session_check_order(s, "AUTH PLAIN", w, 8);
+	cr_assert_eq(n, 1);
+	cr_assert(strstr(w[0], "did not advertise AUTH") != NULL, "%s", w[0]);
+	cr_assert(strstr(w[0], "expect 502") != NULL, "%s", w[0]);
+	for (i = 0; i < n; i++)
+		free(w[i]);
+	session_free(s);
+
+	s = greeted_ehlo();
+	n = session_check_order(s, "AUTH CRAM-MD5", w, 8);
+	cr_assert_eq(n, 1);
+	cr_assert(strstr(w[0], "expect 504") != NULL, "%s", w[0]);
+	for (i = 0; i < n; i++)
+		free(w[i]);
+	session_free(s);
+}
+
+/* Out of memory while queueing: nothing is queued and the caller is
+ * told, so that no later reply is paired with the wrong command. */
+Test(session, out_of_memory_while_queueing_is_reported)
+{
+	struct session *s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	session_fail_alloc(s, 1);
+	cr_assert_eq(session_on_send(s, "RCPT TO:<c@d>", ANNOTATE_COMMAND, 1),
+	    -1);
+	cr_assert_eq(session_pending(s), 1, "a line half queued");
+	session_fail_alloc(s, 0);
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	cr_assert_str_eq(paired, "MAIL FROM:<a@b>");
+	cr_assert_eq(session_pending(s), 0);
 	session_free(s);
 }
