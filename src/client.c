@@ -317,9 +317,11 @@ start_tls(struct client *c, const char *what)
 	struct tls	*t;
 
 	memset(&to, 0, sizeof to);
-	to.servername = c->o.host;
+	to.servername = c->o.tls_name != NULL ? c->o.tls_name : c->o.host;
 	to.cafile = c->o.cafile;
 	to.insecure = c->o.insecure;
+	to.tlsa = c->o.tlsa;
+	to.ntlsa = c->o.ntlsa;
 	t = tls_start(c->conn.fd, &to, c->o.timeout_s * 1000, err, sizeof err);
 	if (t == NULL) {
 		/* one line, in the recording too: why the session ends */

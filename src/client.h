@@ -24,6 +24,11 @@ struct client_opts {
 	int		 starttls;	/* STARTTLS right after the first EHLO */
 	const char	*cafile;
 	int		 insecure;
+	const char	*tls_name;	/* name to verify (and SNI) when host is
+					   an address, e.g. the MX name; NULL:
+					   host */
+	const struct tls_tlsa *tlsa;	/* DANE records for tls_name (tls.h) */
+	size_t		 ntlsa;
 	const char	*record;	/* --record FILE, or NULL */
 	int		 show_secrets;
 	int		 latency_comments;	/* "# +12.3ms" in transcripts */

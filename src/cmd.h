@@ -11,6 +11,15 @@ int cmd_serve(int argc, char **argv);		/* smtpscope serve */
 int cmd_explain(int argc, char **argv);		/* smtpscope explain */
 int cmd_lint(int argc, char **argv);		/* smtpscope lint */
 int cmd_replay(int argc, char **argv);		/* smtpscope replay */
+int cmd_mx(int argc, char **argv);		/* smtpscope mx */
+
+/* The console's --mx: the first address of DOMAIN's MX hosts, in
+ * preference order, that accepts a connection on port (each refusal
+ * shown on stderr).  Fills addr and the host's name; returns 0, or the
+ * exit status (2 usage, 3 nothing answered). */
+int cmd_mx_pick(const char *domain, const char *resolver,
+    const char *anchor, const char *port, int family, int timeout_s,
+    char *addr, size_t addrlen, char *name, size_t namelen);
 
 /* A decimal option value in [min, max] into *out: 0, or -1 when s is not
  * all digits or out of range. */

@@ -26,12 +26,18 @@ struct connect_args {
 	int			 plain;
 	char			 host[256];
 	char			 port[32];
+	const char		*mx;		/* --mx DOMAIN */
+	const char		*resolver;	/* --resolver, for --mx */
+	const char		*anchor;	/* --dns-trust-anchor */
+	const char		*mxport;	/* --port, for --mx */
+	char			 mxname[256];	/* the MX host picked */
 };
 
 enum {
 	OPT_TIMEOUT = 256, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE,
 	OPT_PLAIN, OPT_NO_CHECK, OPT_RECORD, OPT_SHOW_SECRETS, OPT_COLOR,
-	OPT_SCROLLBACK, OPT_LATENCY, OPT_PIPELINE,
+	OPT_SCROLLBACK, OPT_LATENCY, OPT_PIPELINE, OPT_MX, OPT_RESOLVER,
+	OPT_ANCHOR, OPT_PORT,
 };
 
 static const struct option long_options[] = {
@@ -49,6 +55,10 @@ static const struct option long_options[] = {
 	{ "color",		optional_argument,	NULL, OPT_COLOR },
 	{ "colour",		optional_argument,	NULL, OPT_COLOR },
 	{ "scrollback",		required_argument,	NULL, OPT_SCROLLBACK },
+	{ "mx",			required_argument,	NULL, OPT_MX },
+	{ "resolver",		required_argument,	NULL, OPT_RESOLVER },
+	{ "dns-trust-anchor",	required_argument,	NULL, OPT_ANCHOR },
+	{ "port",		required_argument,	NULL, OPT_PORT },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -151,6 +161,23 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			}
 			a->u.scrollback = v;
 			break;
+		case OPT_MX:
+			a->mx = optarg;
+			break;
+		case OPT_RESOLVER:
+			a->resolver = optarg;
+			break;
+		case OPT_ANCHOR:
+			a->anchor = optarg;
+			break;
+		case OPT_PORT:
+			if (cmd_number(optarg, 1, 65535, &v) == -1) {
+				fprintf(stderr, "smtpscope: --port wants a "
+				    "port number (1-65535)\n");
+				return 2;
+			}
+			a->mxport = optarg;
+			break;
 		case 'v':
 			a->u.verbose = 1;
 			/* the recording says where each reply left the
@@ -192,6 +219,31 @@ run_ui(struct connect_args *a)
 
 static int run_practice(struct connect_args *);
 
+/* --mx DOMAIN: the console on the first MX host that answers (RFC 5321
+ * 5.1: in preference order), its certificate checked against its name. */
+static int
+run_mx(struct connect_args *a, int argc)
+{
+	int	rc;
+
+	if (optind != argc) {
+		fprintf(stderr, "smtpscope: --mx takes no server\n");
+		return 2;
+	}
+	snprintf(a->port, sizeof a->port, "%s", a->mxport != NULL ?
+	    a->mxport : "25");
+	if ((rc = cmd_mx_pick(a->mx, a->resolver, a->anchor, a->port,
+	    a->c.family, a->c.timeout_s, a->host, sizeof a->host, a->mxname,
+	    sizeof a->mxname)) != 0)
+		return rc;
+	if (strcmp(a->port, "465") == 0 && !a->c.starttls)
+		a->c.tls = 1;
+	a->c.host = a->host;
+	a->c.port = a->port;
+	a->c.tls_name = a->mxname;
+	return run_ui(a);
+}
+
 int
 cmd_connect(int argc, char **argv)
 {
@@ -201,6 +253,13 @@ cmd_connect(int argc, char **argv)
 
 	if ((rc = parse_options(argc, argv, &a)) != -1)
 		return rc;
+	if (a.mx != NULL)
+		return run_mx(&a, argc);
+	if (a.mxport != NULL || a.resolver != NULL || a.anchor != NULL) {
+		fprintf(stderr, "smtpscope: --port, --resolver and "
+		    "--dns-trust-anchor go with --mx (or smtpscope mx)\n");
+		return 2;
+	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "smtpscope: %s\n", optind >= argc ?
 		    "no server given" : "one server only");

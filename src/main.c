@@ -17,6 +17,7 @@ static const struct {
 	{ "explain",	cmd_explain },
 	{ "lint",	cmd_lint },
 	{ "replay",	cmd_replay },
+	{ "mx",		cmd_mx },
 };
 
 void
@@ -24,11 +25,14 @@ usage(FILE *f)
 {
 	fputs(
 "usage: smtpscope [options] HOST[:PORT]     open a console on an SMTP server\n"
+"       smtpscope [options] --mx DOMAIN      console on the first MX host that answers\n"
 "       smtpscope practice [options]         console on the built-in practice server\n"
 "       smtpscope serve [--port N] [--store DIR]   run the practice server alone\n"
 "       smtpscope explain CODE [X.Y.Z]       explain a reply code offline\n"
 "       smtpscope lint 'COMMAND LINE'        syntax-check one command offline\n"
 "       smtpscope replay FILE [HOST[:PORT]]  replay a session file, check replies\n"
+"       smtpscope mx [options] DOMAIN        probe every MX host of a domain\n"
+"                                            (smtpscope mx --help for its options)\n"
 "\n"
 "options:\n"
 "  -4, -6               use IPv4 / IPv6 only\n"
@@ -48,6 +52,11 @@ usage(FILE *f)
 "  --color=WHEN         auto, always or never (NO_COLOR is honoured)\n"
 "  --scrollback N       entries (lines sent, replies) kept by the split view\n"
 "                       (default 100000)\n"
+"  --mx DOMAIN          connect to DOMAIN's first MX host that answers\n"
+"  --port N             with --mx: the port (default 25)\n"
+"  --resolver ADDR[:PORT]  with --mx: ask this DNS server (default:\n"
+"                       /etc/resolv.conf)\n"
+"  --dns-trust-anchor FILE  DNSSEC trust anchor (default: the root key)\n"
 "  -h, --help           this help\n"
 "  -V, --version        version\n", f);
 }

@@ -41,6 +41,7 @@ struct tls {
 	int		 fd;
 	long		 verify_result;	/* X509_V_OK or why not */
 	int		 failed;	/* fatal error: no close_notify */
+	int		 dane;		/* usable TLSA records given */
 };
 
 /* Per-BIO state of the socket BIO. */
@@ -65,6 +66,7 @@ static void	 tls_addline(char *, size_t, size_t *, const char *,
 static void	 tls_name(const X509_NAME *, char *, size_t);
 static void	 tls_time(const ASN1_TIME *, char *, size_t);
 static void	 tls_sans(X509 *, char *, size_t);
+static int	 tls_dane_setup(struct tls *, const struct tls_opts *);
 
 /* ---- the socket BIO ----------------------------------------------- */
 
@@ -265,6 +267,34 @@ tls_escape(char *out, size_t size, const unsigned char *s, size_t len)
 	out[o] = '\0';
 }
 
+/*
+ * DANE with OpenSSL's own support (RFC 7671, RFC 7672 3).  Records
+ * OpenSSL cannot use (an unknown matching type) are left out; PKIX-TA(0)
+ * and PKIX-EE(1) are unusable for SMTP (RFC 7672 3.1.3).  DANE-EE(3)
+ * binds the key alone: no name check (RFC 7672 3.1.1).
+ */
+static int
+tls_dane_setup(struct tls *t, const struct tls_opts *opts)
+{
+	const struct tls_tlsa	*r;
+	size_t			 i;
+
+	if (SSL_CTX_dane_enable(t->ctx) <= 0 ||
+	    SSL_dane_enable(t->ssl, opts->servername) <= 0)
+		return -1;
+	(void)SSL_dane_set_flags(t->ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+	for (i = 0; i < opts->ntlsa; i++) {
+		r = &opts->tlsa[i];
+		if (r->usage < 2)
+			continue;
+		if (SSL_dane_tlsa_add(t->ssl, r->usage, r->selector,
+		    r->mtype, r->data, r->len) > 0)
+			t->dane++;
+	}
+	ERR_clear_error();
+	return 0;
+}
+
 /* ---- public ------------------------------------------------------- */
 
 /*
@@ -350,6 +380,12 @@ tls_start(int fd, const struct tls_opts *opts, int timeout_ms, char *err,
 			    "bad server name");
 			goto fail;
 		}
+	}
+
+	if (opts != NULL && opts->ntlsa > 0 && name != NULL &&
+	    tls_dane_setup(t, opts) == -1) {
+		tls_fail(err, errlen, "cannot set up DANE", "bad TLSA record");
+		goto fail;
 	}
 
 	if ((t->biometh = tls_bio_method()) == NULL ||
@@ -584,6 +620,27 @@ int
 tls_verified(const struct tls *t)
 {
 	return t != NULL && t->verify_result == X509_V_OK;
+}
+
+int
+tls_dane(const struct tls *t, struct tls_tlsa *match)
+{
+	const unsigned char	*data = NULL;
+	uint8_t			 u = 0, s = 0, m = 0;
+	size_t			 len = 0;
+	int			 depth;
+
+	if (t == NULL || t->ssl == NULL || t->dane == 0)
+		return -2;
+	if ((depth = SSL_get0_dane_tlsa(t->ssl, &u, &s, &m, &data,
+	    &len)) < 0)
+		return -1;
+	match->usage = u;
+	match->selector = s;
+	match->mtype = m;
+	match->data = data;
+	match->len = len;
+	return depth;
 }
 
 /* Append "LABEL VALUE\n" to buf at *off; stops quietly when full. */

@@ -9,10 +9,22 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* A TLSA record (RFC 6698 2.1) for DANE. */
+struct tls_tlsa {
+	unsigned char		 usage, selector, mtype;
+	const unsigned char	*data;
+	size_t			 len;
+};
+
 struct tls_opts {
 	const char	*servername;	/* SNI and name to verify; NULL: none */
 	const char	*cafile;	/* NULL: system default paths */
 	int		 insecure;	/* do not fail on a verification error */
+	/* DANE (RFC 7672): DNSSEC-validated TLSA records of servername;
+	 * with a usable one the peer is verified against them instead of
+	 * the CAs.  NULL: none. */
+	const struct tls_tlsa *tlsa;
+	size_t		 ntlsa;
 };
 
 struct tls;
@@ -36,6 +48,11 @@ void tls_summary(const struct tls *, char *buf, size_t size);
 void tls_cert_details(const struct tls *, char *buf, size_t size);
 /* 1 when the peer certificate verified. */
 int tls_verified(const struct tls *);
+/* DANE after a handshake with opts->tlsa: the certificate depth at which
+ * a record matched (0: the server's own) and that record in *match; -1
+ * when no record matched (tls_summary says why); -2 when DANE was not in
+ * use (no usable record). */
+int tls_dane(const struct tls *, struct tls_tlsa *match);
 
 /*
  * Channel binding data for SCRAM-*-PLUS: with TLS 1.3 "tls-exporter"

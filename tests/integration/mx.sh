@@ -1,0 +1,133 @@
+#!/bin/sh
+# smtpscope mx and --mx against a test zone served by nsd (tests/lib/mx.sh):
+# every MX host in preference order with each address probed, the
+# implicit MX of a domain without one, the null MX, DANE against signed
+# and unsigned zones, the exit statuses, and the console on the first MX
+# host that answers.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+. "$TOP_SRCDIR/tests/lib/tls.sh"
+. "$TOP_SRCDIR/tests/lib/mx.sh"
+start_mx_world
+
+# mx DOMAIN [ARGS]: run `smtpscope mx` on the test world into $T/DOMAIN.out
+mx() {
+	_d=$1
+	shift
+	"$SMTPSCOPE" mx --resolver "$RESOLVER" --dns-trust-anchor "$DNS_ANCHOR" \
+	    --port "$MX_PORT" --cafile "$TLS_CA" --timeout 20 "$@" "$_d" \
+	    >"$T/$_d.out" 2>"$T/$_d.err"
+	rc=$?
+	LAST_OUT=$T/$_d.out
+}
+
+# A signed zone, two MX hosts: one TLSA record matches, one does not.
+mx dane.test --dane
+[ $rc -eq 1 ] || fail "dane.test: exit $rc, expected 1 (one host fails DANE)"
+o=$T/dane.test.out
+assert_grep '^dane\.test: 2 MX hosts, DNSSEC secure' "$o"
+assert_grep "^  DANE: TLSA at _${MX_PORT}\._tcp\.mx1\.dane\.test, DNSSEC secure: 3 1 1 " "$o"
+assert_grep "^  $MX_NET\.11 +ok .* 220, EHLO 250, STARTTLS TLSv1\.[23] .*verify=ok, DANE match 3 1 1 \(DANE-EE, SPKI, SHA2-256\) at depth 0$" "$o"
+assert_grep "^  $MX_NET\.12 +FAIL .*verify=failed \(no matching DANE TLSA records\); DANE: no TLSA record matched" "$o"
+assert_grep '^verdict: 1 of 2 addresses answered: some fail$' "$o"
+# RFC 5321 5.1: lower preference first, each host before its addresses
+order=$(grep -E '^(MX |  127\.)' "$o" | sed -e 's/^MX \([0-9]*\) .*/P\1/' \
+    -e 's/^  127\.[0-9]*\.[0-9]*\.\([0-9]*\) .*/A\1/' | tr '\n' ' ')
+[ "$order" = "P10 A11 P20 A12 " ] || fail "dane.test: order $order"
+[ ! -s "$T/dane.test.err" ] || { LAST_OUT=$T/dane.test.err; fail "stderr"; }
+
+# Without --dane the same hosts both answer: no TLSA lookups, no DANE.
+mx dane.test
+[ $rc -eq 0 ] || fail "dane.test without --dane: exit $rc"
+assert_no_grep 'DANE' "$o"
+assert_grep '^verdict: 2 of 2 addresses answered$' "$o"
+
+# An unsigned zone: its TLSA record does not count.
+mx plain.test --dane
+[ $rc -eq 0 ] || fail "plain.test: exit $rc"
+o=$T/plain.test.out
+assert_grep '^plain\.test: 2 MX hosts, DNSSEC insecure' "$o"
+[ "$(grep -c '^  DANE not applicable (insecure)$' "$o")" = 2 ] ||
+    fail "plain.test: DANE not reported as not applicable for both hosts"
+# the certificate verified against each MX name (SNI and name check)
+assert_grep "^  $MX_NET\.13 +ok .*STARTTLS TLSv1\.[23] [A-Z0-9_-]+ verify=ok$" "$o"
+assert_grep "^MX 20 mx2\.backup\.plain\.test: 1 address" "$o"
+
+# No MX: the domain's own address, said so (RFC 5321 5.1).
+mx nomx.test
+[ $rc -eq 0 ] || fail "nomx.test: exit $rc"
+o=$T/nomx.test.out
+assert_grep '^nomx\.test: no MX records: .*implicit MX of preference 0 \(RFC 5321 5\.1\)$' "$o"
+assert_grep '^MX 0 nomx\.test: 1 address' "$o"
+assert_grep "^  $MX_NET\.14 +ok .* 220, EHLO 250, no STARTTLS$" "$o"
+
+# The null MX (RFC 7505): nothing to probe, exit 3.
+mx nullmx.test
+[ $rc -eq 3 ] || fail "nullmx.test: exit $rc, expected 3"
+assert_grep '^nullmx\.test: null MX .*accepts no mail \(RFC 7505 3\)$' "$T/nullmx.test.out"
+assert_no_grep '^(MX|verdict)' "$T/nullmx.test.out"
+
+# One host down: exit 1; every host down: exit 3; no such domain: exit 3.
+mx half.test
+[ $rc -eq 1 ] || fail "half.test: exit $rc, expected 1"
+assert_grep "^  $MX_NET\.15 +FAIL .*connection refused by $MX_NET\.15 port $MX_PORT$" "$T/half.test.out"
+assert_grep '^verdict: 1 of 2 addresses answered: some fail$' "$T/half.test.out"
+mx dead.test
+[ $rc -eq 3 ] || fail "dead.test: exit $rc, expected 3"
+assert_grep '^verdict: 0 of 1 address answered: none does$' "$T/dead.test.out"
+mx nosuch.plain.test
+[ $rc -eq 3 ] || fail "nosuch.plain.test: exit $rc, expected 3"
+assert_grep '^nosuch\.plain\.test: no such domain \(NXDOMAIN\)$' "$T/nosuch.plain.test.out"
+
+# A trust anchor that is not the zone's key: the answers are bogus.
+(cd "$T" && ldns-keygen -a ECDSAP256SHA256 -k dane.test) >"$T/other.name" ||
+    fail "ldns-keygen failed"
+"$SMTPSCOPE" mx --resolver "$RESOLVER" --dns-trust-anchor \
+    "$T/$(cat "$T/other.name").key" --port "$MX_PORT" --timeout 20 dane.test \
+    >"$T/bogus.out" 2>&1
+rc=$?
+LAST_OUT=$T/bogus.out
+[ $rc -eq 3 ] || fail "bogus: exit $rc, expected 3"
+assert_grep '^dane\.test: no MX answer \(DNSSEC bogus\): ' "$T/bogus.out"
+
+# Usage errors: exit 2.
+"$SMTPSCOPE" mx >"$T/u1" 2>&1
+[ $? -eq 2 ] || fail "mx without a domain does not exit 2"
+"$SMTPSCOPE" mx --resolver localhost plain.test >"$T/u2" 2>&1
+[ $? -eq 2 ] || fail "--resolver localhost does not exit 2"
+assert_grep 'resolver wants an IP address' "$T/u2"
+"$SMTPSCOPE" --port 25 127.0.0.1 </dev/null >"$T/u3" 2>&1
+[ $? -eq 2 ] || fail "--port without --mx does not exit 2"
+assert_grep 'go with --mx' "$T/u3"
+
+# --mx: the console (plain, piped) on the first MX host that answers.
+printf 'EHLO me\nQUIT\n' | "$SMTPSCOPE" --plain --timeout 20 --mx half.test \
+    --resolver "$RESOLVER" --dns-trust-anchor "$DNS_ANCHOR" \
+    --port "$MX_PORT" >"$T/c1.out" 2>"$T/c1.err"
+rc=$?
+LAST_OUT=$T/c1.err
+[ $rc -eq 0 ] || fail "--mx half.test: exit $rc"
+assert_grep "^smtpscope: --mx: mx1\.half\.test \(MX 10\): connection refused" "$T/c1.err"
+assert_grep "^smtpscope: --mx: MX 20 mx2\.half\.test \($MX_NET\.14\) answers$" "$T/c1.err"
+LAST_OUT=$T/c1.out
+assert_grep "^S: 220 mx-$MX_NET\.14 " "$T/c1.out"
+assert_grep '^S: 221 ' "$T/c1.out"
+
+# --mx with STARTTLS: the certificate is checked against the MX name.
+printf 'EHLO me\nQUIT\n' | "$SMTPSCOPE" --plain --timeout 20 --starttls \
+    --cafile "$TLS_CA" --mx plain.test --resolver "$RESOLVER" \
+    --dns-trust-anchor "$DNS_ANCHOR" --port "$MX_PORT" >"$T/c2.out" 2>&1
+rc=$?
+LAST_OUT=$T/c2.out
+[ $rc -eq 0 ] || fail "--mx plain.test --starttls: exit $rc"
+assert_grep "^smtpscope: --mx: MX 10 mx1\.plain\.test \($MX_NET\.13\) answers$" "$T/c2.out"
+assert_grep '^\* TLS \(starttls\): TLSv1\.[23] [A-Z0-9_-]+ verify=ok$' "$T/c2.out"
+
+# --mx on a null MX: nothing to connect to, exit 3.
+"$SMTPSCOPE" --plain --mx nullmx.test --resolver "$RESOLVER" \
+    --dns-trust-anchor "$DNS_ANCHOR" --port "$MX_PORT" </dev/null \
+    >"$T/c3.out" 2>&1
+rc=$?
+LAST_OUT=$T/c3.out
+[ $rc -eq 3 ] || fail "--mx nullmx.test: exit $rc, expected 3"
+assert_grep 'accepts no mail' "$T/c3.out"
+exit 0
