@@ -33,7 +33,13 @@ struct client {
 	int			 raw;
 	int			 starttls_sent;	/* automatic STARTTLS done */
 	int			 rec_failed;	/* --record error shown */
-	int			 draining;	/* in read_before_close */
+	int			 dispatching;	/* replies are handed over: sends
+						   wait in out[] */
+	struct out		*out;		/* sends asked for meanwhile */
+	size_t			 nout, outcap;
+	char			 werr[512];	/* a write failed: why (the
+						   connection is closed once what
+						   the server said is read) */
 	struct reply_parser	*rp;
 	struct session		*s;
 	struct transcript	*rec;		/* --record FILE */
@@ -48,6 +54,15 @@ struct client {
 	size_t			 nunrecorded;
 	char			 server[300];
 	char			 tls_sum[256];
+};
+
+/* A send asked for by a callback, done once it has returned. */
+enum out_type { OUT_LINE, OUT_BODY_LINE, OUT_BODY_END, OUT_BDAT };
+struct out {
+	enum out_type	 type;
+	char		*data;		/* the line or chunk (a copy) */
+	size_t		 len;
+	int		 last;		/* BDAT LAST */
 };
 
 /* One transcript event, for record(): both files get it. */
@@ -69,12 +84,25 @@ static void	record_states(struct client *);
 static void	on_state_change(void *, enum state, enum state);
 static int	track(struct client *, const char *, enum annotate_ctx);
 static void	dispatch(struct client *);
+static int	deliver(struct client *, const struct reply *);
+static void	restart_parser(struct client *);
+static int	read_rest(struct client *);
+static void	close_after_write_error(struct client *);
 static void	lost(struct client *, const char *, int);
 static int	client_tls_upgrade(struct client *);
-static void	after_reply(struct client *, const struct reply *,
-		    const struct session_answer *, int *);
+static int	after_reply(struct client *, const struct reply *,
+		    const struct session_answer *);
 static void	rec_check(struct client *);
-static void	read_before_close(struct client *);
+static int	queue_send(struct client *, enum out_type, const char *,
+		    size_t, int);
+static void	flush(struct client *);
+static void	queue_clear(struct client *);
+static int	sent(struct client *, int);
+static int	write_bytes(struct client *, const char *, size_t);
+static int	send_line(struct client *, const char *);
+static int	send_body_line(struct client *, const char *, size_t);
+static int	send_body_end(struct client *);
+static int	send_bdat(struct client *, const char *, size_t, int);
 static int	refuse_after_starttls(struct client *);
 static void	record_unfinished(struct client *);
 static void	timed_out(struct client *, int);
@@ -163,6 +191,8 @@ client_free(struct client *c)
 		close(c->conn.fd);
 	reply_parser_free(c->rp);
 	session_free(c->s);
+	queue_clear(c);
+	free(c->out);
 	transcript_close(c->rec);
 	transcript_close(c->log);
 	if (c->logf != NULL)
@@ -443,19 +473,16 @@ lost(struct client *c, const char *msg, int normal)
 }
 
 /* What the engine itself does after some replies: the STARTTLS upgrade
- * and the automatic STARTTLS of --starttls. */
-static void
+ * and the automatic STARTTLS of --starttls.  Returns 1 when TLS is up. */
+static int
 after_reply(struct client *c, const struct reply *r,
-    const struct session_answer *a, int *upgraded)
+    const struct session_answer *a)
 {
 	const struct caps *caps = session_caps(c->s);
 
 	if (a->ctx == ANNOTATE_COMMAND && a->verb == VERB_STARTTLS &&
-	    r->code == 220) {
-		if (client_tls_upgrade(c) == 0)
-			*upgraded = 1;
-		return;
-	}
+	    r->code == 220)
+		return client_tls_upgrade(c) == 0;
 	if (c->o.starttls && !session_tls(c->s) && !c->starttls_sent &&
 	    a->ctx == ANNOTATE_COMMAND && a->verb == VERB_EHLO &&
 	    r->code == 250) {
@@ -466,78 +493,128 @@ after_reply(struct client *c, const struct reply *r,
 			    "session", c->server);
 			c->failed = 3;
 			client_send(c, "QUIT");
-			return;
+			return 0;
 		}
 		client_send(c, "STARTTLS");
 	}
+	return 0;
 }
 
-/* Hand every complete reply to the session, the transcripts and the
- * front end, in order. */
+/*
+ * TLS is up after a 220 to STARTTLS.  RFC 3207 5 (and the plaintext
+ * injection attacks it invites): nothing read before the handshake may
+ * be taken as said under TLS: drop it, and start a new parser.
+ */
 static void
-dispatch(struct client *c)
+restart_parser(struct client *c)
 {
-	struct reply		*r;
-	struct session_answer	 a;
-	const char		*command;
-	char			*own = NULL;
-	double			 ms;
-	int			 upgraded = 0;
-	size_t			 junk = 0;
+	struct reply	*r;
+	char		 line[300];
+	size_t		 junk = 0;
 
 	while ((r = reply_parser_next(c->rp)) != NULL) {
-		if (upgraded) {
-			/* RFC 3207 5 (and the plaintext injection attacks
-			 * it invites): nothing read before the handshake
-			 * may be taken as said under TLS. */
-			junk += r->rawlen;
-			reply_free(r);
-			continue;
-		}
-		session_on_reply(c->s, r, &a);
-		command = a.command;
-		/* The session's copy lives until its next reply, and the
-		 * callbacks may send (a failed write reads and dispatches
-		 * what the server sent first): keep our own. */
-		if (command != NULL && (command = own = strdup(command)) ==
-		    NULL) {
-			reply_free(r);
-			lost(c, "out of memory", 0);
-			break;
-		}
-		ms = net_clock_ms() - a.sent_ms;
-		record(c, &(struct event){ .type = EVENT_REPLY, .r = r,
-		    .ms = ms });
-		if (c->ops->reply != NULL)
-			c->ops->reply(c->arg, r, command, a.ctx, ms);
-		after_reply(c, r, &a, &upgraded);
-		free(own);
-		own = NULL;
+		junk += r->rawlen;
 		reply_free(r);
-		notify_state(c);
-		if (!c->connected)
-			break;
 	}
-	if (upgraded && (junk > 0 || reply_parser_pending(c->rp) > 0)) {
-		junk += reply_parser_pending(c->rp);
+	junk += reply_parser_pending(c->rp);
+	if (junk > 0)
 		client_message(c, CLIENT_MSG_WARNING, "the server sent %zu "
 		    "bytes after its 220 reply to STARTTLS, before the TLS "
 		    "handshake: discarded (RFC 3207 5)", junk);
+	reply_parser_free(c->rp);
+	if ((c->rp = reply_parser_new()) == NULL) {
+		lost(c, "out of memory", 0);
+		return;
 	}
-	if (upgraded) {
-		reply_parser_free(c->rp);
-		if ((c->rp = reply_parser_new()) == NULL) {
-			lost(c, "out of memory", 0);
-			return;
-		}
-		if (c->o.starttls && c->connected) {
-			char line[300];
-			snprintf(line, sizeof line, "EHLO %s",
-			    session_helo_name(c->s)[0] ?
-			    session_helo_name(c->s) : "localhost");
-			client_send(c, line);
-		}
+	if (c->o.starttls && c->connected) {
+		snprintf(line, sizeof line, "EHLO %s",
+		    session_helo_name(c->s)[0] ? session_helo_name(c->s) :
+		    "localhost");
+		client_send(c, line);
 	}
+}
+
+/* Hand one reply to the session, the transcripts and the front end.
+ * Returns 1 when TLS came up on it. */
+static int
+deliver(struct client *c, const struct reply *r)
+{
+	struct session_answer	a;
+	double			ms;
+	int			upgraded;
+
+	session_on_reply(c->s, r, &a);
+	ms = net_clock_ms() - a.sent_ms;
+	record(c, &(struct event){ .type = EVENT_REPLY, .r = r, .ms = ms });
+	if (c->ops->reply != NULL)
+		c->ops->reply(c->arg, r, a.command, a.ctx, ms);
+	upgraded = after_reply(c, r, &a);
+	notify_state(c);
+	return upgraded;
+}
+
+/*
+ * Hand every complete reply over, in order.  While it runs, lines the
+ * callbacks send wait in the output queue; they go out once the reply's
+ * callbacks have returned, before the next reply is handed over (so
+ * that a reply read after them may answer them, and none read before).
+ * A callback therefore never runs inside another one.
+ *
+ * After a failed write the server has probably closed the connection,
+ * and may have said why first (a 421, RFC 5321 3.8): what it sent is
+ * read and handed over before the connection is closed.
+ */
+static void
+dispatch(struct client *c)
+{
+	struct reply	*r;
+	int		 reads = 0;
+
+	c->dispatching = 1;
+	while (c->connected) {
+		if ((r = reply_parser_next(c->rp)) != NULL) {
+			if (deliver(c, r))
+				restart_parser(c);
+			reply_free(r);
+			flush(c);
+			continue;
+		}
+		if (c->werr[0] == '\0')
+			break;
+		/* bounded: the replies of one pipelined group at most */
+		if (reads++ == 64 || !read_rest(c))
+			close_after_write_error(c);
+	}
+	c->dispatching = 0;
+	queue_clear(c);
+}
+
+/* After a failed write: read what the server sent before it closed.
+ * 1 when something came, 0 when nothing more will. */
+static int
+read_rest(struct client *c)
+{
+	char	buf[16384], err[512];
+	ssize_t	n;
+
+	n = conn_read(&c->conn, buf, sizeof buf, err, sizeof err);
+	if (n > 0)
+		return reply_feed(c->rp, buf, (size_t)n) == 0;
+	/* the end of the connection completes a reply cut short */
+	return n < 0 && reply_parser_finish(c->rp);
+}
+
+/* The write failed and what the server said before is shown: close. */
+static void
+close_after_write_error(struct client *c)
+{
+	if (session_state(c->s) == STATE_QUIT)
+		/* it said 421 (or 221) and closed: not our fault */
+		lost(c, "the server closed the connection after its last "
+		    "reply: the rest was not sent", 1);
+	else
+		lost(c, c->werr, 0);
+	c->werr[0] = '\0';
 }
 
 int
@@ -582,61 +659,113 @@ client_on_readable(struct client *c)
 	return 0;
 }
 
+/* --- sending ------------------------------------------------------------ */
+
+/*
+ * A send asked for while replies are handed over waits here; dispatch()
+ * runs it once the current reply's callbacks have returned.  Returns 0,
+ * or -1 when out of memory (the session then ends: the line is lost).
+ */
+static int
+queue_send(struct client *c, enum out_type type, const char *data,
+    size_t len, int last)
+{
+	struct out	*nq, *o;
+	size_t		 ncap;
+
+	if (c->nout == c->outcap) {
+		ncap = c->outcap ? c->outcap * 2 : 4;
+		if ((nq = reallocarray(c->out, ncap, sizeof *nq)) == NULL)
+			goto fail;
+		c->out = nq;
+		c->outcap = ncap;
+	}
+	o = &c->out[c->nout];
+	o->type = type;
+	o->len = len;
+	o->last = last;
+	if ((o->data = malloc(len + 1)) == NULL)
+		goto fail;
+	memcpy(o->data, data, len);
+	o->data[len] = '\0';
+	c->nout++;
+	return 0;
+fail:
+	lost(c, "out of memory: a line to send was lost; ending the session",
+	    0);
+	return -1;
+}
+
+/* Send what the callbacks asked for, in order (a send may queue more). */
+static void
+flush(struct client *c)
+{
+	struct out	o;
+	size_t		i;
+
+	for (i = 0; i < c->nout; i++) {
+		o = c->out[i];
+		if (c->connected && c->werr[0] == '\0') {
+			switch (o.type) {
+			case OUT_LINE:
+				send_line(c, o.data);
+				break;
+			case OUT_BODY_LINE:
+				send_body_line(c, o.data, o.len);
+				break;
+			case OUT_BODY_END:
+				send_body_end(c);
+				break;
+			case OUT_BDAT:
+				send_bdat(c, o.data, o.len, o.last);
+				break;
+			}
+		}
+		free(o.data);
+	}
+	c->nout = 0;
+}
+
+static void
+queue_clear(struct client *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nout; i++)
+		free(c->out[i].data);
+	c->nout = 0;
+}
+
+/*
+ * A public send has run (not from a callback): when its write failed,
+ * read and show what the server said before it closed, then close.
+ */
+static int
+sent(struct client *c, int rc)
+{
+	if (c->werr[0] != '\0')
+		dispatch(c);
+	return rc;
+}
+
+/* Write to the server; a failure is kept in werr for dispatch(). */
 static int
 write_bytes(struct client *c, const char *buf, size_t len)
 {
 	char	err[512];
-	int	rc;
 
 	if (!c->connected) {
 		client_message(c, CLIENT_MSG_ERROR, "not connected: nothing sent");
 		return -1;
 	}
-	rc = conn_write(&c->conn, buf, len, c->o.timeout_s * 1000, err,
-	    sizeof err);
-	if (rc != 0) {
-		read_before_close(c);
-		if (c->connected && session_state(c->s) == STATE_QUIT)
-			/* it said 421 (or 221) and closed: not our fault */
-			lost(c, "the server closed the connection after its "
-			    "last reply: the rest was not sent", 1);
-		else
-			lost(c, err, 0);
+	if (c->werr[0] != '\0')
+		return -1;	/* the connection is going: said once */
+	if (conn_write(&c->conn, buf, len, c->o.timeout_s * 1000, err,
+	    sizeof err) != 0) {
+		snprintf(c->werr, sizeof c->werr, "%s", err);
 		return -1;
 	}
 	return 0;
-}
-
-/*
- * A write failed: the server has probably closed the connection, and may
- * have said why first (a 421, RFC 5321 3.8).  Read and show whatever it
- * sent before the error is reported, so that its reason is not lost.
- */
-static void
-read_before_close(struct client *c)
-{
-	char	buf[16384], err[512];
-	ssize_t	n;
-	int	i;
-
-	if (c->draining || c->rp == NULL)
-		return;
-	c->draining = 1;
-	/* replies already read come first (this may run inside a reply
-	 * callback, while dispatch() is between two replies) */
-	dispatch(c);
-	/* bounded: the replies of one pipelined group at most */
-	for (i = 0; i < 64 && c->connected; i++) {
-		n = conn_read(&c->conn, buf, sizeof buf, err, sizeof err);
-		if (n > 0 && reply_feed(c->rp, buf, (size_t)n) == 0) {
-			dispatch(c);
-			continue;
-		}
-		if (n < 0 && reply_parser_finish(c->rp))
-			dispatch(c);
-		break;
-	}
-	c->draining = 0;
 }
 
 static int
@@ -657,7 +786,6 @@ write_line(struct client *c, const char *line, size_t len)
 	return rc;
 }
 
-
 /*
  * RFC 3207 4: STARTTLS must be the last command of a group, and after
  * its 220 the client starts TLS before anything else.  A line sent behind
@@ -677,6 +805,14 @@ refuse_after_starttls(struct client *c)
 int
 client_send(struct client *c, const char *line)
 {
+	if (c->dispatching)
+		return queue_send(c, OUT_LINE, line, strlen(line), 0);
+	return sent(c, send_line(c, line));
+}
+
+static int
+send_line(struct client *c, const char *line)
+{
 	enum annotate_ctx	kind = ANNOTATE_COMMAND;
 
 	if (!c->connected) {
@@ -685,8 +821,8 @@ client_send(struct client *c, const char *line)
 	}
 	if (session_in_body(c->s)) {
 		if (strcmp(line, ".") == 0)
-			return client_send_body_end(c);
-		return client_send_body_line(c, line, strlen(line));
+			return send_body_end(c);
+		return send_body_line(c, line, strlen(line));
 	}
 	if (session_expected_state(c->s) == STATE_DATA &&
 	    session_state(c->s) != STATE_DATA) {
@@ -722,6 +858,14 @@ client_send(struct client *c, const char *line)
 int
 client_send_body_line(struct client *c, const char *line, size_t len)
 {
+	if (c->dispatching)
+		return queue_send(c, OUT_BODY_LINE, line, len, 0);
+	return sent(c, send_body_line(c, line, len));
+}
+
+static int
+send_body_line(struct client *c, const char *line, size_t len)
+{
 	char	*buf, *shown;
 	size_t	 n;
 	int	 rc;
@@ -748,9 +892,17 @@ client_send_body_line(struct client *c, const char *line, size_t len)
 	return 0;
 }
 
-/* RFC 5321 4.1.1.4: the body ends with CRLF "." CRLF. */
 int
 client_send_body_end(struct client *c)
+{
+	if (c->dispatching)
+		return queue_send(c, OUT_BODY_END, "", 0, 0);
+	return sent(c, send_body_end(c));
+}
+
+/* RFC 5321 4.1.1.4: the body ends with CRLF "." CRLF. */
+static int
+send_body_end(struct client *c)
 {
 	if (!c->connected || !session_in_body(c->s)) {
 		client_message(c, CLIENT_MSG_ERROR, "no message body is "
@@ -767,10 +919,18 @@ client_send_body_end(struct client *c)
 	return 0;
 }
 
-/* RFC 3030 2: "BDAT" SP chunk-size [SP end-marker] CRLF, then exactly
- * chunk-size octets. */
 int
 client_send_bdat(struct client *c, const char *chunk, size_t len, int last)
+{
+	if (c->dispatching)
+		return queue_send(c, OUT_BDAT, chunk, len, last);
+	return sent(c, send_bdat(c, chunk, len, last));
+}
+
+/* RFC 3030 2: "BDAT" SP chunk-size [SP end-marker] CRLF, then exactly
+ * chunk-size octets. */
+static int
+send_bdat(struct client *c, const char *chunk, size_t len, int last)
 {
 	char	line[64], note[96];
 

@@ -22,8 +22,12 @@
 struct seen {
 	struct client	*c;
 	int		 replies;
+	int		 depth;		/* reply callbacks running */
+	int		 nested;	/* one ran inside another */
 	char		 command[64];	/* the first reply's command */
+	char		 command2[64];	/* the second reply's command */
 	int		 ctx2;		/* the second reply's context */
+	char		 events[256];	/* "reply sent reply ..." */
 	char		 error[512];
 };
 
@@ -37,14 +41,31 @@ on_reply(void *arg, const struct reply *r, const char *command,
 	(void)ms;
 	if (ctx == ANNOTATE_GREETING)
 		return;
+	if (s->depth++ > 0)
+		s->nested = 1;
+	strcat(s->events, "reply(");
 	if (++s->replies == 1) {
 		snprintf(s->command, sizeof s->command, "%s",
 		    command ? command : "(null)");
-		/* a front end sending from the callback, to a server that
-		 * is gone: the failed write reads what it sent first */
-		client_send(s->c, "NOOP");
-	} else
+		/* a front end sending from the callback */
+		cr_assert_eq(client_send(s->c, "NOOP"), 0);
+	} else {
 		s->ctx2 = (int)ctx;
+		snprintf(s->command2, sizeof s->command2, "%s",
+		    command ? command : "(null)");
+	}
+	strcat(s->events, ") ");
+	s->depth--;
+}
+
+static void
+on_sent(void *arg, const char *line, enum client_line kind)
+{
+	struct seen *s = arg;
+
+	(void)kind;
+	if (strcmp(line, "NOOP") == 0)
+		strcat(s->events, "sent ");
 }
 
 static void
@@ -57,6 +78,7 @@ on_message(void *arg, enum client_msg kind, const char *text)
 }
 
 static const struct client_ops ops = {
+	.sent = on_sent,
 	.reply = on_reply,
 	.message = on_message,
 };
@@ -107,31 +129,69 @@ greeted(const struct client_ops *o_ops, void *arg, int *fd)
 	return c;
 }
 
+/* s->c greeted, EHLO sent and read by the server; its end into *fd. */
+static void
+ehlo_sent(struct seen *s, int *fd)
+{
+	char	buf[256];
+
+	memset(s, 0, sizeof *s);
+	s->c = greeted(&ops, s, fd);
+	cr_assert_eq(client_send(s->c, "EHLO me"), 0);
+	cr_assert(read(*fd, buf, sizeof buf) > 0);
+}
+
 Test(client, send_from_reply_callback_after_reset)
 {
 	struct seen		s;
 	struct linger		lg = { .l_onoff = 1, .l_linger = 0 };
-	char			buf[256];
 	int			fd;
-	ssize_t			n;
 
-	memset(&s, 0, sizeof s);
-	s.c = greeted(&ops, &s, &fd);
-	cr_assert_eq(client_send(s.c, "EHLO me"), 0);
-	n = read(fd, buf, sizeof buf);
-	cr_assert(n > 0);
-	/* two replies in one segment, then a reset: the second reply is
-	 * dispatched from inside the first one's callback */
+	ehlo_sent(&s, &fd);
+	/* two replies in one segment, then a reset: the NOOP the first
+	 * reply's callback sends cannot be written; what the server sent
+	 * before is still handed over, the second reply after the first
+	 * one's callback has returned, and answering nothing we sent */
 	cr_assert_eq(write(fd, "250 ok\r\n250 extra\r\n", 19), 19);
 	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
 	close(fd);
 	client_wait(s.c, 5000);
 	cr_assert_str_eq(s.command, "EHLO me");
 	cr_assert_eq(s.replies, 2, "the reply read before the reset was lost");
+	cr_assert_not(s.nested, "a reply callback ran inside another");
 	cr_assert_eq(s.ctx2, ANNOTATE_UNSOLICITED);
 	cr_assert(strstr(s.error, "write to the server failed") != NULL,
 	    "%s", s.error);
 	cr_assert_eq(client_fd(s.c), -1);
+	client_free(s.c);
+}
+
+/* A line sent from a reply callback goes out once that callback has
+ * returned, before the next reply is handed over: the next reply read
+ * answers it. */
+Test(client, send_from_reply_callback_goes_out_after_it)
+{
+	struct seen	s;
+	char		buf[256];
+	int		fd;
+	ssize_t		n;
+
+	ehlo_sent(&s, &fd);
+	cr_assert_eq(write(fd, "250 ok\r\n", 8), 8);
+	/* the EHLO reply's callback sends NOOP */
+	cr_assert_eq(net_wait_readable(client_fd(s.c), 5000), 1);
+	cr_assert_eq(client_on_readable(s.c), 0);
+	cr_assert_str_eq(s.events, "reply() sent ");
+	n = read(fd, buf, sizeof buf - 1);
+	cr_assert(n > 0);
+	buf[n] = '\0';
+	cr_assert_str_eq(buf, "NOOP\r\n");
+	cr_assert_eq(write(fd, "250 noop\r\n", 10), 10);
+	cr_assert_eq(client_wait(s.c, 5000), 0);
+	cr_assert_str_eq(s.command2, "NOOP");
+	cr_assert_eq(s.ctx2, ANNOTATE_COMMAND);
+	cr_assert_not(s.nested);
+	close(fd);
 	client_free(s.c);
 }
 
