@@ -29,7 +29,7 @@ struct client {
 	void			*arg;
 	struct conn		 conn;
 	int			 connected;
-	int			 failed;
+	enum exitcode		 failed;	/* the exit status earned */
 	int			 raw;
 	int			 starttls_sent;	/* automatic STARTTLS done */
 	int			 rec_failed;	/* --record error shown */
@@ -360,7 +360,7 @@ start_tls(struct client *c, const char *what)
 		record_comment(c, msg);
 		lost(c, "", 0);
 		client_message(c, CLIENT_MSG_ERROR, "%s", msg);
-		c->failed = 3;
+		c->failed = EXIT_CONNECT;
 		return -1;
 	}
 	c->conn.tls = t;
@@ -384,7 +384,7 @@ client_connect(struct client *c)
 		    c->o.show_secrets, c->o.latency_comments, err, sizeof err);
 		if (c->rec == NULL) {
 			client_message(c, CLIENT_MSG_ERROR, "%s", err);
-			c->failed = 2;		/* a file error, as for replay */
+			c->failed = EXIT_USAGE;		/* a file error, as for replay */
 			return NET_ERR_USAGE;
 		}
 	}
@@ -397,7 +397,7 @@ client_connect(struct client *c)
 	if (fd < 0) {
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
 		record_comment(c, err);
-		c->failed = 3;
+		c->failed = EXIT_CONNECT;
 		return fd;
 	}
 	c->conn.fd = fd;
@@ -405,7 +405,7 @@ client_connect(struct client *c)
 	if ((c->rp = reply_parser_new()) == NULL ||
 	    (c->s = session_new(net_clock_ms())) == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "out of memory");
-		c->failed = 1;
+		c->failed = EXIT_FAILED;
 		return NET_ERR_IO;
 	}
 	session_set_report(c->s, on_state_change, c);
@@ -460,7 +460,7 @@ lost(struct client *c, const char *msg, int normal)
 	c->conn.fd = -1;
 	c->connected = 0;
 	if (!normal && !c->failed)
-		c->failed = 1;
+		c->failed = EXIT_FAILED;
 	if (*msg != '\0') {
 		client_message(c, normal ? CLIENT_MSG_INFO : CLIENT_MSG_ERROR,
 		    "%s", msg);
@@ -491,7 +491,7 @@ after_reply(struct client *c, const struct reply *r,
 			client_message(c, CLIENT_MSG_ERROR, "%s does not offer "
 			    "STARTTLS (not in its EHLO reply): ending the "
 			    "session", c->server);
-			c->failed = 3;
+			c->failed = EXIT_CONNECT;
 			client_send(c, "QUIT");
 			return 0;
 		}
@@ -971,7 +971,7 @@ timed_out(struct client *c, int timeout_ms)
 	client_message(c, CLIENT_MSG_ERROR, "%s", msg);
 	record_comment(c, msg);
 	if (!c->failed)
-		c->failed = 1;
+		c->failed = EXIT_FAILED;
 }
 
 int
@@ -1103,7 +1103,7 @@ client_raw(const struct client *c)
 	return c->raw;
 }
 
-int
+enum exitcode
 client_failed(const struct client *c)
 {
 	return c->failed;

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include "annotate.h"
+#include "exitcode.h"
 #include "net.h"
 #include "reply.h"
 #include "session.h"
@@ -113,10 +114,11 @@ int client_send_bdat(struct client *, const char *chunk, size_t len, int last);
 void client_set_raw(struct client *, int on);
 int client_raw(const struct client *);
 
-/* The exit status the session earned so far: 0 fine, 1 the connection
- * was lost without QUIT/221/421 (or a reply never came), 2 the --record
- * file could not be written, 3 the connection or TLS could not be set up. */
-int client_failed(const struct client *);
+/* The exit status the session earned so far: EXIT_OK, EXIT_FAILED the
+ * connection was lost without QUIT/221/421 (or a reply never came),
+ * EXIT_USAGE the --record file could not be written, EXIT_CONNECT the
+ * connection or TLS could not be set up. */
+enum exitcode client_failed(const struct client *);
 
 /* Wait (blocking) until no reply is pending, the connection closes or
  * timeout_ms passes (-1: the --timeout).  Returns 0, -1 closed, -2 timeout. */

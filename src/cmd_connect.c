@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exitcode.h"
 #include "net.h"
 #include "practice.h"
 #include "ui.h"
@@ -81,7 +82,7 @@ cmd_number(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-/* Returns -1 to go on, or an exit status. */
+/* Returns -1 to go on, or an exit status (enum exitcode). */
 static int
 parse_options(int argc, char **argv, struct connect_args *a)
 {
@@ -108,7 +109,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			if (cmd_number(optarg, 1, 86400, &v) == -1) {
 				fprintf(stderr, "smtpscope: --timeout wants "
 				    "seconds (1-86400), not \"%s\"\n", optarg);
-				return 2;
+				return EXIT_USAGE;
 			}
 			a->c.timeout_s = (int)v;
 			break;
@@ -150,14 +151,14 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			else if (strcmp(optarg, "auto") != 0) {
 				fprintf(stderr, "smtpscope: --color wants auto, "
 				    "always or never\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			break;
 		case OPT_SCROLLBACK:
 			if (cmd_number(optarg, 100, 100000000, &v) == -1) {
 				fprintf(stderr, "smtpscope: --scrollback wants "
 				    "a number of lines (at least 100)\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			a->u.scrollback = v;
 			break;
@@ -174,7 +175,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			if (cmd_number(optarg, 1, 65535, &v) == -1) {
 				fprintf(stderr, "smtpscope: --port wants a "
 				    "port number (1-65535)\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			a->mxport = optarg;
 			break;
@@ -186,25 +187,25 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return EXIT_OK;
 		case 'V':
 			printf("%s\n", PACKAGE_STRING);
-			return 0;
+			return EXIT_OK;
 		default:
 			usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	a->u.color = color;
 	if (a->c.tls && a->c.starttls) {
 		fprintf(stderr, "smtpscope: --tls and --starttls exclude each "
 		    "other\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	return -1;
 }
 
-static int
+static enum exitcode
 run_ui(struct connect_args *a)
 {
 	struct winsize	ws;
@@ -217,7 +218,7 @@ run_ui(struct connect_args *a)
 	return ui_plain_run(&a->c, &a->u);
 }
 
-static int run_practice(struct connect_args *);
+static enum exitcode run_practice(struct connect_args *);
 
 /* --mx DOMAIN: the console on the first MX host that answers (RFC 5321
  * 5.1: in preference order), its certificate checked against its name. */
@@ -228,7 +229,7 @@ run_mx(struct connect_args *a, int argc)
 
 	if (optind != argc) {
 		fprintf(stderr, "smtpscope: --mx takes no server\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	snprintf(a->port, sizeof a->port, "%s", a->mxport != NULL ?
 	    a->mxport : "25");
@@ -258,13 +259,13 @@ cmd_connect(int argc, char **argv)
 	if (a.mxport != NULL || a.resolver != NULL || a.anchor != NULL) {
 		fprintf(stderr, "smtpscope: --port, --resolver and "
 		    "--dns-trust-anchor go with --mx (or smtpscope mx)\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "smtpscope: %s\n", optind >= argc ?
 		    "no server given" : "one server only");
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	/* "smtpscope --plain practice": options before the subcommand.  A
 	 * host really named "practice" is reached as practice:25. */
@@ -273,7 +274,7 @@ cmd_connect(int argc, char **argv)
 	if (net_parse_hostport(argv[optind], "25", a.host, sizeof a.host,
 	    a.port, sizeof a.port, err, sizeof err) != 0) {
 		fprintf(stderr, "smtpscope: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	/* RFC 8314 3.3: port 465 is implicit TLS submission. */
 	if (strcmp(a.port, "465") == 0 && !a.c.starttls)
@@ -293,18 +294,19 @@ cmd_practice(int argc, char **argv)
 		return rc;
 	if (optind != argc) {
 		fprintf(stderr, "smtpscope: practice takes no server\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	return run_practice(&a);
 }
 
 /* Start the practice server in a child on a free port, connect to it. */
-static int
+static enum exitcode
 run_practice(struct connect_args *a)
 {
 	struct practice_opts	po;
 	char			err[256];
-	int			rc, port;
+	enum exitcode		rc;
+	int			port;
 	pid_t			pid;
 
 	memset(&po, 0, sizeof po);
@@ -312,7 +314,7 @@ run_practice(struct connect_args *a)
 	if ((pid = practice_spawn(&po, &port, err, sizeof err)) == -1) {
 		fprintf(stderr, "smtpscope: cannot start the practice server: "
 		    "%s\n", err);
-		return 3;
+		return EXIT_CONNECT;
 	}
 	snprintf(a->host, sizeof a->host, "127.0.0.1");
 	snprintf(a->port, sizeof a->port, "%d", port);

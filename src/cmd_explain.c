@@ -15,12 +15,13 @@
 #include "annotate.h"
 #include "cmd.h"
 #include "codes.h"
+#include "exitcode.h"
 
 static void	explain_usage(FILE *);
 static void	md_cell(FILE *, const char *);
 static void	md_row(FILE *, int, ...);
 static const char *md_verb(const char *);
-static int	explain_markdown(FILE *);
+static enum exitcode explain_markdown(FILE *);
 
 static void
 explain_usage(FILE *f)
@@ -93,7 +94,7 @@ md_verb(const char *v)
 	return v;
 }
 
-static int
+static enum exitcode
 explain_markdown(FILE *f)
 {
 	const struct code_info *ci;
@@ -191,7 +192,7 @@ explain_markdown(FILE *f)
 		    " (weak or obsolete)" : "");
 		md_row(f, 3, k[i].name, t, k[i].rfc);
 	}
-	return fflush(f) == 0 && !ferror(f) ? 0 : 1;
+	return fflush(f) == 0 && !ferror(f) ? EXIT_OK : EXIT_FAILED;
 }
 
 int
@@ -204,13 +205,13 @@ cmd_explain(int argc, char **argv)
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)) {
 		explain_usage(stdout);
-		return 0;
+		return EXIT_OK;
 	}
 	if (argc == 2 && strcmp(argv[1], "--markdown") == 0)
 		return explain_markdown(stdout);
 	if (argc < 2) {
 		explain_usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	/* "explain 550 5.1.1" and "explain '550 5.1.1 text'" read the same. */
 	query[0] = '\0';
@@ -220,15 +221,15 @@ cmd_explain(int argc, char **argv)
 
 		if (n < 0 || (size_t)n >= sizeof query - len) {
 			fprintf(stderr, "smtpscope: explain: input too long\n");
-			return 2;
+			return EXIT_USAGE;
 		}
 		len += (size_t)n;
 	}
 	if ((out = annotate_query(query, err, sizeof err)) == NULL) {
 		fprintf(stderr, "smtpscope: explain: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	puts(out);
 	free(out);
-	return ferror(stdout) ? 1 : 0;
+	return ferror(stdout) ? EXIT_FAILED : EXIT_OK;
 }

@@ -1,21 +1,37 @@
 /*
  * cmd_replay.c -- smtpscope replay FILE [HOST[:PORT]]: options to
- * struct replay_opts; the work is in replay.c.
+ * struct replay_opts, and the words of the report (text or TAP) that
+ * replay.c gives through struct replay_ops; the work is in replay.c.
  */
 #include "config.h"
 
 #include <sys/socket.h>
 
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
 #include "cmd.h"
+#include "exitcode.h"
 #include "net.h"
 #include "replay.h"
+#include "sanitize.h"
+#include "script.h"
+#include "transcript.h"
 #include "ui.h"
+
+/* How the report is worded, and the summary kept for the end. */
+struct report {
+	int			 tap;
+	int			 verbose;
+	int			 show_secrets;
+	int			 ended;		/* summary holds the end */
+	struct replay_summary	 summary;
+};
 
 enum {
 	OPT_TIMEOUT = 256, OPT_TLS, OPT_CAFILE, OPT_INSECURE, OPT_RECORD,
@@ -68,18 +84,213 @@ replay_usage(FILE *f)
 "file error, 3 connection or TLS failure.\n", f);
 }
 
-/* A positive count, or 0 when arg is not one. */
+/* Text of our own that may quote bytes from a server or a file: made
+ * safe to show, one line. */
+static void
+report_line(FILE *f, const char *prefix, const char *text)
+{
+	char *safe = sanitize(text, strlen(text), SANITIZE_KEEP_BACKSLASH);
+
+	fprintf(f, "%s%s\n", prefix, safe != NULL ? safe : "");
+	free(safe);
+}
+
+static void
+report_start(void *arg)
+{
+	struct report *rep = arg;
+
+	if (rep->tap)
+		printf("TAP version 13\n");
+}
+
+/* -v: each line sent, masked as in recordings (RFC 4954 4: the AUTH
+ * initial response and the SASL responses carry credentials). */
+static void
+report_sent(void *arg, const char *line, enum client_line kind)
+{
+	struct report	*rep = arg;
+	char		 buf[1024], masked[1024];
+
+	if (!rep->verbose)
+		return;
+	if (kind == CLIENT_LINE_SECRET && !rep->show_secrets)
+		line = SCRIPT_MASK;
+	if (kind == CLIENT_LINE_COMMAND && !rep->show_secrets) {
+		transcript_mask_auth(line, masked, sizeof masked);
+		line = masked;
+	}
+	sanitize_buf(buf, sizeof buf, line, strlen(line), 0);
+	printf("%s%c:%s%s\n", rep->tap ? "# " : "",
+	    kind == CLIENT_LINE_BODY ? 'D' : 'C', *buf ? " " : "", buf);
+}
+
+static void
+report_message(void *arg, enum client_msg kind, const char *text)
+{
+	struct report *rep = arg;
+
+	if (kind == CLIENT_MSG_ERROR)
+		report_line(stderr, "smtpscope: replay: ", text);
+	else if (rep->verbose)
+		report_line(stdout, rep->tap ? "# " : "", text);
+}
+
+static void
+report_invalid(void *arg, const char *text)
+{
+	(void)arg;
+	report_line(stderr, "", text);
+}
+
+/* "250 after MAIL", "220 greeting" */
+static void
+report_describe(const struct replay_result *res, char *buf, size_t size)
+{
+	char code[8], verb[16], shown[80];
+	size_t n, i;
+
+	if (res->reply == NULL) {
+		snprintf(buf, size, "no reply");
+		return;
+	}
+	snprintf(code, sizeof code, "%03d", res->reply->code);
+	switch (res->ctx) {
+	case ANNOTATE_GREETING:
+		snprintf(buf, size, "%s greeting", code);
+		break;
+	case ANNOTATE_DATA_END:
+		snprintf(buf, size, "%s after the end of the body", code);
+		break;
+	case ANNOTATE_AUTH_STEP:
+		snprintf(buf, size, "%s after an AUTH response", code);
+		break;
+	case ANNOTATE_UNSOLICITED:
+		snprintf(buf, size, "%s unsolicited", code);
+		break;
+	default:
+		if (res->command == NULL) {
+			snprintf(buf, size, "%s", code);
+			break;
+		}
+		n = strcspn(res->command, " ");
+		if (n > 16)
+			n = 16;
+		memcpy(verb, res->command, n);
+		for (i = 0; i < n; i++)
+			verb[i] = (char)toupper((unsigned char)verb[i]);
+		/* the line comes from the file: never shown raw */
+		sanitize_buf(shown, sizeof shown, verb, n, 0);
+		snprintf(buf, size, "%s after %s", code, shown);
+		break;
+	}
+}
+
+/* One expectation: a TAP test, or with text nothing when it matched
+ * (unless -v) and the mismatch with both replies when it did not. */
+static void
+report_result(void *arg, const struct replay_result *res)
+{
+	struct report		*rep = arg;
+	const struct reply	*r = res->reply;
+	const char		*hash = rep->tap ? "#" : "";
+	char			 what[128], shown[600], cmd[300];
+	char			*note, *first = NULL;
+	size_t			 n;
+
+	report_describe(res, what, sizeof what);
+	if (rep->tap)
+		printf("%sok %lu - line %lu: %s%s%s\n", res->ok ? "" : "not ",
+		    res->test, res->line, what, res->ok ? "" : ", ",
+		    res->ok ? "" : res->why);
+	else if (res->ok) {
+		if (rep->verbose)
+			printf("%s:%lu: ok: %s\n", res->file, res->line, what);
+	} else {
+		sanitize_buf(cmd, sizeof cmd, res->after, strlen(res->after),
+		    0);
+		if (r != NULL && res->ctx == ANNOTATE_GREETING)
+			printf("%s:%lu: mismatch in the greeting: %s\n",
+			    res->file, res->line, res->why);
+		else
+			printf("%s:%lu: mismatch after \"%s\": %s\n", res->file,
+			    res->line, cmd, res->why);
+	}
+	if (res->ok)
+		return;
+	sanitize_buf(shown, sizeof shown, res->expected,
+	    strlen(res->expected), 0);
+	printf("%s  expected: %s\n", hash, shown);
+	if (r == NULL) {
+		printf("%s  received: nothing\n", hash);
+		return;
+	}
+	if (r->nlines > 0 && (first = replay_reply_line(r, 0, &n)) != NULL)
+		sanitize_buf(shown, sizeof shown, first, n, 0);
+	else
+		snprintf(shown, sizeof shown, "%03d", r->code);
+	free(first);
+	printf("%s  received: %s", hash, shown);
+	if (r->nlines > 1)
+		printf(" (+%zu lines)", r->nlines - 1);
+	putchar('\n');
+	if ((note = annotate_reply(r, res->command, res->ctx,
+	    ANNOTATE_SHORT)) != NULL) {
+		n = strcspn(note, "\n");
+		printf("%s            %.*s\n", hash, (int)n, note);
+		free(note);
+	}
+}
+
+/* Kept: it is printed once the console (--interactive) is done. */
+static void
+report_summary(void *arg, const struct replay_summary *sum)
+{
+	struct report *rep = arg;
+
+	rep->summary = *sum;
+	rep->ended = 1;
+}
+
+static void
+report_end(const struct report *rep)
+{
+	const struct replay_summary *sum = &rep->summary;
+
+	if (!rep->ended)
+		return;
+	if (rep->tap && sum->status == EXIT_CONNECT)
+		printf("Bail out! connection or TLS failure\n");
+	else if (rep->tap)
+		printf("1..%lu\n", sum->tests);
+	else if (sum->status != EXIT_CONNECT)
+		printf("%s: %lu %s checked, %lu %s\n", sum->file, sum->tests,
+		    sum->tests == 1 ? "reply" : "replies", sum->failed,
+		    sum->failed == 1 ? "mismatch" : "mismatches");
+}
+
+static const struct replay_ops report_ops = {
+	.start = report_start,
+	.sent = report_sent,
+	.message = report_message,
+	.invalid = report_invalid,
+	.result = report_result,
+	.summary = report_summary,
+};
+
 /* --interactive: the plain console (Readline, history, completion on a
  * terminal; one line at a time in a pipe) takes the live session over. */
 static void
-replay_hand_over(struct client *c, const struct replay_opts *o)
+replay_hand_over(struct client *c, int check)
 {
 	struct ui_opts u;
 
+	printf("replay done: the session is yours (:quit or end of input to "
+	    "stop)\n");
+	fflush(stdout);
 	memset(&u, 0, sizeof u);
-	u.check = o->check;
+	u.check = check;
 	u.scrollback = 100000;
-	fflush(o->out);
 	ui_plain_attach(c, &u);
 }
 
@@ -87,22 +298,21 @@ int
 cmd_replay(int argc, char **argv)
 {
 	struct replay_opts o;
+	struct report rep;
+	struct client *live;
 	char host[256], port[32], err[256];
 	long n;
-	int ch;
+	int ch, check = 1;
+	enum exitcode status;
 
 	/* A server that drops the connection gives a write error, not a
 	 * signal that ends the run before its report. */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof o);
+	memset(&rep, 0, sizeof rep);
 	o.client.family = AF_UNSPEC;
 	o.client.timeout_s = 30;
-	o.check = 1;
 	o.repeat = o.connections = 1;
-	o.out = stdout;
-	o.err = stderr;
-	o.in = stdin;
-	o.console = replay_hand_over;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "46vh", replay_options,
 	    NULL)) != -1) {
@@ -117,7 +327,7 @@ cmd_replay(int argc, char **argv)
 			if (cmd_number(optarg, 1, 86400, &n) == -1) {
 				fprintf(stderr, "smtpscope: replay: --timeout "
 				    "takes seconds (1..86400)\n");
-				return REPLAY_USAGE;
+				return EXIT_USAGE;
 			}
 			o.client.timeout_s = (int)n;
 			break;
@@ -135,6 +345,7 @@ cmd_replay(int argc, char **argv)
 			break;
 		case OPT_SHOW_SECRETS:
 			o.client.show_secrets = 1;
+			rep.show_secrets = 1;
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
@@ -143,7 +354,7 @@ cmd_replay(int argc, char **argv)
 			o.keep_going = 1;
 			break;
 		case OPT_TAP:
-			o.tap = 1;
+			rep.tap = 1;
 			break;
 		case OPT_INTERACTIVE:
 			o.interactive = 1;
@@ -156,7 +367,7 @@ cmd_replay(int argc, char **argv)
 				fprintf(stderr, "smtpscope: replay: --%s takes "
 				    "a count of at least 1\n",
 				    ch == OPT_REPEAT ? "repeat" : "connections");
-				return REPLAY_USAGE;
+				return EXIT_USAGE;
 			}
 			if (ch == OPT_REPEAT)
 				o.repeat = (unsigned long)n;
@@ -164,35 +375,35 @@ cmd_replay(int argc, char **argv)
 				o.connections = (unsigned long)n;
 			break;
 		case OPT_NO_CHECK:
-			o.check = 0;
+			check = 0;
 			break;
 		case OPT_PLAIN:
 		case OPT_COLOR:
 			break;	/* replay output is always plain */
 		case 'v':
-			o.verbose = 1;
+			rep.verbose = 1;
 			o.client.state_comments = 1;
 			break;
 		case 'h':
 			replay_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		default:
 			replay_usage(stderr);
-			return REPLAY_USAGE;
+			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1 || argc > 2) {
 		replay_usage(stderr);
-		return REPLAY_USAGE;
+		return EXIT_USAGE;
 	}
 	if (argc == 2) {
 		if (net_parse_hostport(argv[1], o.client.tls ? "465" : "25",
 		    host, sizeof host, port, sizeof port, err,
 		    sizeof err) != 0) {
 			fprintf(stderr, "smtpscope: replay: %s\n", err);
-			return REPLAY_USAGE;
+			return EXIT_USAGE;
 		}
 		/* RFC 8314 3.3: port 465 is implicit TLS. */
 		if (strcmp(port, "465") == 0)
@@ -200,5 +411,12 @@ cmd_replay(int argc, char **argv)
 		o.client.host = host;
 		o.client.port = port;
 	}
-	return replay_run(argv[0], &o);
+	status = replay_run(argv[0], &o, &report_ops, &rep, &live);
+	if (live != NULL) {
+		/* the exit status is still the replay's */
+		replay_hand_over(live, check);
+		client_free(live);
+	}
+	report_end(&rep);
+	return status;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "exitcode.h"
 
 static const struct {
 	const char	*name;
@@ -72,11 +73,11 @@ main(int argc, char **argv)
 				return subcommands[i].run(argc - 1, argv + 1);
 		if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 			usage(stdout);
-			return 0;
+			return EXIT_OK;
 		}
 		if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
 			printf("%s\n", PACKAGE_STRING);
-			return 0;
+			return EXIT_OK;
 		}
 	}
 	return cmd_connect(argc, argv);

@@ -5,33 +5,27 @@
  * it whole before anything is sent, then the events are played one by one.
  * Replies arrive through the client's reply callback and wait in a small
  * queue (at most one PIPELINING group) until the S: lines that expect them
- * are read.  Grammar and rules: docs/session-format.md.
+ * are read.  Grammar and rules: docs/session-format.md.  Nothing here
+ * prints: lines sent, results, errors and the summary go to the front end
+ * through struct replay_ops.
  */
 #include "config.h"
 
-#include <sys/socket.h>
-
 #include <ctype.h>
-#include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/crypto.h>
 
 #include "annotate.h"
 #include "client.h"
-#include "console.h"
 #include "net.h"
 #include "replay.h"
 #include "reply.h"
-#include "sanitize.h"
 #include "script.h"
 #include "session.h"
-#include "transcript.h"
 
 /* A reply received and not yet compared. */
 struct got {
@@ -42,6 +36,8 @@ struct got {
 
 struct replay {
 	const struct replay_opts *o;
+	const struct replay_ops	*ops;
+	void			*arg;
 	struct script		*sc;
 	struct script_info	 info;
 	struct client		*c;
@@ -50,27 +46,29 @@ struct replay {
 	struct got		*q;		/* ring of received replies */
 	size_t			 qhead, qlen, qcap;
 
-	int			 interactive;	/* the console phase */
 	int			 stop;		/* stop at the next event */
 	unsigned long		 tests, failed;
 	unsigned long		 secret;	/* masked lines seen */
-	int			 status;	/* worst enum replay_status */
-	char			 last[512];	/* last line sent, as shown */
+	enum exitcode		 status;	/* the worst so far */
+	char			 last[512];	/* last line sent, as in the file */
 };
 
 static void	on_sent(void *, const char *, enum client_line);
 static void	on_reply(void *, const struct reply *, const char *,
 		    enum annotate_ctx, double);
 static void	on_message(void *, enum client_msg, const char *);
-static void	on_state(void *);
-static int	replay_connection(struct replay *, int);
+static void	replay_error(struct replay *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static enum exitcode replay_connection(struct replay *, int, struct client **);
 
-static const struct client_ops replay_ops = {
+static const struct client_ops replay_client_ops = {
 	.sent = on_sent,
 	.reply = on_reply,
 	.message = on_message,
-	.state = on_state,
 };
+
+/* A live connection handed over waits for its new driver with these. */
+static const struct client_ops replay_no_ops;
 
 /* --- received replies --------------------------------------------------- */
 
@@ -168,42 +166,12 @@ queue_clear(struct replay *rp)
 /* --- client callbacks --------------------------------------------------- */
 
 static void
-print_reply(FILE *f, const struct reply *r, const char *command,
-    enum annotate_ctx ctx)
-{
-	char buf[1024];
-	char *note;
-	size_t i;
-
-	for (i = 0; i < r->nlines; i++) {
-		sanitize_buf(buf, sizeof buf, r->lines[i].text, r->lines[i].len, 0);
-		fprintf(f, "S: %03d%c%s\n", r->lines[i].code,
-		    i + 1 < r->nlines ? '-' : ' ', buf);
-	}
-	if ((note = annotate_reply(r, command, ctx, 0)) != NULL) {
-		fprintf(f, "   %s\n", note);
-		free(note);
-	}
-}
-
-static void
 on_sent(void *arg, const char *line, enum client_line kind)
 {
 	struct replay *rp = arg;
-	char buf[1024], masked[1024];
 
-	if (!rp->o->verbose && !rp->interactive)
-		return;
-	if (kind == CLIENT_LINE_SECRET && !rp->o->client.show_secrets)
-		line = SCRIPT_MASK;
-	if (kind == CLIENT_LINE_COMMAND && !rp->o->client.show_secrets) {
-		/* RFC 4954 4: the initial response carries credentials. */
-		transcript_mask_auth(line, masked, sizeof masked);
-		line = masked;
-	}
-	sanitize_buf(buf, sizeof buf, line, strlen(line), 0);
-	fprintf(rp->o->out, "%s%c:%s%s\n", rp->o->tap ? "# " : "",
-	    kind == CLIENT_LINE_BODY ? 'D' : 'C', *buf ? " " : "", buf);
+	if (rp->ops->sent != NULL)
+		rp->ops->sent(rp->arg, line, kind);
 }
 
 static void
@@ -212,14 +180,10 @@ on_reply(void *arg, const struct reply *r, const char *command,
 {
 	struct replay *rp = arg;
 
-	if (rp->interactive) {
-		print_reply(rp->o->out, r, command, ctx);
-		fflush(rp->o->out);
-		return;
-	}
+	(void)ms;
 	if (queue_push(rp, r, command, ctx) == -1) {
-		fprintf(rp->o->err, "smtpscope: replay: out of memory\n");
-		rp->status = REPLAY_CONNECT;
+		replay_error(rp, "out of memory");
+		rp->status = EXIT_CONNECT;
 		rp->stop = 1;
 	}
 }
@@ -229,16 +193,21 @@ on_message(void *arg, enum client_msg kind, const char *text)
 {
 	struct replay *rp = arg;
 
-	if (kind == CLIENT_MSG_ERROR)
-		fprintf(rp->o->err, "smtpscope: replay: %s\n", text);
-	else if (rp->o->verbose || rp->interactive)
-		fprintf(rp->o->out, "%s%s\n", rp->o->tap ? "# " : "", text);
+	if (rp->ops->message != NULL)
+		rp->ops->message(rp->arg, kind, text);
 }
 
+/* One error line for the front end. */
 static void
-on_state(void *arg)
+replay_error(struct replay *rp, const char *fmt, ...)
 {
-	(void)arg;
+	va_list	ap;
+	char	buf[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	on_message(rp, CLIENT_MSG_ERROR, buf);
 }
 
 /* --- matching ----------------------------------------------------------- */
@@ -284,9 +253,8 @@ replay_match_line(const char *exp, size_t explen, const char *got,
 	return 1;
 }
 
-/* "NNN-text" for line i of r, into a new buffer. */
-static char *
-reply_line_text(const struct reply *r, size_t i, size_t *len)
+char *
+replay_reply_line(const struct reply *r, size_t i, size_t *len)
 {
 	char *s;
 	int code;
@@ -304,104 +272,32 @@ reply_line_text(const struct reply *r, size_t i, size_t *len)
 	return s;
 }
 
-/* "250 after MAIL", "220 greeting" */
-static void
-describe(const struct got *g, char *buf, size_t size)
-{
-	char code[8], verb[16], shown[80];
-	size_t n, i;
-
-	if (g == NULL) {
-		snprintf(buf, size, "no reply");
-		return;
-	}
-	snprintf(code, sizeof code, "%03d", g->r.code);
-	switch (g->ctx) {
-	case ANNOTATE_GREETING:
-		snprintf(buf, size, "%s greeting", code);
-		break;
-	case ANNOTATE_DATA_END:
-		snprintf(buf, size, "%s after the end of the body", code);
-		break;
-	case ANNOTATE_AUTH_STEP:
-		snprintf(buf, size, "%s after an AUTH response", code);
-		break;
-	case ANNOTATE_UNSOLICITED:
-		snprintf(buf, size, "%s unsolicited", code);
-		break;
-	default:
-		if (g->command == NULL) {
-			snprintf(buf, size, "%s", code);
-			break;
-		}
-		n = strcspn(g->command, " ");
-		if (n > 16)
-			n = 16;
-		memcpy(verb, g->command, n);
-		for (i = 0; i < n; i++)
-			verb[i] = (char)toupper((unsigned char)verb[i]);
-		/* the line comes from the file: never shown raw */
-		sanitize_buf(shown, sizeof shown, verb, n, 0);
-		snprintf(buf, size, "%s after %s", code, shown);
-		break;
-	}
-}
-
-/* Report one expectation: ok, or the mismatch with both replies. */
+/* Count one expectation and report it: ok, or the mismatch. */
 static void
 report(struct replay *rp, unsigned long line, const char *exp,
     const struct got *g, int ok, const char *why)
 {
-	FILE *f = rp->o->out;
-	char what[128], shown[600], cmd[300];
-	char *note = NULL, *first = NULL;
-	size_t n;
+	struct replay_result res;
 
 	rp->tests++;
-	describe(g, what, sizeof what);
 	if (!ok)
 		rp->failed++;
-	if (rp->o->tap) {
-		fprintf(f, "%sok %lu - line %lu: %s%s%s\n", ok ? "" : "not ",
-		    rp->tests, line, what, ok ? "" : ", ", ok ? "" : why);
-	} else if (ok) {
-		if (rp->o->verbose)
-			fprintf(f, "%s:%lu: ok: %s\n", script_name(rp->sc), line,
-			    what);
+	if (rp->ops->result == NULL)
 		return;
-	} else {
-		sanitize_buf(cmd, sizeof cmd, rp->last, strlen(rp->last), 0);
-		if (g != NULL && g->ctx == ANNOTATE_GREETING)
-			fprintf(f, "%s:%lu: mismatch in the greeting: %s\n",
-			    script_name(rp->sc), line, why);
-		else
-			fprintf(f, "%s:%lu: mismatch after \"%s\": %s\n",
-			    script_name(rp->sc), line, cmd, why);
+	memset(&res, 0, sizeof res);
+	res.file = script_name(rp->sc);
+	res.test = rp->tests;
+	res.line = line;
+	res.ok = ok;
+	res.why = ok ? "" : why;
+	res.expected = exp;
+	res.after = rp->last;
+	if (g != NULL) {
+		res.reply = &g->r;
+		res.command = g->command;
+		res.ctx = g->ctx;
 	}
-	if (ok)
-		return;
-	sanitize_buf(shown, sizeof shown, exp, strlen(exp), 0);
-	fprintf(f, "%s  expected: %s\n", rp->o->tap ? "#" : "", shown);
-	if (g == NULL) {
-		fprintf(f, "%s  received: nothing\n", rp->o->tap ? "#" : "");
-		return;
-	}
-	if (g->r.nlines > 0 && (first = reply_line_text(&g->r, 0, &n)) != NULL)
-		sanitize_buf(shown, sizeof shown, first, n, 0);
-	else
-		snprintf(shown, sizeof shown, "%03d", g->r.code);
-	free(first);
-	fprintf(f, "%s  received: %s", rp->o->tap ? "#" : "", shown);
-	if (g->r.nlines > 1)
-		fprintf(f, " (+%zu lines)", g->r.nlines - 1);
-	fputc('\n', f);
-	if ((note = annotate_reply(&g->r, g->command, g->ctx,
-	    ANNOTATE_SHORT)) != NULL) {
-		n = strcspn(note, "\n");
-		fprintf(f, "%s            %.*s\n", rp->o->tap ? "#" : "",
-		    (int)n, note);
-		free(note);
-	}
+	rp->ops->result(rp->arg, &res);
 }
 
 /* --- the connection ----------------------------------------------------- */
@@ -440,11 +336,10 @@ await_reply(struct replay *rp)
 			rc = left > 0 ? net_wait_readable(client_fd(rp->c),
 			    left) : 0;
 			if (rc == 0) {
-				fprintf(rp->o->err, "smtpscope: replay: no "
-				    "reply from %s within %d s: the server may "
-				    "be slow (try a longer --timeout) or "
-				    "stuck\n", client_server_name(rp->c),
-				    timeout / 1000);
+				replay_error(rp, "no reply from %s within %d s: "
+				    "the server may be slow (try a longer "
+				    "--timeout) or stuck",
+				    client_server_name(rp->c), timeout / 1000);
 				return -1;
 			}
 			if (rc < 0)
@@ -475,7 +370,7 @@ report_unexpected(struct replay *rp, unsigned long line)
 		report(rp, line, "(no reply expected here)", &g, 0,
 		    "unexpected reply");
 		got_free(&g);
-		rp->status = REPLAY_MISMATCH;
+		rp->status = EXIT_FAILED;
 		if (!rp->o->keep_going)
 			rp->stop = 1;
 	}
@@ -524,7 +419,7 @@ repeat_rset(struct replay *rp, unsigned long run)
 	if (client_send(rp->c, "RSET") == -1 || await_reply(rp) == -1) {
 		report(rp, rp->info.repeat_line, "250 (RSET before a repeat)",
 		    NULL, 0, "no reply to RSET");
-		rp->status = REPLAY_MISMATCH;
+		rp->status = EXIT_FAILED;
 		rp->stop = 1;
 		return;
 	}
@@ -535,60 +430,10 @@ repeat_rset(struct replay *rp, unsigned long run)
 	    why);
 	got_free(&g);
 	if (!ok) {
-		rp->status = REPLAY_MISMATCH;
+		rp->status = EXIT_FAILED;
 		if (!rp->o->keep_going)
 			rp->stop = 1;
 	}
-}
-
-/* After the script: the console on the live session (--interactive). */
-static void
-replay_console(struct replay *rp)
-{
-	struct pollfd pfd[2];
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int infd = fileno(rp->o->in);
-
-	rp->interactive = 1;
-	fprintf(rp->o->out, "replay done: the session is yours (:quit or "
-	    "end of input to stop)\n");
-	fflush(rp->o->out);
-	if (rp->o->console != NULL) {
-		rp->o->console(rp->c, rp->o);
-		client_set_ops(rp->c, &replay_ops, rp);
-		return;
-	}
-	while (!closed(rp)) {
-		pfd[0].fd = infd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = client_fd(rp->c);
-		pfd[1].events = POLLIN;
-		if (!client_has_buffered(rp->c) && poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (client_has_buffered(rp->c) || (pfd[1].revents & (POLLIN |
-		    POLLHUP | POLLERR))) {
-			client_on_readable(rp->c);
-			fflush(rp->o->out);
-			continue;
-		}
-		if (!(pfd[0].revents & (POLLIN | POLLHUP)))
-			continue;
-		if ((n = getline(&line, &cap, rp->o->in)) < 0)
-			break;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (console_input(rp->c, line, rp->o->check) == CONSOLE_QUIT)
-			break;
-		/* Like the plain console on a pipe: one answer at a time. */
-		client_wait(rp->c, -1);
-		fflush(rp->o->out);
-	}
-	free(line);
 }
 
 /* Handle one S: line: start, continue or finish an expectation. */
@@ -632,7 +477,7 @@ expect_line(struct replay *rp, struct expect *x, const struct script_event *ev)
 				snprintf(x->why, sizeof x->why, "the reply has "
 				    "fewer lines (--strict)");
 			}
-		} else if ((got = reply_line_text(&x->g.r, x->index,
+		} else if ((got = replay_reply_line(&x->g.r, x->index,
 		    &n)) != NULL) {
 			if (x->index == 0 || rp->o->strict)
 				x->ok = replay_match_line(ev->text, ev->len, got,
@@ -655,7 +500,7 @@ expect_line(struct replay *rp, struct expect *x, const struct script_event *ev)
 		got_free(&x->g);
 	x->open = 0;
 	if (!x->ok) {
-		rp->status = REPLAY_MISMATCH;
+		rp->status = EXIT_FAILED;
 		if (!rp->o->keep_going)
 			rp->stop = 1;
 	}
@@ -689,9 +534,9 @@ play_event(struct replay *rp, struct expect *x, const struct script_event *ev,
 		if (!session_in_body(client_session(rp->c))) {
 			/* DATA was refused: never send the body as commands. */
 			if (!*body_skipped)
-				fprintf(rp->o->err, "smtpscope: replay: %s:%lu: "
-				    "body not sent: the server did not accept "
-				    "DATA\n", script_name(rp->sc), ev->line);
+				replay_error(rp, "%s:%lu: body not sent: the "
+				    "server did not accept DATA",
+				    script_name(rp->sc), ev->line);
 			*body_skipped = 1;
 			break;
 		}
@@ -708,10 +553,9 @@ play_event(struct replay *rp, struct expect *x, const struct script_event *ev,
 			break;	/* implicit TLS: done at connect */
 		/* The engine upgrades on the 220 to STARTTLS (RFC 3207 4). */
 		if (closed(rp) || !session_tls(client_session(rp->c))) {
-			fprintf(rp->o->err, "smtpscope: replay: %s:%lu: TLS is "
-			    "not up after STARTTLS\n", script_name(rp->sc),
-			    ev->line);
-			rp->status = REPLAY_CONNECT;
+			replay_error(rp, "%s:%lu: TLS is not up after STARTTLS",
+			    script_name(rp->sc), ev->line);
+			rp->status = EXIT_CONNECT;
 			rp->stop = 1;
 		}
 		break;
@@ -719,9 +563,12 @@ play_event(struct replay *rp, struct expect *x, const struct script_event *ev,
 	*prev = ev->tag;
 }
 
-/* Play the script once over one new connection.  last: the final one. */
-static int
-replay_connection(struct replay *rp, int last)
+/*
+ * Play the script once over one new connection.  last: the final one;
+ * then, with --interactive and the connection still open, *live gets it.
+ */
+static enum exitcode
+replay_connection(struct replay *rp, int last, struct client **live)
 {
 	struct client_opts co = rp->o->client;
 	struct script_event ev;
@@ -736,32 +583,31 @@ replay_connection(struct replay *rp, int last)
 		co.tls = 1;
 	memset(&x, 0, sizeof x);
 	rp->secret = 0;
-	if ((rp->c = client_new(&co, &replay_ops, rp)) == NULL) {
-		fprintf(rp->o->err, "smtpscope: replay: out of memory\n");
-		return REPLAY_CONNECT;
+	if ((rp->c = client_new(&co, &replay_client_ops, rp)) == NULL) {
+		replay_error(rp, "out of memory");
+		return EXIT_CONNECT;
 	}
 	if ((rc = client_connect(rp->c)) != 0) {
 		client_free(rp->c);
 		rp->c = NULL;
 		/* --record FILE that cannot be written is a file error */
 		if (rc == NET_ERR_USAGE) {
-			rp->status = REPLAY_USAGE;
+			rp->status = EXIT_USAGE;
 			rp->stop = 1;
-			return REPLAY_USAGE;
+			return EXIT_USAGE;
 		}
-		return REPLAY_CONNECT;
+		return EXIT_CONNECT;
 	}
 	if (script_rewind(rp->sc) == -1) {
-		fprintf(rp->o->err, "smtpscope: replay: %s: cannot rewind\n",
-		    script_name(rp->sc));
-		rp->status = REPLAY_USAGE;
+		replay_error(rp, "%s: cannot rewind", script_name(rp->sc));
+		rp->status = EXIT_USAGE;
 		goto out;
 	}
 	while (!rp->stop) {
 		if ((rc = script_next(rp->sc, &ev, err, sizeof err)) == -1) {
 			/* Validated before: only a file changed under us. */
-			fprintf(rp->o->err, "smtpscope: replay: %s\n", err);
-			rp->status = REPLAY_USAGE;
+			replay_error(rp, "%s", err);
+			rp->status = EXIT_USAGE;
 			break;
 		}
 		/* The end of the transaction part: run it again? */
@@ -780,52 +626,62 @@ replay_connection(struct replay *rp, int last)
 			break;
 		line = ev.line;
 		play_event(rp, &x, &ev, &prev, &body_skipped);
-		if (rp->status == REPLAY_CONNECT)
+		if (rp->status == EXIT_CONNECT)
 			break;
 	}
-	if (!rp->stop && rp->status != REPLAY_USAGE) {
+	if (!rp->stop && rp->status != EXIT_USAGE) {
 		/* Replies still owed to lines sent: nobody expects them. */
 		if (!closed(rp))
 			client_wait(rp->c, -1);
 		report_unexpected(rp, line);
 	}
-	if (last && rp->o->interactive && !closed(rp))
-		replay_console(rp);
 out:
 	queue_clear(rp);
-	if (client_failed(rp->c) == 3 && rp->status < REPLAY_CONNECT)
-		rp->status = REPLAY_CONNECT;
-	client_free(rp->c);
+	if (client_failed(rp->c) == EXIT_CONNECT && rp->status < EXIT_CONNECT)
+		rp->status = EXIT_CONNECT;
+	if (last && rp->o->interactive && !closed(rp) &&
+	    rp->status != EXIT_USAGE) {
+		/* the console takes it over: our callbacks end here */
+		client_set_ops(rp->c, &replay_no_ops, NULL);
+		*live = rp->c;
+	} else
+		client_free(rp->c);
 	rp->c = NULL;
 	return rp->status;
 }
 
-int
-replay_run(const char *path, const struct replay_opts *o)
+enum exitcode
+replay_run(const char *path, const struct replay_opts *o,
+    const struct replay_ops *ops, void *arg, struct client **live)
 {
 	struct replay rp;
+	struct replay_summary sum;
 	char err[512];
 	const char *server;
 	unsigned long i;
-	int rc = REPLAY_OK;
+	enum exitcode rc = EXIT_OK;
 
+	*live = NULL;
 	memset(&rp, 0, sizeof rp);
 	rp.o = o;
+	rp.ops = ops;
+	rp.arg = arg;
 	if ((rp.sc = script_open(path, err, sizeof err)) == NULL) {
-		fprintf(o->err, "smtpscope: replay: %s\n", err);
-		return REPLAY_USAGE;
+		replay_error(&rp, "%s", err);
+		return EXIT_USAGE;
 	}
 	if (script_validate(rp.sc, &rp.info, err, sizeof err) == -1) {
-		fprintf(o->err, "%s\n", err);
-		rc = REPLAY_USAGE;
+		if (ops->invalid != NULL)
+			ops->invalid(arg, err);
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	if (o->repeat > 1 && (rp.info.repeat_line == 0 || !rp.info.repeat_ok)) {
-		fprintf(o->err, "smtpscope: replay: %s: --repeat: %s\n", path,
+		replay_error(&rp, "%s: --repeat: %s", path,
 		    rp.info.repeat_line == 0 ? "nothing to repeat (no MAIL "
 		    "command)" : "the MAIL and QUIT lines must each start a "
 		    "group (follow an S: line)");
-		rc = REPLAY_USAGE;
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	if (o->client.host != NULL) {
@@ -835,38 +691,36 @@ replay_run(const char *path, const struct replay_opts *o)
 	} else {
 		server = rp.info.server;
 		if (*server == '\0') {
-			fprintf(o->err, "smtpscope: replay: %s: no server: give "
-			    "HOST[:PORT] or put a \"# server HOST:PORT\" line "
-			    "in the header\n", path);
-			rc = REPLAY_USAGE;
+			replay_error(&rp, "%s: no server: give HOST[:PORT] or "
+			    "put a \"# server HOST:PORT\" line in the header",
+			    path);
+			rc = EXIT_USAGE;
 			goto out;
 		}
 		if (net_parse_hostport(server, rp.info.implicit_tls ? "465" :
 		    "25", rp.host, sizeof rp.host, rp.port, sizeof rp.port,
 		    err, sizeof err) != 0) {
-			fprintf(o->err, "smtpscope: replay: %s: %s\n", path, err);
-			rc = REPLAY_USAGE;
+			replay_error(&rp, "%s: %s", path, err);
+			rc = EXIT_USAGE;
 			goto out;
 		}
 	}
-	if (o->tap)
-		fprintf(o->out, "TAP version 13\n");
+	if (ops->start != NULL)
+		ops->start(arg);
 	for (i = 0; i < o->connections && !rp.stop; i++) {
-		rc = replay_connection(&rp, i + 1 == o->connections);
-		if (rc == REPLAY_CONNECT)
+		rc = replay_connection(&rp, i + 1 == o->connections, live);
+		if (rc == EXIT_CONNECT)
 			break;
 	}
-	if (o->tap && rc == REPLAY_CONNECT)
-		fprintf(o->out, "Bail out! connection or TLS failure\n");
-	else if (o->tap)
-		fprintf(o->out, "1..%lu\n", rp.tests);
-	else if (rc != REPLAY_CONNECT)
-		fprintf(o->out, "%s: %lu %s checked, %lu %s\n", path, rp.tests,
-		    rp.tests == 1 ? "reply" : "replies", rp.failed,
-		    rp.failed == 1 ? "mismatch" : "mismatches");
+	if (ops->summary != NULL) {
+		sum.file = path;
+		sum.tests = rp.tests;
+		sum.failed = rp.failed;
+		sum.status = rc;
+		ops->summary(arg, &sum);
+	}
 out:
 	free(rp.q);
 	script_close(rp.sc);
-	fflush(o->out);
 	return rc;
 }

@@ -1,25 +1,20 @@
 /*
- * replay.h -- drive a server from a session file, check each reply
- * against its expectation and report (text or TAP).
+ * replay.h -- drive a server from a session file and check each reply
+ * against its expectation.
  *
  * Replay is a third driver of the client engine (client.h): it sends the
  * C: and D: lines of a script (script.h), performs its T: handshakes and
  * compares the replies with its S: expectations, as docs/session-format.md
- * describes.
+ * describes.  It never prints: everything it has to say goes through
+ * struct replay_ops, and the front end (cmd_replay.c) words it as text or
+ * TAP.
  */
 #ifndef SMTPSCOPE_REPLAY_H
 #define SMTPSCOPE_REPLAY_H
 
-#include <stdio.h>
+#include <stddef.h>
 #include "client.h"
-
-/* Exit statuses of smtpscope replay. */
-enum replay_status {
-	REPLAY_OK = 0,		/* every expectation matched */
-	REPLAY_MISMATCH = 1,	/* a reply did not match (or never came) */
-	REPLAY_USAGE = 2,	/* usage or file error: nothing was sent */
-	REPLAY_CONNECT = 3,	/* connection or TLS failure */
-};
+#include "exitcode.h"
 
 struct replay_opts {
 	/* Connection options; host and port NULL: from the file's
@@ -27,26 +22,63 @@ struct replay_opts {
 	struct client_opts	 client;
 	int			 strict;	/* compare the text too */
 	int			 keep_going;	/* go on after a mismatch */
-	int			 tap;		/* TAP output */
-	int			 verbose;	/* show every line and result */
-	int			 interactive;	/* console after the script */
-	int			 check;		/* console checks (--no-check: 0) */
+	int			 interactive;	/* keep the last connection */
 	unsigned long		 repeat;	/* transaction runs (>= 1) */
 	unsigned long		 connections;	/* connections (>= 1) */
-	FILE			*out;		/* report (stdout) */
-	FILE			*err;		/* errors (stderr) */
-	FILE			*in;		/* --interactive input (stdin) */
-	/* --interactive: the console to hand the live session to (the
-	 * plain console, given by the program); NULL: a line loop on in. */
-	void			(*console)(struct client *, const struct replay_opts *);
+};
+
+/* One expectation checked (or a reply nobody expected). */
+struct replay_result {
+	const char		*file;		/* the session file's name */
+	unsigned long		 test;		/* its number, from 1 */
+	unsigned long		 line;		/* its line in the file */
+	int			 ok;
+	const char		*why;		/* when not ok: one phrase */
+	const char		*expected;	/* the first S: text as in the
+						   file, or "(...)" for one of
+						   replay's own */
+	const char		*after;		/* the last line sent, as in the
+						   file (never shown raw) */
+	const struct reply	*reply;		/* what came; NULL: nothing */
+	const char		*command;	/* the line it answers, or NULL */
+	enum annotate_ctx	 ctx;
+};
+
+/* The end of the run. */
+struct replay_summary {
+	const char		*file;
+	unsigned long		 tests;		/* expectations checked */
+	unsigned long		 failed;	/* of which failed */
+	enum exitcode		 status;
+};
+
+/* What replay reports; any member may be NULL. */
+struct replay_ops {
+	/* The file is valid and the server known: the first connection is
+	 * about to be opened. */
+	void	(*start)(void *arg);
+	/* A line was sent (as the engine reports it, not masked). */
+	void	(*sent)(void *arg, const char *line, enum client_line kind);
+	/* The engine's messages and replay's own (CLIENT_MSG_ERROR:
+	 * errors; the others: notes such as the TLS summary). */
+	void	(*message)(void *arg, enum client_msg kind, const char *text);
+	/* The file was refused before anything was sent: "file:line: what". */
+	void	(*invalid)(void *arg, const char *text);
+	void	(*result)(void *arg, const struct replay_result *);
+	/* Once, at the end, when the run got as far as start(). */
+	void	(*summary)(void *arg, const struct replay_summary *);
 };
 
 /*
  * Validate the session file at path (nothing is sent when it is
  * malformed), connect to the server of o->client (or of the file) and play
- * the script, o->connections times.  Returns an enum replay_status.
+ * the script, o->connections times, reporting through ops.  With
+ * o->interactive and the last connection still open at the end, *live
+ * gets it (the caller hands it to a console, then calls client_free());
+ * otherwise *live is NULL.  Returns the exit status.
  */
-int replay_run(const char *path, const struct replay_opts *o);
+enum exitcode replay_run(const char *path, const struct replay_opts *o,
+    const struct replay_ops *ops, void *arg, struct client **live);
 
 /*
  * Compare reply line text (code, separator and text as received) with the
@@ -56,5 +88,9 @@ int replay_run(const char *path, const struct replay_opts *o);
  */
 int replay_match_line(const char *exp, size_t explen, const char *got,
     size_t gotlen, int first, int strict, char *why, size_t whylen);
+
+/* Line i of r as an S: line carries it ("250-text"), in a new string
+ * (the caller frees), its length in *len; NULL when out of memory. */
+char *replay_reply_line(const struct reply *r, size_t i, size_t *len);
 
 #endif

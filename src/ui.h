@@ -18,16 +18,16 @@ struct ui_opts {
 
 /* Plain line mode (Readline on a TTY, plain reads otherwise): creates
  * the client with its own callbacks, connects, runs the dialogue.  Returns
- * the exit status: 0 the session ended normally, 3 connection failure,
- * 1 the connection was lost mid-session. */
-int ui_plain_run(const struct client_opts *, const struct ui_opts *);
+ * the exit status: EXIT_OK the session ended normally, EXIT_CONNECT
+ * connection failure, EXIT_FAILED the connection was lost mid-session. */
+enum exitcode ui_plain_run(const struct client_opts *, const struct ui_opts *);
 
 /* The plain console on a client that is connected already (replay
  * --interactive): installs its own callbacks and runs until :quit, end of
  * input or the end of the connection.  Returns the exit status. */
-int ui_plain_attach(struct client *, const struct ui_opts *);
+enum exitcode ui_plain_attach(struct client *, const struct ui_opts *);
 
 /* ncurses split view; same contract. */
-int ui_tui_run(const struct client_opts *, const struct ui_opts *);
+enum exitcode ui_tui_run(const struct client_opts *, const struct ui_opts *);
 
 #endif

@@ -429,10 +429,10 @@ plain_init(struct plain *p, const struct ui_opts *u)
 }
 
 /* Run the dialogue on p->c, connected; returns the exit status. */
-static int
+static enum exitcode
 plain_drive(struct plain *p)
 {
-	int status;
+	enum exitcode status;
 
 	current = p;
 	if (p->interactive)
@@ -446,16 +446,16 @@ plain_drive(struct plain *p)
 	return status;
 }
 
-int
+enum exitcode
 ui_plain_run(const struct client_opts *copts, const struct ui_opts *u)
 {
 	struct plain	p;
-	int		status;
+	enum exitcode	status;
 
 	plain_init(&p, u);
 	if ((p.c = client_new(copts, &plain_ops, &p)) == NULL) {
 		fprintf(stderr, "smtpscope: out of memory\n");
-		return 1;
+		return EXIT_FAILED;
 	}
 	current = &p;
 	if (client_connect(p.c) != 0) {
@@ -469,7 +469,7 @@ ui_plain_run(const struct client_opts *copts, const struct ui_opts *u)
 	return status;
 }
 
-int
+enum exitcode
 ui_plain_attach(struct client *c, const struct ui_opts *u)
 {
 	struct plain p;

@@ -790,12 +790,12 @@ tui_start_readline(struct tui *t)
 	return 0;
 }
 
-int
+enum exitcode
 ui_tui_run(const struct client_opts *copts, const struct ui_opts *u)
 {
 	struct tui t;
 	const char *cs;
-	int status;
+	enum exitcode status;
 
 	memset(&t, 0, sizeof t);
 	t.u = u;
@@ -806,7 +806,7 @@ ui_tui_run(const struct client_opts *copts, const struct ui_opts *u)
 	t.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 	if ((t.sb = scrollback_new(u->scrollback, t.utf8)) == NULL) {
 		fputs("smtpscope: out of memory\n", stderr);
-		return 1;
+		return EXIT_FAILED;
 	}
 	if (tui_signals(1) == -1) {
 		scrollback_free(t.sb);
@@ -833,7 +833,7 @@ ui_tui_run(const struct client_opts *copts, const struct ui_opts *u)
 	t.color = tui_render_colors(u->color);
 	tui_render_set_utf8(t.utf8);
 	if ((t.c = client_new(copts, &tui_ops, &t)) == NULL) {
-		status = 1;
+		status = EXIT_FAILED;
 		snprintf(t.last_error, sizeof t.last_error, "out of memory");
 		goto out;
 	}
@@ -844,7 +844,7 @@ ui_tui_run(const struct client_opts *copts, const struct ui_opts *u)
 		goto out;
 	}
 	if (tui_start_readline(&t) == -1) {
-		status = 1;
+		status = EXIT_FAILED;
 		goto out;
 	}
 	tui_loop(&t);
