@@ -52,7 +52,6 @@ static void	annotate_challenge(struct sbuf *, const struct reply *,
 static void	annotate_size(char *, size_t, unsigned long long);
 static void	annotate_rfcs(struct sbuf *, const char *, const char *,
 		    const char *);
-static const char *annotate_ctx_label(const char *);
 static size_t	annotate_esc_token(const char *, char *);
 static int	annotate_has_last(const char *);
 
@@ -518,24 +517,30 @@ annotate_rfcs(struct sbuf *sb, const char *a, const char *b, const char *c)
 		sb_wrap(sb, "rfc: ", line);
 }
 
-/* The words for a context key in "250 after ...". */
-static const char *
-annotate_ctx_label(const char *key)
+/* The words for the context keys that are not shown as they are. */
+static const struct {
+	const char	*key;
+	const char	*label;		/* in "250 after ..." */
+	const char	*heading;	/* in a table's "After" column */
+} ctx_labels[] = {
+	{ CODES_CTX_GREETING,	 "greeting",	"(greeting)" },
+	{ CODES_CTX_DATA_END,	 "end of data",	"(end of data)" },
+	{ CODES_CTX_BDAT_LAST,	 "BDAT LAST",	"BDAT ... LAST" },
+	{ CODES_CTX_UNSOLICITED, "unsolicited",	"(unsolicited)" },
+	{ CODES_CTX_ANY,	 "any command",	"(any command)" },
+	{ "MAIL",		 "MAIL FROM",	"MAIL" },
+	{ "RCPT",		 "RCPT TO",	"RCPT" },
+};
+
+const char *
+annotate_ctx_label(const char *key, int heading)
 {
-	if (strcmp(key, CODES_CTX_GREETING) == 0)
-		return "greeting";
-	if (strcmp(key, CODES_CTX_DATA_END) == 0)
-		return "end of data";
-	if (strcmp(key, CODES_CTX_BDAT_LAST) == 0)
-		return "BDAT LAST";
-	if (strcmp(key, CODES_CTX_UNSOLICITED) == 0)
-		return "unsolicited";
-	if (strcmp(key, CODES_CTX_ANY) == 0)
-		return "any command";
-	if (strcmp(key, "MAIL") == 0)
-		return "MAIL FROM";
-	if (strcmp(key, "RCPT") == 0)
-		return "RCPT TO";
+	size_t i;
+
+	for (i = 0; i < sizeof ctx_labels / sizeof ctx_labels[0]; i++)
+		if (strcmp(key, ctx_labels[i].key) == 0)
+			return heading ? ctx_labels[i].heading :
+			    ctx_labels[i].label;
 	return key;
 }
 
@@ -585,7 +590,7 @@ annotate_reply(const struct reply *r, const char *command,
 	else if (strcmp(key, "AUTH") == 0 && arg[0] != '\0')
 		snprintf(label, sizeof label, "AUTH %s", arg);
 	else
-		snprintf(label, sizeof label, "%s", annotate_ctx_label(key));
+		snprintf(label, sizeof label, "%s", annotate_ctx_label(key, 0));
 #define AFTER(l)	(strcmp((l), "reply") == 0 || \
 			    strcmp((l), "greeting") == 0 || \
 			    strcmp((l), "unsolicited") == 0 ? "" : "after ")
@@ -779,7 +784,7 @@ annotate_code(int code, const char *esc, char *err, size_t errlen)
 			snprintf(pre, sizeof pre, "  %s%s: ",
 			    strcmp(t[i].verb, CODES_CTX_GREETING) == 0 ||
 			    strcmp(t[i].verb, CODES_CTX_UNSOLICITED) == 0 ?
-			    "as " : "after ", annotate_ctx_label(t[i].verb));
+			    "as " : "after ", annotate_ctx_label(t[i].verb, 0));
 			if (!heading++)
 				sb_wrap(&sb, "", "in context:");
 			sb_wrap(&sb, pre, line);

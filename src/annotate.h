@@ -56,6 +56,12 @@ char *annotate_code(int code, const char *esc, char *err, size_t errlen);
 int annotate_parse_query(const char *s, int *code, char *esc, char *err,
     size_t errlen);
 
+/* The words for a context key of the knowledge base (a verb or one of
+ * codes.h's CODES_CTX_*): in a sentence ("MAIL FROM" in "250 after MAIL
+ * FROM", "greeting"), or with heading set as a table heading
+ * ("(greeting)", "MAIL"). */
+const char *annotate_ctx_label(const char *key, int heading);
+
 /* annotate_parse_query() then annotate_code(): the whole of `:explain`.
  * Returns a new string (caller frees) or NULL with err filled. */
 char *annotate_query(const char *s, char *err, size_t errlen);

@@ -20,7 +20,6 @@
 static void	explain_usage(FILE *);
 static void	md_cell(FILE *, const char *);
 static void	md_row(FILE *, int, ...);
-static const char *md_verb(const char *);
 static enum exitcode explain_markdown(FILE *);
 
 static void
@@ -78,22 +77,6 @@ md_row(FILE *f, int n, ...)
 	va_end(ap);
 }
 
-static const char *
-md_verb(const char *v)
-{
-	if (strcmp(v, CODES_CTX_GREETING) == 0)
-		return "(greeting)";
-	if (strcmp(v, CODES_CTX_DATA_END) == 0)
-		return "(end of data)";
-	if (strcmp(v, CODES_CTX_BDAT_LAST) == 0)
-		return "BDAT ... LAST";
-	if (strcmp(v, CODES_CTX_UNSOLICITED) == 0)
-		return "(unsolicited)";
-	if (strcmp(v, CODES_CTX_ANY) == 0)
-		return "(any command)";
-	return v;
-}
-
 static enum exitcode
 explain_markdown(FILE *f)
 {
@@ -144,7 +127,7 @@ explain_markdown(FILE *f)
 			snprintf(num, sizeof num, "%d", cx[i].code);
 		else
 			snprintf(num, sizeof num, "%dxx", cx[i].klass);
-		md_row(f, 5, md_verb(cx[i].verb), num, cx[i].summary,
+		md_row(f, 5, annotate_ctx_label(cx[i].verb, 1), num, cx[i].summary,
 		    cx[i].next != NULL ? cx[i].next : "(as for the code)", cx[i].rfc);
 	}
 

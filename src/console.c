@@ -26,53 +26,42 @@
 #include "transcript.h"
 #include "verbs.h"
 
-typedef enum console_result (*console_fn)(struct client *, const char *);
+static enum console_result console_help(struct client *, const char *);
+static enum console_result console_explain(struct client *, const char *);
+static enum console_result console_save(struct client *, const char *);
+static enum console_result console_data(struct client *, const char *);
+static enum console_result console_bdat(struct client *, const char *);
+static enum console_result console_raw(struct client *, const char *);
+static enum console_result console_starttls(struct client *, const char *);
+static enum console_result console_state(struct client *, const char *);
+static enum console_result console_quit(struct client *, const char *);
 
-static enum console_result cmd_help(struct client *, const char *);
-static enum console_result cmd_explain(struct client *, const char *);
-static enum console_result cmd_save(struct client *, const char *);
-static enum console_result cmd_data(struct client *, const char *);
-static enum console_result cmd_bdat(struct client *, const char *);
-static enum console_result cmd_raw(struct client *, const char *);
-static enum console_result cmd_starttls(struct client *, const char *);
-static enum console_result cmd_state(struct client *, const char *);
-static enum console_result cmd_quit(struct client *, const char *);
-
-static const struct {
-	struct console_cmd	 cmd;
-	console_fn		 fn;
-} commands[] = {
-	{ { ":help", "[VERB]", "list commands, or explain one SMTP verb" },
-	    cmd_help },
-	{ { ":explain", "CODE [X.Y.Z]", "explain a reply code or enhanced "
-	    "status code" }, cmd_explain },
-	{ { ":state", "", "where the dialogue stands: state, TLS, what the "
-	    "server advertised, what is valid next" }, cmd_state },
-	{ { ":data", "[FILE]", "send DATA (if needed) and FILE as the body, "
-	    "dot-stuffed, then \".\"" }, cmd_data },
-	{ { ":bdat", "FILE [CHUNK]", "send FILE with BDAT in chunks of CHUNK "
-	    "octets (RFC 3030)" }, cmd_bdat },
-	{ { ":starttls", "", "send STARTTLS and start TLS on its 220 reply" },
-	    cmd_starttls },
-	{ { ":save", "FILE", "write the session so far as a session file" },
-	    cmd_save },
-	{ { ":raw", "", "toggle the raw view of replies (CR LF visible)" },
-	    cmd_raw },
-	{ { ":quit", "", "send QUIT if needed and leave" }, cmd_quit },
+static const struct console_cmd commands[] = {
+	{ ":help", "[VERB]", "list commands, or explain one SMTP verb",
+	    console_help },
+	{ ":explain", "CODE [X.Y.Z]", "explain a reply code or enhanced "
+	    "status code", console_explain },
+	{ ":state", "", "where the dialogue stands: state, TLS, what the "
+	    "server advertised, what is valid next", console_state },
+	{ ":data", "[FILE]", "send DATA (if needed) and FILE as the body, "
+	    "dot-stuffed, then \".\"", console_data },
+	{ ":bdat", "FILE [CHUNK]", "send FILE with BDAT in chunks of CHUNK "
+	    "octets (RFC 3030)", console_bdat },
+	{ ":starttls", "", "send STARTTLS and start TLS on its 220 reply",
+	    console_starttls },
+	{ ":save", "FILE", "write the session so far as a session file",
+	    console_save },
+	{ ":raw", "", "toggle the raw view of replies (CR LF visible)",
+	    console_raw },
+	{ ":quit", "", "send QUIT if needed and leave", console_quit },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
-
-static struct console_cmd command_list[NCOMMANDS];
 
 const struct console_cmd *
 console_commands(size_t *n)
 {
-	size_t i;
-
-	for (i = 0; i < NCOMMANDS; i++)
-		command_list[i] = commands[i].cmd;
 	*n = NCOMMANDS;
-	return command_list;
+	return commands;
 }
 
 const char *
@@ -98,7 +87,7 @@ skip_spaces(const char *p)
 }
 
 static enum console_result
-cmd_help(struct client *c, const char *arg)
+console_help(struct client *c, const char *arg)
 {
 	const struct verb_info	*v;
 	char			 buf[4096], next[256], lower[16];
@@ -126,7 +115,7 @@ cmd_help(struct client *c, const char *arg)
 	    "  !LINE            send LINE unchecked\n");
 	for (i = 0; i < NCOMMANDS && len < sizeof buf; i++)
 		len += (size_t)snprintf(buf + len, sizeof buf - len,
-		    "  %-16s %s\n", commands[i].cmd.name, commands[i].cmd.help);
+		    "  %-16s %s\n", commands[i].name, commands[i].help);
 	if (client_session(c) != NULL && len < sizeof buf) {
 		session_next_verbs(client_session(c), next, sizeof next);
 		snprintf(buf + len, sizeof buf - len, "Valid now: %s\n"
@@ -138,7 +127,7 @@ cmd_help(struct client *c, const char *arg)
 
 /* ":explain 550 5.1.1", ":explain 5.7.1", ":explain 550 5.1.1 User unknown" */
 static enum console_result
-cmd_explain(struct client *c, const char *arg)
+console_explain(struct client *c, const char *arg)
 {
 	char	 err[256];
 	char	*text;
@@ -158,7 +147,7 @@ cmd_explain(struct client *c, const char *arg)
 }
 
 static enum console_result
-cmd_save(struct client *c, const char *arg)
+console_save(struct client *c, const char *arg)
 {
 	if (*arg == '\0')
 		client_message(c, CLIENT_MSG_ERROR, "usage: :save FILE");
@@ -168,7 +157,7 @@ cmd_save(struct client *c, const char *arg)
 }
 
 static enum console_result
-cmd_raw(struct client *c, const char *arg)
+console_raw(struct client *c, const char *arg)
 {
 	client_set_raw(c, !client_raw(c));
 	client_message(c, CLIENT_MSG_INFO, "raw view %s",
@@ -177,14 +166,14 @@ cmd_raw(struct client *c, const char *arg)
 }
 
 static enum console_result
-cmd_starttls(struct client *c, const char *arg)
+console_starttls(struct client *c, const char *arg)
 {
 	client_send(c, "STARTTLS");
 	return CONSOLE_CONTINUE;
 }
 
 static enum console_result
-cmd_state(struct client *c, const char *arg)
+console_state(struct client *c, const char *arg)
 {
 	struct session			*s = client_session(c);
 	const struct caps		*caps;
@@ -255,7 +244,7 @@ send_body_lines(struct client *c, const char *buf, size_t len)
 }
 
 static enum console_result
-cmd_data(struct client *c, const char *arg)
+console_data(struct client *c, const char *arg)
 {
 	struct session	*s = client_session(c);
 	char		*buf = NULL, err[512];
@@ -293,7 +282,7 @@ out:
 }
 
 static enum console_result
-cmd_bdat(struct client *c, const char *arg)
+console_bdat(struct client *c, const char *arg)
 {
 	struct session	*s = client_session(c);
 	char		 path[1024], err[512], *file = NULL, *msg = NULL;
@@ -358,7 +347,7 @@ out:
 }
 
 static enum console_result
-cmd_quit(struct client *c, const char *arg)
+console_quit(struct client *c, const char *arg)
 {
 	struct session *s = client_session(c);
 
@@ -376,8 +365,8 @@ local_command(struct client *c, const char *line)
 	size_t	i, n = strcspn(line, " \t");
 
 	for (i = 0; i < NCOMMANDS; i++)
-		if (strlen(commands[i].cmd.name) == n &&
-		    strncasecmp(commands[i].cmd.name, line, n) == 0)
+		if (strlen(commands[i].name) == n &&
+		    strncasecmp(commands[i].name, line, n) == 0)
 			return commands[i].fn(c, skip_spaces(line + n));
 	client_message(c, CLIENT_MSG_ERROR, "unknown local command \"%.*s\": "
 	    "type :help", (int)(n > 40 ? 40 : n), line);

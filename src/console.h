@@ -19,11 +19,13 @@ enum console_result console_input(struct client *, const char *line, int check);
 /* The prompt for the current state: "smtp> ", "data> ", "auth> ". */
 const char *console_prompt(const struct client *);
 
-/* Local commands, for help and completion. */
+/* Local commands: the table console_input() runs them from, which help
+ * and completion read too. */
 struct console_cmd {
 	const char	*name;		/* ":help" */
 	const char	*args;		/* "[VERB]" */
 	const char	*help;
+	enum console_result (*fn)(struct client *, const char *arg);
 };
 const struct console_cmd *console_commands(size_t *n);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "annotate.h"
+#include "codes.h"
 #include "fixture.h"
 
 /* A reply with code, enhanced code (or NULL) and nlines texts. */
@@ -513,4 +514,26 @@ Test(annotate, no_wrap_gives_logical_lines)
 	cr_assert_gt(longest, 96);
 	free(wrapped);
 	free(flat);
+}
+
+/* One table names every context key of the knowledge base, in prose and
+ * as a heading: no pseudo key ("<greeting>", "*") is ever shown as it is. */
+Test(annotate, context_labels)
+{
+	const struct code_ctx	*t;
+	const char		*l, *h;
+	size_t			 n, i;
+
+	t = codes_ctx_table(&n);
+	for (i = 0; i < n; i++) {
+		l = annotate_ctx_label(t[i].verb, 0);
+		h = annotate_ctx_label(t[i].verb, 1);
+		cr_assert(l[0] != '\0' && h[0] != '\0', "%s", t[i].verb);
+		cr_assert(l[0] != '<' && strcmp(l, "*") != 0, "%s", t[i].verb);
+		cr_assert(h[0] != '<' && strcmp(h, "*") != 0, "%s", t[i].verb);
+	}
+	cr_assert_str_eq(annotate_ctx_label("MAIL", 0), "MAIL FROM");
+	cr_assert_str_eq(annotate_ctx_label("MAIL", 1), "MAIL");
+	cr_assert_str_eq(annotate_ctx_label(CODES_CTX_GREETING, 1), "(greeting)");
+	cr_assert_str_eq(annotate_ctx_label("EHLO", 0), "EHLO");
 }
