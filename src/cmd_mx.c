@@ -22,7 +22,7 @@
 
 enum {
 	OPT_TIMEOUT = 256, OPT_PORT, OPT_CAFILE, OPT_RESOLVER, OPT_ANCHOR,
-	OPT_DANE,
+	OPT_DANE, OPT_MTA_STS,
 };
 
 static const struct option mx_options[] = {
@@ -32,12 +32,14 @@ static const struct option mx_options[] = {
 	{ "resolver",		required_argument,	NULL, OPT_RESOLVER },
 	{ "dns-trust-anchor",	required_argument,	NULL, OPT_ANCHOR },
 	{ "dane",		no_argument,		NULL, OPT_DANE },
+	{ "mta-sts",		no_argument,		NULL, OPT_MTA_STS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
 
 struct mx_out {
 	const struct mx_opts	*o;
+	const struct mx_report	*rep;
 };
 
 static void	mx_show_host(void *, const struct mx_host *);
@@ -46,6 +48,7 @@ static void	mx_show_address(void *, const struct mx_host *,
 static void	mx_put(FILE *, const char *, const char *, size_t,
 		    const char *);
 static void	mx_show_domain(FILE *, const struct mx_report *, int);
+static void	mx_show_sts(const struct mx_report *);
 static const char *mx_usage_name(unsigned);
 static const char *mx_selector_name(unsigned);
 static const char *mx_mtype_name(unsigned);
@@ -70,7 +73,8 @@ mx_usage(FILE *f)
 "  --cafile FILE           verify certificates against these CAs\n"
 "  --resolver ADDR[:PORT]  ask this DNS server (default: /etc/resolv.conf)\n"
 "  --dns-trust-anchor FILE DNSSEC trust anchor (default: the root key)\n"
-"  --dane                  check DANE TLSA records (RFC 7672)\n", f);
+"  --dane                  check DANE TLSA records (RFC 7672)\n"
+"  --mta-sts               fetch and check the MTA-STS policy (RFC 8461)\n", f);
 }
 
 /* prefix, then text (from the network) made safe, then suffix. */
@@ -144,6 +148,38 @@ mx_show_domain(FILE *f, const struct mx_report *rep, int validating)
 	}
 }
 
+/* The domain's MTA-STS record and policy, one line. */
+static void
+mx_show_sts(const struct mx_report *rep)
+{
+	const struct mx_sts_report	*st = &rep->sts;
+	size_t				 i;
+
+	switch (st->state) {
+	case MX_STS_OFF:
+		return;
+	case MX_STS_NONE:
+		mx_put(stdout, "MTA-STS: no policy (no v=STSv1 TXT record at ",
+		    st->txt.name, strlen(st->txt.name), ")\n");
+		return;
+	case MX_STS_BAD_TXT:
+	case MX_STS_NO_POLICY:
+		mx_put(stdout, "MTA-STS: no policy applies: ", st->why,
+		    strlen(st->why), "\n");
+		return;
+	case MX_STS_POLICY:
+		break;
+	}
+	mx_put(stdout, "MTA-STS: id=", st->id, strlen(st->id), ", policy from ");
+	mx_put(stdout, "mta-sts.", rep->domain, strlen(rep->domain), "");
+	printf(" (%s): mode %s, max_age %ld, mx", st->host_addr,
+	    mtasts_mode_name(st->policy.mode), st->policy.max_age);
+	for (i = 0; i < st->policy.nmx; i++)
+		mx_put(stdout, " ", st->policy.mx[i], strlen(st->policy.mx[i]),
+		    "");
+	printf("%s\n", st->policy.nmx == 0 ? " (none)" : "");
+}
+
 static void
 mx_show_host(void *arg, const struct mx_host *h)
 {
@@ -164,6 +200,16 @@ mx_show_host(void *arg, const struct mx_host *h)
 		printf(": no address (%s%s", dns_status_name(a->status),
 		    a->why[0] != '\0' ? ": " : "");
 		mx_put(stdout, "", a->why, strlen(a->why), ")\n");
+	}
+	if (out->rep->sts.state == MX_STS_POLICY) {
+		if (h->sts_match >= 0)
+			mx_put(stdout, "  MTA-STS: matches mx ",
+			    out->rep->sts.policy.mx[h->sts_match],
+			    strlen(out->rep->sts.policy.mx[h->sts_match]),
+			    "\n");
+		else
+			printf("  MTA-STS: matches no mx pattern of the "
+			    "policy\n");
 	}
 	if (!out->o->dane)
 		return;
@@ -284,6 +330,9 @@ cmd_mx(int argc, char **argv)
 		case OPT_DANE:
 			o.dane = 1;
 			break;
+		case OPT_MTA_STS:
+			o.mta_sts = 1;
+			break;
 		case 'h':
 			mx_usage(stdout);
 			return 0;
@@ -311,12 +360,14 @@ cmd_mx(int argc, char **argv)
 	o.port = port;
 	o.helo = helo;
 	out.o = &o;
+	out.rep = &rep;
 	if (mx_resolve(&o, &rep, err, sizeof err) == -1) {
 		fprintf(stderr, "smtpscope: %s\n", err);
 		dns_free(dns);
 		return 2;
 	}
 	mx_show_domain(stdout, &rep, dns_validating(dns));
+	mx_show_sts(&rep);
 	rc = mx_probe(&o, &rep, &mx_text_ops, &out);
 	if (rep.probed > 0)
 		printf("verdict: %zu of %zu address%s answered%s\n",

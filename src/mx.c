@@ -1,8 +1,9 @@
 /*
  * mx.c -- the mail hosts of a domain and a probe of each of their
  * addresses: MX lookup (RFC 5321 5.1, RFC 7505), addresses, DANE TLSA
- * records (RFC 7672), the verdict.  DNS through dns.c, the conversations
- * through probe.c; the caller shows the results.
+ * records (RFC 7672), the MTA-STS policy (RFC 8461), the verdict.  DNS
+ * through dns.c, the policy through mtasts.c, the conversations through
+ * probe.c; the caller shows the results.
  */
 #include "config.h"
 
@@ -17,8 +18,11 @@
 static int	mx_hosts(const struct mx_opts *, struct mx_report *);
 static void	mx_addresses(const struct mx_opts *, struct mx_report *);
 static void	mx_tlsa(const struct mx_opts *, struct mx_report *);
-static void	mx_judge(const struct mx_opts *, const struct mx_host *,
+static void	mx_sts(const struct mx_opts *, struct mx_report *);
+static void	mx_judge_sts(const struct mx_report *, const struct mx_host *,
 		    struct mx_address *);
+static void	mx_judge(const struct mx_opts *, const struct mx_report *,
+		    const struct mx_host *, struct mx_address *);
 
 /* The host list from the MX answer. */
 static int
@@ -174,19 +178,26 @@ int
 mx_resolve(const struct mx_opts *o, struct mx_report *rep, char *err,
     size_t errlen)
 {
+	size_t	i;
+
 	memset(rep, 0, sizeof *rep);
 	if (dns_question(&rep->mx, o->domain, DNS_MX) == -1) {
 		snprintf(err, errlen, "\"%s\" is not a domain name", o->domain);
 		return -1;
 	}
 	snprintf(rep->domain, sizeof rep->domain, "%s", rep->mx.name);
-	if (dns_resolve(o->dns, &rep->mx, 1, o->timeout_s * 1000, err,
+	if (o->mta_sts)
+		mx_sts(o, rep);		/* does the MX lookup too */
+	else if (dns_resolve(o->dns, &rep->mx, 1, o->timeout_s * 1000, err,
 	    errlen) == -1)
 		return -1;
 	if (mx_hosts(o, rep) == -1) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	for (i = 0; i < rep->nhosts; i++)
+		rep->hosts[i].sts_match = rep->sts.state != MX_STS_POLICY ? -1 :
+		    mtasts_match(&rep->sts.policy, rep->hosts[i].name);
 	if (rep->nhosts == 0)
 		return 0;
 	mx_addresses(o, rep);
@@ -195,12 +206,141 @@ mx_resolve(const struct mx_opts *o, struct mx_report *rep, char *err,
 	return 0;
 }
 
-/* The probe answered; does it pass DANE where DANE applies? */
+/*
+ * RFC 8461 3: the _mta-sts TXT record says a policy exists, the policy
+ * host mta-sts.DOMAIN serves it.  Both are looked up with the MX records,
+ * in one round; any failure means no policy applies (RFC 8461 3.1, 3.3).
+ */
 static void
-mx_judge(const struct mx_opts *o, const struct mx_host *h,
+mx_sts(const struct mx_opts *o, struct mx_report *rep)
+{
+	struct mx_sts_report	*st = &rep->sts;
+	struct dns_answer	 qs[4];
+	struct mtasts_txt	 t;
+	const struct dns_record	*r;
+	char			 name[300], err[200], *body = NULL;
+	size_t			 i, len, found = 0;
+	int			 rc;
+
+	st->state = MX_STS_BAD_TXT;
+	qs[0] = rep->mx;
+	snprintf(name, sizeof name, "_mta-sts.%s", rep->domain);
+	(void)dns_question(&qs[1], name, DNS_TXT);
+	snprintf(name, sizeof name, "mta-sts.%s", rep->domain);
+	(void)dns_question(&qs[2], name, DNS_A);
+	(void)dns_question(&qs[3], name, DNS_AAAA);
+	if (dns_resolve(o->dns, qs, 4, o->timeout_s * 1000, err,
+	    sizeof err) == -1) {
+		rep->mx.status = DNS_FAIL;
+		snprintf(rep->mx.why, sizeof rep->mx.why, "%s", err);
+		snprintf(st->why, sizeof st->why, "%s", err);
+		return;
+	}
+	rep->mx = qs[0];
+	st->txt = qs[1];
+	st->addr[0] = qs[2];
+	st->addr[1] = qs[3];
+	if (st->txt.status == DNS_NXDOMAIN || st->txt.status == DNS_NODATA) {
+		st->state = MX_STS_NONE;
+		return;
+	}
+	if (st->txt.status != DNS_OK) {
+		snprintf(st->why, sizeof st->why, "TXT lookup of %s: %s%s%s",
+		    st->txt.name, dns_status_name(st->txt.status),
+		    st->txt.why[0] != '\0' ? ": " : "", st->txt.why);
+		return;
+	}
+	/* RFC 8461 3.1: records not starting "v=STSv1" are discarded;
+	 * anything but exactly one left means no policy */
+	for (i = 0; i < st->txt.nrr; i++) {
+		r = &st->txt.rr[i];
+		rc = mtasts_parse_txt(r->text, r->textlen, &t, err,
+		    sizeof err);
+		if (rc == -1)
+			continue;
+		if (++found == 1 && rc == -2)
+			snprintf(st->why, sizeof st->why, "%s: %s",
+			    st->txt.name, err);
+		else if (found == 1)
+			memcpy(st->id, t.id, sizeof st->id);
+	}
+	if (found == 0) {
+		st->state = MX_STS_NONE;
+		return;
+	}
+	if (found > 1) {
+		snprintf(st->why, sizeof st->why, "%s: %zu STSv1 records, not "
+		    "one (RFC 8461 3.1)", st->txt.name, found);
+		return;
+	}
+	if (st->id[0] == '\0')
+		return;
+	st->state = MX_STS_NO_POLICY;
+	if (o->family != AF_INET6 && st->addr[0].nrr > 0)
+		st->host_addr = st->addr[0].rr[0].text;
+	else if (o->family != AF_INET && st->addr[1].nrr > 0)
+		st->host_addr = st->addr[1].rr[0].text;
+	if (st->host_addr == NULL) {
+		snprintf(st->why, sizeof st->why, "no address for the policy "
+		    "host %s", qs[2].name);
+		return;
+	}
+	if (mtasts_fetch(rep->domain, st->host_addr, o->cafile, o->timeout_s,
+	    &body, &len, err, sizeof err) == -1) {
+		snprintf(st->why, sizeof st->why, "%s", err);
+		return;
+	}
+	if (mtasts_parse_policy(body, len, &st->policy, err, sizeof err) ==
+	    -1)
+		snprintf(st->why, sizeof st->why, "the policy: %s", err);
+	else
+		st->state = MX_STS_POLICY;
+	free(body);
+}
+
+/*
+ * RFC 8461 4: under a policy, a host must match one of its mx patterns
+ * (4.1) and offer STARTTLS with a certificate valid for its name (4.2).
+ * In enforce mode a failure means no delivery there; in testing mode it
+ * is only reported.  Where DANE applies it takes precedence (RFC 8461 2).
+ */
+static void
+mx_judge_sts(const struct mx_report *rep, const struct mx_host *h,
     struct mx_address *a)
 {
+	const struct mtasts_policy	*p = &rep->sts.policy;
+	const char			*fault = NULL;
+
+	if (rep->sts.state != MX_STS_POLICY || p->mode == MTASTS_NONE ||
+	    !a->probe.ok)
+		return;
+	if (h->sts_match == -1)
+		fault = "the host matches no mx pattern of the policy (RFC "
+		    "8461 4.1)";
+	else if (h->dane == MX_DANE_RECORDS)
+		return;
+	else if (!a->probe.tls)
+		fault = "no STARTTLS, which the policy demands (RFC 8461 4.2)";
+	else if (!a->probe.verified)
+		fault = "the certificate does not verify for the MX name (RFC "
+		    "8461 4.2)";
+	if (fault == NULL)
+		return;
+	if (p->mode == MTASTS_ENFORCE) {
+		a->ok = 0;
+		snprintf(a->why, sizeof a->why, "MTA-STS enforce: %s", fault);
+	} else
+		snprintf(a->why, sizeof a->why, "MTA-STS testing: %s (reported "
+		    "only)", fault);
+}
+
+/* The probe answered; does it pass DANE and MTA-STS where they apply? */
+static void
+mx_judge(const struct mx_opts *o, const struct mx_report *rep,
+    const struct mx_host *h, struct mx_address *a)
+{
 	a->ok = a->probe.ok;
+	mx_judge_sts(rep, h, a);
 	if (!o->dane || !a->ok)
 		return;
 	if (h->dane == MX_DANE_BOGUS) {
@@ -246,7 +386,7 @@ mx_probe(const struct mx_opts *o, struct mx_report *rep,
 			memset(&a, 0, sizeof a);
 			a.addr = po.addr;
 			(void)probe_run(&po, &a.probe);
-			mx_judge(o, h, &a);
+			mx_judge(o, rep, h, &a);
 			rep->probed++;
 			if (a.ok)
 				rep->answered++;
@@ -281,5 +421,9 @@ mx_report_free(struct mx_report *rep)
 	}
 	free(rep->hosts);
 	dns_answer_clear(&rep->mx);
+	dns_answer_clear(&rep->sts.txt);
+	dns_answer_clear(&rep->sts.addr[0]);
+	dns_answer_clear(&rep->sts.addr[1]);
+	mtasts_policy_free(&rep->sts.policy);
 	memset(rep, 0, sizeof *rep);
 }

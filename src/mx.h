@@ -2,7 +2,8 @@
  * mx.h -- the mail hosts of a domain: its MX records in preference order
  * (RFC 5321 5.1), the implicit MX of a domain without any, the null MX
  * (RFC 7505), each host's addresses and, when asked, its DANE TLSA
- * records (RFC 7672); then a probe of every address and a verdict.
+ * records (RFC 7672) and the domain's MTA-STS policy (RFC 8461); then a
+ * probe of every address and a verdict.
  * Results are data; the caller formats them.  Never prints.
  */
 #ifndef SMTPSCOPE_MX_H
@@ -10,6 +11,7 @@
 
 #include <stddef.h>
 #include "dns.h"
+#include "mtasts.h"
 #include "probe.h"
 
 struct mx_opts {
@@ -21,6 +23,7 @@ struct mx_opts {
 	const char	*cafile;
 	const char	*helo;		/* EHLO name for the probes */
 	int		 dane;		/* look up and check TLSA records */
+	int		 mta_sts;	/* fetch and check the MTA-STS policy */
 };
 
 /* What the MX lookup of the domain gave. */
@@ -44,6 +47,27 @@ enum mx_dane {
 				   be used (RFC 7672 2.1.1) */
 };
 
+/* The domain's MTA-STS policy (RFC 8461). */
+enum mx_sts {
+	MX_STS_OFF,		/* not asked */
+	MX_STS_NONE,		/* no _mta-sts TXT record: no policy */
+	MX_STS_BAD_TXT,		/* the TXT lookup failed, several records, or
+				   a malformed one (RFC 8461 3.1): no policy */
+	MX_STS_NO_POLICY,	/* the policy could not be fetched or parsed
+				   (RFC 8461 3.3): no policy */
+	MX_STS_POLICY,		/* a policy: sts.policy */
+};
+
+struct mx_sts_report {
+	enum mx_sts	 state;
+	struct dns_answer txt;		/* _mta-sts.DOMAIN TXT */
+	struct dns_answer addr[2];	/* mta-sts.DOMAIN A, AAAA */
+	char		 id[33];	/* the record's id */
+	const char	*host_addr;	/* address the policy came from */
+	struct mtasts_policy policy;
+	char		 why[800];	/* why there is no policy */
+};
+
 struct mx_host {
 	unsigned	 pref;
 	char		 name[256];
@@ -53,15 +77,20 @@ struct mx_host {
 	struct dns_answer tlsa;		/* _PORT._tcp.NAME */
 	struct tls_tlsa	*tlsa_recs;	/* its records, for the handshake */
 	size_t		 ntlsa;
+	int		 sts_match;	/* the policy's mx pattern it matches
+					   (index), or -1 */
 };
 
 /* One address probed, and the verdict on it. */
 struct mx_address {
 	const char		*addr;
 	struct probe_result	 probe;
-	int			 ok;		/* answered, and DANE (when it
-						   applies) passed */
-	char			 why[256];	/* why not, beyond the probe */
+	int			 ok;		/* answered, and DANE and an
+						   enforced MTA-STS policy (where
+						   they apply) passed */
+	char			 why[512];	/* why not, beyond the probe;
+						   or what MTA-STS in testing
+						   mode would refuse */
 };
 
 struct mx_report {
@@ -70,6 +99,7 @@ struct mx_report {
 	struct dns_answer mx;
 	struct mx_host	*hosts;
 	size_t		 nhosts;
+	struct mx_sts_report sts;
 	size_t		 probed, answered;
 };
 
@@ -82,8 +112,9 @@ struct mx_ops {
 };
 
 /* Look up the MX records, every host's addresses (and TLSA records with
- * o->dane).  Returns 0 (rep->kind says what was found), or -1 with err
- * set when the domain name is unusable. */
+ * o->dane, the MTA-STS record and policy with o->mta_sts).  Returns 0
+ * (rep->kind says what was found), or -1 with err set when the domain
+ * name is unusable. */
 int mx_resolve(const struct mx_opts *, struct mx_report *, char *err,
     size_t errlen);
 

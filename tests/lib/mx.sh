@@ -21,6 +21,10 @@
 #                         "enforce" with mx1.plain.test and
 #                         *.backup.plain.test, served by mta-sts
 #                         ($MX_NET.11, port 443)
+#   badsts.test  unsigned MX 10 mx.badsts.test ($MX_NET.13); MTA-STS
+#                         "enforce" naming only mx1.plain.test
+#   teststs.test unsigned MX 10 mx.teststs.test ($MX_NET.14, no STARTTLS);
+#                         MTA-STS "testing" naming it
 #   nomx.test    unsigned no MX, A $MX_NET.14 (no STARTTLS there)
 #   nullmx.test  unsigned MX 0 . (RFC 7505)
 #   half.test    unsigned MX 10 $MX_NET.15 (nothing listens), MX 20 mx2
@@ -38,7 +42,7 @@ _mx_cert() {
 	_tls_openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 	    -nodes -subj "/CN=mx1.dane.test" \
 	    -keyout "$T/mx/mx.key" -out "$T/mx/mx.csr"
-	printf '%s\n' "subjectAltName=DNS:mx1.dane.test,DNS:mx2.dane.test,DNS:mx1.plain.test,DNS:mx2.backup.plain.test,DNS:mta-sts.plain.test,DNS:nomx.test,DNS:mx2.half.test" \
+	printf '%s\n' "subjectAltName=DNS:mx1.dane.test,DNS:mx2.dane.test,DNS:mx1.plain.test,DNS:mx2.backup.plain.test,DNS:mta-sts.plain.test,DNS:mta-sts.badsts.test,DNS:mta-sts.teststs.test,DNS:nomx.test,DNS:mx2.half.test" \
 	    "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth" \
 	    >"$T/mx/mx.ext"
 	_tls_openssl x509 -req -in "$T/mx/mx.csr" -days 2 -sha256 \
@@ -82,6 +86,17 @@ _$MX_PORT._tcp.mx1 TLSA 3 1 1 $MX_TLSA_GOOD
 _mta-sts TXT "v=STSv1; id=20261201T000000;"
 mta-sts A $MX_NET.11
 EOF
+	for _d in badsts teststs; do
+		cat >"$_z/$_d.test" <<EOF
+\$ORIGIN $_d.test.
+\$TTL 300
+$_soa
+@ MX 10 mx
+mx A $MX_NET.$([ $_d = badsts ] && echo 13 || echo 14)
+_mta-sts TXT "v=STSv1; id=1"
+mta-sts A $MX_NET.11
+EOF
+	done
 	cat >"$_z/nomx.test" <<EOF
 \$ORIGIN nomx.test.
 \$TTL 300
@@ -140,8 +155,8 @@ server:
 remote-control:
 	control-enable: no
 EOF
-	for _zone in dane.test plain.test nomx.test nullmx.test half.test \
-	    dead.test; do
+	for _zone in dane.test plain.test badsts.test teststs.test nomx.test \
+	    nullmx.test half.test dead.test; do
 		_file=$_zone
 		[ "$_zone" = dane.test ] && _file=dane.test.signed
 		printf 'zone:\n\tname: %s\n\tzonefile: %s\n' "$_zone" "$_file" \
@@ -154,9 +169,15 @@ EOF
 }
 
 _mx_peers() {
-	mkdir -p "$T/mx/www/.well-known"
+	for _d in plain badsts teststs; do
+		mkdir -p "$T/mx/www/mta-sts.$_d.test/.well-known"
+	done
 	printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.plain.test\r\nmx: *.backup.plain.test\r\nmax_age: 86400\r\n' \
-	    >"$T/mx/www/.well-known/mta-sts.txt"
+	    >"$T/mx/www/mta-sts.plain.test/.well-known/mta-sts.txt"
+	printf 'version: STSv1\nmode: enforce\nmx: mx1.plain.test\nmax_age: 600\n' \
+	    >"$T/mx/www/mta-sts.badsts.test/.well-known/mta-sts.txt"
+	printf 'version: STSv1\nmode: testing\nmx: mx.teststs.test\nmax_age: 600\n' \
+	    >"$T/mx/www/mta-sts.teststs.test/.well-known/mta-sts.txt"
 	start_server -H "$MX_NET.11" -p 443 mxpeers \
 	    "$PYTHON" "$TOP_SRCDIR/tests/lib/mx_peers.py" --port @PORT@ \
 	    --cert "$MX_CERT" --key "$MX_KEY" \

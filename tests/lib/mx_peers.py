@@ -33,9 +33,16 @@ class Handler:
 
 
 class PolicyHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the policy as text/plain (RFC 8461 3.3), logs nothing."""
+    """Serves each host's policy as text/plain (RFC 8461 3.3), logs
+    nothing."""
 
     extensions_map = {".txt": "text/plain"}
+
+    def translate_path(self, path):
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        if not host or "/" in host or host.startswith("."):
+            host = "none"
+        return super().translate_path("/" + host + path)
 
     def log_message(self, fmt, *args):
         pass
