@@ -5,6 +5,8 @@
 #ifndef SMTPSCOPE_CMD_H
 #define SMTPSCOPE_CMD_H
 
+#include "exitcode.h"
+
 int cmd_connect(int argc, char **argv);		/* smtpscope [opts] HOST[:PORT] */
 int cmd_practice(int argc, char **argv);	/* smtpscope practice */
 int cmd_serve(int argc, char **argv);		/* smtpscope serve */
@@ -15,9 +17,9 @@ int cmd_mx(int argc, char **argv);		/* smtpscope mx */
 
 /* The console's --mx: the first address of DOMAIN's MX hosts, in
  * preference order, that accepts a connection on port (each refusal
- * shown on stderr).  Fills addr and the host's name; returns 0, or the
- * exit status (2 usage, 3 nothing answered). */
-int cmd_mx_pick(const char *domain, const char *resolver,
+ * shown on stderr).  Fills addr and the host's name; returns EXIT_OK, or
+ * EXIT_USAGE, or EXIT_CONNECT when nothing answered. */
+enum exitcode cmd_mx_pick(const char *domain, const char *resolver,
     const char *anchor, const char *port, int family, int timeout_s,
     char *addr, size_t addrlen, char *name, size_t namelen);
 

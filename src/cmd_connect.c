@@ -235,7 +235,7 @@ run_mx(struct connect_args *a, int argc)
 	    a->mxport : "25");
 	if ((rc = cmd_mx_pick(a->mx, a->resolver, a->anchor, a->port,
 	    a->c.family, a->c.timeout_s, a->host, sizeof a->host, a->mxname,
-	    sizeof a->mxname)) != 0)
+	    sizeof a->mxname)) != EXIT_OK)
 		return rc;
 	if (strcmp(a->port, "465") == 0 && !a->c.starttls)
 		a->c.tls = 1;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exitcode.h"
 #include "mx.h"
 #include "net.h"
 #include "sanitize.h"
@@ -287,7 +288,8 @@ cmd_mx(int argc, char **argv)
 	struct dns		*dns;
 	char			 err[512], helo[256], port[16] = "25";
 	long			 v;
-	int			 ch, rc;
+	int			 ch;
+	enum exitcode		 rc;
 
 	memset(&o, 0, sizeof o);
 	memset(&dopts, 0, sizeof dopts);
@@ -306,7 +308,7 @@ cmd_mx(int argc, char **argv)
 			if (cmd_number(optarg, 1, 86400, &v) == -1) {
 				fprintf(stderr, "smtpscope: --timeout wants "
 				    "seconds (1-86400), not \"%s\"\n", optarg);
-				return 2;
+				return EXIT_USAGE;
 			}
 			o.timeout_s = (int)v;
 			break;
@@ -314,7 +316,7 @@ cmd_mx(int argc, char **argv)
 			if (cmd_number(optarg, 1, 65535, &v) == -1) {
 				fprintf(stderr, "smtpscope: --port wants a "
 				    "port number (1-65535)\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			snprintf(port, sizeof port, "%ld", v);
 			break;
@@ -335,20 +337,20 @@ cmd_mx(int argc, char **argv)
 			break;
 		case 'h':
 			mx_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		default:
 			mx_usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "smtpscope: mx wants one domain\n");
 		mx_usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if ((dns = dns_new(&dopts, err, sizeof err)) == NULL) {
 		fprintf(stderr, "smtpscope: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	/* RFC 5321 4.1.4: EHLO names the client's host */
 	if (gethostname(helo, sizeof helo) == -1 || helo[0] == '\0')
@@ -364,7 +366,7 @@ cmd_mx(int argc, char **argv)
 	if (mx_resolve(&o, &rep, err, sizeof err) == -1) {
 		fprintf(stderr, "smtpscope: %s\n", err);
 		dns_free(dns);
-		return 2;
+		return EXIT_USAGE;
 	}
 	mx_show_domain(stdout, &rep, dns_validating(dns));
 	mx_show_sts(&rep);
@@ -372,7 +374,8 @@ cmd_mx(int argc, char **argv)
 	if (rep.probed > 0)
 		printf("verdict: %zu of %zu address%s answered%s\n",
 		    rep.answered, rep.probed, rep.probed == 1 ? "" : "es",
-		    rc == 0 ? "" : rc == 1 ? ": some fail" : ": none does");
+		    rc == EXIT_OK ? "" : rc == EXIT_FAILED ? ": some fail" :
+		    ": none does");
 	else if (rep.kind == MX_LIST || rep.kind == MX_IMPLICIT)
 		printf("verdict: no address to probe\n");
 	mx_report_free(&rep);
@@ -380,7 +383,7 @@ cmd_mx(int argc, char **argv)
 	return rc;
 }
 
-int
+enum exitcode
 cmd_mx_pick(const char *domain, const char *resolver, const char *anchor,
     const char *port, int family, int timeout_s, char *addr, size_t addrlen,
     char *name, size_t namelen)
@@ -393,14 +396,15 @@ cmd_mx_pick(const char *domain, const char *resolver, const char *anchor,
 	const char		*a;
 	char			 err[512];
 	size_t			 i, j;
-	int			 fd, rc = 3;
+	int			 fd;
+	enum exitcode		 rc = EXIT_CONNECT;
 
 	memset(&dopts, 0, sizeof dopts);
 	dopts.resolver = resolver;
 	dopts.trust_anchor = anchor;
 	if ((dns = dns_new(&dopts, err, sizeof err)) == NULL) {
 		fprintf(stderr, "smtpscope: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	memset(&o, 0, sizeof o);
 	o.dns = dns;
@@ -411,14 +415,14 @@ cmd_mx_pick(const char *domain, const char *resolver, const char *anchor,
 	if (mx_resolve(&o, &rep, err, sizeof err) == -1) {
 		fprintf(stderr, "smtpscope: %s\n", err);
 		dns_free(dns);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (rep.kind != MX_LIST && rep.kind != MX_IMPLICIT) {
 		/* the same words as `smtpscope mx` */
 		fputs("smtpscope: ", stderr);
 		mx_show_domain(stderr, &rep, dns_validating(dns));
 	}
-	for (i = 0; i < rep.nhosts && rc != 0; i++) {
+	for (i = 0; i < rep.nhosts && rc != EXIT_OK; i++) {
 		h = &rep.hosts[i];
 		for (j = 0; (a = mx_host_address(h, j)) != NULL; j++) {
 			fd = net_connect(a, port, family, timeout_s * 1000, err,
@@ -436,11 +440,11 @@ cmd_mx_pick(const char *domain, const char *resolver, const char *anchor,
 			fprintf(stderr, "smtpscope: --mx: MX %u ", h->pref);
 			mx_put(stderr, "", h->name, strlen(h->name), "");
 			fprintf(stderr, " (%s) answers\n", a);
-			rc = 0;
+			rc = EXIT_OK;
 			break;
 		}
 	}
-	if (rc != 0 && (rep.kind == MX_LIST || rep.kind == MX_IMPLICIT))
+	if (rc != EXIT_OK && (rep.kind == MX_LIST || rep.kind == MX_IMPLICIT))
 		mx_put(stderr, "smtpscope: --mx: no MX host of ", rep.domain,
 		    strlen(rep.domain), " answers\n");
 	mx_report_free(&rep);

@@ -359,7 +359,7 @@ mx_judge(const struct mx_opts *o, const struct mx_report *rep,
 	}
 }
 
-int
+enum exitcode
 mx_probe(const struct mx_opts *o, struct mx_report *rep,
     const struct mx_ops *ops, void *arg)
 {
@@ -395,8 +395,8 @@ mx_probe(const struct mx_opts *o, struct mx_report *rep,
 		}
 	}
 	if (rep->probed == 0 || rep->answered == 0)
-		return 3;
-	return rep->answered == rep->probed ? 0 : 1;
+		return EXIT_CONNECT;
+	return rep->answered == rep->probed ? EXIT_OK : EXIT_FAILED;
 }
 
 const char *

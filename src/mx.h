@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include "dns.h"
+#include "exitcode.h"
 #include "mtasts.h"
 #include "probe.h"
 
@@ -119,9 +120,9 @@ int mx_resolve(const struct mx_opts *, struct mx_report *, char *err,
     size_t errlen);
 
 /* Probe every address of every host in order, reporting each through
- * ops.  Returns the exit status: 0 all answered, 1 some did not, 3 none
- * did (or there was nothing to probe). */
-int mx_probe(const struct mx_opts *, struct mx_report *,
+ * ops.  Returns the exit status: EXIT_OK all answered, EXIT_FAILED some
+ * did not, EXIT_CONNECT none did (or there was nothing to probe). */
+enum exitcode mx_probe(const struct mx_opts *, struct mx_report *,
     const struct mx_ops *, void *arg);
 
 /* The i-th address of a host (IPv4 first, in the order of the answer),
