@@ -18,7 +18,7 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "net.h"
-#include "practice.h"
+#include "practice_net.h"
 #include "ui.h"
 
 struct connect_args {
@@ -303,15 +303,14 @@ cmd_practice(int argc, char **argv)
 static enum exitcode
 run_practice(struct connect_args *a)
 {
-	struct practice_opts	po;
+	struct practice_net_opts po;
 	char			err[256];
 	enum exitcode		rc;
 	int			port;
 	pid_t			pid;
 
 	memset(&po, 0, sizeof po);
-	po.quiet = 1;
-	if ((pid = practice_spawn(&po, &port, err, sizeof err)) == -1) {
+	if ((pid = practice_net_spawn(&po, &port, err, sizeof err)) == -1) {
 		fprintf(stderr, "smtpscope: cannot start the practice server: "
 		    "%s\n", err);
 		return EXIT_CONNECT;
@@ -321,6 +320,6 @@ run_practice(struct connect_args *a)
 	a->c.host = a->host;
 	a->c.port = a->port;
 	rc = run_ui(a);
-	practice_stop(pid);
+	practice_net_stop(pid);
 	return rc;
 }

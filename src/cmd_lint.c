@@ -27,7 +27,8 @@ lint_usage(FILE *f)
 "\n"
 "Check one SMTP command against the RFC 5321 grammar and the parameters\n"
 "of the service extensions, without connecting anywhere.  Each problem is\n"
-"shown under the line with a caret, its severity and the RFC section.\n"
+"shown under the line with a caret, its severity and the RFC section, and\n"
+"the reply a server gives for it (\"a server answers 501 5.5.4\").\n"
 "\n"
 "  --caps 'KW ...'   the EHLO keywords the server advertised, e.g.\n"
 "                    --caps 'SIZE 10240000 8BITMIME DSN AUTH=PLAIN LOGIN';\n"
@@ -43,7 +44,8 @@ int
 cmd_lint(int argc, char **argv)
 {
 	struct caps caps;
-	struct diag_list dl;
+	struct verbs_cmd cmd;
+	const struct diag *d;
 	const char *line = NULL;
 	const char *capspec = NULL;
 	char	*shown, caret[1024];
@@ -87,7 +89,8 @@ cmd_lint(int argc, char **argv)
 		caps_clear(&caps);
 		return 2;
 	}
-	worst = verbs_check(line, capspec != NULL ? &caps : NULL, &dl);
+	worst = verbs_parse(line, strlen(line), capspec != NULL ? &caps : NULL,
+	    0, &cmd);
 
 	/* The caret counts wide characters as two columns (wcwidth()). */
 	setlocale(LC_CTYPE, "");
@@ -95,17 +98,20 @@ cmd_lint(int argc, char **argv)
 	shown = sanitize(line, strlen(line), 0);
 	printf("%s\n", shown != NULL ? shown : line);
 	free(shown);
-	for (i = 0; i < dl.n; i++) {
-		diag_caret_for(line, &dl.d[i], 0, caret, sizeof caret);
+	for (i = 0; i < cmd.diags.n; i++) {
+		diag_caret_for(line, &cmd.diags.d[i], 0, caret, sizeof caret);
 		printf("%s\n", caret);
-		if (dl.d[i].rfc != NULL)
-			printf("%s: %s (%s)\n", diag_severity_name(
-			    dl.d[i].severity), dl.d[i].msg, dl.d[i].rfc);
-		else
-			printf("%s: %s\n", diag_severity_name(dl.d[i].severity),
-			    dl.d[i].msg);
+		d = &cmd.diags.d[i];
+		printf("%s: %s (%s)\n", diag_severity_name(d->severity),
+		    d->msg, d->rfc);
+		/* The reply the grammar predicts (verbs.h): certain for an
+		 * error, from servers that apply the rule for a warning. */
+		if (d->reply != 0)
+			printf("  a server %s %d %s\n", d->severity >=
+			    DIAG_ERROR ? "answers" : "may answer", d->reply,
+			    d->esc);
 	}
-	if (dl.n == 0)
+	if (cmd.diags.n == 0)
 		printf("ok\n");
 	caps_clear(&caps);
 	return worst >= DIAG_ERROR ? 1 : 0;

@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -15,8 +14,13 @@
 
 #include "cmd.h"
 #include "practice.h"
+#include "practice_net.h"
 
 static volatile sig_atomic_t serve_stop;
+
+static void	serve_signal(int);
+static void	serve_usage(FILE *);
+static void	serve_log(void *, unsigned long, const char *);
 
 static void
 serve_signal(int sig)
@@ -28,33 +32,37 @@ serve_signal(int sig)
 static void
 serve_usage(FILE *f)
 {
-	fputs(
+	fprintf(f,
 "usage: smtpscope serve [--port N] [--store DIR] [--hostname NAME]\n"
 "                       [--max-clients N] [--size N] [--scenario default] [--quiet]\n"
 "\n"
 "Run the practice SMTP server on 127.0.0.1 until interrupted.\n"
-"  --port N          port to listen on (default 2525; 0 picks a free one)\n"
+"  --port N          port to listen on (default %d; 0 picks a free one)\n"
 "  --store DIR       write each accepted message to DIR/<n>.eml and its\n"
-"                    envelope to DIR/<n>.env\n"
-"  --hostname NAME   name in the greeting (default practice.smtpscope.test)\n"
-"  --max-clients N   clients served at once (default 64); more get 421\n"
-"  --size N          largest message accepted, in octets (default 10485760)\n"
+"                    envelope to DIR/<n>.env (n: the first free number)\n"
+"  --hostname NAME   name in the greeting (default %s)\n"
+"  --max-clients N   clients served at once (default %d); when full, the\n"
+"                    longest idle one is closed to make room\n"
+"  --size N          largest message accepted, in octets (default %d)\n"
 "  --scenario S      server behaviour (only \"default\" for now)\n"
-"  --quiet           no log lines on stderr\n", f);
+"  --quiet           no log lines on stderr\n"
+"\n"
+"A client that sends nothing is closed after %d s, one that stops\n"
+"talking after %d s (RFC 5321 4.5.3.2.7).\n",
+	    PRACTICE_NET_DEFAULT_PORT, PRACTICE_DEFAULT_HOST,
+	    PRACTICE_NET_DEFAULT_CLIENTS, PRACTICE_DEFAULT_SIZE,
+	    PRACTICE_NET_FIRST_TIMEOUT, PRACTICE_NET_IDLE_TIMEOUT);
 }
 
-/* A whole decimal number in [min, max], or -1. */
-static long
-serve_number(const char *s, long min, long max)
+/* The server's log lines: already sanitised and masked by the engine. */
+static void
+serve_log(void *arg, unsigned long id, const char *line)
 {
-	char	*end;
-	long	 v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		return -1;
-	return v;
+	(void)arg;
+	if (id != 0)
+		fprintf(stderr, "smtpscope: practice [%lu] %s\n", id, line);
+	else
+		fprintf(stderr, "smtpscope: practice: %s\n", line);
 }
 
 int
@@ -71,20 +79,22 @@ cmd_serve(int argc, char **argv)
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ NULL,		 0,		    NULL, 0 },
 	};
-	struct practice_opts	opts;
-	struct sigaction	sa;
-	char			err[256];
-	long			v;
-	int			ch, port = PRACTICE_DEFAULT_PORT, bound, fd;
+	struct practice_net_opts opts;
+	struct sigaction	 sa;
+	char			 err[256];
+	unsigned long		 accepted;
+	long			 v;
+	int			 ch, port = PRACTICE_NET_DEFAULT_PORT, bound, fd;
+	int			 quiet = 0;
 
 	memset(&opts, 0, sizeof opts);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			if ((v = serve_number(optarg, 0, 65535)) == -1) {
+			if (cmd_number(optarg, 0, 65535, &v) == -1) {
 				fprintf(stderr, "smtpscope: serve: bad port "
-				    "\"%s\"\n", optarg);
+				    "\"%s\" (0 to 65535)\n", optarg);
 				return 2;
 			}
 			port = (int)v;
@@ -93,10 +103,10 @@ cmd_serve(int argc, char **argv)
 			opts.store_dir = optarg;
 			break;
 		case 'H':
-			opts.hostname = optarg;
+			opts.server.hostname = optarg;
 			break;
 		case 'm':
-			if ((v = serve_number(optarg, 1, 10000)) == -1) {
+			if (cmd_number(optarg, 1, 10000, &v) == -1) {
 				fprintf(stderr, "smtpscope: serve: bad "
 				    "--max-clients \"%s\" (1 to 10000)\n",
 				    optarg);
@@ -105,18 +115,18 @@ cmd_serve(int argc, char **argv)
 			opts.max_clients = (int)v;
 			break;
 		case 'S':
-			if ((v = serve_number(optarg, 1, LONG_MAX)) == -1) {
+			if (cmd_number(optarg, 1, LONG_MAX, &v) == -1) {
 				fprintf(stderr, "smtpscope: serve: bad --size "
-				    "\"%s\"\n", optarg);
+				    "\"%s\" (1 to %ld)\n", optarg, LONG_MAX);
 				return 2;
 			}
-			opts.max_size = (size_t)v;
+			opts.server.max_size = (size_t)v;
 			break;
 		case 'c':
-			opts.scenario = optarg;
+			opts.server.scenario = optarg;
 			break;
 		case 'q':
-			opts.quiet = 1;
+			quiet = 1;
 			break;
 		case 'h':
 			serve_usage(stdout);
@@ -132,22 +142,24 @@ cmd_serve(int argc, char **argv)
 		serve_usage(stderr);
 		return 2;
 	}
-	if (opts.hostname != NULL && (*opts.hostname == '\0' ||
-	    strcspn(opts.hostname, " \t\r\n") != strlen(opts.hostname))) {
+	if (opts.server.hostname != NULL && (*opts.server.hostname == '\0' ||
+	    strcspn(opts.server.hostname, " \t\r\n") !=
+	    strlen(opts.server.hostname))) {
 		fprintf(stderr, "smtpscope: serve: --hostname must be one "
 		    "word\n");
 		return 2;
 	}
-	if (opts.scenario != NULL && strcmp(opts.scenario, "default") != 0) {
-		fprintf(stderr, "smtpscope: serve: unknown scenario \"%s\" "
-		    "(known: default)\n", opts.scenario);
+	if (practice_check_opts(&opts.server, err, sizeof err) == -1) {
+		fprintf(stderr, "smtpscope: serve: %s\n", err);
 		return 2;
 	}
-	if (practice_check_opts(&opts, err, sizeof err) == -1) {
+	if (!quiet)
+		opts.log = serve_log;
+	if (practice_net_check(&opts, err, sizeof err) == -1) {
 		fprintf(stderr, "smtpscope: serve: %s\n", err);
 		return 1;
 	}
-	if ((fd = practice_listen("127.0.0.1", port, &bound, err,
+	if ((fd = practice_net_listen("127.0.0.1", port, &bound, err,
 	    sizeof err)) == -1) {
 		fprintf(stderr, "smtpscope: serve: %s\n", err);
 		return 1;
@@ -165,14 +177,15 @@ cmd_serve(int argc, char **argv)
 	/* tests/lib/common.sh reads this line for the port. */
 	printf("smtpscope: practice server listening on 127.0.0.1:%d\n", bound);
 	fflush(stdout);
-	if (practice_run(fd, &opts, &serve_stop, err, sizeof err) == -1) {
+	if (practice_net_run(fd, &opts, &serve_stop, &accepted, err,
+	    sizeof err) == -1) {
 		fprintf(stderr, "smtpscope: serve: %s\n", err);
 		close(fd);
 		return 1;
 	}
 	close(fd);
 	printf("smtpscope: practice server stopped; %lu message%s accepted\n",
-	    practice_messages(), practice_messages() == 1 ? "" : "s");
+	    accepted, accepted == 1 ? "" : "s");
 	fflush(stdout);
 	return 0;
 }

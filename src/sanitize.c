@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "sanitize.h"
 
@@ -143,6 +144,38 @@ sanitize_utf8_valid(const char *s, size_t len)
 		i += n;
 	}
 	return 1;
+}
+
+size_t
+sanitize_char(const char *s, size_t len, int *cols)
+{
+	uint32_t cp;
+	size_t	 n;
+	int	 w;
+
+	*cols = 1;
+	if (len == 0)
+		return 0;
+	if ((unsigned char)s[0] < 0x80 ||
+	    (n = sanitize_utf8((const unsigned char *)s, len, &cp)) == 0)
+		return 1;
+	w = wcwidth((wchar_t)cp);
+	if (w >= 0)
+		*cols = w;
+	return n;
+}
+
+size_t
+sanitize_cols(const char *s, size_t len)
+{
+	size_t	 i, n, cols = 0;
+	int	 w;
+
+	for (i = 0; i < len; i += n) {
+		n = sanitize_char(s + i, len - i, &w);
+		cols += (size_t)w;
+	}
+	return cols;
 }
 
 static int

@@ -35,4 +35,17 @@ size_t sanitize_utf8(const unsigned char *s, size_t len, uint32_t *cp);
 /* 1 when s[0..len) is ASCII and well-formed UTF-8 only. */
 int sanitize_utf8_valid(const char *s, size_t len);
 
+/*
+ * The character at s (len > 0): returns its length in octets, and in
+ * *cols the columns a terminal gives it: wcwidth() of a well-formed UTF-8
+ * character in the current locale (1 when wcwidth() does not know it),
+ * 1 for ASCII and for an octet that starts no character.  The one
+ * decoder for display widths (the caret under a checked command, the
+ * split view's wrapping).
+ */
+size_t sanitize_char(const char *s, size_t len, int *cols);
+
+/* Columns of s[0..len), character by character as sanitize_char(). */
+size_t sanitize_cols(const char *s, size_t len);
+
 #endif

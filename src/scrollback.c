@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "sanitize.h"
 #include "scrollback.h"
@@ -84,7 +83,6 @@ static char *sb_lines(const char *, size_t, int, int, int, size_t *);
 static void sb_lay_init(struct scrollback *, struct sb_lay *,
     const struct sb_entry *);
 static int sb_lay_next(struct sb_lay *, struct scrollback_row *);
-static size_t sb_utf8_next(const char *, size_t, int *);
 
 struct scrollback *
 scrollback_new(long max, int utf8)
@@ -308,61 +306,10 @@ scrollback_set_geom(struct scrollback *sb, const struct scrollback_geom *g)
 
 /* ---- wrapping --------------------------------------------------------- */
 
-/* Decode one UTF-8 character at s (sanitized input is valid UTF-8; a
- * stray byte counts as one column).  Returns its length in bytes. */
-static size_t
-sb_utf8_next(const char *s, size_t len, int *cols)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned long c;
-	size_t n, i;
-	int w;
-
-	if (u[0] < 0x80) {
-		*cols = 1;
-		return 1;
-	}
-	if ((u[0] & 0xe0) == 0xc0) {
-		n = 2;
-		c = u[0] & 0x1f;
-	} else if ((u[0] & 0xf0) == 0xe0) {
-		n = 3;
-		c = u[0] & 0x0f;
-	} else if ((u[0] & 0xf8) == 0xf0) {
-		n = 4;
-		c = u[0] & 0x07;
-	} else {
-		*cols = 1;
-		return 1;
-	}
-	if (n > len) {
-		*cols = 1;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80) {
-			*cols = 1;
-			return 1;
-		}
-		c = (c << 6) | (u[i] & 0x3f);
-	}
-	w = wcwidth((wchar_t)c);
-	*cols = w < 0 ? 1 : w;
-	return n;
-}
-
 int
 scrollback_cols(const char *s, size_t len)
 {
-	size_t i, n;
-	int cols, w;
-
-	cols = 0;
-	for (i = 0; i < len; i += n) {
-		n = sb_utf8_next(s + i, len - i, &w);
-		cols += w;
-	}
-	return cols;
+	return (int)sanitize_cols(s, len);
 }
 
 size_t
@@ -377,7 +324,7 @@ scrollback_wrap(const char *s, size_t len, int width, int words,
 	cols = 0;
 	space = 0;
 	for (i = 0; i < len; i += n) {
-		n = sb_utf8_next(s + i, len - i, &w);
+		n = sanitize_char(s + i, len - i, &w);
 		if (cols + w > width && i > 0) {
 			if (words && s[i] == ' ') {
 				/* Break at this very space. */

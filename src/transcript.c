@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sanitize.h"
 #include "script.h"
 #include "transcript.h"
 
@@ -132,37 +133,17 @@ transcript_error(const struct transcript *t)
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (RFC 3629 4), 0 when the bytes
- * there are not one.  C1 controls (U+0080..U+009F) count as invalid here
- * so that they are escaped like C0 controls.
+ * Length of the valid UTF-8 sequence at s (sanitize_utf8(), RFC 3629),
+ * 0 when the bytes there are not one.  C1 controls (U+0080..U+009F)
+ * count as invalid here so that they are escaped like C0 controls.
  */
 static size_t
 utf8_len(const unsigned char *s, size_t len)
 {
-	size_t n, i;
-	unsigned long cp;
+	uint32_t cp;
+	size_t	 n;
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f))
+	if ((n = sanitize_utf8(s, len, &cp)) == 0 || cp <= 0x9f)
 		return 0;
 	return n;
 }
@@ -236,15 +217,16 @@ transcript_mask_auth(const char *line, char *buf, size_t size)
 
 	if (size == 0)
 		return;
-	/* RFC 4954 4: AUTH mechanism [initial-response] */
-	verb = strcspn(line, " ");
+	/* RFC 4954 4: AUTH mechanism [initial-response]; a TAB where the
+	 * grammar has a space separates the secret all the same. */
+	verb = strcspn(line, " \t");
 	if (verb != 4 || strncasecmp(line, "AUTH", 4) != 0 ||
-	    line[verb] != ' ') {
+	    line[verb] == '\0') {
 		snprintf(buf, size, "%s", line);
 		return;
 	}
-	mech = verb + 1 + strcspn(line + verb + 1, " ");
-	rest = mech + strspn(line + mech, " ");
+	mech = verb + 1 + strcspn(line + verb + 1, " \t");
+	rest = mech + strspn(line + mech, " \t");
 	if (line[rest] == '\0') {
 		snprintf(buf, size, "%s", line);
 		return;

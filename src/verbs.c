@@ -10,14 +10,12 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <wchar.h>
 
 #include "sanitize.h"
 #include "verbs.h"
@@ -307,10 +305,13 @@ static const struct verb_info verb_table[] = {
 
 struct parser {
 	const char		*s;		/* the whole line */
+	size_t			 total;		/* its length */
 	size_t			 len;		/* without trailing white space */
 	size_t			 pos;
-	const struct caps *caps;	/* NULL: nothing known */
-	struct diag_list	*out;
+	const struct caps	*caps;		/* NULL: nothing known */
+	unsigned		 flags;		/* VERBS_SMTPUTF8_TXN */
+	struct verbs_cmd	*cmd;		/* the result */
+	struct diag_list	*out;		/* &cmd->diags */
 	int			 max;		/* highest severity so far */
 	const struct verb_info	*verb;
 	size_t			 utf8_col;	/* first non-ASCII octet, or SIZE_MAX */
@@ -321,9 +322,15 @@ struct parser {
 	int			 free_text;	/* HELP/NOOP: no mailbox limits */
 };
 
+static void	 diag_v(struct parser *, enum diag_severity, int,
+		    const char *, size_t, size_t, const char *, const char *,
+		    va_list) __attribute__((format(__printf__, 8, 0)));
 static void	 diag(struct parser *, enum diag_severity, size_t, size_t,
 		    const char *, const char *, ...)
-		    __attribute__((format(printf, 6, 7)));
+		    __attribute__((format(__printf__, 6, 7)));
+static void	 diag_reply(struct parser *, enum diag_severity, int,
+		    const char *, size_t, size_t, const char *, const char *,
+		    ...) __attribute__((format(__printf__, 8, 9)));
 static int	 is_alpha(int);
 static int	 is_digit(int);
 static int	 is_hex(int);
@@ -342,6 +349,7 @@ static int	 parse_quoted_string(struct parser *);
 static int	 parse_local_part(struct parser *);
 static int	 parse_mailbox(struct parser *);
 static int	 parse_adl(struct parser *);
+static void	 path_found(struct parser *, size_t, size_t, size_t);
 static int	 parse_path(struct parser *, int);
 static int	 parse_xtext(struct parser *, size_t, size_t, const char *);
 static int	 parse_esmtp_param(struct parser *);
@@ -349,6 +357,7 @@ static void	 parse_params(struct parser *);
 static int	 parse_string(struct parser *);
 static void	 check_utf8_use(struct parser *);
 static void	 check_no_args(struct parser *);
+static void	 arg_found(struct parser *, struct verbs_span *, size_t);
 static void	 check_helo(struct parser *);
 static void	 check_ehlo(struct parser *);
 static void	 check_mail(struct parser *);
@@ -361,28 +370,44 @@ static void	 check_etrn(struct parser *);
 static void	 check_atrn(struct parser *);
 static void	 check_burl(struct parser *);
 static void	 check_length(struct parser *);
+static uintmax_t decimal(const char *, size_t);
 static int	 parse_path_intro(struct parser *, const char *);
 static void	 caret_fill(size_t, size_t, char *, size_t);
 static size_t	 display_width(const char *, size_t, int);
+static int	 parse_domain_or_literal(struct parser *);
 
 /*
- * Record one diagnostic.  A second diagnostic at the same column is
- * dropped: it is nearly always a consequence of the first.
+ * Record one diagnostic, with the reply a server gives for it (0: none).
+ * A second diagnostic at the same column is dropped: it is nearly always
+ * a consequence of the first.  The refusal (the problem furthest to the
+ * left that a server answers) is kept even when the list is full.
  */
 static void
-diag(struct parser *p, enum diag_severity sev, size_t col, size_t len,
-    const char *rfc, const char *fmt, ...)
+diag_v(struct parser *p, enum diag_severity sev, int reply, const char *esc,
+    size_t col, size_t len, const char *rfc, const char *fmt, va_list ap)
 {
-	struct diag	*d;
-	va_list		 ap;
+	struct diag	 one, *d, *r = &p->cmd->refusal;
 	size_t		 i;
 
 	if ((int)sev > p->max)
 		p->max = sev;
-	if (col > strlen(p->s))
-		col = strlen(p->s);
+	if (col > p->total)
+		col = p->total;
 	if (len == 0)
 		len = 1;
+	memset(&one, 0, sizeof one);
+	one.severity = sev;
+	one.column = col;
+	one.length = len;
+	one.rfc = rfc;
+	one.reply = reply;
+	one.esc = reply != 0 ? esc : NULL;
+	vsnprintf(one.msg, sizeof one.msg, fmt, ap);
+	if (reply != 0 && (!p->cmd->refused || col < r->column ||
+	    (col == r->column && sev > r->severity))) {
+		*r = one;
+		p->cmd->refused = 1;
+	}
 	d = NULL;
 	for (i = 0; i < p->out->n; i++)
 		if (p->out->d[i].column == col) {
@@ -395,12 +420,36 @@ diag(struct parser *p, enum diag_severity sev, size_t col, size_t len,
 			return;
 		d = &p->out->d[p->out->n++];
 	}
-	d->severity = sev;
-	d->column = col;
-	d->length = len;
-	d->rfc = rfc;
+	*d = one;
+}
+
+/*
+ * The common case: an error is a syntax error in the arguments, which a
+ * server answers 501 5.5.4 (RFC 5321 4.2.2, RFC 3463 5.5.4); hints and
+ * warnings are taken.
+ */
+static void
+diag(struct parser *p, enum diag_severity sev, size_t col, size_t len,
+    const char *rfc, const char *fmt, ...)
+{
+	va_list	 ap;
+
 	va_start(ap, fmt);
-	vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+	diag_v(p, sev, sev == DIAG_ERROR ? 501 : 0, "5.5.4", col, len, rfc,
+	    fmt, ap);
+	va_end(ap);
+}
+
+/* A problem a server answers with another reply than 501 5.5.4. */
+static void
+diag_reply(struct parser *p, enum diag_severity sev, int reply,
+    const char *esc, size_t col, size_t len, const char *rfc,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diag_v(p, sev, reply, esc, col, len, rfc, fmt, ap);
 	va_end(ap);
 }
 
@@ -950,8 +999,9 @@ parse_local_part(struct parser *p)
 		r = parse_dot_string(p);
 	if (r != 0)
 		return r;
+	/* RFC 5321 4.5.3.1.9: a server that applies the limit answers 501. */
 	if (p->pos - start > 64 && !p->free_text)
-		diag(p, DIAG_WARNING, start, p->pos - start,
+		diag_reply(p, DIAG_WARNING, 501, "5.5.4", start, p->pos - start,
 		    "RFC 5321 4.5.3.1.1",
 		    "local part of %zu octets; servers need accept only 64",
 		    p->pos - start);
@@ -1034,6 +1084,16 @@ parse_adl(struct parser *p)
 	return 0;
 }
 
+/* The path ends just before p->pos; its Mailbox is line[box..box+n). */
+static void
+path_found(struct parser *p, size_t open, size_t box, size_t n)
+{
+	p->cmd->path.off = open;
+	p->cmd->path.len = p->pos - open;
+	p->cmd->mailbox.off = box;
+	p->cmd->mailbox.len = n;
+}
+
 /*
  * RFC 5321 4.1.2:
  *	Reverse-path = Path / "<>"
@@ -1046,7 +1106,7 @@ parse_adl(struct parser *p)
 static int
 parse_path(struct parser *p, int null)
 {
-	size_t	 open = p->pos, end;
+	size_t	 open = p->pos, end, box;
 
 	if (p->pos >= p->len) {
 		diag(p, DIAG_ERROR, p->pos, 1, p->verb->rfc,
@@ -1068,16 +1128,20 @@ parse_path(struct parser *p, int null)
 			    "the null path <> is only for MAIL FROM");
 			return -1;
 		}
+		path_found(p, open, open + 1, 0);
+		p->cmd->null_path = 1;
 		return 0;
 	}
 	if (!null && p->len - p->pos >= 11 &&
 	    strncasecmp(p->s + p->pos, "postmaster>", 11) == 0) {
 		/* RFC 5321 4.1.1.3: "<Postmaster>", case-insensitive. */
 		p->pos += 11;
+		path_found(p, open, open + 1, 10);
 		return 0;
 	}
 	if (p->pos < p->len && p->s[p->pos] == '@' && parse_adl(p) < 0)
 		return -1;
+	box = p->pos;
 	if (parse_mailbox(p) < 0)
 		return -1;
 	if (p->pos >= p->len) {
@@ -1097,8 +1161,10 @@ parse_path(struct parser *p, int null)
 		return -1;
 	}
 	p->pos++;
-	if (p->pos - open > 256)
-		diag(p, DIAG_WARNING, open, p->pos - open, "RFC 5321 4.5.3.1.3",
+	path_found(p, open, box, p->pos - 1 - box);
+	if (p->pos - open > 256)	/* RFC 5321 4.5.3.1.9: "501 Path too long" */
+		diag_reply(p, DIAG_WARNING, 501, "5.5.4", open, p->pos - open,
+		    "RFC 5321 4.5.3.1.3",
 		    "path of %zu octets; servers need accept only 256",
 		    p->pos - open);
 	return 0;
@@ -1172,11 +1238,13 @@ enum cap_field {
 };
 
 static int	 cap_advertised(const struct caps *, enum cap_field);
+static int	 known_keyword(const char *, size_t);
 static int	 value_is(const struct parser *, const struct param_ctx *,
 		    const char *);
 
 /* The parameters of the service extensions smtpscope knows. */
 static const struct param_info {
+	enum verbs_param_id id;
 	const char	*name;
 	unsigned	 on;		/* ON_MAIL / ON_RCPT */
 	int		 value;		/* 1: "=" value required, 0: none */
@@ -1185,20 +1253,26 @@ static const struct param_info {
 	const char	*ext;		/* its EHLO keyword */
 	const char	*rfc;
 	size_t		 extra;		/* octets added to the line limit */
+	const char	*once;		/* where it says "at most once" */
 } params[] = {
-	{ "SIZE", ON_MAIL, 1, param_size, CAP_SIZE, "SIZE", "RFC 1870 6", 26 },
-	{ "BODY", ON_MAIL, 1, param_body, CAP_8BITMIME, "8BITMIME",
-	    "RFC 6152 3", 16 },
-	{ "SMTPUTF8", ON_MAIL, 0, NULL, CAP_SMTPUTF8, "SMTPUTF8",
-	    "RFC 6531 3.4", 10 },
-	{ "RET", ON_MAIL, 1, param_ret, CAP_DSN, "DSN", "RFC 3461 4.3", 0 },
-	{ "ENVID", ON_MAIL, 1, param_envid, CAP_DSN, "DSN", "RFC 3461 4.4", 0 },
-	{ "AUTH", ON_MAIL, 1, param_auth, CAP_AUTH, "AUTH", "RFC 4954 5", 500 },
-	{ "REQUIRETLS", ON_MAIL, 0, NULL, CAP_REQUIRETLS, "REQUIRETLS",
-	    "RFC 8689 2", 11 },
-	{ "NOTIFY", ON_RCPT, 1, param_notify, CAP_DSN, "DSN", "RFC 3461 4.1",
-	    0 },
-	{ "ORCPT", ON_RCPT, 1, param_orcpt, CAP_DSN, "DSN", "RFC 3461 4.2", 0 },
+	{ VERBS_PARAM_SIZE, "SIZE", ON_MAIL, 1, param_size, CAP_SIZE, "SIZE",
+	    "RFC 1870 6", 26, "RFC 1870 6" },
+	{ VERBS_PARAM_BODY, "BODY", ON_MAIL, 1, param_body, CAP_8BITMIME,
+	    "8BITMIME", "RFC 6152 3", 16, "RFC 6152 3" },
+	{ VERBS_PARAM_SMTPUTF8, "SMTPUTF8", ON_MAIL, 0, NULL, CAP_SMTPUTF8,
+	    "SMTPUTF8", "RFC 6531 3.4", 10, "RFC 6531 3.4" },
+	{ VERBS_PARAM_RET, "RET", ON_MAIL, 1, param_ret, CAP_DSN, "DSN",
+	    "RFC 3461 4.3", 0, "RFC 3461 4.5" },
+	{ VERBS_PARAM_ENVID, "ENVID", ON_MAIL, 1, param_envid, CAP_DSN, "DSN",
+	    "RFC 3461 4.4", 0, "RFC 3461 4.5" },
+	{ VERBS_PARAM_AUTH, "AUTH", ON_MAIL, 1, param_auth, CAP_AUTH, "AUTH",
+	    "RFC 4954 5", 500, "RFC 4954 5" },
+	{ VERBS_PARAM_REQUIRETLS, "REQUIRETLS", ON_MAIL, 0, NULL,
+	    CAP_REQUIRETLS, "REQUIRETLS", "RFC 8689 2", 11, "RFC 8689 2" },
+	{ VERBS_PARAM_NOTIFY, "NOTIFY", ON_RCPT, 1, param_notify, CAP_DSN,
+	    "DSN", "RFC 3461 4.1", 0, "RFC 3461 4.5" },
+	{ VERBS_PARAM_ORCPT, "ORCPT", ON_RCPT, 1, param_orcpt, CAP_DSN, "DSN",
+	    "RFC 3461 4.2", 0, "RFC 3461 4.5" },
 };
 #define NPARAMS	(sizeof params / sizeof params[0])
 
@@ -1230,8 +1304,6 @@ static int
 param_size(struct parser *p, const struct param_ctx *x)
 {
 	size_t	 i;
-	char	 buf[32];
-	unsigned long long v;
 
 	for (i = x->v; i < x->vend; i++)
 		if (!is_digit(p->s[i]))
@@ -1241,18 +1313,15 @@ param_size(struct parser *p, const struct param_ctx *x)
 		    "SIZE= takes the message size in octets: 1 to 20 digits");
 		return -1;
 	}
+	p->cmd->size = decimal(p->s + x->v, x->vend - x->v);
+	p->cmd->has_size = 1;
+	/* RFC 1870 6.1 (2): over the fixed maximum, 552. */
 	if (p->caps != NULL && p->caps->ehlo && p->caps->size &&
-	    p->caps->size_max > 0) {
-		snprintf(buf, sizeof buf, "%.*s", (int)(x->vend - x->v),
-		    p->s + x->v);
-		errno = 0;
-		v = strtoull(buf, NULL, 10);
-		if (errno == ERANGE || v > p->caps->size_max)
-			diag(p, DIAG_WARNING, x->v, x->vend - x->v,
-			    "RFC 1870 6.1",
-			    "larger than the %lu octets the server accepts",
-			    p->caps->size_max);
-	}
+	    p->caps->size_max > 0 && p->cmd->size > p->caps->size_max)
+		diag_reply(p, DIAG_WARNING, 552, "5.3.4", x->v, x->vend - x->v,
+		    "RFC 1870 6.1",
+		    "larger than the %lu octets the server accepts",
+		    p->caps->size_max);
 	return 0;
 }
 
@@ -1263,14 +1332,21 @@ param_size(struct parser *p, const struct param_ctx *x)
 static int
 param_body(struct parser *p, const struct param_ctx *x)
 {
-	if (value_is(p, x, "7BIT") || value_is(p, x, "8BITMIME"))
+	if (value_is(p, x, "7BIT")) {
+		p->cmd->body = VERBS_BODY_7BIT;
 		return 0;
+	}
+	if (value_is(p, x, "8BITMIME")) {
+		p->cmd->body = VERBS_BODY_8BITMIME;
+		return 0;
+	}
 	if (value_is(p, x, "BINARYMIME")) {
+		p->cmd->body = VERBS_BODY_BINARYMIME;
 		p->extra += 16;		/* RFC 3030 3 (8) */
 		if (p->caps != NULL && p->caps->ehlo &&
 		    (!p->caps->binarymime || !p->caps->chunking))
-			diag(p, DIAG_WARNING, x->k, x->vend - x->k,
-			    "RFC 3030 3",
+			diag_reply(p, DIAG_WARNING, 555, "5.5.4", x->k,
+			    x->vend - x->k, "RFC 3030 3",
 			    "the server did not advertise BINARYMIME and "
 			    "CHUNKING");
 		else
@@ -1300,8 +1376,10 @@ param_envid(struct parser *p, const struct param_ctx *x)
 {
 	if (parse_xtext(p, x->v, x->vend, "RFC 3461 4.4") < 0)
 		return -1;
+	/* RFC 3461 5.1 (a): a value that is not valid gets 501. */
 	if (x->vend - x->v > 100)
-		diag(p, DIAG_WARNING, x->v, x->vend - x->v, "RFC 3461 4.4",
+		diag_reply(p, DIAG_WARNING, 501, "5.5.4", x->v, x->vend - x->v,
+		    "RFC 3461 4.4",
 		    "ENVID= of %zu characters; at most 100 are allowed",
 		    x->vend - x->v);
 	p->extra += x->vend - x->k + 1;
@@ -1360,9 +1438,15 @@ param_notify(struct parser *p, const struct param_ctx *x)
 			    "and DELAY separated by commas");
 			return -1;
 		}
+		/*
+		 * RFC 3461 4.1: 1#notify-list-element does not forbid a
+		 * repeated element, so the value is valid and 5.1 (b) says a
+		 * server MUST NOT refuse it: worth a warning, never a reply.
+		 */
 		if (seen & (1u << w))
 			diag(p, DIAG_WARNING, i, e - i, "RFC 3461 4.1",
-			    "%s given twice", words[w]);
+			    "%s given twice; servers take it, once is enough",
+			    words[w]);
 		seen |= 1u << w;
 		i = e + 1;
 	}
@@ -1420,8 +1504,10 @@ param_orcpt(struct parser *p, const struct param_ctx *x)
 		}
 	} else if (parse_xtext(p, i + 1, x->vend, "RFC 3461 4.2") < 0)
 		return -1;
+	/* RFC 3461 5.1 (b): a value that is not valid gets 501. */
 	if (x->vend - x->k > 500)
-		diag(p, DIAG_WARNING, x->k, x->vend - x->k, "RFC 3461 4.2",
+		diag_reply(p, DIAG_WARNING, 501, "5.5.4", x->k, x->vend - x->k,
+		    "RFC 3461 4.2",
 		    "ORCPT parameter of %zu characters; at most 500 are "
 		    "allowed", x->vend - x->k);
 	p->extra += x->vend - x->k + 1;
@@ -1441,6 +1527,7 @@ parse_esmtp_param(struct parser *p)
 {
 	struct param_ctx x;
 	const struct param_info *pi = NULL;
+	struct verbs_param *vp;
 	size_t	 i, klen;
 	unsigned on = p->verb->id == VERB_RCPT ? ON_RCPT : ON_MAIL;
 	int	 c, has_value = 0;
@@ -1498,24 +1585,40 @@ parse_esmtp_param(struct parser *p)
 		if (strlen(params[i].name) == klen &&
 		    strncasecmp(params[i].name, p->s + x.k, klen) == 0)
 			pi = &params[i];
+	if (p->cmd->nparams < VERBS_PARAMS_MAX) {
+		vp = &p->cmd->params[p->cmd->nparams++];
+		vp->id = pi != NULL ? pi->id : VERBS_PARAM_OTHER;
+		vp->name.off = x.k;
+		vp->name.len = klen;
+		vp->value.off = x.v;
+		vp->value.len = x.vend - x.v;
+		vp->has_value = has_value;
+	}
 	if (pi == NULL) {
+		/* An extension smtpscope does not know may define it. */
 		if (p->caps != NULL && p->caps->ehlo &&
-		    caps_findn(p->caps, p->s + x.k, klen) != NULL)
+		    caps_findn(p->caps, p->s + x.k, klen) != NULL &&
+		    !known_keyword(p->s + x.k, klen))
 			return 0;
-		diag(p, DIAG_WARNING, x.k, p->pos - x.k, "RFC 5321 4.1.1.2",
+		/* RFC 5321 4.1.1.11: 555, parameter not recognised. */
+		diag_reply(p, DIAG_WARNING, 555, "5.5.4", x.k, p->pos - x.k,
+		    "RFC 5321 4.1.1.11",
 		    "unknown parameter %.*s: send it only if the server "
 		    "advertised its extension", (int)klen, p->s + x.k);
 		return 0;
 	}
 	if (!(pi->on & on)) {
-		diag(p, DIAG_ERROR, x.k, p->pos - x.k, pi->rfc,
-		    "%s is a parameter of %s, not of %s", pi->name,
+		/* RFC 5321 4.1.1.11: not recognised for this command. */
+		diag_reply(p, DIAG_ERROR, 555, "5.5.4", x.k, p->pos - x.k,
+		    pi->rfc, "%s is a parameter of %s, not of %s", pi->name,
 		    pi->on == ON_MAIL ? "MAIL" : "RCPT", p->verb->name);
 		return 0;
 	}
 	if (p->seen & (1u << (pi - params))) {
-		diag(p, DIAG_ERROR, x.k, p->pos - x.k, pi->rfc,
-		    "%s given twice", pi->name);
+		/* RFC 3461 4.5 and 5.1: 501 for a DSN parameter given
+		 * twice; the same syntax error for the others. */
+		diag(p, DIAG_ERROR, x.k, p->pos - x.k, pi->once,
+		    "%s given twice; it may appear only once", pi->name);
 		return 0;
 	}
 	p->seen |= 1u << (pi - params);
@@ -1530,15 +1633,45 @@ parse_esmtp_param(struct parser *p)
 		return 0;
 	}
 	if (pi->cap == CAP_SMTPUTF8)
-		p->smtputf8 = 1;
+		p->smtputf8 = p->cmd->smtputf8 = 1;
 	p->extra += pi->extra;
 	if (pi->check != NULL && pi->check(p, &x) < 0)
 		return 0;
+	/* RFC 5321 4.1.1.11: a server that does not offer the extension
+	 * answers 555. */
 	if (p->caps != NULL && p->caps->ehlo && !cap_advertised(p->caps,
 	    pi->cap) && !(pi->check == param_body &&
 	    value_is(p, &x, "BINARYMIME")))
-		diag(p, DIAG_WARNING, x.k, p->pos - x.k, pi->rfc,
-		    "the server did not advertise %s", pi->ext);
+		diag_reply(p, DIAG_WARNING, 555, "5.5.4", x.k, p->pos - x.k,
+		    pi->rfc, "the server did not advertise %s", pi->ext);
+	return 0;
+}
+
+/*
+ * An EHLO keyword whose parameters (if any) this grammar knows: the
+ * extensions of the table above, of the verb table, and those that
+ * define no parameter at all.  A parameter of that name is unknown even
+ * when the server advertised the keyword.
+ */
+static int
+known_keyword(const char *k, size_t n)
+{
+	static const char *const flags[] = { "PIPELINING", "BINARYMIME",
+	    "ENHANCEDSTATUSCODES", "HELP" };
+	size_t	 i;
+
+	for (i = 0; i < NPARAMS; i++)
+		if (strlen(params[i].ext) == n &&
+		    strncasecmp(params[i].ext, k, n) == 0)
+			return 1;
+	for (i = 0; i < NVERBS; i++)
+		if (verb_table[i].extension != NULL &&
+		    strlen(verb_table[i].extension) == n &&
+		    strncasecmp(verb_table[i].extension, k, n) == 0)
+			return 1;
+	for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (strlen(flags[i]) == n && strncasecmp(flags[i], k, n) == 0)
+			return 1;
 	return 0;
 }
 
@@ -1573,12 +1706,14 @@ check_utf8_use(struct parser *p)
 {
 	if (p->utf8_col == SIZE_MAX || p->smtputf8)
 		return;
+	/* RFC 6531 3.5: 550 for MAIL, 553 for RCPT, both X.6.7. */
 	if (p->verb->id == VERB_MAIL)
-		diag(p, DIAG_ERROR, p->utf8_col, p->utf8_n, "RFC 6531 3.4",
-		    "non-ASCII text in an address or a parameter needs the "
-		    "SMTPUTF8 parameter");
-	else
-		diag(p, DIAG_WARNING, p->utf8_col, p->utf8_n, "RFC 6531 3.4",
+		diag_reply(p, DIAG_ERROR, 550, "5.6.7", p->utf8_col, p->utf8_n,
+		    "RFC 6531 3.4", "non-ASCII text in an address or a "
+		    "parameter needs the SMTPUTF8 parameter");
+	else if (!(p->flags & VERBS_SMTPUTF8_TXN))
+		diag_reply(p, DIAG_WARNING, p->verb->id == VERB_RCPT ? 553 : 0,
+		    "5.6.7", p->utf8_col, p->utf8_n, "RFC 6531 3.4",
 		    "non-ASCII text is valid only with SMTPUTF8, in a "
 		    "transaction started with MAIL ... SMTPUTF8");
 }
@@ -1600,6 +1735,14 @@ check_no_args(struct parser *p)
 	    "%s takes no arguments", p->verb->name);
 }
 
+/* An argument was read: line[start .. p->pos). */
+static void
+arg_found(struct parser *p, struct verbs_span *sp, size_t start)
+{
+	sp->off = start;
+	sp->len = p->pos - start;
+}
+
 /* RFC 5321 4.1.1.1: helo = "HELO" SP Domain CRLF */
 static void
 check_helo(struct parser *p)
@@ -1616,6 +1759,7 @@ check_helo(struct parser *p)
 		    "HELO takes a domain name; address literals are for EHLO");
 	} else if (parse_domain(p) < 0)
 		return;
+	arg_found(p, &p->cmd->arg, start);
 	check_utf8_use(p);
 	expect_end(p, "the domain");
 }
@@ -1624,13 +1768,14 @@ check_helo(struct parser *p)
 static void
 check_ehlo(struct parser *p)
 {
+	size_t	 start;
+
 	if (expect_sp(p, "the client's domain name or address literal") < 0)
 		return;
-	if (p->s[p->pos] == '[') {
-		if (parse_address_literal(p) < 0)
-			return;
-	} else if (parse_domain(p) < 0)
+	start = p->pos;
+	if (parse_domain_or_literal(p) < 0)
 		return;
+	arg_found(p, &p->cmd->arg, start);
 	check_utf8_use(p);
 	expect_end(p, "the domain");
 }
@@ -1742,13 +1887,16 @@ parse_string(struct parser *p)
 static void
 check_string_arg(struct parser *p)
 {
+	size_t	 start;
 	int	 r;
 
 	if (expect_sp(p, "the user name or mailbox") < 0)
 		return;
+	start = p->pos;
 	r = parse_string(p);
 	if (r < 0)
 		return;
+	arg_found(p, &p->cmd->arg, start);
 	check_utf8_use(p);
 	if (r == 1 || p->pos < p->len)
 		diag(p, DIAG_WARNING, p->pos, p->len - p->pos,
@@ -1761,6 +1909,7 @@ check_string_arg(struct parser *p)
 static void
 check_opt_string(struct parser *p)
 {
+	size_t	 start;
 	int	 r;
 
 	if (p->pos >= p->len)
@@ -1768,9 +1917,11 @@ check_opt_string(struct parser *p)
 	if (expect_sp(p, "the argument") < 0)
 		return;
 	p->free_text = 1;
+	start = p->pos;
 	r = parse_string(p);
 	if (r < 0)
 		return;
+	arg_found(p, &p->cmd->arg, start);
 	if (r == 1 || p->pos < p->len)
 		diag(p, DIAG_WARNING, p->pos, p->len - p->pos,
 		    "RFC 5321 4.1.2",
@@ -1799,6 +1950,15 @@ check_bdat(struct parser *p)
 		    "RFC 3030 2", "the chunk size is a decimal number of octets");
 		return;
 	}
+	arg_found(p, &p->cmd->arg, start);
+	p->cmd->chunk = decimal(p->s + start, p->pos - start);
+	/* RFC 1870 6.1 (2), RFC 3030 2: a chunk larger than the message
+	 * may be. */
+	if (p->caps != NULL && p->caps->ehlo && p->caps->size &&
+	    p->caps->size_max > 0 && p->cmd->chunk > p->caps->size_max)
+		diag_reply(p, DIAG_WARNING, 552, "5.3.4", start, p->pos - start,
+		    "RFC 1870 6.1", "a chunk larger than the %lu octets the "
+		    "server accepts", p->caps->size_max);
 	if (p->pos == p->len) {
 		if (p->pos - start == 1 && p->s[start] == '0')
 			diag(p, DIAG_HINT, start, 1, "RFC 3030 2",
@@ -1809,7 +1969,10 @@ check_bdat(struct parser *p)
 		return;
 	if (p->len - p->pos >= 4 && strncasecmp(p->s + p->pos, "LAST", 4) == 0 &&
 	    word_end(p, p->pos) == p->pos + 4) {
+		start = p->pos;
 		p->pos += 4;
+		arg_found(p, &p->cmd->arg2, start);
+		p->cmd->last = 1;
 		expect_end(p, "LAST");
 		return;
 	}
@@ -1822,7 +1985,8 @@ check_bdat(struct parser *p)
  *	auth-command     = "AUTH" SP sasl-mech [SP initial-response] ...
  *	initial-response = base64 / "="
  * RFC 4422 3.1: a mechanism name is 1 to 20 upper-case letters, digits,
- * '-' and '_'.
+ * '-' and '_'.  Whether the server offers the mechanism is the order
+ * checker's question (session.c), not the grammar's.
  */
 static void
 check_auth(struct parser *p)
@@ -1838,42 +2002,24 @@ check_auth(struct parser *p)
 		if (c >= 'a' && c <= 'z')
 			lower = 1;
 		else if (!is_alpha(c) && !is_digit(c) && c != '-' && c != '_') {
-			diag(p, DIAG_ERROR, p->pos, 1, "RFC 4422 3.1",
-			    "a SASL mechanism name has letters, digits, '-' "
-			    "and '_' only");
+			/* RFC 4954 4: an invalid mechanism gets 504 5.5.4. */
+			diag_reply(p, DIAG_ERROR, 504, "5.5.4", p->pos, 1,
+			    "RFC 4422 3.1", "a SASL mechanism name has "
+			    "letters, digits, '-' and '_' only");
 			return;
 		}
 		p->pos++;
 	}
 	if (p->pos - m > 20) {
-		diag(p, DIAG_ERROR, m, p->pos - m, "RFC 4422 3.1",
+		diag_reply(p, DIAG_ERROR, 504, "5.5.4", m, p->pos - m,
+		    "RFC 4422 3.1",
 		    "a SASL mechanism name has at most 20 characters");
 		return;
 	}
+	arg_found(p, &p->cmd->arg, m);
 	if (lower)
 		diag(p, DIAG_HINT, m, p->pos - m, "RFC 4422 3.1",
 		    "SASL mechanism names are written in upper case");
-	if (p->caps != NULL && p->caps->ehlo) {
-		if (p->caps->auth[0] == '\0')
-			diag(p, DIAG_WARNING, m, p->pos - m, "RFC 4954 3",
-			    "the server did not advertise AUTH");
-		else if (!caps_list_has(p->caps->auth, p->s + m, p->pos - m)) {
-			/* The list comes from the server: quote it only when
-			 * it is plain text. */
-			for (i = 0; p->caps->auth[i] != '\0' &&
-			    (p->caps->auth[i] == ' ' ||
-			    printable(p->caps->auth + i, 1)); i++)
-				continue;
-			if (p->caps->auth[i] == '\0' && i < 120)
-				diag(p, DIAG_WARNING, m, p->pos - m,
-				    "RFC 4954 4", "the server offers only: %s",
-				    p->caps->auth);
-			else
-				diag(p, DIAG_WARNING, m, p->pos - m,
-				    "RFC 4954 4", "the server did not offer "
-				    "this mechanism");
-		}
-	}
 	if (p->pos >= p->len)
 		return;
 	if (expect_sp(p, "the initial response") < 0)
@@ -1882,10 +2028,12 @@ check_auth(struct parser *p)
 	n = word_end(p, i) - i;
 	if (n == 1 && p->s[i] == '=') {
 		p->pos++;
+		arg_found(p, &p->cmd->arg2, i);
 		expect_end(p, "the initial response");
 		return;
 	}
-	/* RFC 4648 4: groups of four, "=" padding only at the end. */
+	/* RFC 4648 4: groups of four, "=" padding only at the end.  RFC
+	 * 4954 4: a response that is not base64 gets 501 5.5.2. */
 	for (pad = 0; p->pos < i + n; p->pos++) {
 		c = (unsigned char)p->s[p->pos];
 		if (c == '=' && pad < 2) {
@@ -1894,18 +2042,19 @@ check_auth(struct parser *p)
 		}
 		if (pad > 0 || !(is_alpha(c) || is_digit(c) || c == '+' ||
 		    c == '/')) {
-			diag(p, DIAG_ERROR, p->pos, 1, "RFC 4954 4",
-			    "the initial response is base64 (or \"=\" when "
-			    "empty)");
+			diag_reply(p, DIAG_ERROR, 501, "5.5.2", p->pos, 1,
+			    "RFC 4954 4", "the initial response is base64 "
+			    "(or \"=\" when empty)");
 			return;
 		}
 	}
 	if (n % 4 != 0) {
-		diag(p, DIAG_ERROR, i, n, "RFC 4954 4",
+		diag_reply(p, DIAG_ERROR, 501, "5.5.2", i, n, "RFC 4954 4",
 		    "base64 comes in groups of four characters; padding "
 		    "with '=' is missing");
 		return;
 	}
+	arg_found(p, &p->cmd->arg2, i);
 	expect_end(p, "the initial response");
 }
 
@@ -1913,10 +2062,11 @@ check_auth(struct parser *p)
 static void
 check_etrn(struct parser *p)
 {
-	size_t	 start;
+	size_t	 start, arg;
 
 	if (expect_sp(p, "the domain (or #queue)") < 0)
 		return;
+	arg = p->pos;
 	if (p->s[p->pos] == '#') {
 		start = ++p->pos;
 		while (p->pos < p->len && (unsigned char)p->s[p->pos] > 32 &&
@@ -1933,6 +2083,7 @@ check_etrn(struct parser *p)
 		if (parse_domain(p) < 0)
 			return;
 	}
+	arg_found(p, &p->cmd->arg, arg);
 	expect_end(p, "the domain");
 }
 
@@ -1940,10 +2091,13 @@ check_etrn(struct parser *p)
 static void
 check_atrn(struct parser *p)
 {
+	size_t	 start;
+
 	if (p->pos >= p->len)
 		return;
 	if (expect_sp(p, "the domains") < 0)
 		return;
+	start = p->pos;
 	for (;;) {
 		if (parse_domain(p) < 0)
 			return;
@@ -1952,6 +2106,7 @@ check_atrn(struct parser *p)
 		else
 			break;
 	}
+	arg_found(p, &p->cmd->arg, start);
 	expect_end(p, "the domains");
 }
 
@@ -1967,7 +2122,8 @@ check_burl(struct parser *p)
 	e = word_end(p, start);
 	/* RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
 	for (i = start; i < e && (is_alpha(p->s[i]) || (i > start &&
-	    (is_digit(p->s[i]) || strchr("+-.", p->s[i]) != NULL))); i++)
+	    (is_digit(p->s[i]) || p->s[i] == '+' || p->s[i] == '-' ||
+	    p->s[i] == '.'))); i++)
 		continue;
 	if (i == start || i >= e || p->s[i] != ':') {
 		diag(p, DIAG_ERROR, start, e - start, "RFC 4468 3",
@@ -1975,12 +2131,18 @@ check_burl(struct parser *p)
 		return;
 	}
 	p->pos = e;
+	arg_found(p, &p->cmd->arg, start);
 	if (p->pos >= p->len)
 		return;
 	if (expect_sp(p, "LAST") < 0)
 		return;
-	if (p->len - p->pos == 4 && strncasecmp(p->s + p->pos, "LAST", 4) == 0)
+	if (p->len - p->pos == 4 && strncasecmp(p->s + p->pos, "LAST", 4) == 0) {
+		start = p->pos;
+		p->pos += 4;
+		arg_found(p, &p->cmd->arg2, start);
+		p->cmd->last = 1;
 		return;
+	}
 	diag(p, DIAG_ERROR, p->pos, p->len - p->pos, "RFC 4468 3",
 	    "only LAST may follow the URL");
 }
@@ -1996,7 +2158,7 @@ check_burl(struct parser *p)
 static void
 check_length(struct parser *p)
 {
-	size_t	 total = strlen(p->s), limit;
+	size_t	 total = p->total, limit;
 
 	limit = 512 - 2 + p->extra;
 	if (total <= limit)
@@ -2006,10 +2168,26 @@ check_length(struct parser *p)
 		    "AUTH command of %zu octets with CRLF, over the %d of "
 		    "RFC 5321: send the mechanism alone and the response "
 		    "after the 334", total + 2, 512);
-	else
-		diag(p, DIAG_ERROR, limit, total - limit, "RFC 5321 4.5.3.1.4",
+	else	/* RFC 5321 4.5.3.1.9: "500 Line too long" */
+		diag_reply(p, DIAG_ERROR, 500, "5.5.2", limit, total - limit,
+		    "RFC 5321 4.5.3.1.4",
 		    "command line of %zu octets with CRLF; the limit is %zu",
 		    total + 2, limit + 2);
+}
+
+/* A decimal number of n digits, UINTMAX_MAX when it does not fit. */
+static uintmax_t
+decimal(const char *s, size_t n)
+{
+	uintmax_t v = 0;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (v > (UINTMAX_MAX - (uintmax_t)(s[i] - '0')) / 10)
+			return UINTMAX_MAX;
+		v = v * 10 + (uintmax_t)(s[i] - '0');
+	}
+	return v;
 }
 
 static void (*const checkers[VERB_COUNT])(struct parser *) = {
@@ -2085,8 +2263,8 @@ verbs_identify(const char *line)
 }
 
 int
-verbs_check(const char *line, const struct caps *caps,
-    struct diag_list *out)
+verbs_parse(const char *line, size_t len, const struct caps *caps,
+    unsigned flags, struct verbs_cmd *out)
 {
 	struct parser p;
 	size_t	 i, w;
@@ -2095,101 +2273,118 @@ verbs_check(const char *line, const struct caps *caps,
 	memset(out, 0, sizeof *out);
 	memset(&p, 0, sizeof p);
 	p.s = line;
-	p.len = strlen(line);
+	p.total = p.len = len;
 	p.caps = caps;
-	p.out = out;
+	p.flags = flags;
+	p.cmd = out;
+	p.out = &out->diags;
 	p.utf8_col = SIZE_MAX;
 
-	if (p.len == 0) {
-		diag(&p, DIAG_ERROR, 0, 1, "RFC 5321 4.1.1", "empty command");
-		return p.max;
+	if (len == 0) {
+		/* RFC 5321 4.2.2, 4.2.4: 500, command unrecognised. */
+		diag_reply(&p, DIAG_ERROR, 500, "5.5.2", 0, 1, "RFC 5321 4.1.1",
+		    "empty command");
+		return out->worst = p.max;
 	}
-	/* RFC 5321 4.1.1: commands are printable text ended by CRLF. */
+	/* 4.1.1: receivers SHOULD tolerate trailing white space (SP or
+	 * HTAB, RFC 5234 B.1 WSP). */
+	while (p.len > 0 && (line[p.len - 1] == ' ' || line[p.len - 1] == '\t'))
+		p.len--;
+	/* The verb: up to the first space (or TAB, which is refused). */
+	for (w = 0; w < p.len && line[w] != ' ' && line[w] != '\t'; w++)
+		continue;
+	/* RFC 5321 4.1.1: commands are printable text ended by CRLF.  A
+	 * bad octet in the verb makes it unknown (500); after it, the
+	 * arguments are wrong (501). */
 	for (i = 0; i < p.len; i++) {
 		c = (unsigned char)line[i];
 		if (c == '\r' || c == '\n')
-			diag(&p, DIAG_ERROR, i, 1, "RFC 5321 2.3.8",
+			diag_reply(&p, DIAG_ERROR, i < w ? 500 : 501,
+			    i < w ? "5.5.2" : "5.5.4", i, 1, "RFC 5321 2.3.8",
 			    "line break inside the command (CR and LF only "
 			    "end it)");
 		else if (c == '\t')
 			diag(&p, DIAG_ERROR, i, 1, "RFC 5321 4.1.2",
 			    "TAB where the grammar has a space");
 		else if (c < 32 || c == 127)
-			diag(&p, DIAG_ERROR, i, 1, "RFC 5321 4.1.1",
+			diag_reply(&p, DIAG_ERROR, i < w ? 500 : 501,
+			    i < w ? "5.5.2" : "5.5.4", i, 1, "RFC 5321 4.1.1",
 			    "control character 0x%02x in the command", c);
 	}
-	/* 4.1.1: receivers SHOULD tolerate trailing white space. */
-	while (p.len > 0 && line[p.len - 1] == ' ')
-		p.len--;
-	if (p.len < strlen(line))
-		diag(&p, DIAG_WARNING, p.len, strlen(line) - p.len,
-		    "RFC 5321 4.1.1",
+	if (p.len < len)
+		diag(&p, DIAG_WARNING, p.len, len - p.len, "RFC 5321 4.1.1",
 		    "trailing white space: servers should tolerate it, "
 		    "some do not");
-	if (p.len == 0)
-		return p.max;
+	if (p.len == 0) {
+		diag_reply(&p, DIAG_ERROR, 500, "5.5.2", 0, len,
+		    "RFC 5321 4.1.1", "empty command: only white space");
+		return out->worst = p.max;
+	}
 	if (line[0] == ' ') {
-		diag(&p, DIAG_ERROR, 0, 1, "RFC 5321 4.1.1",
+		diag_reply(&p, DIAG_ERROR, 500, "5.5.2", 0, 1, "RFC 5321 4.1.1",
 		    "the command starts with a space");
-		return p.max;
+		return out->worst = p.max;
 	}
-	for (w = 0; w < p.len && line[w] != ' ' && line[w] != '\t'; w++)
-		continue;
-	p.verb = verbs_lookup(line, w);
+	out->word.len = w;
+	p.verb = out->verb = verbs_lookup(line, w);
 	if (p.verb == NULL) {
+		/* RFC 5321 4.2.4: 500 for a command not recognised; a
+		 * private one (4.1.5) too, by servers that do not know it. */
 		if (line[0] == 'X' || line[0] == 'x')
-			diag(&p, DIAG_WARNING, 0, w, "RFC 5321 4.1.5",
-			    "private-use command: only servers that know it "
-			    "will understand it");
+			diag_reply(&p, DIAG_WARNING, 500, "5.5.2", 0, w,
+			    "RFC 5321 4.1.5", "private-use command: only "
+			    "servers that know it will understand it");
 		else if (printable(line, w))
-			diag(&p, DIAG_ERROR, 0, w, "RFC 5321 4.1.1",
-			    "unknown command \"%.*s\"", (int)(w > 40 ? 40 : w),
-			    line);
+			diag_reply(&p, DIAG_ERROR, 500, "5.5.2", 0, w,
+			    "RFC 5321 4.1.1", "unknown command \"%.*s\"",
+			    (int)(w > 40 ? 40 : w), line);
 		else	/* never copy control bytes into a message */
-			diag(&p, DIAG_ERROR, 0, w, "RFC 5321 4.1.1",
-			    "unknown command");
+			diag_reply(&p, DIAG_ERROR, 500, "5.5.2", 0, w,
+			    "RFC 5321 4.1.1", "unknown command");
 		check_length(&p);
-		return p.max;
+		return out->worst = p.max;
 	}
+	/* RFC 5321 4.2.4: 502, command not implemented. */
 	if (p.verb->id == VERB_TURN)
-		diag(&p, DIAG_WARNING, 0, w, p.verb->rfc,
+		diag_reply(&p, DIAG_WARNING, 502, "5.5.1", 0, w, p.verb->rfc,
 		    "TURN is obsolete and insecure: anyone could collect "
 		    "another host's mail");
 	else if (p.verb->obsolete)
-		diag(&p, DIAG_WARNING, 0, w, p.verb->rfc,
+		diag_reply(&p, DIAG_WARNING, 502, "5.5.1", 0, w, p.verb->rfc,
 		    "%s is obsolete: RFC 5321 removed it; use MAIL",
 		    p.verb->name);
 	p.pos = w;
 	checkers[p.verb->id](&p);
 	check_length(&p);
-	return p.max;
+	return out->worst = p.max;
 }
 
-/* Run one production of the grammar over the whole of s[0..n). */
-static int
-verbs_whole(const char *s, size_t n, int strict, int (*fn)(struct parser *))
+const struct diag *
+verbs_refusal(const struct verbs_cmd *c)
 {
-	struct diag_list	 dl;
-	struct parser		 p;
-	char			*copy;
-	size_t			 i;
-	int			 ok;
+	return c->refused ? &c->refusal : NULL;
+}
 
-	if ((copy = strndup(s, n)) == NULL)
-		return 0;
-	memset(&dl, 0, sizeof dl);
-	memset(&p, 0, sizeof p);
-	p.s = copy;
-	p.len = n;
-	p.out = &dl;
-	p.utf8_col = SIZE_MAX;
-	ok = fn(&p) >= 0 && p.pos == n && p.max < DIAG_ERROR;
-	for (i = 0; ok && strict && i < dl.n; i++)
-		if (dl.d[i].rfc != NULL &&
-		    strncmp(dl.d[i].rfc, "RFC 5321 4.5.3.1", 16) == 0)
-			ok = 0;
-	free(copy);
-	return ok;
+const struct verbs_param *
+verbs_param(const struct verbs_cmd *c, enum verbs_param_id id)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nparams; i++)
+		if (c->params[i].id == id)
+			return &c->params[i];
+	return NULL;
+}
+
+int
+verbs_check(const char *line, const struct caps *caps,
+    struct diag_list *out)
+{
+	struct verbs_cmd c;
+
+	(void)verbs_parse(line, strlen(line), caps, 0, &c);
+	*out = c.diags;
+	return c.worst;
 }
 
 /* Domain or address-literal, as after "@" or in HELO/EHLO. */
@@ -2201,16 +2396,31 @@ parse_domain_or_literal(struct parser *p)
 	return parse_domain(p);
 }
 
-int
-verbs_mailbox_ok(const char *s, size_t n, int strict)
-{
-	return verbs_whole(s, n, strict, parse_mailbox);
-}
-
+/*
+ * The whole of s[0..n) is a Domain or an address literal.  strict: the
+ * size limits of RFC 5321 4.5.3.1 count as errors too.
+ */
 int
 verbs_domain_ok(const char *s, size_t n, int strict)
 {
-	return verbs_whole(s, n, strict, parse_domain_or_literal);
+	struct verbs_cmd c;
+	struct parser	 p;
+	size_t		 i;
+	int		 ok;
+
+	memset(&c, 0, sizeof c);
+	memset(&p, 0, sizeof p);
+	p.s = s;
+	p.total = p.len = n;
+	p.cmd = &c;
+	p.out = &c.diags;
+	p.utf8_col = SIZE_MAX;
+	ok = parse_domain_or_literal(&p) >= 0 && p.pos == n &&
+	    p.max < DIAG_ERROR;
+	for (i = 0; ok && strict && i < c.diags.n; i++)
+		if (strncmp(c.diags.d[i].rfc, "RFC 5321 4.5.3.1", 16) == 0)
+			ok = 0;
+	return ok;
 }
 
 const char *
@@ -2246,39 +2456,18 @@ diag_caret(const struct diag *d, char *buf, size_t size)
 	caret_fill(d->column, d->length ? d->length : 1, buf, size);
 }
 
-/*
- * Display columns of s[0..n) once sanitised: what wcwidth() says of each
- * UTF-8 character (2 for East Asian wide ones in a UTF-8 locale), 1 when
- * it does not know.  The sanitised text is valid UTF-8.
- */
+/* Display columns of s[0..n) once sanitised (valid UTF-8 then). */
 static size_t
 display_width(const char *s, size_t n, int flags)
 {
-	const unsigned char *u;
-	unsigned long c;
 	char	*t;
-	size_t	 w = 0, i, k, len;
-	int	 cw;
+	size_t	 w;
 
 	if (n == 0)
 		return 0;
-	t = sanitize(s, n, flags);
-	if (t == NULL)
+	if ((t = sanitize(s, n, flags)) == NULL)
 		return n;
-	u = (const unsigned char *)t;
-	for (i = 0; u[i] != '\0'; i += len) {
-		len = sanitize_utf8((const unsigned char *)t + i, strlen(t + i), NULL);
-		if (len < 2) {
-			len = 1;
-			w++;
-			continue;
-		}
-		c = u[i] & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
-		for (k = 1; k < len; k++)
-			c = (c << 6) | (u[i + k] & 0x3f);
-		cw = wcwidth((wchar_t)c);
-		w += cw < 0 ? 1 : (size_t)cw;
-	}
+	w = sanitize_cols(t, strlen(t));
 	free(t);
 	return w;
 }

@@ -1,16 +1,19 @@
 /*
- * verbs.h -- the SMTP verb table and the command syntax checker.
+ * verbs.h -- the SMTP verb table and the one command grammar.
  *
  * The table holds every verb with its syntax, RFC section, enabling
  * extension, the session states where it is valid and a help paragraph.
- * The checker parses a command line against the RFC 5321 4.1 ABNF and
- * the parameters of the service extensions, and reports diagnostics with
- * severity, column and RFC section.  Nothing here prints.
+ * The grammar parses a command line against the RFC 5321 4.1 ABNF and
+ * the parameters of the service extensions: it returns the parsed command
+ * and each problem with its severity, column, RFC section and the reply a
+ * server gives for it.  The console and `lint` check typed lines with it;
+ * the practice server answers from it.  Nothing here prints.
  */
 #ifndef SMTPSCOPE_VERBS_H
 #define SMTPSCOPE_VERBS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "caps.h"
 #include "state.h"
 
@@ -47,8 +50,21 @@ struct diag {
 	enum diag_severity severity;
 	size_t		 column;	/* 0-based byte offset into the line */
 	size_t		 length;	/* bytes of the offending text (>= 1) */
-	char		 msg[160];	/* one sentence */
-	const char	*rfc;		/* e.g. "RFC 5321 4.1.2" or NULL */
+	char		 msg[160];	/* one sentence, printable ASCII */
+	const char	*rfc;		/* e.g. "RFC 5321 4.1.2" */
+	/*
+	 * The reply a server gives for this problem: 501 and "5.5.4" for a
+	 * syntax error in the arguments (RFC 5321 4.2.2), 500 "5.5.2" for an
+	 * unknown command, 555 "5.5.4" for a parameter not recognised (RFC
+	 * 5321 4.1.1.11), 504 "5.5.4" for a bad SASL mechanism (RFC 4954 4),
+	 * 552 "5.3.4" for SIZE over the limit (RFC 1870 6.1) ...  Every
+	 * error has one.  A warning has one when a server that applies the
+	 * rule refuses the command (a limit of RFC 5321 4.5.3.1, a parameter
+	 * of an extension the server did not advertise, a private or
+	 * obsolete verb); reply 0 means servers take the command.
+	 */
+	int		 reply;
+	const char	*esc;		/* its enhanced status code, NULL when 0 */
 };
 
 #define DIAG_MAX 16
@@ -57,10 +73,110 @@ struct diag_list {
 	struct diag	d[DIAG_MAX];
 };
 
+/* The ESMTP parameters the grammar knows (RFC 5321 4.1.2 esmtp-param). */
+enum verbs_param_id {
+	VERBS_PARAM_OTHER = 0,		/* well-formed, of no known extension */
+	VERBS_PARAM_SIZE,		/* RFC 1870 */
+	VERBS_PARAM_BODY,		/* RFC 6152, RFC 3030 */
+	VERBS_PARAM_SMTPUTF8,		/* RFC 6531 */
+	VERBS_PARAM_RET,		/* RFC 3461 */
+	VERBS_PARAM_ENVID,		/* RFC 3461 */
+	VERBS_PARAM_AUTH,		/* RFC 4954 5 */
+	VERBS_PARAM_REQUIRETLS,		/* RFC 8689 */
+	VERBS_PARAM_NOTIFY,		/* RFC 3461 */
+	VERBS_PARAM_ORCPT,		/* RFC 3461 */
+	VERBS_PARAM_COUNT
+};
+
+/* BODY= (RFC 6152 3, RFC 3030 3). */
+enum verbs_body {
+	VERBS_BODY_NONE = 0, VERBS_BODY_7BIT, VERBS_BODY_8BITMIME,
+	VERBS_BODY_BINARYMIME
+};
+
+/* Part of the line: line[off .. off + len). */
+struct verbs_span {
+	size_t	 off;
+	size_t	 len;
+};
+
+struct verbs_param {
+	enum verbs_param_id	 id;
+	struct verbs_span	 name;		/* the keyword as written */
+	struct verbs_span	 value;		/* after "=", len 0 when none */
+	int			 has_value;	/* "=" was given */
+};
+
+#define VERBS_PARAMS_MAX 16
+
 /*
- * Check one command line (without CRLF).  caps, when not NULL, is what the
- * server advertised: parameters it did not advertise are warned about.
- * Fills out; returns the highest severity found (0 when clean).
+ * One command line, parsed.  Spans point into the line given to
+ * verbs_parse(); fields a verb does not have stay zero.
+ */
+struct verbs_cmd {
+	const struct verb_info	*verb;		/* NULL: not in the verb table */
+	struct verbs_span	 word;		/* the verb as typed */
+	/* MAIL, RCPT (and SEND, SOML, SAML): the path, "<...>" with its
+	 * brackets, and the Mailbox in it without any source route (len 0
+	 * for the null path <>; "Postmaster" for RCPT TO:<Postmaster>). */
+	struct verbs_span	 path;
+	struct verbs_span	 mailbox;
+	int			 null_path;	/* <> */
+	/* HELO/EHLO/ETRN/ATRN: the domain (or literal, or list); VRFY,
+	 * EXPN, HELP, NOOP: the string; AUTH: the mechanism; BDAT: the
+	 * chunk size; BURL: the URL. */
+	struct verbs_span	 arg;
+	/* AUTH: the initial response; BDAT, BURL: "LAST". */
+	struct verbs_span	 arg2;
+	uintmax_t		 chunk;		/* BDAT size (UINTMAX_MAX when larger) */
+	int			 last;		/* BDAT/BURL ... LAST */
+	size_t			 nparams;
+	struct verbs_param	 params[VERBS_PARAMS_MAX];
+	/* The values of the known parameters given, read once. */
+	uintmax_t		 size;		/* SIZE= (UINTMAX_MAX when larger) */
+	int			 has_size;
+	enum verbs_body		 body;
+	int			 smtputf8;	/* the SMTPUTF8 parameter */
+	struct diag_list	 diags;		/* in the order found */
+	int			 worst;		/* highest severity, 0 when clean */
+	/* The problem a server answers: of those with a reply, the one
+	 * furthest to the left (a server reads from the left); it is kept
+	 * even when the list above is full. */
+	struct diag		 refusal;
+	int			 refused;
+};
+
+/* verbs_parse() flags */
+enum {
+	/* The transaction was started with MAIL ... SMTPUTF8 (RFC 6531 3.4):
+	 * non-ASCII addresses in RCPT are fine.  Without it the checker
+	 * warns and predicts 553 5.6.7 (RFC 6531 3.5). */
+	VERBS_SMTPUTF8_TXN = 1 << 0,
+};
+
+/*
+ * Parse one command line (without CRLF; it may hold NUL octets) against
+ * the RFC 5321 4.1 ABNF and the parameters of the service extensions.
+ * caps, when not NULL and caps->ehlo, is what the server advertised:
+ * parameters of extensions it did not advertise, or SIZE over its limit,
+ * are warned about with the reply such a server gives.  Fills out;
+ * returns out->worst.
+ */
+int verbs_parse(const char *line, size_t len, const struct caps *caps,
+    unsigned flags, struct verbs_cmd *out);
+
+/* The problem a server answers with its reply, or NULL when a server
+ * takes the command as it is (clean, hints, tolerated warnings).  Never
+ * NULL for a line with an error or without a verb of the table. */
+const struct diag *verbs_refusal(const struct verbs_cmd *);
+
+/* The parameter with that id, or NULL when it was not given. */
+const struct verbs_param *verbs_param(const struct verbs_cmd *,
+    enum verbs_param_id);
+
+/*
+ * verbs_parse() of a C string, keeping only the diagnostics (the
+ * console's check).  Returns the highest severity found (0 when clean).
  */
 int verbs_check(const char *line, const struct caps *caps,
     struct diag_list *out);
@@ -68,13 +184,10 @@ int verbs_check(const char *line, const struct caps *caps,
 const char *diag_severity_name(enum diag_severity);
 
 /*
- * The checker's grammar for one address, for the practice server: 1 when
- * s[0..n) is a Mailbox (RFC 5321 4.1.2; well-formed UTF-8 allowed, RFC
- * 6531 3.3: whether SMTPUTF8 permits it is the caller's question), or a
- * Domain or address-literal (4.1.2, 4.1.3).  strict: the size limits of
- * RFC 5321 4.5.3.1 (a local part over 64 octets) count as errors too.
+ * 1 when s[0..n) is, as a whole, a Domain or an address literal of RFC
+ * 5321 4.1.2-4.1.3 (U-labels allowed, RFC 6531 3.3).  strict: the size
+ * limits of RFC 5321 4.5.3.1 count as errors too.
  */
-int verbs_mailbox_ok(const char *s, size_t n, int strict);
 int verbs_domain_ok(const char *s, size_t n, int strict);
 
 /* Writes the caret line for d ("      ^~~~") into buf. */

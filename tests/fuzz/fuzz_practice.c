@@ -8,7 +8,9 @@
  * CRLF-terminated, at most 512 octets (RFC 5321 4.5.3.1.5), a 3-digit
  * code then " " or "-", and for 2xx/4xx/5xx replies other than the
  * greeting and EHLO/HELO an enhanced code of the same class (RFC 2034 3).
- * A broken invariant aborts.
+ * Every log line is checked too: no control bytes (they reach a
+ * terminal), at most a few hundred octets, and no AUTH argument shown
+ * (RFC 4954 4: it is a secret).  A broken invariant aborts.
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "practice.h"
 
@@ -30,6 +33,7 @@ struct fuzz_out {
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	fuzz_check_line(struct fuzz_out *, const char *, size_t);
+static void	fuzz_log(void *, const char *);
 static void	fuzz_take(struct practice_conn *, struct fuzz_out *);
 static void	fuzz_run(const char *, size_t, unsigned, struct fuzz_out *);
 
@@ -54,6 +58,45 @@ fuzz_check_line(struct fuzz_out *o, const char *s, size_t n)
 		return;
 	}
 	if (n < 11 || s[4] != s[0] || s[5] != '.')
+		abort();
+}
+
+/* A log line: printable (TAB allowed), short, an AUTH argument masked:
+ * "AUTH MECH ******** -> 502" (shortened: "AUTH MECH **... -> 502"). */
+static void
+fuzz_log(void *arg, const char *line)
+{
+	size_t	 i, n = strlen(line), end, w, words = 0;
+	const char *arrow = NULL, *p;
+
+	(void)arg;
+	if (n > 600)
+		abort();
+	for (i = 0; i < n; i++)
+		if (((unsigned char)line[i] < 0x20 && line[i] != '\t') ||
+		    (unsigned char)line[i] == 0x7f)
+			abort();
+	if (strncasecmp(line, "AUTH", 4) != 0 || (line[4] != ' ' &&
+	    line[4] != '\t'))
+		return;
+	for (p = line; (p = strstr(p, " -> ")) != NULL; p++)
+		arrow = p;
+	if (arrow == NULL)
+		return;
+	end = (size_t)(arrow - line);
+	for (i = 0; i < end; i += w) {
+		i += strspn(line + i, " \t");
+		if (i >= end)
+			break;
+		w = strcspn(line + i, " \t");
+		if (w > end - i)
+			w = end - i;
+		/* the mask, or what is left of it when the line was
+		 * shortened ("***..." or "...") */
+		if (++words == 3 && strspn(line + i, "*.") < w)
+			abort();
+	}
+	if (words > 3)
 		abort();
 }
 
@@ -92,6 +135,7 @@ static void
 fuzz_run(const char *buf, size_t len, unsigned seed, struct fuzz_out *o)
 {
 	struct practice_opts	 opts;
+	struct practice_hooks	 hooks = { .log = fuzz_log };
 	struct practice_conn	*c;
 	size_t			 off = 0, n;
 	uint32_t		 x = seed * 2654435761u + 1;
@@ -100,7 +144,7 @@ fuzz_run(const char *buf, size_t len, unsigned seed, struct fuzz_out *o)
 	opts.max_size = 4096;	/* reach the size limit with short inputs */
 	memset(o, 0, sizeof *o);
 	o->first = 1;
-	if ((c = practice_conn_new(&opts, NULL, NULL)) == NULL)
+	if ((c = practice_conn_new(&opts, &hooks)) == NULL)
 		abort();
 	fuzz_take(c, o);
 	while (off < len) {

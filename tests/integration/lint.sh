@@ -1,6 +1,7 @@
 #!/bin/sh
 # lint.sh -- `smtpscope lint`: exit status, caret column, RFC citations,
-# sanitised output, --caps.
+# the reply a server gives, sanitised output, --caps; and the AUTH warning
+# given once, by the console's order checker.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 
 # lint LINE [ARGS...]: run it, output in $T/out, status in $rc.
@@ -27,11 +28,13 @@ lint 'MAIL FROM: <a@b>'
 assert_grep '^warning: space after the colon.*\(RFC 5321 4\.1\.1\.2\)$' "$T/out"
 [ "$(caret_col "$T/out")" = 10 ] || fail "caret at $(caret_col "$T/out"), expected 10"
 
-# Missing angle brackets: exit 1, caret and tildes under the address.
+# Missing angle brackets: exit 1, caret and tildes under the address,
+# and the reply a server gives.
 lint 'RCPT TO:a@b'
 [ "$rc" = 1 ] || fail "missing brackets: exit $rc"
 assert_grep '^error: missing angle brackets' "$T/out"
 assert_grep '^        \^~~$' "$T/out"
+assert_grep '^  a server answers 501 5\.5\.4$' "$T/out"
 
 # A bad parameter value: the caret points at the value, not the keyword.
 lint 'MAIL FROM:<a@b> SIZE=abc'
@@ -43,9 +46,33 @@ assert_grep '\(RFC 1870 6\)$' "$T/out"
 lint 'FROB x'
 [ "$rc" = 1 ] || fail "unknown verb: exit $rc"
 assert_grep '^error: unknown command "FROB"' "$T/out"
+assert_grep '^  a server answers 500 5\.5\.2$' "$T/out"
 lint 'XCLIENT ADDR=192.0.2.1'
 [ "$rc" = 0 ] || fail "X verb: exit $rc"
 assert_grep '^warning: private-use command' "$T/out"
+assert_grep '^  a server may answer 500 5\.5\.2$' "$T/out"
+
+# A parameter given twice: RFC 3461 4.5 and RFC 1870 6, 501.  A repeated
+# NOTIFY element is a valid value (RFC 3461 4.1, 5.1): a warning, no reply.
+lint 'RCPT TO:<a@b> NOTIFY=DELAY NOTIFY=NEVER'
+[ "$rc" = 1 ] || fail "NOTIFY twice: exit $rc"
+assert_grep '^error: NOTIFY given twice.*\(RFC 3461 4\.5\)$' "$T/out"
+assert_grep '^  a server answers 501 5\.5\.4$' "$T/out"
+lint 'MAIL FROM:<a@b> SIZE=1 SIZE=2'
+[ "$rc" = 1 ] || fail "SIZE twice: exit $rc"
+assert_grep '^  a server answers 501 5\.5\.4$' "$T/out"
+lint 'RCPT TO:<a@b> NOTIFY=DELAY,DELAY'
+[ "$rc" = 0 ] || fail "DELAY twice: exit $rc"
+assert_grep '^warning: DELAY given twice' "$T/out"
+assert_no_grep 'a server' "$T/out"
+
+# Other replies: SASL mechanism (504), base64 (501 5.5.2), SMTPUTF8 (550).
+lint 'AUTH PL@IN'
+assert_grep '^  a server answers 504 5\.5\.4$' "$T/out"
+lint 'AUTH PLAIN abc'
+assert_grep '^  a server answers 501 5\.5\.2$' "$T/out"
+lint "$(printf 'MAIL FROM:<\303\274@b.example>')"
+assert_grep '^  a server answers 550 5\.6\.7$' "$T/out"
 
 # An obsolete verb is taught, not refused.
 lint 'TURN'
@@ -82,11 +109,28 @@ assert_grep '^warning: the server did not advertise DSN' "$T/out"
 assert_no_grep 'advertise SIZE' "$T/out"
 lint 'MAIL FROM:<a@b> SIZE=10' --caps '8BITMIME'
 assert_grep '^warning: the server did not advertise SIZE' "$T/out"
+assert_grep '^  a server may answer 555 5\.5\.4$' "$T/out"
+lint 'MAIL FROM:<a@b> SIZE=101' --caps 'SIZE 100'
+assert_grep '^warning: larger than the 100 octets' "$T/out"
+assert_grep '^  a server may answer 552 5\.3\.4$' "$T/out"
+# Whether AUTH and its mechanism are offered is the session's question,
+# not the grammar's: lint says nothing of it.
 lint 'AUTH CRAM-MD5' --caps 'AUTH PLAIN LOGIN'
-assert_grep 'the server offers only: PLAIN LOGIN' "$T/out"
+[ "$rc" = 0 ] || fail "AUTH CRAM-MD5: exit $rc"
+assert_grep '^ok$' "$T/out"
 lint 'AUTH LOGIN' --caps 'PIPELINING AUTH=PLAIN LOGIN SIZE 100'
 [ "$rc" = 0 ] || fail "advertised mechanism: exit $rc"
 assert_no_grep '^warning' "$T/out"
+
+# One checker, once: AUTH to a server that did not advertise it is warned
+# about a single time in the console (it was twice: grammar and session).
+start_practice --quiet
+printf 'EHLO me.example\nAUTH PLAIN\nQUIT\n' |
+    "$SMTPSCOPE" --plain "127.0.0.1:$PRACTICE_PORT" >"$T/console.out" 2>&1 || true
+LAST_OUT=$T/console.out
+assert_grep 'C: AUTH PLAIN' "$T/console.out"
+[ "$(grep -c 'advertise AUTH' "$T/console.out")" = 1 ] ||
+	fail "the AUTH warning should be given once"
 
 # Usage: no line, an unknown option, --caps without a value.
 lint

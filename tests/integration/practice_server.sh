@@ -1,7 +1,8 @@
 #!/bin/sh
 # practice_server.sh -- `smtpscope serve` on loopback, driven by raw sockets:
 # greeting, EHLO, a stored dot-stuffed message compared byte for byte,
-# several clients at once, pipelining, garbage, the client limit, SIGTERM.
+# several clients at once, pipelining, garbage, the log (AUTH masked), the
+# client limit (the idlest makes room), 200 idle connections, SIGTERM.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 
 CLIENT="$PYTHON $TOP_SRCDIR/tests/lib/smtpclient.py"
@@ -109,6 +110,19 @@ kill -0 "$PRACTICE_PID" 2>/dev/null || fail "the server died"
 n=$(ls "$T/store" | grep -c '\.eml$')
 [ "$n" = 7 ] || fail "an unfinished message was stored"
 
+# --- the log on stderr: an AUTH secret never appears (RFC 4954 4) -----------
+crlf 'EHLO log.example' 'AUTH PLAIN AHN0dWRlbnQAczNjcjN0LXB3' 'QUIT' >"$T/auth.in"
+$CLIENT "$PRACTICE_PORT" "$T/auth.in" >"$T/auth.out" || fail "client failed"
+assert_grep '^502 5\.5\.1 ' "$T/auth.out"
+i=0
+while [ $i -lt 100 ] && ! grep -q 'AUTH PLAIN' "$T/practice.err"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+LAST_OUT=$T/practice.err
+assert_grep '^smtpscope: practice \[[0-9]+\] AUTH PLAIN \*\*\*\*\*\*\*\* -> 502$' "$T/practice.err"
+assert_no_grep 'AHN0dWRlbnQ' "$T/practice.err"
+
 # --- the log on stderr --------------------------------------------------------
 LAST_OUT=$T/practice.err
 assert_grep '\[1\] connected' "$T/practice.err"
@@ -123,7 +137,7 @@ wait "$PRACTICE_PID" || rc=$?
 LAST_OUT=$T/practice.out
 assert_grep '^smtpscope: practice server stopped; 7 messages accepted$' "$T/practice.out"
 
-# --- over the client limit: 421 4.3.2 ------------------------------------------
+# --- over the client limit: the longest-idle client makes room ------------------
 start_practice --max-clients 2 --quiet
 "$PYTHON" - "$PRACTICE_PORT" >"$T/limit.out" <<'EOF' || fail "limit client failed"
 import socket, sys
@@ -131,24 +145,27 @@ port = int(sys.argv[1])
 def conn():
     s = socket.create_connection(("127.0.0.1", port), 20)
     s.settimeout(20)
-    return s
-a, b = conn(), conn()
-for s in (a, b):
     print(s.recv(512).decode().strip())
+    return s
+a = conn()
+b = conn()
+b.sendall(b"NOOP\r\n")
+print(b.recv(512).decode().strip())
 c = conn()
 data = b""
 while True:
-    d = c.recv(512)
+    d = a.recv(512)
     if not d:
         break
     data += d
-print(data.decode().strip())
-print("closed")
+print("a: " + data.decode().strip())
+c.sendall(b"QUIT\r\n")
+print("c: " + c.recv(512).decode().strip())
 EOF
 LAST_OUT=$T/limit.out
-[ "$(grep -c '^220 ' "$T/limit.out")" = 2 ] || fail "two clients should be greeted"
-assert_grep '^421 4\.3\.2 ' "$T/limit.out"
-assert_grep '^closed$' "$T/limit.out"
+[ "$(grep -c '^220 ' "$T/limit.out")" = 3 ] || fail "three clients should be greeted"
+assert_grep '^a: 421 4\.3\.2 Too many connections' "$T/limit.out"
+assert_grep '^c: 221 ' "$T/limit.out"
 [ -s "$T/practice.err" ] && { LAST_OUT=$T/practice.err; fail "--quiet still logged"; }
 
 # --- SIGINT stops it cleanly too -------------------------------------------------
@@ -160,7 +177,7 @@ assert_grep '^smtpscope: practice server stopped; 0 messages accepted$' "$T/prac
 
 # --- the open-file limit bounds the clients: poll() refuses more
 # descriptors than it (the server stopped with "poll: Invalid argument"),
-# and past it accept() fails with EMFILE --------------------------------------
+# and past it accept() fails with EMFILE; beyond it the idlest make room -----
 start_server nofile sh -c 'ulimit -n 40 && exec "$0" "$@"' \
     "$SMTPSCOPE" serve --port 0 --max-clients 1000
 port=$SERVER_PORT
@@ -181,8 +198,40 @@ for i in range(30):
     s.settimeout(20)
     print(s.recv(512).decode().split(" ")[0])
     held.append(s)
+# the six connected first made room for the last six
+for s in held[:6]:
+    print("first: " + s.recv(512).decode().split(" ")[0])
 EOF
 LAST_OUT=$T/nofile.clients
-[ "$(grep -c '^220$' "$T/nofile.clients")" = 24 ] || fail "24 clients should be greeted"
-[ "$(grep -c '^421$' "$T/nofile.clients")" = 6 ] || fail "6 clients should get 421"
+[ "$(grep -c '^220$' "$T/nofile.clients")" = 30 ] || fail "30 clients should be greeted"
+[ "$(grep -c '^first: 421$' "$T/nofile.clients")" = 6 ] || fail "6 clients should get 421"
+
+# --- 200 idle connections: a new client is still greeted at once ------------
+# 64 connections that never send used to lock everyone out for 30 minutes.
+start_practice
+"$PYTHON" - "$PRACTICE_PORT" >"$T/idle.out" <<'EOF' || fail "idle clients failed"
+import socket, sys
+port = int(sys.argv[1])
+held = [socket.create_connection(("127.0.0.1", port), 20) for i in range(200)]
+s = socket.create_connection(("127.0.0.1", port), 20)
+s.settimeout(20)
+buf = b""
+while b"\r\n" not in buf:
+    d = s.recv(512)
+    if not d:
+        break
+    buf += d
+print("new: " + buf.decode().strip())
+s.sendall(b"EHLO late.example\r\nQUIT\r\n")
+while b"\r\n221 " not in buf:
+    d = s.recv(4096)
+    if not d:
+        break
+    buf += d
+print("221" if b"\r\n221 " in buf else "no 221")
+EOF
+LAST_OUT=$T/idle.out
+assert_grep '^new: 220 practice\.smtpscope\.test ' "$T/idle.out"
+assert_grep '^221$' "$T/idle.out"
+kill -0 "$PRACTICE_PID" 2>/dev/null || fail "the server died"
 exit 0
