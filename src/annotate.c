@@ -248,7 +248,13 @@ annotate_esc(struct sbuf *sb, const char *esc, int basic)
 	if (e != NULL) {
 		snprintf(line, sizeof line, "%s %s", esc, e->title);
 		sb_wrap(sb, "", line);
-		sb_wrap(sb, "  ", e->meaning);
+		/* RFC 3463 2: the class says whether it worked; a success
+		 * is never "something caused this result". */
+		if (klass == 2)
+			sb_wrap(sb, "  ", e->success != NULL ? e->success :
+			    codes_esc_subject_success(subject));
+		else
+			sb_wrap(sb, "  ", e->meaning);
 	} else {
 		snprintf(line, sizeof line, "%s: detail not registered; %c.x.x %s, "
 		    "x.%d.x %s", esc, esc[0], kt != NULL ? kt : "unknown class",
@@ -256,8 +262,8 @@ annotate_esc(struct sbuf *sb, const char *esc, int basic)
 		sb_wrap(sb, "", line);
 	}
 	if (e != NULL && kt != NULL && st != NULL) {
-		snprintf(line, sizeof line, "%c.x.x %s, x.%d.x %s", esc[0], kt,
-		    subject, st);
+		snprintf(line, sizeof line, "%c.x.x %s (%s), x.%d.x %s", esc[0],
+		    kt, codes_esc_class_effect(klass), subject, st);
 		sb_wrap(sb, "  class: ", line);
 	}
 	if (e != NULL && e->hint != NULL && klass != 2)
@@ -623,7 +629,7 @@ annotate_reply(const struct reply *r, const char *command,
 			    r->nlines - 1 : 0, r->nlines == 2 ? "" : "s");
 		else
 			snprintf(what, sizeof what, "%s", cx->summary);
-		if (cx->next != NULL)
+		if (cx->next != NULL && (flags & ANNOTATE_SHORT))
 			snprintf(line, sizeof line, "%d %s%s: %s; %s", code,
 			    AFTER(label), label, what, cx->next);
 		else
@@ -690,9 +696,11 @@ annotate_reply(const struct reply *r, const char *command,
 	else if (ci != NULL && ci->hint != NULL && code / 100 != 2)
 		sb_wrap(&sb, "hint: ", ci->hint);
 
-	/* What to do next, in general (the context's advice is on line 1). */
+	/* What to do next: the advice for this command in this context
+	 * first; the code's own action only where the context has none. */
 	if (code >= 200 && code <= 599) {
-		next = ci != NULL ? ci->action : annotate_class_action(code / 100);
+		next = cx != NULL && cx->next != NULL ? cx->next : ci != NULL ?
+		    ci->action : annotate_class_action(code / 100);
 		sb_wrap(&sb, "next: ", next);
 	}
 

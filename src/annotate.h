@@ -28,11 +28,13 @@ enum {
  * Explanation of reply r.  command is the line the reply answers (NULL for
  * a greeting or unsolicited reply).  Returns a new string (caller frees):
  * lines separated by '\n', no trailing newline.  The first line is always
- * a self-contained summary ("250 after MAIL: sender accepted ..."); the
- * following lines give the enhanced code, what to do next and the RFC
- * sections.  Lines are wrapped near 96 columns, continuation lines
+ * a self-contained summary ("250 after MAIL FROM: sender accepted (RFC
+ * ...)"); the following lines give the code, the enhanced code (read by
+ * its class: 2.x.x success, 4.x.x temporary, 5.x.x permanent), what to do
+ * next (the advice for this command in this context, e.g. after the end
+ * of data, before the code's general action) and the RFC sections.  Lines are wrapped near 96 columns, continuation lines
  * indented by four spaces (not with ANNOTATE_NO_WRAP); with ANNOTATE_SHORT the result is the summary
- * alone, on one line, unwrapped.  Text from the server (EHLO keywords,
+ * and the next step, on one line, unwrapped.  Text from the server (EHLO keywords,
  * decoded AUTH challenges) is passed through sanitize().  NULL only when
  * out of memory.
  */

@@ -134,22 +134,32 @@ explain_markdown(FILE *f)
 	fputs("\n## Enhanced status codes\n\n"
 	    "`class.subject.detail` (RFC 3463 2). When a detail is not known, "
 	    "read the class and the subject.\n\n", f);
-	fputs("| Class / subject | Meaning |\n|---|---|\n", f);
+	fputs("| Class / subject | Meaning | In a 2.x.x reply |\n"
+	    "|---|---|---|\n", f);
 	for (d = 2; d <= 5; d++) {
+		char t[160];
+
 		if (codes_esc_class_meaning(d) == NULL)
 			continue;
 		snprintf(num, sizeof num, "%d.x.x", d);
-		md_row(f, 2, num, codes_esc_class_meaning(d));
+		snprintf(t, sizeof t, "%s: %s", codes_esc_class_meaning(d),
+		    codes_esc_class_effect(d));
+		md_row(f, 3, num, t, "");
 	}
 	for (d = 0; d <= 7; d++) {
 		snprintf(num, sizeof num, "x.%d.x", d);
-		md_row(f, 2, num, codes_esc_subject_meaning(d));
+		md_row(f, 3, num, codes_esc_subject_meaning(d),
+		    codes_esc_subject_success(d));
 	}
-	fputs("\n| Code | Title | Meaning | Common cause | Source |\n"
-	    "|---|---|---|---|---|\n", f);
+	fputs("\nThe meaning is that of a failure (4.x.x or 5.x.x); in a 2.x.x "
+	    "reply a code means what its column \"In a 2.x.x reply\" says, or what "
+	    "its subject's row says.\n", f);
+	fputs("\n| Code | Title | Meaning | In a 2.x.x reply | Common cause | "
+	    "Source |\n|---|---|---|---|---|---|\n", f);
 	e = codes_esc_table(&n);
 	for (i = 0; i < n; i++)
-		md_row(f, 5, e[i].code, e[i].title, e[i].meaning,
+		md_row(f, 6, e[i].code, e[i].title, e[i].meaning,
+		    e[i].success != NULL ? e[i].success : "",
 		    e[i].hint != NULL ? e[i].hint : "", e[i].rfc);
 
 	fputs("\n## EHLO keywords\n\n", f);

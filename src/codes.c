@@ -67,6 +67,29 @@ static const char *codes_esc_class_text[] = {
 	[5] = "Permanent Failure",
 };
 
+/* RFC 3463 2: what each class tells the client to do. */
+static const char *codes_esc_class_effect_text[] = {
+	[2] = "the action was done",
+	[4] = "temporary: the same command may work later",
+	[5] = "permanent: it fails again unless something changes",
+};
+
+/*
+ * RFC 3463 2: "2.X.XXX Success" reports a positive result; the subject
+ * then says what the success concerns.  A row of codes_esc.def with its
+ * own .success text takes precedence.
+ */
+static const char *codes_esc_subject_success_text[] = {
+	[0] = "Success; the code adds no detail.",
+	[1] = "Success concerning an address: the address was accepted.",
+	[2] = "Success concerning the mailbox: it takes the message.",
+	[3] = "Success concerning the mail system: it took the request.",
+	[4] = "Success concerning network and routing.",
+	[5] = "Success: the protocol step was accepted.",
+	[6] = "Success concerning the content: it was accepted.",
+	[7] = "Success: the security or policy check passed.",
+};
+
 /* RFC 3463 2: subject sub-codes. */
 static const char *codes_esc_subject_text[] = {
 	[0] = "Other or Undefined Status",
@@ -237,6 +260,22 @@ codes_esc_subject_meaning(int subject)
 	if (subject < 0 || subject > 7)
 		return NULL;
 	return codes_esc_subject_text[subject];
+}
+
+const char *
+codes_esc_class_effect(int klass)
+{
+	if (klass != 2 && klass != 4 && klass != 5)
+		return NULL;
+	return codes_esc_class_effect_text[klass];
+}
+
+const char *
+codes_esc_subject_success(int subject)
+{
+	if (subject < 0 || subject > 7)
+		return NULL;
+	return codes_esc_subject_success_text[subject];
 }
 
 const struct code_info *

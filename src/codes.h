@@ -27,7 +27,10 @@ struct code_info {
 struct esc_info {
 	const char	*code;		/* "X.1.1": class written as X */
 	const char	*title;		/* registry title, e.g. "Bad destination mailbox address" */
-	const char	*meaning;	/* what it means */
+	const char	*meaning;	/* what it means (in a 4.x.x or 5.x.x reply) */
+	const char	*success;	/* what it means in a 2.x.x reply, for
+					   codes used in positive replies; NULL:
+					   codes_esc_subject_success() */
 	const char	*hint;		/* common real-world cause, or NULL */
 	const char	*rfc;		/* e.g. "RFC 3463 3.2" */
 };
@@ -87,6 +90,11 @@ const char *codes_class_meaning(int digit);
 const char *codes_category_meaning(int digit);
 const char *codes_esc_class_meaning(int klass);
 const char *codes_esc_subject_meaning(int subject);
+/* What an enhanced class means for the client (2: done; 4: temporary, it
+ * may work later; 5: permanent), and what a subject (0..7) means in a
+ * success reply; NULL when out of range. */
+const char *codes_esc_class_effect(int klass);
+const char *codes_esc_subject_success(int subject);
 
 /* Whole tables, for tests and the docs generator. */
 const struct code_info *codes_table(size_t *n);

@@ -61,7 +61,7 @@ explain_ok 521
 assert_grep 'RFC 7504' "$T/out"
 explain_ok 250
 assert_grep 'after MAIL FROM: sender accepted' "$T/out"
-assert_grep 'after end of data: message accepted' "$T/out"
+assert_grep 'after end of data: the message is queued' "$T/out"
 
 # Class mismatch is pointed out (RFC 2034 4).
 explain_ok 550 4.2.2

@@ -68,9 +68,9 @@ Test(annotate, mail_250_first_line)
 	    ANNOTATE_COMMAND, 0);
 	char *l = first_line(s);
 
-	cr_assert_str_eq(l, "250 after MAIL FROM: sender accepted; now give "
-	    "RCPT TO (RFC 5321 4.1.1.2)");
-	assert_has(s, "\nnext: ");
+	cr_assert_str_eq(l, "250 after MAIL FROM: sender accepted (RFC 5321 "
+	    "4.1.1.2)");
+	assert_has(s, "\nnext: now give RCPT TO\n");
 	assert_has(s, "\nrfc: RFC 5321 4.1.1.2, 4.2.2; RFC 3463 3.2");
 	assert_has(s, "2.1.0 Other address status");
 	free(l);
@@ -111,7 +111,7 @@ Test(annotate, context_changes_meaning_of_250)
 	assert_has(mail, "sender accepted");
 	assert_has(rcpt, "recipient accepted");
 	assert_has(rcpt, "DATA");
-	assert_has(end, "250 after end of data: message accepted");
+	assert_has(end, "250 after end of data: the message is queued");
 	assert_has(end, "RFC 5321 4.1.1.4, 4.2.5");
 	assert_has(rset, "transaction cleared");
 	cr_assert_str_neq(mail, rcpt);
@@ -267,7 +267,8 @@ Test(annotate, unsolicited_421_and_greeting)
 	assert_has(u, "421 unsolicited: the server is closing the connection on "
 	    "its own");
 	assert_has(u, "4.3.2 System not accepting network messages");
-	assert_has(g, "220 greeting: server ready; send EHLO");
+	assert_has(g, "220 greeting: server ready (RFC 5321 3.1, 4.3.2)");
+	assert_has(g, "\nnext: send EHLO");
 	assert_has(b, "554 greeting: no SMTP service here");
 	free(u);
 	free(g);
@@ -285,7 +286,7 @@ Test(annotate, data_354_and_bdat)
 
 	assert_has(d, "354 after DATA: go ahead, send the message");
 	assert_has(c, "chunk received");
-	assert_has(l, "message accepted for delivery");
+	assert_has(l, "the message is queued for delivery");
 	free(d);
 	free(c);
 	free(l);
@@ -536,4 +537,146 @@ Test(annotate, context_labels)
 	cr_assert_str_eq(annotate_ctx_label("MAIL", 1), "MAIL");
 	cr_assert_str_eq(annotate_ctx_label(CODES_CTX_GREETING, 1), "(greeting)");
 	cr_assert_str_eq(annotate_ctx_label("EHLO", 0), "EHLO");
+}
+
+/* Each reply's next step is the one for its command and context: after
+ * the end of data the message is queued, never "send the next command of
+ * the transaction" (the code's general action). */
+Test(annotate, next_step_follows_the_context)
+{
+	char *end = ann(fixture_reply(250, "2.0.0", 1, "2.0.0 queued"), NULL,
+	    ANNOTATE_DATA_END, 0);
+	char *endshort = ann(fixture_reply(250, "2.0.0", 1, "2.0.0 queued"),
+	    NULL, ANNOTATE_DATA_END, ANNOTATE_SHORT);
+	char *rcpt = ann(fixture_reply(250, "2.1.5", 1, "2.1.5 ok"),
+	    "RCPT TO:<b@example.org>", ANNOTATE_COMMAND, 0);
+	char *noop = ann(fixture_reply(250, "2.0.0", 1, "2.0.0 ok"), "NOOP",
+	    ANNOTATE_COMMAND, 0);
+	char *vrfy = ann(fixture_reply(250, NULL, 1, "<b@example.org>"),
+	    "VRFY b", ANNOTATE_COMMAND, 0);
+
+	assert_has(end, "250 after end of data: the message is queued");
+	assert_has(end, "\nnext: MAIL FROM for another message, or QUIT\n");
+	assert_has(endshort, "the message is queued: the server is now "
+	    "responsible for delivering it; MAIL FROM for another message, or "
+	    "QUIT");
+	assert_has(rcpt, "\nnext: more RCPT TO, or DATA");
+	assert_has(noop, "\nnext: go on where you were");
+	assert_has(vrfy, "\nnext: go on where you were: VRFY changes nothing");
+	assert_lacks(end, "next command of the transaction");
+	assert_lacks(rcpt, "next command of the transaction");
+	assert_lacks(noop, "next command of the transaction");
+	assert_lacks(vrfy, "next command of the transaction");
+	/* The advice is given once, on the next: line. */
+	assert_lacks(end, "QUIT (RFC");
+	free(end);
+	free(endshort);
+	free(rcpt);
+	free(noop);
+	free(vrfy);
+}
+
+/* Every positive row of the context table: its own advice is the next:
+ * line of the explanation. */
+Test(annotate, every_context_row_gives_its_advice)
+{
+	const struct code_ctx *t;
+	char want[300], *s;
+	const char *cmd;
+	enum annotate_ctx ctx;
+	size_t n, i;
+
+	t = codes_ctx_table(&n);
+	for (i = 0; i < n; i++) {
+		if (t[i].code == 0 || t[i].next == NULL)
+			continue;
+		ctx = ANNOTATE_COMMAND;
+		cmd = t[i].verb;
+		if (strcmp(t[i].verb, CODES_CTX_GREETING) == 0)
+			ctx = ANNOTATE_GREETING;
+		else if (strcmp(t[i].verb, CODES_CTX_DATA_END) == 0)
+			ctx = ANNOTATE_DATA_END;
+		else if (strcmp(t[i].verb, CODES_CTX_UNSOLICITED) == 0)
+			ctx = ANNOTATE_UNSOLICITED;
+		else if (strcmp(t[i].verb, CODES_CTX_BDAT_LAST) == 0) {
+			ctx = ANNOTATE_BDAT;
+			cmd = "BDAT 0 LAST";
+		} else if (strcmp(t[i].verb, CODES_CTX_ANY) == 0)
+			cmd = "XYZZY";
+		if (ctx != ANNOTATE_COMMAND && ctx != ANNOTATE_BDAT)
+			cmd = NULL;
+		s = ann(fixture_reply(t[i].code, NULL, 1, "text"), cmd, ctx,
+		    ANNOTATE_NO_WRAP);
+		snprintf(want, sizeof want, "\nnext: %s\n", t[i].next);
+		assert_has(s, want);
+		free(s);
+	}
+}
+
+/* QUIT answered: the session is over, said as such. */
+Test(annotate, quit_221_says_what_now)
+{
+	char *q = ann(fixture_reply(221, "2.0.0", 1, "2.0.0 bye"), "QUIT",
+	    ANNOTATE_COMMAND, 0);
+
+	assert_has(q, "221 after QUIT: closing as asked: the session is over");
+	assert_has(q, "\nnext: connect again to send more mail");
+	assert_lacks(q, "nothing: the connection ends here");
+	free(q);
+}
+
+/* RFC 5321 4.5.2: smtpscope stuffs the dots; a student who doubles them
+ * too sends "..". */
+Test(annotate, data_354_says_smtpscope_doubles_dots)
+{
+	char *d = ann(fixture_reply(354, NULL, 1, "go ahead"), "DATA",
+	    ANNOTATE_COMMAND, ANNOTATE_NO_WRAP);
+	char *s = ann(fixture_reply(354, NULL, 1, "go ahead"), "DATA",
+	    ANNOTATE_COMMAND, ANNOTATE_SHORT);
+
+	assert_has(d, "smtpscope doubles a leading dot itself");
+	assert_has(d, "RFC 5321 4.1.1.4, 4.5.2");
+	assert_has(s, "smtpscope doubles a leading dot itself");
+	assert_lacks(d, "dot-stuffed");
+	free(d);
+	free(s);
+}
+
+/* RFC 3463 2: the enhanced code is read by its class.  A successful
+ * 2.1.0 accepted an address; 4.x.x is temporary, 5.x.x permanent. */
+Test(annotate, enhanced_code_read_by_its_class)
+{
+	char *mail = ann(fixture_reply(250, "2.1.0", 1, "2.1.0 Ok"),
+	    "MAIL FROM:<a@example.org>", ANNOTATE_COMMAND, 0);
+	char *rcpt = ann(fixture_reply(250, "2.1.5", 1, "2.1.5 Ok"),
+	    "RCPT TO:<b@example.org>", ANNOTATE_COMMAND, 0);
+	char *odd = ann(fixture_reply(250, "2.2.1", 1, "2.2.1 Ok"),
+	    "RCPT TO:<b@example.org>", ANNOTATE_COMMAND, 0);
+	char *auth = ann(fixture_reply(235, "2.7.0", 1, "2.7.0 ok"),
+	    "AUTH PLAIN", ANNOTATE_COMMAND, 0);
+	char *t = ann(fixture_reply(452, "4.2.2", 1, "4.2.2 full"),
+	    "RCPT TO:<b@example.org>", ANNOTATE_COMMAND, 0);
+	char *p = ann(fixture_reply(552, "5.2.2", 1, "5.2.2 full"),
+	    "RCPT TO:<b@example.org>", ANNOTATE_COMMAND, 0);
+
+	assert_has(mail, "2.1.0 Other address status\n  The address was "
+	    "accepted");
+	assert_lacks(mail, "Something about an address caused this result");
+	assert_has(mail, "2.x.x Success (the action was done)");
+	assert_has(rcpt, "recipient address is valid and was accepted");
+	assert_has(odd, "Success concerning the mailbox");
+	assert_lacks(odd, "does not accept messages");
+	assert_has(auth, "security step succeeded");
+	assert_has(t, "over quota");
+	assert_has(t, "4.x.x Persistent Transient Failure (temporary: the same "
+	    "command may work later)");
+	assert_has(p, "5.x.x Permanent Failure (permanent: it fails again "
+	    "unless something changes)");
+	assert_lacks(p, "temporary");
+	free(mail);
+	free(rcpt);
+	free(odd);
+	free(auth);
+	free(t);
+	free(p);
 }

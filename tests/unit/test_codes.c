@@ -311,3 +311,70 @@ Test(codes, no_markdown_breaking_text)
 	for (i = 0; i < n; i++)
 		cr_assert(strchr(e[i].meaning, '\n') == NULL, "%s", e[i].code);
 }
+
+/* RFC 3463 2: class effects and success texts for every subject. */
+Test(codes, class_effects_and_success_texts)
+{
+	int d;
+
+	cr_assert_str_eq(codes_esc_class_effect(2), "the action was done");
+	cr_assert(strstr(codes_esc_class_effect(4), "temporary") != NULL);
+	cr_assert(strstr(codes_esc_class_effect(5), "permanent") != NULL);
+	cr_assert_null(codes_esc_class_effect(3));
+	for (d = 0; d <= 7; d++)
+		cr_assert(strncmp(codes_esc_subject_success(d), "Success", 7) ==
+		    0, "%d", d);
+	cr_assert_null(codes_esc_subject_success(8));
+	cr_assert_null(codes_esc_subject_success(-1));
+}
+
+/* The codes used in positive replies (RFC 5248 3, Table 1: associated
+ * with a 2yz code; and 2.1.0, 2.6.0 that servers send with 250) say
+ * what they mean there, in words of success. */
+Test(codes, success_rows)
+{
+	static const char *positive[] = { "2.0.0", "2.1.0", "2.1.5", "2.3.0",
+	    "2.5.0", "2.6.0", "2.6.4", "2.7.0", "2.3.6" };
+	const struct esc_info *t;
+	size_t i, n, with = 0;
+
+	for (i = 0; i < sizeof positive / sizeof positive[0]; i++) {
+		const struct esc_info *e = codes_lookup_enhanced(positive[i]);
+
+		cr_assert(nonempty(e->success), "%s", positive[i]);
+		cr_assert_null(strstr(e->success, "caused this result"), "%s",
+		    positive[i]);
+	}
+	t = codes_esc_table(&n);
+	for (i = 0; i < n; i++)
+		if (t[i].success != NULL) {
+			cr_assert(nonempty(t[i].success), "%s", t[i].code);
+			with++;
+		}
+	cr_assert_eq(with, sizeof positive / sizeof positive[0]);
+}
+
+/* The general actions do not contradict the context: a 250 is not
+ * always inside a transaction, and smtpscope stuffs the dots itself. */
+Test(codes, general_actions_fit_every_context)
+{
+	cr_assert_null(strstr(codes_lookup(250)->action, "transaction"));
+	cr_assert_null(strstr(codes_lookup(354)->action, "dot-stuffed"));
+	cr_assert_not_null(strstr(codes_lookup(354)->action,
+	    "smtpscope does that itself"));
+}
+
+/* Every positive context row has its own advice: a success never falls
+ * back to the code's general action. */
+Test(codes, positive_context_rows_advise)
+{
+	const struct code_ctx *t;
+	size_t n, i;
+
+	t = codes_ctx_table(&n);
+	for (i = 0; i < n; i++)
+		if ((t[i].code >= 200 && t[i].code < 400) ||
+		    (t[i].code == 0 && t[i].klass < 4))
+			cr_assert(nonempty(t[i].next), "%s %d", t[i].verb,
+			    t[i].code);
+}
