@@ -590,7 +590,10 @@ annotate_reply(const struct reply *r, const char *command,
 		break;
 	}
 	if (ctx == ANNOTATE_AUTH_STEP)
-		snprintf(label, sizeof label, "AUTH response");
+		/* the session names the exchange: "AUTH CRAM-MD5" */
+		snprintf(label, sizeof label, "AUTH%s%s response",
+		    strcmp(verb, "AUTH") == 0 && arg[0] != '\0' ? " " : "",
+		    strcmp(verb, "AUTH") == 0 ? arg : "");
 	else if (key == NULL)
 		snprintf(label, sizeof label, "reply");
 	else if (strcmp(key, "AUTH") == 0 && arg[0] != '\0')
@@ -654,6 +657,13 @@ annotate_reply(const struct reply *r, const char *command,
 #undef AFTER
 	if (flags & ANNOTATE_SHORT) {
 		sb_printf(&sb, "%s%s", line, rfc);
+		/* a challenge means nothing until decoded: its lines come
+		 * too, one each */
+		if (code == 334) {
+			sb.nowrap = 1;
+			annotate_challenge(&sb, r, strcmp(verb, "AUTH") == 0 &&
+			    arg[0] != '\0' ? arg : NULL);
+		}
 		return sb_finish(&sb);
 	}
 	{

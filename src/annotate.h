@@ -18,7 +18,9 @@ enum annotate_ctx {
 };
 
 enum {
-	ANNOTATE_SHORT = 1 << 0,	/* one line: code + meaning in context */
+	ANNOTATE_SHORT = 1 << 0,	/* one line: code + meaning in context
+					   (a 334 adds its decoded challenge
+					   and what the step does) */
 	ANNOTATE_NO_RFC = 1 << 1,	/* leave the RFC references out */
 	ANNOTATE_NO_WRAP = 1 << 2,	/* one line per item, for front ends
 					   that wrap to their own width */
@@ -34,7 +36,8 @@ enum {
  * next (the advice for this command in this context, e.g. after the end
  * of data, before the code's general action) and the RFC sections.  Lines are wrapped near 96 columns, continuation lines
  * indented by four spaces (not with ANNOTATE_NO_WRAP); with ANNOTATE_SHORT the result is the summary
- * and the next step, on one line, unwrapped.  Text from the server (EHLO keywords,
+ * and the next step, on one line, unwrapped (for a 334, followed by its
+ * decoded challenge and the words for that SASL step, a line each).  Text from the server (EHLO keywords,
  * decoded AUTH challenges) is passed through sanitize().  NULL only when
  * out of memory.
  */

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,6 +423,51 @@ out:
 	return rc;
 }
 #undef CANCEL
+
+int
+auth_secret_lookup(enum auth_need need, const char *password_file, char *buf,
+    size_t size, char *err, size_t errlen)
+{
+	const char	*v, *name;
+	FILE		*f;
+	size_t		 n;
+
+	if (need == AUTH_NEED_PASSWORD && password_file != NULL) {
+		if ((f = fopen(password_file, "r")) == NULL) {
+			snprintf(err, errlen, "cannot read %s: %s",
+			    password_file, strerror(errno));
+			return -1;
+		}
+		if (fgets(buf, (int)size, f) == NULL)
+			buf[0] = '\0';
+		fclose(f);
+		n = strcspn(buf, "\r\n");
+		if (buf[n] == '\0' && n + 1 == size) {
+			OPENSSL_cleanse(buf, size);
+			snprintf(err, errlen, "%s: the password is longer "
+			    "than %zu octets", password_file, size - 2);
+			return -1;
+		}
+		buf[n] = '\0';
+		if (n == 0) {
+			snprintf(err, errlen, "%s: no password on its first "
+			    "line", password_file);
+			return -1;
+		}
+		return 1;
+	}
+	name = need == AUTH_NEED_TOKEN ? "SMTPSCOPE_TOKEN" :
+	    "SMTPSCOPE_PASSWORD";
+	if ((v = getenv(name)) == NULL || *v == '\0')
+		return 0;
+	if (strlen(v) >= size) {
+		snprintf(err, errlen, "%s is longer than %zu octets", name,
+		    size - 1);
+		return -1;
+	}
+	memcpy(buf, v, strlen(v) + 1);
+	return 1;
+}
 
 int
 auth_server_verified(const struct auth *a)

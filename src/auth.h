@@ -14,6 +14,10 @@
 
 #include <stddef.h>
 
+/* The practice server's account (smtpscope practice, smtpscope serve). */
+#define AUTH_PRACTICE_USER	"student"
+#define AUTH_PRACTICE_PASSWORD	"practice"
+
 /* What a mechanism needs from the user. */
 enum auth_need {
 	AUTH_NEED_PASSWORD,	/* SMTPSCOPE_PASSWORD, a file, or a prompt */
@@ -91,6 +95,16 @@ enum auth_step auth_respond(struct auth *, const char *challenge, size_t len,
 /* For a mutual mechanism: 1 once the server's proof verified, -1 when it
  * did not, 0 while not seen (or for a mechanism without one). */
 int auth_server_verified(const struct auth *);
+
+/*
+ * The secret a mechanism needs, from where the user left it: a token in
+ * SMTPSCOPE_TOKEN; a password in the first line of password_file (when
+ * not NULL), else in SMTPSCOPE_PASSWORD.  Returns 1 with it in buf, 0
+ * when there is none (ask the user), -1 with err set (the file cannot be
+ * read, is empty, or the secret does not fit).
+ */
+int auth_secret_lookup(enum auth_need, const char *password_file, char *buf,
+    size_t size, char *err, size_t errlen);
 
 /* Wipe and free a line from auth_command() or auth_respond(). */
 void auth_line_free(char *);

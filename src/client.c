@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "client.h"
 #include "message.h"
 #include "tls.h"
@@ -32,6 +34,8 @@ struct client {
 	enum exitcode		 failed;	/* the exit status earned */
 	int			 raw;
 	int			 starttls_sent;	/* automatic STARTTLS done */
+	int			 auth_started;	/* --auth run */
+	struct auth		*auth;		/* the exchange client_auth() runs */
 	int			 rec_failed;	/* --record error shown */
 	int			 dispatching;	/* replies are handed over: sends
 						   wait in out[] */
@@ -106,6 +110,9 @@ static int	send_bdat(struct client *, const char *, size_t, int);
 static int	refuse_after_starttls(struct client *);
 static void	record_unfinished(struct client *);
 static void	timed_out(struct client *, int);
+static void	auth_reply(struct client *, const struct reply *);
+static int	auth_start(struct client *, const struct auth_mech *,
+		    const struct auth_opts *);
 
 struct client *
 client_new(const struct client_opts *o, const struct client_ops *ops,
@@ -191,6 +198,7 @@ client_free(struct client *c)
 		close(c->conn.fd);
 	reply_parser_free(c->rp);
 	session_free(c->s);
+	auth_free(c->auth);
 	queue_clear(c);
 	free(c->out);
 	transcript_close(c->rec);
@@ -327,14 +335,15 @@ on_state_change(void *arg, enum state from, enum state to)
 static int
 track(struct client *c, const char *line, enum annotate_ctx kind)
 {
-	char	msg[600];
+	char	msg[600], masked[80];
 
 	if (session_on_send(c->s, line, kind, net_clock_ms()) == 0)
 		return 0;
+	transcript_mask_auth(line, masked, sizeof masked);
 	snprintf(msg, sizeof msg, "out of memory: cannot keep track of "
 	    "\"%.64s\" awaiting its reply; ending the session rather than "
 	    "pair replies with the wrong commands", kind == ANNOTATE_AUTH_STEP ?
-	    "********" : line);
+	    "********" : c->o.show_secrets ? line : masked);
 	lost(c, msg, 0);
 	return -1;
 }
@@ -497,7 +506,169 @@ after_reply(struct client *c, const struct reply *r,
 		}
 		client_send(c, "STARTTLS");
 	}
+	if (c->auth != NULL && (a->verb == VERB_AUTH ||
+	    a->ctx == ANNOTATE_AUTH_STEP))
+		auth_reply(c, r);
+	/* --auth: once EHLO is accepted, under TLS when --starttls asked
+	 * for it */
+	else if (c->o.auth.mech != NULL && !c->auth_started &&
+	    a->ctx == ANNOTATE_COMMAND && a->verb == VERB_EHLO &&
+	    r->code == 250 && (!c->o.starttls || session_tls(c->s))) {
+		c->auth_started = 1;
+		client_auth(c, &c->o.auth);
+	}
 	return 0;
+}
+
+/* --- AUTH ---------------------------------------------------------------- */
+
+const char *
+client_auth_user(const struct client *c, const char *user)
+{
+	if (user != NULL)
+		return user;
+	return c->o.auth.user != NULL ? c->o.auth.user : "";
+}
+
+int
+client_auth(struct client *c, const struct auth_opts *o)
+{
+	const struct auth_mech	*m = auth_mech_lookup(o->mech);
+	const struct auth_mech	*cm = auth_mech_lookup(c->o.auth.mech);
+	struct auth_opts	 ao = *o;
+	char			 err[512], secret[1024];
+	int			 rc;
+
+	if (m == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "%s is not a mechanism "
+		    "smtpscope runs", o->mech != NULL ? o->mech : "(none)");
+		return -1;
+	}
+	ao.user = client_auth_user(c, o->user);
+	if (*ao.user == '\0') {
+		client_message(c, CLIENT_MSG_ERROR, "AUTH %s needs a user: "
+		    ":auth %s USER, or --auth-user USER", m->name, m->name);
+		return -1;
+	}
+	if (ao.secret == NULL && cm != NULL && cm->need == m->need)
+		ao.secret = c->o.auth.secret;
+	if (ao.secret == NULL) {
+		switch (auth_secret_lookup(m->need, c->o.auth_password_file,
+		    secret, sizeof secret, err, sizeof err)) {
+		case 0:
+			return CLIENT_AUTH_NEEDS_SECRET;
+		case 1:
+			ao.secret = secret;
+			break;
+		default:
+			client_message(c, CLIENT_MSG_ERROR, "%s", err);
+			return -1;
+		}
+	}
+	rc = auth_start(c, m, &ao);
+	OPENSSL_cleanse(secret, sizeof secret);
+	return rc;
+}
+
+/* client_auth() once the secret is known. */
+static int
+auth_start(struct client *c, const struct auth_mech *m,
+    const struct auth_opts *o)
+{
+	struct auth_opts	 ao = *o;
+	struct auth_binding	 b;
+	unsigned char		 cb[64];
+	char			 err[512], cmd[64], *line, *warn[8];
+	size_t			 i, nwarn;
+	int			 n, rc;
+
+	if (!c->connected || c->s == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "not connected: nothing "
+		    "sent");
+		return -1;
+	}
+	if (c->auth != NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "an AUTH exchange is "
+		    "already running");
+		return -1;
+	}
+	/* RFC 5802 6: -PLUS binds the proof to this TLS connection */
+	ao.mech = m->name;
+	ao.binding = NULL;
+	if (c->conn.tls != NULL && (n = tls_channel_binding(c->conn.tls,
+	    &b.type, cb, sizeof cb)) > 0) {
+		b.data = cb;
+		b.len = (size_t)n;
+		ao.binding = &b;
+	}
+	if (ao.host == NULL)
+		ao.host = c->o.host;
+	if (ao.port == NULL)
+		ao.port = c->o.port;
+	c->auth = auth_new(&ao, err, sizeof err);
+	OPENSSL_cleanse(cb, sizeof cb);
+	if (c->auth == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "%s", err);
+		return -1;
+	}
+	/* the warnings a typed AUTH line gets, from the same checker */
+	snprintf(cmd, sizeof cmd, "AUTH %s", m->name);
+	nwarn = session_check_order(c->s, cmd, warn, 8);
+	for (i = 0; i < nwarn; i++) {
+		client_message(c, CLIENT_MSG_WARNING, "%s", warn[i]);
+		free(warn[i]);
+	}
+	if ((line = auth_command(c->auth, err, sizeof err)) == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "%s", err);
+		rc = -1;
+	} else {
+		rc = client_send(c, line);
+		auth_line_free(line);
+	}
+	if (rc == -1) {
+		auth_free(c->auth);
+		c->auth = NULL;
+	}
+	return rc;
+}
+
+/* A reply in the exchange client_auth() runs: a 334 is answered (RFC
+ * 4954 4), anything else ends the exchange (a 535 is explained like any
+ * reply; the session goes on). */
+static void
+auth_reply(struct client *c, const struct reply *r)
+{
+	const char	*text = "";
+	char		*line = NULL, err[512];
+	size_t		 len = 0;
+	int		 verified = auth_server_verified(c->auth);
+
+	if (r->code != 334) {
+		auth_free(c->auth);
+		c->auth = NULL;
+		return;
+	}
+	if (r->nlines > 0 && r->lines[0].text != NULL) {
+		text = r->lines[0].text;
+		len = r->lines[0].len;
+	}
+	switch (auth_respond(c->auth, text, len, &line, err, sizeof err)) {
+	case AUTH_STEP_SEND:
+		if (verified == 0 && auth_server_verified(c->auth) == 1)
+			client_message(c, CLIENT_MSG_INFO, "the server's "
+			    "signature verified: it holds the keys derived "
+			    "from your password (mutual authentication, RFC "
+			    "5802 3)");
+		break;
+	case AUTH_STEP_CANCEL:
+		client_message(c, CLIENT_MSG_WARNING, "%s", err);
+		break;
+	case AUTH_STEP_ERROR:
+		client_message(c, CLIENT_MSG_ERROR, "%s", err);
+		break;
+	}
+	client_send(c, line != NULL ? line : "*");
+	auth_line_free(line);
 }
 
 /*
@@ -721,6 +892,8 @@ flush(struct client *c)
 				break;
 			}
 		}
+		/* a SASL response is a secret */
+		OPENSSL_cleanse(o.data, o.len);
 		free(o.data);
 	}
 	c->nout = 0;
@@ -731,8 +904,10 @@ queue_clear(struct client *c)
 {
 	size_t	i;
 
-	for (i = 0; i < c->nout; i++)
+	for (i = 0; i < c->nout; i++) {
+		OPENSSL_cleanse(c->out[i].data, c->out[i].len);
 		free(c->out[i].data);
+	}
 	c->nout = 0;
 }
 

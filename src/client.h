@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include "annotate.h"
+#include "auth.h"
 #include "exitcode.h"
 #include "net.h"
 #include "reply.h"
@@ -36,6 +37,12 @@ struct client_opts {
 	int		 session_log;	/* keep the session for :save (consoles) */
 	int		 state_comments;	/* "# state a -> b" in transcripts
 					   (--verbose) */
+	struct auth_opts auth;		/* --auth MECH (auth.mech NULL: none),
+					   run after the first EHLO accepted
+					   (after STARTTLS with --starttls);
+					   --auth-user also names the user of
+					   :auth */
+	const char	*auth_password_file;	/* --auth-password-file */
 };
 
 /* How many states client_state_trail() keeps. */
@@ -109,6 +116,26 @@ int client_send_body_end(struct client *);
 
 /* Send "BDAT <len> [LAST]" and the chunk (RFC 3030 2).  Returns 0 or -1. */
 int client_send_bdat(struct client *, const char *chunk, size_t len, int last);
+
+/*
+ * Authenticate (RFC 4954) with o->mech as o->user (NULL: --auth-user)
+ * with o->secret.  A NULL secret is looked up: the --auth one, then
+ * auth_secret_lookup() (--auth-password-file, SMTPSCOPE_PASSWORD,
+ * SMTPSCOPE_TOKEN); when there is none, nothing is sent and
+ * CLIENT_AUTH_NEEDS_SECRET is returned: ask the user, call again.
+ * o->binding is ignored: -PLUS binds to this TLS connection.
+ *
+ * Warns as for a typed AUTH line (no TLS, a mechanism not advertised
+ * ...), sends the AUTH command, then answers each 334 itself and says
+ * what the server proved (a SCRAM signature verified or not).  The SASL
+ * lines are shown and recorded masked unless --show-secrets.  A 535 ends
+ * the exchange, not the session.  Returns 0 once the AUTH command is
+ * sent, or -1 (reported).
+ */
+#define CLIENT_AUTH_NEEDS_SECRET	1
+int client_auth(struct client *, const struct auth_opts *o);
+/* The user client_auth() takes: user, or the --auth-user one, or "". */
+const char *client_auth_user(const struct client *, const char *user);
 
 /* Show raw bytes (CR LF visible) in front ends that support it. */
 void client_set_raw(struct client *, int on);

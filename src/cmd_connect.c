@@ -13,8 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
+#include "auth.h"
 #include "cmd.h"
 #include "exitcode.h"
 #include "net.h"
@@ -32,13 +36,14 @@ struct connect_args {
 	const char		*anchor;	/* --dns-trust-anchor */
 	const char		*mxport;	/* --port, for --mx */
 	char			 mxname[256];	/* the MX host picked */
+	char			 secret[1024];	/* for --auth; wiped at the end */
 };
 
 enum {
 	OPT_TIMEOUT = 256, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE,
 	OPT_PLAIN, OPT_NO_CHECK, OPT_RECORD, OPT_SHOW_SECRETS, OPT_COLOR,
 	OPT_SCROLLBACK, OPT_LATENCY, OPT_PIPELINE, OPT_MX, OPT_RESOLVER,
-	OPT_ANCHOR, OPT_PORT,
+	OPT_ANCHOR, OPT_PORT, OPT_AUTH, OPT_AUTH_USER, OPT_AUTH_PASSWORD_FILE,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +65,10 @@ static const struct option long_options[] = {
 	{ "resolver",		required_argument,	NULL, OPT_RESOLVER },
 	{ "dns-trust-anchor",	required_argument,	NULL, OPT_ANCHOR },
 	{ "port",		required_argument,	NULL, OPT_PORT },
+	{ "auth",		required_argument,	NULL, OPT_AUTH },
+	{ "auth-user",		required_argument,	NULL, OPT_AUTH_USER },
+	{ "auth-password-file",	required_argument,	NULL,
+	    OPT_AUTH_PASSWORD_FILE },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -83,6 +92,9 @@ cmd_number(const char *s, long min, long max, long *out)
 }
 
 /* Returns -1 to go on, or an exit status (enum exitcode). */
+static int	auth_option(struct connect_args *);
+static int	read_secret(const char *, char *, size_t);
+
 static int
 parse_options(int argc, char **argv, struct connect_args *a)
 {
@@ -179,6 +191,15 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			}
 			a->mxport = optarg;
 			break;
+		case OPT_AUTH:
+			a->c.auth.mech = optarg;
+			break;
+		case OPT_AUTH_USER:
+			a->c.auth.user = optarg;
+			break;
+		case OPT_AUTH_PASSWORD_FILE:
+			a->c.auth_password_file = optarg;
+			break;
 		case 'v':
 			a->u.verbose = 1;
 			/* the recording says where each reply left the
@@ -202,6 +223,87 @@ parse_options(int argc, char **argv, struct connect_args *a)
 		    "other\n");
 		return EXIT_USAGE;
 	}
+	return auth_option(a);
+}
+
+/*
+ * Ask for a secret on the terminal without echo (termios).  Returns 0, or
+ * -1 when there is no terminal or nothing was typed.
+ */
+static int
+read_secret(const char *prompt, char *buf, size_t size)
+{
+	struct termios	 old, quiet;
+	size_t		 n;
+	int		 ok;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &old) == -1)
+		return -1;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	quiet.c_lflag |= ECHONL;
+	fputs(prompt, stderr);
+	fflush(stderr);
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == -1)
+		return -1;
+	ok = fgets(buf, (int)size, stdin) != NULL;
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	if (!ok)
+		return -1;
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	return n > 0 ? 0 : -1;
+}
+
+/*
+ * --auth MECH: check it and find the secret now, before the console owns
+ * the terminal: --auth-password-file, SMTPSCOPE_PASSWORD (SMTPSCOPE_TOKEN
+ * for the OAuth mechanisms), or a prompt without echo.  Returns -1 to go
+ * on, or an exit status.
+ */
+static int
+auth_option(struct connect_args *a)
+{
+	const struct auth_mech	*m;
+	char			 err[512], prompt[320];
+
+	if (a->c.auth.mech == NULL)
+		return -1;	/* --auth-user and the file serve :auth */
+	if ((m = auth_mech_lookup(a->c.auth.mech)) == NULL) {
+		fprintf(stderr, "smtpscope: --auth: %s is not a mechanism "
+		    "smtpscope runs (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
+		    "SCRAM-SHA-256, their -PLUS variants, XOAUTH2, "
+		    "OAUTHBEARER)\n", a->c.auth.mech);
+		return EXIT_USAGE;
+	}
+	a->c.auth.mech = m->name;
+	if (a->c.auth.user == NULL || *a->c.auth.user == '\0') {
+		fprintf(stderr, "smtpscope: --auth %s needs --auth-user USER\n",
+		    m->name);
+		return EXIT_USAGE;
+	}
+	switch (auth_secret_lookup(m->need, a->c.auth_password_file,
+	    a->secret, sizeof a->secret, err, sizeof err)) {
+	case 1:
+		break;
+	case 0:
+		snprintf(prompt, sizeof prompt, "%s for %.200s (not shown): ",
+		    m->need == AUTH_NEED_TOKEN ? "token" : "password",
+		    a->c.auth.user);
+		if (m->need == AUTH_NEED_PASSWORD &&
+		    read_secret(prompt, a->secret, sizeof a->secret) == 0)
+			break;
+		fprintf(stderr, "smtpscope: --auth %s: no %s: %s\n", m->name,
+		    m->need == AUTH_NEED_TOKEN ? "token" : "password",
+		    m->need == AUTH_NEED_TOKEN ? "set SMTPSCOPE_TOKEN" :
+		    "set SMTPSCOPE_PASSWORD or use --auth-password-file FILE "
+		    "(or run on a terminal to be asked)");
+		return EXIT_USAGE;
+	default:
+		fprintf(stderr, "smtpscope: %s\n", err);
+		return EXIT_USAGE;
+	}
+	a->c.auth.secret = a->secret;
 	return -1;
 }
 
@@ -210,12 +312,16 @@ run_ui(struct connect_args *a)
 {
 	struct winsize	ws;
 	int		tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	enum exitcode	rc;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (!a->plain && tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
 	    ws.ws_col >= 80 && ws.ws_row >= 24)
-		return ui_tui_run(&a->c, &a->u);
-	return ui_plain_run(&a->c, &a->u);
+		rc = ui_tui_run(&a->c, &a->u);
+	else
+		rc = ui_plain_run(&a->c, &a->u);
+	OPENSSL_cleanse(a->secret, sizeof a->secret);
+	return rc;
 }
 
 static enum exitcode run_practice(struct connect_args *);

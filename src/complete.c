@@ -17,6 +17,7 @@
 
 #include <readline/readline.h>
 
+#include "auth.h"
 #include "complete.h"
 #include "console.h"
 #include "verbs.h"
@@ -52,10 +53,6 @@ static const struct {
 };
 #define NPARAMS	(sizeof params / sizeof params[0])
 
-/* Offered after AUTH when no EHLO reply told what the server has. */
-static const char *const known_mechs[] = {
-	"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "SCRAM-SHA-256",
-};
 
 #define MAX_CANDIDATES	64
 
@@ -265,9 +262,10 @@ static void
 add_mechs(const char *text)
 {
 	const struct caps *c = complete_caps();
+	const struct auth_mech *t;
 	const char *s;
 	char	 m[32];
-	size_t	 k, i, j;
+	size_t	 k, i, j, n;
 
 	if (c != NULL && c->ehlo) {
 		for (s = c->auth; *s != '\0'; s += k) {
@@ -285,8 +283,10 @@ add_mechs(const char *text)
 		}
 		return;
 	}
-	for (i = 0; i < sizeof known_mechs / sizeof known_mechs[0]; i++)
-		cand_add(known_mechs[i], text, 0);
+	/* no EHLO reply yet: the mechanisms :auth can run */
+	t = auth_mechs(&n);
+	for (i = 0; i < n; i++)
+		cand_add(t[i].name, text, 0);
 }
 
 /* The first word of line[0..start) into first, and how many words come

@@ -19,10 +19,14 @@
 
 #include <readline/history.h>
 
+#include <openssl/crypto.h>
+
 #include "annotate.h"
+#include "auth.h"
 #include "console.h"
 #include "message.h"
 #include "sanitize.h"
+#include "script.h"
 #include "transcript.h"
 #include "verbs.h"
 
@@ -33,6 +37,9 @@ static enum console_result console_data(struct client *, const char *);
 static enum console_result console_bdat(struct client *, const char *);
 static enum console_result console_raw(struct client *, const char *);
 static enum console_result console_starttls(struct client *, const char *);
+static enum console_result console_auth(struct client *, const char *);
+static void	help_auth(struct client *);
+static void	secret_input(struct client *, const char *);
 static enum console_result console_state(struct client *, const char *);
 static enum console_result console_quit(struct client *, const char *);
 
@@ -49,6 +56,9 @@ static const struct console_cmd commands[] = {
 	    "octets (RFC 3030)", console_bdat },
 	{ ":starttls", "", "send STARTTLS and start TLS on its 220 reply",
 	    console_starttls },
+	{ ":auth", "MECH [USER]", "log in with SASL mechanism MECH; the "
+	    "password is asked for without echo (or SMTPSCOPE_PASSWORD)",
+	    console_auth },
 	{ ":save", "FILE", "write the session so far as a session file",
 	    console_save },
 	{ ":raw", "", "toggle the raw view of replies (CR LF visible)",
@@ -64,11 +74,26 @@ console_commands(size_t *n)
 	return commands;
 }
 
+/*
+ * :auth waiting for the secret the user types next (one console per
+ * process: Readline's callbacks have no user pointer either).
+ */
+static struct {
+	int	 waiting;
+	char	 mech[32];
+	char	 user[256];
+	char	 prompt[320];
+} secret;
+
+static void	secret_clear(void);
+
 const char *
 console_prompt(const struct client *c)
 {
 	struct session *s = client_session((struct client *)c);
 
+	if (secret.waiting)
+		return secret.prompt;
 	if (s == NULL || client_fd(c) == -1)
 		return "closed> ";
 	if (session_in_body(s))
@@ -84,6 +109,35 @@ skip_spaces(const char *p)
 	while (*p == ' ' || *p == '\t')
 		p++;
 	return p;
+}
+
+/* :help auth: what :auth runs, what each mechanism proves, and the
+ * practice server's account. */
+static void
+help_auth(struct client *c)
+{
+	const struct auth_mech	*m;
+	char			 buf[4096];
+	size_t			 i, n, len;
+
+	m = auth_mechs(&n);
+	len = (size_t)snprintf(buf, sizeof buf, ":auth MECH [USER] runs the "
+	    "exchange for you (SMTPSCOPE_PASSWORD, --auth-password-file, or "
+	    "a prompt without echo; SMTPSCOPE_TOKEN for the OAuth ones), "
+	    "each step explained; the SASL lines are masked unless "
+	    "--show-secrets.  Mechanisms, strongest first:");
+	for (i = 0; i < n && len < sizeof buf; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len,
+		    "\n  %-18s the client proves %s (%s)", m[i].name,
+		    m[i].proves, m[i].rfc);
+	if (len < sizeof buf)
+		snprintf(buf + len, sizeof buf - len, "\nThe practice server "
+		    "(smtpscope practice) offers PLAIN, LOGIN, CRAM-MD5 and "
+		    "SCRAM-SHA-256 after STARTTLS, for user %s, password %s: "
+		    "try :starttls, EHLO me, :auth SCRAM-SHA-256 %s",
+		    AUTH_PRACTICE_USER, AUTH_PRACTICE_PASSWORD,
+		    AUTH_PRACTICE_USER);
+	client_message(c, CLIENT_MSG_HELP, "%s", buf);
 }
 
 static enum console_result
@@ -108,6 +162,8 @@ console_help(struct client *c, const char *arg)
 		    v->obsolete ? " (obsolete)" : "", v->syntax, v->rfc,
 		    v->extension ? "; needs the EHLO keyword " : "",
 		    v->extension ? v->extension : "", v->help, v->name, lower);
+		if (v->id == VERB_AUTH)
+			help_auth(c);
 		return CONSOLE_CONTINUE;
 	}
 	len += (size_t)snprintf(buf + len, sizeof buf - len,
@@ -170,6 +226,90 @@ console_starttls(struct client *c, const char *arg)
 {
 	client_send(c, "STARTTLS");
 	return CONSOLE_CONTINUE;
+}
+
+/*
+ * ":auth SCRAM-SHA-256 student": the engine runs the exchange; when the
+ * secret is nowhere to be found, the next line typed is the secret (the
+ * front ends neither echo it nor keep it in history).
+ */
+static enum console_result
+console_auth(struct client *c, const char *arg)
+{
+	const struct auth_mech	*m;
+	struct auth_opts	 o;
+	char			 mech[32];
+	size_t			 n = strcspn(arg, " \t");
+	const char		*user = skip_spaces(arg + n);
+
+	if (n == 0 || n >= sizeof mech || user[strcspn(user, " \t")] != '\0') {
+		client_message(c, CLIENT_MSG_ERROR, "usage: :auth MECH [USER], "
+		    "e.g. :auth SCRAM-SHA-256 %s (:help auth)",
+		    AUTH_PRACTICE_USER);
+		return CONSOLE_CONTINUE;
+	}
+	snprintf(mech, sizeof mech, "%.*s", (int)n, arg);
+	if ((m = auth_mech_lookup(mech)) == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "%s is not a mechanism "
+		    "smtpscope runs: :help auth lists them", mech);
+		return CONSOLE_CONTINUE;
+	}
+	memset(&o, 0, sizeof o);
+	o.mech = m->name;
+	o.user = *user != '\0' ? user : NULL;
+	if (client_auth(c, &o) != CLIENT_AUTH_NEEDS_SECRET)
+		return CONSOLE_CONTINUE;
+	secret.waiting = 1;
+	snprintf(secret.mech, sizeof secret.mech, "%s", m->name);
+	snprintf(secret.user, sizeof secret.user, "%s", client_auth_user(c,
+	    o.user));
+	snprintf(secret.prompt, sizeof secret.prompt, "%s for %.200s (not "
+	    "shown): ", m->need == AUTH_NEED_TOKEN ? "token" : "password",
+	    secret.user);
+	return CONSOLE_CONTINUE;
+}
+
+static void
+secret_clear(void)
+{
+	OPENSSL_cleanse(&secret, sizeof secret);
+	secret.waiting = 0;
+}
+
+int
+console_reading_secret(const struct client *c)
+{
+	return secret.waiting;
+}
+
+void
+console_secret_cancel(struct client *c, const char *why)
+{
+	if (!secret.waiting)
+		return;
+	secret_clear();
+	client_message(c, CLIENT_MSG_ERROR, "AUTH not started: %s", why);
+}
+
+/* The line typed at the secret prompt. */
+static void
+secret_input(struct client *c, const char *input)
+{
+	struct auth_opts	o;
+	char			mech[32], user[256];
+
+	if (*input == '\0') {
+		console_secret_cancel(c, "nothing was typed");
+		return;
+	}
+	snprintf(mech, sizeof mech, "%s", secret.mech);
+	snprintf(user, sizeof user, "%s", secret.user);
+	secret_clear();
+	memset(&o, 0, sizeof o);
+	o.mech = mech;
+	o.user = user;
+	o.secret = input;
+	client_auth(c, &o);
 }
 
 static enum console_result
@@ -376,17 +516,26 @@ local_command(struct client *c, const char *line)
 static void
 report_diags(struct client *c, const char *line, const struct diag_list *dl)
 {
-	char	*shown, caret[600];
-	size_t	 i;
+	char		*shown, caret[600], masked[600];
+	size_t		 i;
+	struct diag	 d;
 
+	/* an AUTH line's initial response is a secret: shown masked, a
+	 * caret that would point into it points at the mask */
+	line = console_shown_command(c, line, CLIENT_LINE_COMMAND, masked,
+	    sizeof masked);
 	shown = sanitize(line, strlen(line), 0);
 	for (i = 0; i < dl->n; i++) {
-		const struct diag *d = &dl->d[i];
-		diag_caret_for(line, d, 0, caret, sizeof caret);
+		d = dl->d[i];
+		if (d.column >= strlen(line)) {
+			d.column = strlen(line) > 0 ? strlen(line) - 1 : 0;
+			d.length = 1;
+		}
+		diag_caret_for(line, &d, 0, caret, sizeof caret);
 		client_message(c, CLIENT_MSG_DIAG, "%s\n%s\n%s: %s%s%s%s",
 		    shown ? shown : line, caret,
-		    diag_severity_name(d->severity), d->msg,
-		    d->rfc ? " (" : "", d->rfc ? d->rfc : "", d->rfc ? ")" : "");
+		    diag_severity_name(d.severity), d.msg,
+		    d.rfc ? " (" : "", d.rfc ? d.rfc : "", d.rfc ? ")" : "");
 	}
 	free(shown);
 }
@@ -396,11 +545,15 @@ console_input(struct client *c, const char *input, int check)
 {
 	struct session		*s = client_session(c);
 	struct diag_list	 dl;
-	char			*line, *warn[8];
+	char			*line, *warn[8], masked[600];
 	size_t			 len, i, nwarn;
 	int			 sev = 0;
 	enum console_result	 rc = CONSOLE_CONTINUE;
 
+	if (secret.waiting) {
+		secret_input(c, input);
+		return CONSOLE_CONTINUE;
+	}
 	len = strcspn(input, "\r\n");
 	if ((line = strndup(input, len)) == NULL)
 		return CONSOLE_CONTINUE;
@@ -438,7 +591,8 @@ console_input(struct client *c, const char *input, int check)
 		if (sev >= DIAG_ERROR) {
 			client_message(c, CLIENT_MSG_ERROR, "not sent: fix the "
 			    "error above, or send the line as it is with !%s",
-			    line);
+			    console_shown_command(c, line, CLIENT_LINE_COMMAND,
+			    masked, sizeof masked));
 			goto out;
 		}
 	}
@@ -449,10 +603,14 @@ out:
 }
 
 const char *
-console_shown_command(const struct client *c, const char *line, char *buf,
-    size_t size)
+console_shown_command(const struct client *c, const char *line,
+    enum client_line kind, char *buf, size_t size)
 {
-	if (client_show_secrets(c) || strncasecmp(line, "AUTH", 4) != 0)
+	if (client_show_secrets(c) || kind == CLIENT_LINE_BODY)
+		return line;
+	if (kind == CLIENT_LINE_SECRET)
+		return SCRIPT_MASK;
+	if (strncasecmp(line, "AUTH", 4) != 0)
 		return line;
 	transcript_mask_auth(line, buf, size);
 	return buf;
@@ -502,7 +660,7 @@ console_history_add(struct client *c, const char *line)
 {
 	struct session *s = client_session(c);
 
-	if (line[strspn(line, " \t")] == '\0')
+	if (line[strspn(line, " \t")] == '\0' || secret.waiting)
 		return;
 	/* a line typed before the 334 came is a SASL response too */
 	if (s != NULL && (session_in_body(s) || session_in_sasl(s) ||

@@ -16,7 +16,8 @@ enum console_result {
 /* Handle one input line.  check=0 is --no-check. */
 enum console_result console_input(struct client *, const char *line, int check);
 
-/* The prompt for the current state: "smtp> ", "data> ", "auth> ". */
+/* The prompt for the current state: "smtp> ", "data> ", "auth> ", or
+ * "password for USER (not shown): " while :auth waits for a secret. */
 const char *console_prompt(const struct client *);
 
 /* Local commands: the table console_input() runs them from, which help
@@ -29,11 +30,20 @@ struct console_cmd {
 };
 const struct console_cmd *console_commands(size_t *n);
 
-/* A command line as front ends show it: the argument of AUTH masked as in
- * recordings ("AUTH PLAIN ********") unless --show-secrets.  Returns line
- * itself or buf. */
+/*
+ * 1 while :auth waits for the password (or token) the user types next:
+ * a front end shows the prompt but not what is typed, keeps the line out
+ * of history, and wipes it after console_input().  A front end that
+ * cannot ask (a pipe) calls console_secret_cancel() with the reason.
+ */
+int console_reading_secret(const struct client *);
+void console_secret_cancel(struct client *, const char *why);
+
+/* A line sent, as front ends show it: the argument of AUTH masked as in
+ * recordings ("AUTH PLAIN ********"), a SASL response as "********",
+ * unless --show-secrets.  Returns line itself, buf or a constant. */
 const char *console_shown_command(const struct client *, const char *line,
-    char *buf, size_t size);
+    enum client_line kind, char *buf, size_t size);
 
 /*
  * Command history shared by both front ends: $XDG_STATE_HOME/smtpscope/history

@@ -82,6 +82,7 @@ struct session {
 	size_t			 qhead, qlen, qcap;
 	char			*answered;	/* line given by session_on_reply */
 	char			 helo[256];
+	char			 sasl[48];	/* "AUTH MECH" of the last AUTH */
 	session_report_fn	 report;
 	void			*report_arg;
 	int			 fail_alloc;	/* test seam */
@@ -596,6 +597,16 @@ session_on_send(struct session *s, const char *line, enum annotate_ctx kind,
 	p.h = handler_for(kind, p.verb);
 	p.flags = line_flags(line, kind, p.verb);
 	p.sent_ms = sent_ms;
+	if (p.verb == VERB_AUTH) {
+		a = line + 4;
+		a += strspn(a, " ");
+		snprintf(s->sasl, sizeof s->sasl, "AUTH %.*s",
+		    (int)strcspn(a, " "), a);
+	}
+	/* A SASL response is a secret, and its reply is explained by the
+	 * mechanism: keep the exchange's "AUTH MECH" in its place. */
+	if (kind == ANNOTATE_AUTH_STEP && !(p.flags & PENDING_SASL_CANCEL))
+		line = s->sasl[0] != '\0' ? s->sasl : "AUTH";
 	if (s->fail_alloc || (p.line = strdup(line)) == NULL)
 		return -1;
 	if (queue_push(s, &p) == -1) {
@@ -887,6 +898,12 @@ session_check_order(const struct session *s, const char *line, char **out,
 		n = add_msg(out, n, max, "the session began with HELO: no "
 		    "service extension such as %s is available (RFC 5321 "
 		    "4.1.1.1)", v->extension);
+	/* RFC 4954 4: password mechanisms belong under TLS */
+	if (v->id == VERB_AUTH && !s->tls && !s->d.auth)
+		n = add_msg(out, n, max, "AUTH without TLS: PLAIN and LOGIN "
+		    "send the password readable by anyone on the path, the "
+		    "others expose it to offline guessing; send STARTTLS "
+		    "first (RFC 4954 4)");
 	/* RFC 2920 3.1: without PIPELINING, wait for each reply; with it,
 	 * some commands still end a group.  (The greeting is awaited
 	 * before anything is known: nothing to say then.) */

@@ -65,8 +65,11 @@ size_t session_pending(const struct session *);
 /* What a reply answered, from session_on_reply(). */
 struct session_answer {
 	const char		*command;	/* the line (NULL for the greeting
-						   or an unsolicited reply); valid
-						   until the next session_on_reply() */
+						   or an unsolicited reply); for a
+						   SASL response the exchange's
+						   "AUTH MECH", never the response;
+						   valid until the next
+						   session_on_reply() */
 	enum verb_id		 verb;		/* its verb, VERB_UNKNOWN if none */
 	enum annotate_ctx	 ctx;
 	double			 sent_ms;	/* given to session_on_send(), or

@@ -20,6 +20,8 @@
 
 #include <readline/readline.h>
 
+#include <openssl/crypto.h>
+
 #include "annotate.h"
 #include "complete.h"
 #include "console.h"
@@ -44,6 +46,8 @@ static volatile sig_atomic_t	 got_sigterm;
 
 static void	out_begin(struct plain *);
 static void	out_end(struct plain *);
+static void	secret_mode(struct plain *);
+static void	secret_redisplay(void);
 
 static const char *
 col(const struct plain *p, const char *code)
@@ -67,7 +71,7 @@ out_end(struct plain *p)
 	if (p->interactive && p->in_readline) {
 		rl_restore_prompt();
 		rl_on_new_line();
-		rl_redisplay();
+		(*rl_redisplay_function)();
 	}
 }
 
@@ -77,7 +81,7 @@ plain_sent(void *arg, const char *line, enum client_line kind)
 	struct plain	*p = arg;
 	char		*shown, masked[512];
 
-	if (kind != CLIENT_LINE_BODY)
+	if (kind == CLIENT_LINE_COMMAND)
 		snprintf(p->last_sent, sizeof p->last_sent, "%s", line);
 	/* On a terminal the line the user just typed is already on screen. */
 	if (p->interactive && p->typed != NULL && strcmp(p->typed, line) == 0) {
@@ -86,12 +90,10 @@ plain_sent(void *arg, const char *line, enum client_line kind)
 		return;
 	}
 	out_begin(p);
-	if (kind == CLIENT_LINE_COMMAND)
-		line = console_shown_command(p->c, line, masked, sizeof masked);
+	line = console_shown_command(p->c, line, kind, masked, sizeof masked);
 	shown = sanitize(line, strlen(line), 0);
 	printf("%s%s %s%s\n", col(p, "\033[36m"),
-	    kind == CLIENT_LINE_BODY ? "D:" : "C:",
-	    kind == CLIENT_LINE_SECRET ? "********" : (shown ? shown : ""),
+	    kind == CLIENT_LINE_BODY ? "D:" : "C:", shown ? shown : "",
 	    col(p, "\033[0m"));
 	free(shown);
 	out_end(p);
@@ -151,7 +153,8 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 	if (command != NULL && ctx == ANNOTATE_COMMAND &&
 	    strcmp(command, p->last_sent) != 0) {
 		char masked[512];
-		const char *cmd = console_shown_command(p->c, command, masked,
+		const char *cmd = console_shown_command(p->c, command,
+		    CLIENT_LINE_COMMAND, masked,
 		    sizeof masked);
 		shown = sanitize(cmd, strlen(cmd), 0);
 		printf("%s   < answers C: %s%s\n", col(p, "\033[2m"),
@@ -261,7 +264,7 @@ plain_state(void *arg)
 		rl_clear_visible_line();
 		rl_set_prompt(prompt);
 		rl_on_new_line();
-		rl_redisplay();
+		(*rl_redisplay_function)();
 	}
 }
 
@@ -278,27 +281,61 @@ current_session(void)
 	return current ? client_session(current->c) : NULL;
 }
 
+/*
+ * While :auth waits for the password, what is typed is not shown: the
+ * prompt alone is drawn, and Tab inserts itself rather than completing.
+ */
+static void
+secret_redisplay(void)
+{
+	FILE *f = rl_outstream != NULL ? rl_outstream : stdout;
+
+	fprintf(f, "\r\033[K%s", rl_display_prompt != NULL ?
+	    rl_display_prompt : "");
+	fflush(f);
+}
+
+static void
+secret_mode(struct plain *p)
+{
+	int on = console_reading_secret(p->c);
+
+	rl_redisplay_function = on ? secret_redisplay : rl_redisplay;
+	rl_inhibit_completion = on;
+}
+
 static void
 on_line(char *line)
 {
-	struct plain *p = current;
+	struct plain	*p = current;
+	int		 secret = console_reading_secret(p->c);
 
 	if (line == NULL) {		/* Ctrl-D */
 		p->in_readline = 0;
 		printf("\n");
+		console_secret_cancel(p->c, "leaving");
+		secret_mode(p);
 		console_input(p->c, ":quit", 0);
 		p->quit = 1;
 		return;
 	}
 	p->in_readline = 0;
+	if (secret)
+		printf("\n");		/* the Enter that was not echoed */
 	console_history_add(p->c, line);
 	free(p->typed);
-	p->typed = strdup(line[0] == '!' ? line + 1 : line);
+	p->typed = secret ? NULL : strdup(line[0] == '!' ? line + 1 : line);
 	if (console_input(p->c, line, p->u->check) == CONSOLE_QUIT)
 		p->quit = 1;
 	free(p->typed);
 	p->typed = NULL;
+	if (secret) {
+		OPENSSL_cleanse(line, strlen(line));
+		if (rl_line_buffer != NULL)
+			OPENSSL_cleanse(rl_line_buffer, strlen(rl_line_buffer));
+	}
 	free(line);
+	secret_mode(p);
 	p->in_readline = 1;
 	rl_set_prompt(console_prompt(p->c));
 }
@@ -351,14 +388,22 @@ run_interactive(struct plain *p)
 			break;
 		}
 		if (got_sigint) {
-			/* Ctrl-C drops the line being typed, as in a shell. */
+			/* Ctrl-C drops the line being typed, as in a shell
+			 * (and the password prompt of :auth). */
 			got_sigint = 0;
 			rl_free_line_state();
 			rl_callback_sigcleanup();
 			rl_replace_line("", 0);
 			printf("\n");
+			if (console_reading_secret(p->c)) {
+				console_secret_cancel(p->c, "cancelled");
+				secret_mode(p);
+				rl_set_prompt(console_prompt(p->c));
+				/* the password prompt goes */
+				printf("\r\033[K");
+			}
 			rl_on_new_line();
-			rl_redisplay();
+			(*rl_redisplay_function)();
 		}
 		if (client_fd(p->c) == -1) {
 			out_begin(p);
@@ -383,6 +428,8 @@ run_interactive(struct plain *p)
 			rl_callback_read_char();
 	}
 	p->in_readline = 0;
+	console_secret_cancel(p->c, "leaving");
+	secret_mode(p);
 	rl_callback_handler_remove();
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
@@ -401,6 +448,13 @@ run_piped(struct plain *p)
 	while (client_fd(p->c) != -1 && getline(&line, &cap, stdin) != -1) {
 		if (console_input(p->c, line, p->u->check) == CONSOLE_QUIT)
 			break;
+		/* :auth cannot ask for the password here: standard input
+		 * is the script */
+		if (console_reading_secret(p->c))
+			console_secret_cancel(p->c, "no terminal to ask for the "
+			    "secret on: set SMTPSCOPE_PASSWORD (SMTPSCOPE_TOKEN "
+			    "for XOAUTH2 and OAUTHBEARER) or use "
+			    "--auth-password-file FILE");
 		line[strcspn(line, "\r\n")] = '\0';
 		if (p->u->pipeline && client_session(p->c) != NULL &&
 		    !session_in_body(client_session(p->c)) &&

@@ -33,6 +33,8 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include <openssl/crypto.h>
+
 #include "annotate.h"
 #include "complete.h"
 #include "console.h"
@@ -97,13 +99,11 @@ tui_sent(void *arg, const char *line, enum client_line kind)
 	char buf[1100], masked[512];
 	int n;
 
-	if (kind != CLIENT_LINE_BODY)
-		snprintf(t->last_sent, sizeof t->last_sent, "%s", line);
 	if (kind == CLIENT_LINE_COMMAND)
-		line = console_shown_command(t->c, line, masked, sizeof masked);
+		snprintf(t->last_sent, sizeof t->last_sent, "%s", line);
+	line = console_shown_command(t->c, line, kind, masked, sizeof masked);
 	/* The line goes over the wire with CRLF: the raw view shows it. */
-	n = snprintf(buf, sizeof buf, "%s\r\n",
-	    kind == CLIENT_LINE_SECRET ? "********" : line);
+	n = snprintf(buf, sizeof buf, "%s\r\n", line);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof buf)
@@ -124,7 +124,8 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 	/* Pipelined: name the command this reply answers (RFC 2920 3.1). */
 	if (note != NULL && command != NULL && ctx == ANNOTATE_COMMAND &&
 	    strcmp(command, t->last_sent) != 0) {
-		command = console_shown_command(t->c, command, masked,
+		command = console_shown_command(t->c, command,
+		    CLIENT_LINE_COMMAND, masked,
 		    sizeof masked);
 		len = strlen(command) + strlen(note) + 32;
 		if ((paired = malloc(len)) != NULL) {
@@ -299,6 +300,7 @@ tui_rl_line(char *line)
 {
 	struct tui *t = tui_cur;
 	const char *p;
+	int secret;
 
 	free(t->diag);
 	t->diag = NULL;
@@ -306,6 +308,7 @@ tui_rl_line(char *line)
 	t->hint = NULL;
 	t->view.follow = 1;
 	if (line == NULL) {		/* Ctrl-D on an empty line */
+		console_secret_cancel(t->c, "leaving");
 		if (!t->closed)
 			console_input(t->c, ":quit", 0);
 		t->quit = 1;
@@ -318,12 +321,20 @@ tui_rl_line(char *line)
 		free(line);
 		return;
 	}
+	secret = console_reading_secret(t->c);
 	console_history_add(t->c, line);
 	if (strcasecmp(p, ":help") == 0)
 		tui_help_entry(t);
 	if (console_input(t->c, line, t->u->check) == CONSOLE_QUIT)
 		t->quit = 1;
+	if (secret) {
+		OPENSSL_cleanse(line, strlen(line));
+		if (rl_line_buffer != NULL)
+			OPENSSL_cleanse(rl_line_buffer, strlen(rl_line_buffer));
+	}
 	free(line);
+	/* the password of :auth: Tab is a character, not a completion */
+	rl_inhibit_completion = console_reading_secret(t->c);
 	rl_set_prompt(console_prompt(t->c));
 }
 
@@ -405,6 +416,9 @@ tui_draw_input(struct tui *t, int y)
 	line = rl_line_buffer != NULL ? rl_line_buffer : "";
 	end = rl_line_buffer != NULL ? (size_t)rl_end : 0;
 	point = rl_line_buffer != NULL ? (size_t)rl_point : 0;
+	/* the password of :auth is not shown, not even its length */
+	if (console_reading_secret(t->c))
+		end = point = 0;
 	pcols = scrollback_cols(prompt, strlen(prompt));
 	wattrset(stdscr, A_BOLD);
 	tui_render_text(stdscr, y, 0, prompt, strlen(prompt), COLS);
@@ -642,7 +656,14 @@ tui_key(struct tui *t, int rc, wint_t k)
 	}
 	switch (k) {
 	case 3:				/* Ctrl-C */
-		if (rl_end > 0) {
+		if (console_reading_secret(t->c)) {
+			/* gives up the password prompt of :auth */
+			rl_replace_line("", 0);
+			rl_point = 0;
+			console_secret_cancel(t->c, "cancelled");
+			rl_inhibit_completion = 0;
+			rl_set_prompt(console_prompt(t->c));
+		} else if (rl_end > 0) {
 			rl_replace_line("", 0);
 			rl_point = 0;
 		} else {

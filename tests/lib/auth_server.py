@@ -2,8 +2,10 @@
 """auth_server.py -- an SMTP AUTH server for the tests (aiosmtpd).
 
 Listens on 127.0.0.1, accepts one fixed user and secret with AUTH PLAIN,
-LOGIN (RFC 4616, draft-murchison-sasl-login), CRAM-MD5 (RFC 2195) and
-XOAUTH2, optionally offers STARTTLS (RFC 3207) or speaks TLS from the first
+LOGIN (RFC 4616, draft-murchison-sasl-login), CRAM-MD5 (RFC 2195), and
+one fixed token with XOAUTH2 and OAUTHBEARER (RFC 7628; a refused token
+gets the error in JSON as a 334 challenge first, as the providers do),
+optionally offers STARTTLS (RFC 3207) or speaks TLS from the first
 byte (RFC 8314), and accepts every MAIL, RCPT and DATA without delivering
 anything.  When ready it prints its port on a line of its own on stdout.
 
@@ -17,6 +19,7 @@ import argparse
 import asyncio
 import base64
 import hmac
+import json
 import os
 import ssl
 import sys
@@ -56,24 +59,58 @@ class Handler:
                                   want.hexdigest().encode()))
         return AuthResult(success=ok, handled=False)
 
-    async def auth_XOAUTH2(self, server, args):
-        # "user=U\x01auth=Bearer T\x01\x01", base64; initial response
-        # or after an empty challenge.
+    async def _initial(self, server, args):
+        """The initial response (RFC 4954 4), or the answer to an empty
+        challenge; None once the exchange has been answered."""
         if len(args) > 1:
             try:
-                blob = base64.b64decode(args[1], validate=True)
+                return base64.b64decode(args[1], validate=True)
             except ValueError:
                 await server.push("501 5.5.2 Can't decode base64")
-                return AuthResult(success=False, handled=True)
-        else:
-            blob = await server.challenge_auth("")
-            if not isinstance(blob, bytes):
-                return AuthResult(success=False, handled=True)
+                return None
+        blob = await server.challenge_auth("")
+        return blob if isinstance(blob, bytes) else None
+
+    async def _refuse(self, server, error):
+        """RFC 7628 3.2.2: the error goes in a challenge; the client's
+        answer (%x01, or an empty line for XOAUTH2) ends the exchange."""
+        answer = await server.challenge_auth(json.dumps(error))
+        # "*" (or bad base64) was answered with 501 already
+        return AuthResult(success=False,
+                          handled=not isinstance(answer, bytes))
+
+    async def auth_XOAUTH2(self, server, args):
+        # "user=U\x01auth=Bearer T\x01\x01", base64
+        blob = await self._initial(server, args)
+        if blob is None:
+            return AuthResult(success=False, handled=True)
         fields = dict(f.split(b"=", 1) for f in blob.split(b"\x01")
                       if b"=" in f)
-        ok = (fields.get(b"user") == self.user and
-              fields.get(b"auth") == b"Bearer " + self.token)
-        return AuthResult(success=ok, handled=False)
+        if (fields.get(b"user") == self.user and
+                fields.get(b"auth") == b"Bearer " + self.token):
+            return AuthResult(success=True, handled=False)
+        return await self._refuse(server, {
+            "status": "401", "schemes": "bearer",
+            "scope": "https://mail.example.test/"})
+
+    async def auth_OAUTHBEARER(self, server, args):
+        # RFC 7628 3.1: "n,a=USER," ^A key=value ^A ... ^A
+        blob = await self._initial(server, args)
+        if blob is None:
+            return AuthResult(success=False, handled=True)
+        head, _, rest = blob.partition(b"\x01")
+        gs2 = head.split(b",")
+        user = (gs2[1][2:].replace(b"=2C", b",").replace(b"=3D", b"=")
+                if len(gs2) > 1 and gs2[1].startswith(b"a=") else None)
+        fields = dict(f.split(b"=", 1) for f in rest.split(b"\x01")
+                      if b"=" in f)
+        if (gs2[0] == b"n" and user == self.user and
+                fields.get(b"auth") == b"Bearer " + self.token):
+            return AuthResult(success=True, handled=False)
+        return await self._refuse(server, {
+            "status": "invalid_token", "scope": "mail",
+            "openid-configuration":
+                "https://auth.example.test/.well-known/openid-configuration"})
 
 
 def make_authenticator(user, password):

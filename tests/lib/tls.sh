@@ -20,8 +20,8 @@
 #     server below stands in (TLS_SERVER=aiosmtpd).  TLS_FORCE_AIOSMTPD=1
 #     selects the fallback.
 #   start_auth_server [ARGS]   tests/lib/auth_server.py (aiosmtpd): AUTH
-#       PLAIN, LOGIN, CRAM-MD5 and XOAUTH2 for $AUTH_USER / $AUTH_PASSWORD
-#       ($AUTH_TOKEN for XOAUTH2); sets $AUTH_PORT.  ARGS go to the script
+#       PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER for $AUTH_USER / $AUTH_PASSWORD
+#       ($AUTH_TOKEN for the OAuth ones); sets $AUTH_PORT.  ARGS go to the script
 #       (--cert F --key F for STARTTLS, --implicit-tls, --require-tls).
 #   b64 STRING          base64 of STRING after printf(1) escapes (\0 too)
 #   auth_plain_b64      base64 of "\0$AUTH_USER\0$AUTH_PASSWORD" (RFC 4616)
@@ -167,6 +167,8 @@ anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 EOF
+	# A caller's additions to the configuration (tests/lib/auth.sh).
+	[ -z "${TLS_POSTFIX_HOOK:-}" ] || "$TLS_POSTFIX_HOOK" "$_pf/etc"
 	# "postfix check" creates the queue directories with their owners.
 	"$_postfix" -c "$_pf/etc" check >"$_pf/check.log" 2>&1 ||
 	    { LAST_OUT=$_pf/check.log; fail "postfix check failed"; }

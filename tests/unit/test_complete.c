@@ -235,10 +235,31 @@ Test(complete, auth_mechanisms)
 	cr_assert(has(m, "PLAIN") && has(m, "LOGIN"));
 	caps.auth[0] = '\0';
 	cr_assert_null(complete("AUTH "), "the server offers none");
-	/* Nothing known: the usual mechanisms. */
+	/* Nothing known: the mechanisms :auth runs. */
 	complete_set_caps_for_test(NULL);
 	m = complete("AUTH ");
 	cr_assert(has(m, "PLAIN") && has(m, "LOGIN"));
+	cr_assert(has(m, "SCRAM-SHA-256-PLUS") && has(m, "OAUTHBEARER"));
+}
+
+/* :auth exists, and completes the mechanisms the server advertised. */
+Test(complete, auth_local_command)
+{
+	char	**m;
+
+	m = complete(":au");
+	cr_assert_eq(count(m), 1);
+	cr_assert_str_eq(m[0], ":auth");
+	caps.ehlo = 1;
+	snprintf(caps.auth, sizeof caps.auth, "SCRAM-SHA-256 PLAIN");
+	complete_set_caps_for_test(&caps);
+	m = complete(":auth ");
+	cr_assert_eq(count(m), 2);
+	cr_assert(has(m, "SCRAM-SHA-256") && has(m, "PLAIN"));
+	m = complete(":auth S");
+	cr_assert_str_eq(m[0], "SCRAM-SHA-256");
+	cr_assert_null(complete(":auth PLAIN "), "the user is not guessed");
+	complete_set_caps_for_test(NULL);
 }
 
 Test(complete, help_and_bdat)

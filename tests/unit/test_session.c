@@ -222,9 +222,13 @@ Test(session, auth_exchange)
 	session_on_send(s, "dXNlcg==", ANNOTATE_AUTH_STEP, 3.0);
 	answer(s, fixture_reply(334, NULL, 1, "UGFzc3dvcmQ6"));
 	cr_assert_eq(paired_ctx, ANNOTATE_AUTH_STEP);
+	/* the response is a secret: the reply names the exchange instead,
+	 * which is what its explanation needs */
+	cr_assert_str_eq(paired, "AUTH LOGIN");
 	cr_assert_eq(session_state(s), STATE_AUTH);
 	session_on_send(s, "cGFzcw==", ANNOTATE_AUTH_STEP, 3.0);
 	answer(s, fixture_reply(235, NULL, 1, "2.7.0 ok"));
+	cr_assert_str_eq(paired, "AUTH LOGIN");
 	cr_assert_eq(session_state(s), STATE_READY);
 	cr_assert(session_authenticated(s));
 	cr_assert(warns(s, "AUTH PLAIN", "already authenticated"));
@@ -293,7 +297,9 @@ Test(session, extension_warnings)
 
 	cr_assert(warns(s, "STARTTLS", "did not advertise STARTTLS"));
 	cr_assert(warns(s, "AUTH CRAM-MD5", "CRAM-MD5 is not among"));
-	cr_assert_eq(nwarn(s, "AUTH PLAIN"), 0);
+	/* advertised: only the missing TLS is worth a word */
+	cr_assert_eq(nwarn(s, "AUTH PLAIN"), 1);
+	cr_assert(warns(s, "AUTH PLAIN", "AUTH without TLS"));
 	cr_assert(warns(s, "SEND FROM:<a@b>", "obsolete"));
 	session_free(s);
 }
@@ -410,6 +416,7 @@ Test(session, auth_mechanisms_are_words)
 	struct session *s = session_new(0);
 
 	answer(s, fixture_reply(220, NULL, 1, "hi"));
+	session_set_tls(s, 1);
 	send_cmd(s, "EHLO me");
 	answer(s, fixture_reply(250, NULL, 3, "hi", "AUTH X-PLAIN LOGIN", "AUTH=plain login"));
 	cr_assert_str_eq(session_caps(s)->auth, "X-PLAIN LOGIN plain");
@@ -720,6 +727,7 @@ Test(session, auth_warned_once_with_its_reply)
 	size_t		 n, i;
 
 	answer(s, fixture_reply(220, NULL, 1, "hi"));
+	session_set_tls(s, 1);
 	send_cmd(s, "EHLO me");
 	answer(s, fixture_reply(250, NULL, 2, "hi", "PIPELINING"));
 	n = session_check_order(s, "AUTH PLAIN", w, 8);
@@ -732,8 +740,10 @@ Test(session, auth_warned_once_with_its_reply)
 
 	s = greeted_ehlo();
 	n = session_check_order(s, "AUTH CRAM-MD5", w, 8);
-	cr_assert_eq(n, 1);
+	cr_assert_eq(n, 2);
 	cr_assert(strstr(w[0], "expect 504") != NULL, "%s", w[0]);
+	/* RFC 4954 4: a password mechanism without TLS */
+	cr_assert(strstr(w[1], "AUTH without TLS") != NULL, "%s", w[1]);
 	for (i = 0; i < n; i++)
 		free(w[i]);
 	session_free(s);
