@@ -113,6 +113,7 @@ static void	timed_out(struct client *, int);
 static void	auth_reply(struct client *, const struct reply *);
 static int	auth_start(struct client *, const struct auth_mech *,
 		    const struct auth_opts *);
+static void	report_tls(struct client *, const struct tls *, const char *);
 
 struct client *
 client_new(const struct client_opts *o, const struct client_ops *ops,
@@ -206,6 +207,13 @@ client_free(struct client *c)
 	if (c->logf != NULL)
 		fclose(c->logf);
 	free(c);
+}
+
+void
+client_message_text(struct client *c, enum client_msg kind, const char *text)
+{
+	if (c->ops->message != NULL)
+		c->ops->message(c->arg, kind, text);
 }
 
 void
@@ -348,36 +356,78 @@ track(struct client *c, const char *line, enum annotate_ctx kind)
 	return -1;
 }
 
+/*
+ * After a handshake: the summary line, every failed check of the
+ * certificate (the session goes on only with --insecure), and the details
+ * of the chain: in the recording always (as comments), on the screen with
+ * -v; the PEM chain with --show-certs.
+ */
+static void
+report_tls(struct client *c, const struct tls *t, const char *what)
+{
+	const struct tls_info	*in = tls_get_info(t);
+	char			 line[2048], *text;
+	int			 i;
+
+	tls_summary(t, 0, line, sizeof line);
+	client_message(c, CLIENT_MSG_INFO, "TLS (%s): %s", what, line);
+	record(c, &(struct event){ .type = EVENT_TLS, .text = what,
+	    .summary = line });
+	/* (-v: the details below name them) */
+	for (i = 0; i < in->nfaults && !c->o.tls_details; i++) {
+		tls_format_fault(in, &in->faults[i], line, sizeof line);
+		client_message(c, CLIENT_MSG_WARNING, "%s", line);
+	}
+	if ((text = tls_format_details(in)) != NULL) {
+		record_comment(c, text);
+		if (c->o.tls_details)
+			client_message_text(c, CLIENT_MSG_INFO, text);
+		free(text);
+	}
+	if (c->o.show_certs && (text = tls_pem_chain(t)) != NULL) {
+		client_message_text(c, CLIENT_MSG_HELP, text);
+		free(text);
+	}
+}
+
 static int
 start_tls(struct client *c, const char *what)
 {
-	struct tls_opts	 to;
-	char		 err[512], msg[1024];
+	struct tls_opts	 to = c->o.tlsopt;
+	char		 err[4096], msg[1024];
+	const char	*more;
 	struct tls	*t;
 
-	memset(&to, 0, sizeof to);
-	to.servername = c->o.tls_name != NULL ? c->o.tls_name : c->o.host;
-	to.cafile = c->o.cafile;
-	to.insecure = c->o.insecure;
-	to.tlsa = c->o.tlsa;
-	to.ntlsa = c->o.ntlsa;
+	if (to.servername == NULL)
+		to.servername = c->o.host;
 	t = tls_start(c->conn.fd, &to, c->o.timeout_s * 1000, err, sizeof err);
 	if (t == NULL) {
-		/* one line, in the recording too: why the session ends */
-		snprintf(msg, sizeof msg, "TLS handshake with %s failed: %s",
-		    c->server, err);
+		/* one line, in the recording too: why the session ends;
+		 * then one line for each check that failed */
+		more = strchr(err, '\n');
+		snprintf(msg, sizeof msg, "TLS handshake with %s failed: %.*s",
+		    c->server, more != NULL ? (int)(more - err) :
+		    (int)strlen(err), err);
 		record_comment(c, msg);
+		if (more != NULL)
+			record_comment(c, more + 1);
 		lost(c, "", 0);
 		client_message(c, CLIENT_MSG_ERROR, "%s", msg);
+		while (more != NULL) {
+			const char *line = more + 1;
+
+			more = strchr(line, '\n');
+			client_message(c, CLIENT_MSG_ERROR, "%.*s",
+			    more != NULL ? (int)(more - line) :
+			    (int)strlen(line), line);
+		}
 		c->failed = EXIT_CONNECT;
 		return -1;
 	}
 	c->conn.tls = t;
-	tls_summary(t, c->tls_sum, sizeof c->tls_sum);
+	tls_summary(t, TLS_SUMMARY_SHORT, c->tls_sum, sizeof c->tls_sum);
 	session_set_tls(c->s, 1);
-	client_message(c, CLIENT_MSG_INFO, "TLS (%s): %s", what, c->tls_sum);
-	record(c, &(struct event){ .type = EVENT_TLS, .text = what,
-	    .summary = c->tls_sum });
+	report_tls(c, t, what);
 	notify_state(c);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "net.h"
 #include "reply.h"
 #include "session.h"
+#include "tls.h"
 
 struct client_opts {
 	const char	*host;
@@ -24,13 +25,14 @@ struct client_opts {
 	int		 timeout_s;	/* connect and read timeout */
 	int		 tls;		/* implicit TLS (port 465) */
 	int		 starttls;	/* STARTTLS right after the first EHLO */
-	const char	*cafile;
-	int		 insecure;
-	const char	*tls_name;	/* name to verify (and SNI) when host is
-					   an address, e.g. the MX name; NULL:
-					   host */
-	const struct tls_tlsa *tlsa;	/* DANE records for tls_name (tls.h) */
-	size_t		 ntlsa;
+	struct tls_opts	 tlsopt;	/* CAs, --insecure, the name to verify
+					   and send as SNI (--tls-name, the
+					   MX name; NULL: host), client
+					   certificate, limits, DANE records */
+	int		 tls_details;	/* after each handshake, show the
+					   details too (-v), not only the
+					   summary */
+	int		 show_certs;	/* ... and the PEM chain */
 	const char	*record;	/* --record FILE, or NULL */
 	int		 show_secrets;
 	int		 latency_comments;	/* "# +12.3ms" in transcripts */
@@ -168,5 +170,7 @@ const char *client_tls_summary(const struct client *);
 /* Report a message through the front end's callback. */
 void client_message(struct client *, enum client_msg, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for a text of any length, as it is. */
+void client_message_text(struct client *, enum client_msg, const char *);
 
 #endif

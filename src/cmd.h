@@ -5,6 +5,9 @@
 #ifndef SMTPSCOPE_CMD_H
 #define SMTPSCOPE_CMD_H
 
+#include <stdio.h>
+
+#include "client.h"
 #include "exitcode.h"
 
 int cmd_connect(int argc, char **argv);		/* smtpscope [opts] HOST[:PORT] */
@@ -28,7 +31,54 @@ enum exitcode cmd_mx_pick(const char *domain, const char *resolver,
 int cmd_number(const char *s, long min, long max, long *out);
 
 /* Usage text to stream f. */
-#include <stdio.h>
 void usage(FILE *f);
+
+/*
+ * The TLS options of `smtpscope HOST` and `smtpscope replay`: getopt_long
+ * entries (CMD_TLS_LONG_OPTIONS, in each command's table), their usage
+ * lines, and one parser for both.
+ */
+enum {
+	CMD_OPT_CAFILE = 1000, CMD_OPT_CAPATH, CMD_OPT_INSECURE,
+	CMD_OPT_TLS_NAME, CMD_OPT_CERT, CMD_OPT_KEY, CMD_OPT_TLS_MIN,
+	CMD_OPT_TLS_MAX, CMD_OPT_CIPHERS, CMD_OPT_CIPHERSUITES,
+};
+
+#define CMD_TLS_LONG_OPTIONS \
+	{ "cafile",	  required_argument, NULL, CMD_OPT_CAFILE }, \
+	{ "capath",	  required_argument, NULL, CMD_OPT_CAPATH }, \
+	{ "insecure",	  no_argument,	     NULL, CMD_OPT_INSECURE }, \
+	{ "tls-name",	  required_argument, NULL, CMD_OPT_TLS_NAME }, \
+	{ "cert",	  required_argument, NULL, CMD_OPT_CERT }, \
+	{ "key",	  required_argument, NULL, CMD_OPT_KEY }, \
+	{ "tls-min",	  required_argument, NULL, CMD_OPT_TLS_MIN }, \
+	{ "tls-max",	  required_argument, NULL, CMD_OPT_TLS_MAX }, \
+	{ "ciphers",	  required_argument, NULL, CMD_OPT_CIPHERS }, \
+	{ "ciphersuites", required_argument, NULL, CMD_OPT_CIPHERSUITES }
+
+#define CMD_TLS_USAGE \
+"  --cafile FILE        verify the server against the CAs in FILE\n" \
+"  --capath DIR         ... or in DIR (hashed, as made by c_rehash)\n" \
+"  --insecure           go on when a check of the certificate fails\n" \
+"                       (every failed check is still named)\n" \
+"  --tls-name NAME      send NAME as SNI and check the certificate for it\n" \
+"                       (default: the host as given)\n" \
+"  --cert FILE          client certificate (PEM), for servers that ask\n" \
+"  --key FILE           its private key (default: read from the --cert file)\n" \
+"  --tls-min V, --tls-max V   TLS versions to offer, 1.0 to 1.3 (default\n" \
+"                       1.2 and up; 1.0 and 1.1 need OpenSSL's security\n" \
+"                       level 0: --ciphers 'DEFAULT:@SECLEVEL=0')\n" \
+"  --ciphers LIST       TLS 1.2 and older ciphers to offer (OpenSSL syntax)\n" \
+"  --ciphersuites LIST  TLS 1.3 cipher suites to offer (OpenSSL syntax)\n"
+
+/* Apply TLS option ch (a CMD_OPT_* value) with its argument to o:
+ * EXIT_OK done, EXIT_USAGE a bad value (said on stderr), -1 ch is not a
+ * TLS option. */
+int cmd_tls_option(int ch, const char *arg, struct client_opts *o);
+
+/* Once every option is read: check the TLS options (files, cipher lists,
+ * versions) before connecting.  EXIT_OK, or EXIT_USAGE (said on
+ * stderr). */
+int cmd_tls_check(const struct client_opts *o);
 
 #endif

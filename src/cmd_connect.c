@@ -40,7 +40,7 @@ struct connect_args {
 };
 
 enum {
-	OPT_TIMEOUT = 256, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE,
+	OPT_TIMEOUT = 256, OPT_TLS, OPT_STARTTLS, OPT_SHOW_CERTS,
 	OPT_PLAIN, OPT_NO_CHECK, OPT_RECORD, OPT_SHOW_SECRETS, OPT_COLOR,
 	OPT_SCROLLBACK, OPT_LATENCY, OPT_PIPELINE, OPT_MX, OPT_RESOLVER,
 	OPT_ANCHOR, OPT_PORT, OPT_AUTH, OPT_AUTH_USER, OPT_AUTH_PASSWORD_FILE,
@@ -50,8 +50,8 @@ static const struct option long_options[] = {
 	{ "timeout",		required_argument,	NULL, OPT_TIMEOUT },
 	{ "tls",		no_argument,		NULL, OPT_TLS },
 	{ "starttls",		no_argument,		NULL, OPT_STARTTLS },
-	{ "cafile",		required_argument,	NULL, OPT_CAFILE },
-	{ "insecure",		no_argument,		NULL, OPT_INSECURE },
+	CMD_TLS_LONG_OPTIONS,
+	{ "show-certs",		no_argument,		NULL, OPT_SHOW_CERTS },
 	{ "plain",		no_argument,		NULL, OPT_PLAIN },
 	{ "no-check",		no_argument,		NULL, OPT_NO_CHECK },
 	{ "record",		required_argument,	NULL, OPT_RECORD },
@@ -100,7 +100,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 {
 	const char	*nc = getenv("NO_COLOR");
 	long		 v;
-	int		 ch, color = nc == NULL || *nc == '\0';
+	int		 ch, rc, color = nc == NULL || *nc == '\0';
 
 	memset(a, 0, sizeof *a);
 	a->c.family = AF_UNSPEC;
@@ -131,11 +131,8 @@ parse_options(int argc, char **argv, struct connect_args *a)
 		case OPT_STARTTLS:
 			a->c.starttls = 1;
 			break;
-		case OPT_CAFILE:
-			a->c.cafile = optarg;
-			break;
-		case OPT_INSECURE:
-			a->c.insecure = 1;
+		case OPT_SHOW_CERTS:
+			a->c.show_certs = 1;
 			break;
 		case OPT_PLAIN:
 			a->plain = 1;
@@ -205,6 +202,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			/* the recording says where each reply left the
 			 * session: "# state mail -> rcpt" */
 			a->c.state_comments = 1;
+			a->c.tls_details = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -213,6 +211,11 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			printf("%s\n", PACKAGE_STRING);
 			return EXIT_OK;
 		default:
+			if ((rc = cmd_tls_option(ch, optarg, &a->c)) != -1) {
+				if (rc != 0)
+					return rc;
+				break;
+			}
 			usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -223,6 +226,8 @@ parse_options(int argc, char **argv, struct connect_args *a)
 		    "other\n");
 		return EXIT_USAGE;
 	}
+	if (cmd_tls_check(&a->c) != EXIT_OK)
+		return EXIT_USAGE;
 	return auth_option(a);
 }
 
@@ -307,6 +312,67 @@ auth_option(struct connect_args *a)
 	return -1;
 }
 
+int
+cmd_tls_option(int ch, const char *arg, struct client_opts *o)
+{
+	struct tls_opts	*t = &o->tlsopt;
+	int		*v;
+
+	switch (ch) {
+	case CMD_OPT_CAFILE:
+		t->cafile = arg;
+		return EXIT_OK;
+	case CMD_OPT_CAPATH:
+		t->capath = arg;
+		return EXIT_OK;
+	case CMD_OPT_INSECURE:
+		t->insecure = 1;
+		return EXIT_OK;
+	case CMD_OPT_TLS_NAME:
+		if (*arg == '\0') {
+			fprintf(stderr, "smtpscope: --tls-name wants a name\n");
+			return EXIT_USAGE;
+		}
+		t->servername = arg;
+		return EXIT_OK;
+	case CMD_OPT_CERT:
+		t->certfile = arg;
+		return EXIT_OK;
+	case CMD_OPT_KEY:
+		t->keyfile = arg;
+		return EXIT_OK;
+	case CMD_OPT_TLS_MIN:
+	case CMD_OPT_TLS_MAX:
+		v = ch == CMD_OPT_TLS_MIN ? &t->min_version : &t->max_version;
+		if (tls_parse_version(arg, v) == -1) {
+			fprintf(stderr, "smtpscope: --%s wants a TLS version: "
+			    "1.0, 1.1, 1.2 or 1.3, not \"%s\"\n",
+			    ch == CMD_OPT_TLS_MIN ? "tls-min" : "tls-max", arg);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	case CMD_OPT_CIPHERS:
+		t->ciphers = arg;
+		return EXIT_OK;
+	case CMD_OPT_CIPHERSUITES:
+		t->ciphersuites = arg;
+		return EXIT_OK;
+	default:
+		return -1;
+	}
+}
+
+int
+cmd_tls_check(const struct client_opts *o)
+{
+	char	err[1024];
+
+	if (tls_opts_check(&o->tlsopt, err, sizeof err) == 0)
+		return EXIT_OK;
+	fprintf(stderr, "smtpscope: %s\n", err);
+	return 2;
+}
+
 static enum exitcode
 run_ui(struct connect_args *a)
 {
@@ -347,7 +413,9 @@ run_mx(struct connect_args *a, int argc)
 		a->c.tls = 1;
 	a->c.host = a->host;
 	a->c.port = a->port;
-	a->c.tls_name = a->mxname;
+	/* the MX name, unless --tls-name gave another */
+	if (a->c.tlsopt.servername == NULL)
+		a->c.tlsopt.servername = a->mxname;
 	return run_ui(a);
 }
 

@@ -34,7 +34,7 @@ struct report {
 };
 
 enum {
-	OPT_TIMEOUT = 256, OPT_TLS, OPT_CAFILE, OPT_INSECURE, OPT_RECORD,
+	OPT_TIMEOUT = 256, OPT_TLS, OPT_RECORD,
 	OPT_SHOW_SECRETS, OPT_STRICT, OPT_KEEP_GOING, OPT_TAP, OPT_INTERACTIVE,
 	OPT_REPEAT, OPT_CONNECTIONS, OPT_NO_CHECK, OPT_PLAIN, OPT_COLOR,
 };
@@ -42,8 +42,7 @@ enum {
 static const struct option replay_options[] = {
 	{ "timeout",	 required_argument, NULL, OPT_TIMEOUT },
 	{ "tls",	 no_argument,	    NULL, OPT_TLS },
-	{ "cafile",	 required_argument, NULL, OPT_CAFILE },
-	{ "insecure",	 no_argument,	    NULL, OPT_INSECURE },
+	CMD_TLS_LONG_OPTIONS,
 	{ "record",	 required_argument, NULL, OPT_RECORD },
 	{ "show-secrets", no_argument,	    NULL, OPT_SHOW_SECRETS },
 	{ "strict",	 no_argument,	    NULL, OPT_STRICT },
@@ -71,13 +70,17 @@ replay_usage(FILE *f)
 "  --strict             compare the reply text too, not only the codes\n"
 "  --keep-going         go on after a mismatch\n"
 "  --tap                print TAP (one test per expected reply)\n"
-"  -v, --verbose        show every line sent and every result\n"
+"  -v, --verbose        show every line sent, every result and the details\n"
+"                       of each TLS handshake\n"
 "  --repeat N           play the transaction part N times (RSET between)\n"
 "  --connections N      play the file N times, one connection after another\n"
 "  --interactive        after the script, hand the session to the console\n"
 "  --record FILE        record the replayed session\n"
 "  --show-secrets       do not mask AUTH secrets in that recording\n"
-"  --timeout S, --tls, --cafile FILE, --insecure, -4, -6, --no-check\n"
+"  --timeout S, --tls, -4, -6, --no-check   as for smtpscope HOST\n"
+"\n"
+"TLS, as for smtpscope HOST:\n"
+CMD_TLS_USAGE
 "\n"
 "Masked secrets (********) are taken from SMTPSCOPE_SECRET_n or\n"
 "SMTPSCOPE_SECRET.  Exit status: 0 all matched, 1 mismatch, 2 usage or\n"
@@ -85,14 +88,23 @@ replay_usage(FILE *f)
 }
 
 /* Text of our own that may quote bytes from a server or a file: made
- * safe to show, one line. */
+ * safe to show, each of its lines after prefix (the TLS details are
+ * several lines). */
 static void
 report_line(FILE *f, const char *prefix, const char *text)
 {
-	char *safe = sanitize(text, strlen(text), SANITIZE_KEEP_BACKSLASH);
+	const char	*nl;
+	char		*safe;
+	size_t		 n;
 
-	fprintf(f, "%s%s\n", prefix, safe != NULL ? safe : "");
-	free(safe);
+	do {
+		n = (nl = strchr(text, '\n')) != NULL ? (size_t)(nl - text) :
+		    strlen(text);
+		safe = sanitize(text, n, SANITIZE_KEEP_BACKSLASH);
+		fprintf(f, "%s%s\n", prefix, safe != NULL ? safe : "");
+		free(safe);
+		text += n + (nl != NULL);
+	} while (nl != NULL && *text != '\0');
 }
 
 static void
@@ -302,7 +314,7 @@ cmd_replay(int argc, char **argv)
 	struct client *live;
 	char host[256], port[32], err[256];
 	long n;
-	int ch, check = 1;
+	int ch, rc, check = 1;
 	enum exitcode status;
 
 	/* A server that drops the connection gives a write error, not a
@@ -333,12 +345,6 @@ cmd_replay(int argc, char **argv)
 			break;
 		case OPT_TLS:
 			o.client.tls = 1;
-			break;
-		case OPT_CAFILE:
-			o.client.cafile = optarg;
-			break;
-		case OPT_INSECURE:
-			o.client.insecure = 1;
 			break;
 		case OPT_RECORD:
 			o.client.record = optarg;
@@ -383,15 +389,23 @@ cmd_replay(int argc, char **argv)
 		case 'v':
 			rep.verbose = 1;
 			o.client.state_comments = 1;
+			o.client.tls_details = 1;
 			break;
 		case 'h':
 			replay_usage(stdout);
 			return EXIT_OK;
 		default:
+			if ((rc = cmd_tls_option(ch, optarg, &o.client)) != -1) {
+				if (rc != 0)
+					return EXIT_USAGE;
+				break;
+			}
 			replay_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
+	if (cmd_tls_check(&o.client) != EXIT_OK)
+		return EXIT_USAGE;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1 || argc > 2) {

@@ -41,6 +41,7 @@ static enum console_result console_auth(struct client *, const char *);
 static void	help_auth(struct client *);
 static void	secret_input(struct client *, const char *);
 static enum console_result console_state(struct client *, const char *);
+static enum console_result console_tls(struct client *, const char *);
 static enum console_result console_quit(struct client *, const char *);
 
 static const struct console_cmd commands[] = {
@@ -59,6 +60,8 @@ static const struct console_cmd commands[] = {
 	{ ":auth", "MECH [USER]", "log in with SASL mechanism MECH; the "
 	    "password is asked for without echo (or SMTPSCOPE_PASSWORD)",
 	    console_auth },
+	{ ":tls", "[pem]", "the TLS picture: checks, session, the chain the "
+	    "server sent (pem: in PEM)", console_tls },
 	{ ":save", "FILE", "write the session so far as a session file",
 	    console_save },
 	{ ":raw", "", "toggle the raw view of replies (CR LF visible)",
@@ -310,6 +313,36 @@ secret_input(struct client *c, const char *input)
 	o.user = user;
 	o.secret = input;
 	client_auth(c, &o);
+}
+
+/* ":tls": the details of the handshake (tls.c formats them); ":tls pem":
+ * the chain as the server sent it. */
+static enum console_result
+console_tls(struct client *c, const char *arg)
+{
+	const struct tls	*t = client_conn(c)->tls;
+	char			*text, sum[1024];
+
+	if (t == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "no TLS on this connection%s",
+		    client_fd(c) != -1 ? ": :starttls starts it" : "");
+		return CONSOLE_CONTINUE;
+	}
+	if (*arg != '\0' && strcmp(arg, "pem") != 0) {
+		client_message(c, CLIENT_MSG_ERROR, "usage: :tls [pem]");
+		return CONSOLE_CONTINUE;
+	}
+	tls_summary(t, 0, sum, sizeof sum);
+	client_message(c, CLIENT_MSG_HELP, "TLS: %s", sum);
+	text = *arg != '\0' ? tls_pem_chain(t) :
+	    tls_format_details(tls_get_info(t));
+	if (text == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "out of memory");
+		return CONSOLE_CONTINUE;
+	}
+	client_message_text(c, CLIENT_MSG_HELP, text);
+	free(text);
+	return CONSOLE_CONTINUE;
 }
 
 static enum console_result

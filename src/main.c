@@ -40,11 +40,10 @@ usage(FILE *f)
 "  --timeout S          connect and read timeout in seconds (default 30)\n"
 "  --tls                implicit TLS (default when the port is 465)\n"
 "  --starttls           upgrade with STARTTLS right after EHLO\n"
-"  --cafile FILE        verify the server against these CAs\n"
-"  --insecure           go on when the certificate does not verify\n"
 "  --plain              line mode, no split view\n"
 "  -v, --verbose        line mode: the full explanation under each reply\n"
-"                       (default: one line; :explain CODE for more)\n"
+"                       (default: one line; :explain CODE for more); the\n"
+"                       details of each TLS handshake (:tls shows them)\n"
 "  --no-check           send lines without syntax and order checks\n"
 "  --pipeline           in pipes, send commands in RFC 2920 groups when the\n"
 "                       server advertises PIPELINING (default: one at a time)\n"
@@ -67,7 +66,12 @@ usage(FILE *f)
 "                       /etc/resolv.conf)\n"
 "  --dns-trust-anchor FILE  DNSSEC trust anchor (default: the root key)\n"
 "  -h, --help           this help\n"
-"  -V, --version        version\n", f);
+"  -V, --version        version\n"
+"\n"
+"TLS:\n"
+CMD_TLS_USAGE
+"  --show-certs         after each handshake, print the chain the server\n"
+"                       sent, in PEM\n", f);
 }
 
 int

@@ -91,13 +91,13 @@ probe_run(const struct probe_opts *o, struct probe_result *res)
 	co.port = o->port;
 	co.family = AF_UNSPEC;
 	co.timeout_s = o->timeout_s;
-	co.cafile = o->cafile;
+	co.tlsopt.cafile = o->cafile;
 	/* finish the handshake whatever the verification says: the
 	 * result is reported, judged by the caller */
-	co.insecure = 1;
-	co.tls_name = o->name;
-	co.tlsa = o->tlsa;
-	co.ntlsa = o->ntlsa;
+	co.tlsopt.insecure = 1;
+	co.tlsopt.servername = o->name;
+	co.tlsopt.tlsa = o->tlsa;
+	co.tlsopt.ntlsa = o->ntlsa;
 	if ((c = client_new(&co, &probe_ops, &p)) == NULL) {
 		snprintf(res->error, sizeof res->error, "out of memory");
 		return -1;
@@ -137,7 +137,7 @@ probe_run(const struct probe_opts *o, struct probe_result *res)
 		if (conn->tls == NULL)
 			goto out;	/* the engine said why */
 		res->tls = 1;
-		tls_summary(conn->tls, res->tls_summary,
+		tls_summary(conn->tls, 0, res->tls_summary,
 		    sizeof res->tls_summary);
 		res->verified = tls_verified(conn->tls);
 		if ((res->dane_depth = tls_dane(conn->tls, &m)) >= 0) {

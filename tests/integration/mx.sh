@@ -49,7 +49,7 @@ assert_grep '^plain\.test: 2 MX hosts, DNSSEC insecure' "$o"
 [ "$(grep -c '^  DANE not applicable (insecure)$' "$o")" = 2 ] ||
     fail "plain.test: DANE not reported as not applicable for both hosts"
 # the certificate verified against each MX name (SNI and name check)
-assert_grep "^  $MX_NET\.13 +ok .*STARTTLS TLSv1\.[23] [A-Z0-9_-]+ verify=ok$" "$o"
+assert_grep "^  $MX_NET\.13 +ok .*STARTTLS TLSv1\.[23] [A-Z0-9_-]+ group=[A-Za-z0-9-]+ peer-sig=[A-Za-z0-9-]+ verify=ok$" "$o"
 assert_grep "^MX 20 mx2\.backup\.plain\.test: 1 address" "$o"
 
 # No MX: the domain's own address, said so (RFC 5321 5.1).
@@ -120,7 +120,7 @@ rc=$?
 LAST_OUT=$T/c2.out
 [ $rc -eq 0 ] || fail "--mx plain.test --starttls: exit $rc"
 assert_grep "^smtpscope: --mx: MX 10 mx1\.plain\.test \($MX_NET\.13\) answers$" "$T/c2.out"
-assert_grep '^\* TLS \(starttls\): TLSv1\.[23] [A-Z0-9_-]+ verify=ok$' "$T/c2.out"
+assert_grep '^\* TLS \(starttls\): TLSv1\.[23] [A-Z0-9_-]+ group=[A-Za-z0-9-]+ peer-sig=[A-Za-z0-9-]+ verify=ok$' "$T/c2.out"
 
 # --mx on a null MX: nothing to connect to, exit 3.
 "$SMTPSCOPE" --plain --mx nullmx.test --resolver "$RESOLVER" \

@@ -13,7 +13,7 @@ for target in "127.0.0.1:$SMTPS_PORT" "localhost:$SMTPS_PORT"; do
 	rc=$?
 	LAST_OUT=$out
 	[ "$rc" = 0 ] || fail "$target: exit status $rc, expected 0"
-	assert_grep '^\* TLS \(tls\): TLSv1\.[23] [A-Z0-9_-]+ verify=ok$' "$out"
+	assert_grep '^\* TLS \(tls\): TLSv1\.[23] [A-Z0-9_-]+ group=[A-Za-z0-9-]+ peer-sig=[A-Za-z0-9-]+ verify=ok$' "$out"
 	assert_no_grep '^C: STARTTLS' "$out"
 	[ "$(grep -c '^C: EHLO me$' "$out")" = 1 ] || fail "EHLO not sent once"
 	assert_grep '^S: 250[ -]' "$out"

@@ -15,7 +15,7 @@ rc=$?
 LAST_OUT=$out
 [ "$rc" = 0 ] || fail "exit status $rc, expected 0"
 
-assert_grep '^\* TLS \(starttls\): TLSv1\.[23] [A-Z0-9_-]+ verify=ok$' "$out"
+assert_grep '^\* TLS \(starttls\): TLSv1\.[23] [A-Z0-9_-]+ group=[A-Za-z0-9-]+ peer-sig=[A-Za-z0-9-]+ verify=ok$' "$out"
 assert_grep '^C: STARTTLS$' "$out"
 assert_grep '^S: 220 ' "$out"
 assert_grep '^S: 221 ' "$out"
@@ -35,7 +35,7 @@ awk '/^\* TLS/ { t = 1 } /^S: 250.STARTTLS/ { if (t) exit 1; n++ }
     fail "STARTTLS advertised after the upgrade (or never)"
 
 # The session file records the handshake between the 220 and the new EHLO.
-assert_grep '^T: starttls TLSv1\.[23] [A-Z0-9_-]+ verify=ok$' "$T/s.smtp"
+assert_grep '^T: starttls TLSv1\.[23] [A-Z0-9_-]+ group=[A-Za-z0-9-]+ peer-sig=[A-Za-z0-9-]+ verify=ok$' "$T/s.smtp"
 
 # The server saw a TLS session.
 if [ "$TLS_SERVER" = postfix ]; then

@@ -7,11 +7,22 @@
 #                            DNS:localhost and IP:127.0.0.1
 #       $TLS_SELF_CERT $TLS_SELF_KEY   a self-signed one for the same names
 #       $TLS_OTHER_CA        a second CA that signed nothing we serve
+#       $TLS_EXPIRED_CERT $TLS_EXPIRED_KEY   signed by the CA for the same
+#                            names, valid in January 2020 only
+#       $TLS_WRONG_CERT $TLS_WRONG_KEY   signed by the CA for DNS:mx.example.org
+#                            only (connecting to 127.0.0.1 is a name mismatch)
+#       $TLS_CLIENT_CERT $TLS_CLIENT_KEY   a client certificate from the CA
+#                            (CN=smtpscope test client)
 #   start_tls_server    a real SMTP server with TLS on 127.0.0.1 (makes the
 #                       certificates if needed):
 #       $STARTTLS_PORT       plain, offers STARTTLS (RFC 3207)
 #       $SMTPS_PORT          TLS from the first byte (RFC 8314 3.3)
 #       $TLS_SERVER          "postfix" or "aiosmtpd" (the fallback)
+#       $EXPIRED_PORT        STARTTLS with the expired certificate
+#       $WRONGNAME_PORT      STARTTLS with the mx.example.org certificate
+#       $CCERT_PORT          STARTTLS, asks for a client certificate
+#                            (Postfix only: smtpd_tls_ask_ccert; its log
+#                            $T/pf/maillog names the one it got)
 #     Postfix smtpd is used when it can run here: a private instance with
 #     its own configuration and queue under $T, started in the foreground
 #     and stopped at exit.  It accepts mail only for @example.test and
@@ -59,20 +70,70 @@ _tls_ca() {
 	    -keyout "$T/tls/$1.key" -out "$T/tls/$1.pem"
 }
 
+# _tls_csr NAME CN: a key $T/tls/NAME.key and a request $T/tls/NAME.csr
+_tls_csr() {
+	_tls_openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -subj "/CN=$2" -keyout "$T/tls/$1.key" -out "$T/tls/$1.csr"
+}
+
+# _tls_sign NAME SERIAL EXT...: $T/tls/NAME.pem from NAME.csr, signed by
+# the CA for two days, with the extension lines EXT
+_tls_sign() {
+	_n=$1 _s=$2
+	shift 2
+	printf '%s\n' "$@" >"$T/tls/$_n.ext"
+	_tls_openssl x509 -req -in "$T/tls/$_n.csr" -days 2 -sha256 \
+	    -CA "$T/tls/ca.pem" -CAkey "$T/tls/ca.key" -set_serial "$_s" \
+	    -extfile "$T/tls/$_n.ext" -out "$T/tls/$_n.pem"
+}
+
+# _tls_expired: $T/tls/expired.pem, valid in January 2020 only.  OpenSSL
+# 3.0's x509 cannot set dates in the past; "openssl ca" can, given a
+# throw-away CA directory.
+_tls_expired() {
+	_d=$T/tls/ca.d
+	mkdir -p "$_d"
+	: >"$_d/index.txt"
+	echo 10 >"$_d/serial"
+	cat >"$_d/ca.cnf" <<EOF
+[ca]
+default_ca = test
+[test]
+database = $_d/index.txt
+serial = $_d/serial
+new_certs_dir = $_d
+default_md = sha256
+policy = any
+unique_subject = no
+[any]
+commonName = supplied
+[server]
+subjectAltName = DNS:localhost,IP:127.0.0.1
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+EOF
+	_tls_csr expired localhost
+	_tls_openssl ca -batch -config "$_d/ca.cnf" -cert "$T/tls/ca.pem" \
+	    -keyfile "$T/tls/ca.key" -in "$T/tls/expired.csr" \
+	    -out "$T/tls/expired.pem" -startdate 20200101000000Z \
+	    -enddate 20200201000000Z -extensions server -notext
+}
+
 tls_make_certs() {
 	[ -n "${TLS_CA:-}" ] && [ -f "$TLS_CA" ] && return 0
 	mkdir -p "$T/tls"
 	_tls_ca ca
 	_tls_ca other-ca
-	_tls_openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-	    -nodes -subj "/CN=localhost" \
-	    -keyout "$T/tls/server.key" -out "$T/tls/server.csr"
-	printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-	    "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth" \
-	    >"$T/tls/server.ext"
-	_tls_openssl x509 -req -in "$T/tls/server.csr" -days 2 -sha256 \
-	    -CA "$T/tls/ca.pem" -CAkey "$T/tls/ca.key" -set_serial 2 \
-	    -extfile "$T/tls/server.ext" -out "$T/tls/server.pem"
+	_tls_csr server localhost
+	_tls_sign server 2 "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	    "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth"
+	_tls_csr wrong mx.example.org
+	_tls_sign wrong 3 "subjectAltName=DNS:mx.example.org" \
+	    "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth"
+	_tls_csr client "smtpscope test client"
+	_tls_sign client 4 "basicConstraints=CA:FALSE" \
+	    "extendedKeyUsage=clientAuth"
+	_tls_expired
 	_tls_openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 	    -nodes -days 2 -subj "/CN=localhost" \
 	    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
@@ -83,6 +144,12 @@ tls_make_certs() {
 	TLS_KEY=$T/tls/server.key
 	TLS_SELF_CERT=$T/tls/self.pem
 	TLS_SELF_KEY=$T/tls/self.key
+	TLS_EXPIRED_CERT=$T/tls/expired.pem
+	TLS_EXPIRED_KEY=$T/tls/expired.key
+	TLS_WRONG_CERT=$T/tls/wrong.pem
+	TLS_WRONG_KEY=$T/tls/wrong.key
+	TLS_CLIENT_CERT=$T/tls/client.pem
+	TLS_CLIENT_KEY=$T/tls/client.key
 }
 
 start_auth_server() {
@@ -113,6 +180,9 @@ _tls_start_postfix() {
 	chown postfix "$_pf/data"
 	STARTTLS_PORT=$(free_port)
 	SMTPS_PORT=$(free_port)
+	EXPIRED_PORT=$(free_port)
+	WRONGNAME_PORT=$(free_port)
+	CCERT_PORT=$(free_port)
 	cat >"$_pf/etc/main.cf" <<EOF
 compatibility_level = 3.6
 queue_directory = $_pf/queue
@@ -150,6 +220,16 @@ EOF
 127.0.0.1:$SMTPS_PORT inet n - n - - smtpd
   -o smtpd_tls_wrappermode=yes
   -o smtpd_tls_security_level=encrypt
+127.0.0.1:$EXPIRED_PORT inet n - n - - smtpd
+  -o smtpd_tls_cert_file=$TLS_EXPIRED_CERT
+  -o smtpd_tls_key_file=$TLS_EXPIRED_KEY
+127.0.0.1:$WRONGNAME_PORT inet n - n - - smtpd
+  -o smtpd_tls_cert_file=$TLS_WRONG_CERT
+  -o smtpd_tls_key_file=$TLS_WRONG_KEY
+127.0.0.1:$CCERT_PORT inet n - n - - smtpd
+  -o smtpd_tls_ask_ccert=yes
+  -o smtpd_tls_CAfile=$TLS_CA
+  -o smtpd_tls_loglevel=2
 cleanup   unix n - n - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
 tlsmgr    unix - - n 1000? 1 tlsmgr
@@ -172,7 +252,8 @@ EOF
 	# "postfix check" creates the queue directories with their owners.
 	"$_postfix" -c "$_pf/etc" check >"$_pf/check.log" 2>&1 ||
 	    { LAST_OUT=$_pf/check.log; fail "postfix check failed"; }
-	start_server -p "$STARTTLS_PORT" -p "$SMTPS_PORT" postfix \
+	start_server -p "$STARTTLS_PORT" -p "$SMTPS_PORT" -p "$EXPIRED_PORT" \
+	    -p "$WRONGNAME_PORT" -p "$CCERT_PORT" postfix \
 	    "$POSTFIX_SBIN/master" -c "$_pf/etc" -d
 	TLS_SERVER=postfix
 }
@@ -182,6 +263,11 @@ _tls_start_aiosmtpd() {
 	STARTTLS_PORT=$AUTH_PORT
 	start_auth_server --cert "$TLS_CERT" --key "$TLS_KEY" --implicit-tls
 	SMTPS_PORT=$AUTH_PORT
+	start_auth_server --cert "$TLS_EXPIRED_CERT" --key "$TLS_EXPIRED_KEY"
+	EXPIRED_PORT=$AUTH_PORT
+	start_auth_server --cert "$TLS_WRONG_CERT" --key "$TLS_WRONG_KEY"
+	WRONGNAME_PORT=$AUTH_PORT
+	CCERT_PORT=
 	TLS_SERVER=aiosmtpd
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The split view over STARTTLS with a real TLS server: the status bar shows
 # "no TLS" before the upgrade and the protocol and verify result after it;
-# :starttls drives the upgrade and EHLO is needed again (RFC 3207 4.2).
+# :starttls drives the upgrade and EHLO is needed again (RFC 3207 4.2); the
+# conversation shows the summary line of the handshake, :tls the details.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 . "$TOP_SRCDIR/tests/lib/tls.sh"
 . "$TOP_SRCDIR/tests/tui/lib.sh"
@@ -16,6 +17,12 @@ tui_wait 'S: 250[ -]STARTTLS' "STARTTLS not advertised"
 tui_type ':starttls'
 tui_keys Enter
 tui_wait '\| TLSv1\.[23] [A-Z0-9_-]+ verify=ok \|' "status bar lacks the TLS summary"
+tui_wait '-- TLS \(starttls\): TLSv1\.[23] ' "no TLS summary in the conversation"
+tui_wait 'group=X25519' "the summary lacks the key exchange group"
+tui_type ':tls'
+tui_keys Enter
+tui_wait 'checks for 127\.0\.0\.1: chain ok, expiry ok, name ok' ":tls shows no checks"
+tui_wait '\[0\] subject: CN=localhost' ":tls shows no chain"
 # after the handshake the session starts over: EHLO again
 tui_wait '\| greeted \|' "state not back to greeted after TLS"
 tui_type 'EHLO me'
