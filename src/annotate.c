@@ -54,6 +54,7 @@ static void	annotate_rfcs(struct sbuf *, const char *, const char *,
 		    const char *);
 static size_t	annotate_esc_token(const char *, char *);
 static int	annotate_has_last(const char *);
+static char	*annotate_quote(const char *, size_t);
 
 static void
 sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
@@ -893,11 +894,23 @@ annotate_has_last(const char *cmd)
 	return 0;
 }
 
+/* What the user typed, quoted in an error: sanitised, and shortened with
+ * an ellipsis when long (a new string, NULL when out of memory). */
+static char *
+annotate_quote(const char *s, size_t len)
+{
+	size_t	col, cols;
+
+	return sanitize_shorten(s, len, 0, 1, SANITIZE_SHORTEN_MIN, 0, &col,
+	    &cols);
+}
+
 int
 annotate_parse_query(const char *s, int *code, char *esc, char *err,
     size_t errlen)
 {
 	const char *p = s;
+	char *q;
 	size_t n;
 
 	*code = 0;
@@ -924,8 +937,11 @@ annotate_parse_query(const char *s, int *code, char *esc, char *err,
 		/* A reply line's text may start with an enhanced code. */
 		if (isdigit((unsigned char)p[0]) && p[1] == '.' &&
 		    annotate_esc_token(p, esc) == 0) {
-			snprintf(err, errlen, "\"%.20s\" is not a valid enhanced status "
-			    "code (class.subject.detail, e.g. 5.1.1)", p);
+			q = annotate_quote(p, strcspn(p, " \t"));
+			snprintf(err, errlen, "\"%s\" is not a valid enhanced "
+			    "status code (class.subject.detail, e.g. 5.1.1)",
+			    q != NULL ? q : "");
+			free(q);
 			return -1;
 		}
 		if (esc[0] == '\0')
@@ -937,9 +953,12 @@ annotate_parse_query(const char *s, int *code, char *esc, char *err,
 	if (*p == '\0')
 		snprintf(err, errlen, "nothing to explain: give a reply code like 550 "
 		    "or an enhanced code like 5.1.1");
-	else
-		snprintf(err, errlen, "\"%.20s\" is not a reply code (try 550, 5.1.1 "
-		    "or \"550 5.1.1 text\")", p);
+	else {
+		q = annotate_quote(p, strlen(p));
+		snprintf(err, errlen, "\"%s\" is not a reply code (try 550, "
+		    "5.1.1 or \"550 5.1.1 text\")", q != NULL ? q : "");
+		free(q);
+	}
 	return -1;
 }
 

@@ -5,6 +5,7 @@
 #ifndef SMTPSCOPE_CMD_H
 #define SMTPSCOPE_CMD_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "client.h"
@@ -29,6 +30,25 @@ enum exitcode cmd_mx_pick(const char *domain, const char *resolver,
 /* A decimal option value in [min, max] into *out: 0, or -1 when s is not
  * all digits or out of range. */
 int cmd_number(const char *s, long min, long max, long *out);
+
+/* The display columns an argument quoted in an error line takes at most. */
+#define CMD_QUOTE_WIDTH		60
+
+/*
+ * An argument as an error line quotes it: through sanitize() (nothing
+ * typed drives the terminal) and, when longer than CMD_QUOTE_WIDTH
+ * columns, shortened with an ellipsis (sanitize_shorten()).  Into buf;
+ * returns buf.
+ */
+const char *cmd_quote(const char *arg, char *buf, size_t size);
+
+/*
+ * One error line on stderr: "smtpscope: CMD: TEXT" ("smtpscope: TEXT"
+ * when cmd is NULL), the text made safe to show, as it may quote what the
+ * user typed or a file name.
+ */
+void cmd_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Usage text to stream f. */
 void usage(FILE *f);

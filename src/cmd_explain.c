@@ -213,13 +213,15 @@ cmd_explain(int argc, char **argv)
 		    i > 1 ? " " : "", argv[i]);
 
 		if (n < 0 || (size_t)n >= sizeof query - len) {
-			fprintf(stderr, "smtpscope: explain: input too long\n");
+			cmd_error("explain", "input too long (at most %zu "
+			    "octets)", sizeof query - 1);
 			return EXIT_USAGE;
 		}
 		len += (size_t)n;
 	}
 	if ((out = annotate_query(query, err, sizeof err)) == NULL) {
-		fprintf(stderr, "smtpscope: explain: %s\n", err);
+		/* err quotes the query: cmd_error() makes it safe to show */
+		cmd_error("explain", "%s", err);
 		return EXIT_USAGE;
 	}
 	puts(out);

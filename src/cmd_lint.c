@@ -7,17 +7,26 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "sanitize.h"
 #include "verbs.h"
 
+/* The width a line is shown in when standard output is no terminal, and
+ * at most on one. */
+#define LINT_WIDTH		80
+#define LINT_WIDTH_MAX		1000
+
 static void	 lint_usage(FILE *);
+static size_t	 lint_width(void);
 
 static void
 lint_usage(FILE *f)
@@ -40,6 +49,18 @@ lint_usage(FILE *f)
 "Exit status: 0 no error, 1 errors found, 2 usage error.\n", f);
 }
 
+/* The columns a line is shown in: the terminal's, LINT_WIDTH in a pipe. */
+static size_t
+lint_width(void)
+{
+	struct winsize	ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col < LINT_WIDTH_MAX ? ws.ws_col : LINT_WIDTH_MAX;
+	return LINT_WIDTH;
+}
+
 int
 cmd_lint(int argc, char **argv)
 {
@@ -48,9 +69,9 @@ cmd_lint(int argc, char **argv)
 	const struct diag *d;
 	const char *line = NULL;
 	const char *capspec = NULL;
-	char	*shown, caret[1024];
-	size_t	 i;
-	int	 worst, a;
+	char	*shown, *full, caret[LINT_WIDTH_MAX + 8], quoted[256];
+	size_t	 i, len, width, col, cols;
+	int	 worst, a, fits;
 
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "-h") == 0 || strcmp(argv[a], "--help") == 0) {
@@ -73,8 +94,8 @@ cmd_lint(int argc, char **argv)
 		    argv[a][1] == '\0'))
 			line = argv[a];
 		else {
-			fprintf(stderr, "smtpscope: lint: unexpected argument "
-			    "\"%s\"\n", argv[a]);
+			cmd_error("lint", "unexpected argument \"%s\"",
+			    cmd_quote(argv[a], quoted, sizeof quoted));
 			lint_usage(stderr);
 			return 2;
 		}
@@ -89,19 +110,30 @@ cmd_lint(int argc, char **argv)
 		caps_clear(&caps);
 		return 2;
 	}
-	worst = verbs_parse(line, strlen(line), capspec != NULL ? &caps : NULL,
-	    0, &cmd);
+	len = strlen(line);
+	worst = verbs_parse(line, len, capspec != NULL ? &caps : NULL, 0, &cmd);
 
 	/* The caret counts wide characters as two columns (wcwidth()). */
 	setlocale(LC_CTYPE, "");
 
-	shown = sanitize(line, strlen(line), 0);
-	printf("%s\n", shown != NULL ? shown : line);
-	free(shown);
+	/* Everything echoed is sanitised; a line wider than the screen is
+	 * shown shortened around each problem, once per problem. */
+	width = lint_width();
+	full = sanitize(line, len, 0);
+	fits = full != NULL && sanitize_cols(full, strlen(full)) <= width;
+	free(full);
+	if (fits || cmd.diags.n == 0) {
+		shown = sanitize_shorten(line, len, 0, 1, width, 0, &col, &cols);
+		printf("%s\n", shown != NULL ? shown : "");
+		free(shown);
+	}
 	for (i = 0; i < cmd.diags.n; i++) {
-		diag_caret_for(line, &cmd.diags.d[i], 0, caret, sizeof caret);
-		printf("%s\n", caret);
 		d = &cmd.diags.d[i];
+		shown = diag_show(line, d, 0, width, caret, sizeof caret);
+		if (!fits)
+			printf("%s\n", shown != NULL ? shown : "");
+		free(shown);
+		printf("%s\n", caret);
 		printf("%s: %s (%s)\n", diag_severity_name(d->severity),
 		    d->msg, d->rfc);
 		/* The reply the grammar predicts (verbs.h): certain for an

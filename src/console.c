@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,20 +558,19 @@ report_diags(struct client *c, const char *line, const struct diag_list *dl)
 	 * caret that would point into it points at the mask */
 	line = console_shown_command(c, line, CLIENT_LINE_COMMAND, masked,
 	    sizeof masked);
-	shown = sanitize(line, strlen(line), 0);
 	for (i = 0; i < dl->n; i++) {
 		d = dl->d[i];
 		if (d.column >= strlen(line)) {
 			d.column = strlen(line) > 0 ? strlen(line) - 1 : 0;
 			d.length = 1;
 		}
-		diag_caret_for(line, &d, 0, caret, sizeof caret);
+		shown = diag_show(line, &d, 0, SIZE_MAX, caret, sizeof caret);
 		client_message(c, CLIENT_MSG_DIAG, "%s\n%s\n%s: %s%s%s%s",
-		    shown ? shown : line, caret,
+		    shown ? shown : "", caret,
 		    diag_severity_name(d.severity), d.msg,
 		    d.rfc ? " (" : "", d.rfc ? d.rfc : "", d.rfc ? ")" : "");
+		free(shown);
 	}
-	free(shown);
 }
 
 enum console_result

@@ -46,6 +46,12 @@ static void	 sanitize_put_run(struct sanitize_out *, const char *, size_t);
 static void	 sanitize_hex(struct sanitize_out *, unsigned char);
 static int	 sanitize_is_bidi(uint32_t);
 static void	 sanitize_run(struct sanitize_out *, const char *, size_t, int);
+static size_t	 sanitize_unit(const char *, size_t, int, char *, size_t *,
+		    size_t *);
+static void	 sanitize_append(char *, size_t *, const char *, size_t);
+
+/* Room for one character shown: at most four "\xNN" escapes. */
+#define SANITIZE_UNIT_MAX	32
 
 static void
 sanitize_put(struct sanitize_out *o, const char *s, size_t n)
@@ -264,5 +270,120 @@ sanitize(const char *s, size_t len, int flags)
 	if (need == SIZE_MAX || (out = malloc(need + 1)) == NULL)
 		return NULL;
 	sanitize_buf(out, need + 1, s, len, flags);
+	return out;
+}
+
+/*
+ * One character of s (or one octet that starts none) as sanitize() shows
+ * it: returns its octets in s; rep (SANITIZE_UNIT_MAX) gets what is
+ * shown, *replen its length and *w its columns.  Shown one at a time,
+ * the characters of a line give exactly sanitize() of the whole line.
+ */
+static size_t
+sanitize_unit(const char *s, size_t len, int flags, char *rep,
+    size_t *replen, size_t *w)
+{
+	size_t	 n;
+	int	 c;
+
+	n = sanitize_char(s, len, &c);
+	*replen = sanitize_buf(rep, SANITIZE_UNIT_MAX, s, n, flags);
+	*w = sanitize_cols(rep, *replen);
+	return n;
+}
+
+/* Append p[0..n) at out + *k (out NULL: only count). */
+static void
+sanitize_append(char *out, size_t *k, const char *p, size_t n)
+{
+	if (out != NULL)
+		memcpy(out + *k, p, n);
+	*k += n;
+}
+
+char *
+sanitize_shorten(const char *s, size_t len, size_t at, size_t span,
+    size_t width, int flags, size_t *col, size_t *cols)
+{
+	const size_t	 ell = sizeof SANITIZE_ELLIPSIS - 1;
+	char		 rep[SANITIZE_UNIT_MAX], *out = NULL;
+	size_t		 i, n, rl, w, pos, total = 0, c0 = SIZE_MAX, c1 = 0;
+	size_t		 left, right, end, budget, ctx, size = 0, k = 0;
+	size_t		 first = SIZE_MAX;
+	int		 pass, cut_right = 0;
+
+	if (at > len)
+		at = len;
+	if (span == 0 || span > len - at)
+		span = len - at > 0 ? len - at : 1;
+	if (width < SANITIZE_SHORTEN_MIN)
+		width = SANITIZE_SHORTEN_MIN;
+
+	/* Where the span lies in the whole line as shown: [c0, c1). */
+	for (i = 0; i < len; i += n) {
+		n = sanitize_unit(s + i, len - i, flags, rep, &rl, &w);
+		if (c0 == SIZE_MAX && i + n > at)
+			c0 = total;
+		if (i < at + span)
+			c1 = total + w;
+		total += w;
+	}
+	if (c0 == SIZE_MAX) {		/* at the end of the line */
+		c0 = total;
+		c1 = total + 1;
+	}
+	*col = c0;
+	*cols = c1 - c0;
+	if (total <= width)
+		return sanitize(s, len, flags);
+
+	/* The columns kept, [left, right): the head, the tail, or the span
+	 * with as much around it on each side. */
+	end = c1 > total ? c1 : total;
+	if (c1 + ell <= width) {
+		left = 0;
+		right = width - ell;
+	} else if (c0 + width >= end + ell) {
+		left = end - (width - ell);
+		right = total;
+	} else {
+		budget = width - 2 * ell;
+		ctx = c1 - c0 < budget ? budget - (c1 - c0) : 0;
+		left = c0 - (c0 < ctx / 2 ? c0 : ctx / 2);
+		right = left + budget;
+	}
+
+	/* Count, then copy, the characters that lie wholly inside. */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && (out = malloc(size + 1)) == NULL)
+			return NULL;
+		k = 0;
+		cut_right = 0;
+		if (left > 0)
+			sanitize_append(out, &k, SANITIZE_ELLIPSIS, ell);
+		for (i = 0, pos = 0; i < len; i += n, pos += w) {
+			n = sanitize_unit(s + i, len - i, flags, rep, &rl, &w);
+			if (pos < left)
+				continue;
+			if (pos + w > right) {
+				cut_right = 1;
+				break;
+			}
+			if (first == SIZE_MAX)
+				first = pos;
+			sanitize_append(out, &k, rep, rl);
+		}
+		if (cut_right)
+			sanitize_append(out, &k, SANITIZE_ELLIPSIS, ell);
+		size = k;
+	}
+	out[k] = '\0';
+	/* SANITIZE_SHORTEN_MIN leaves room for the widest character (four
+	 * "\\xNN"), so the span's first character is always kept. */
+	if (first == SIZE_MAX)
+		first = c0;
+	*col = (left > 0 ? ell : 0) + (c0 - first);
+	*cols = (c1 < right ? c1 : right) > c0 ? (c1 < right ? c1 : right) -
+	    c0 : 1;
 	return out;
 }

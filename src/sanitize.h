@@ -48,4 +48,27 @@ size_t sanitize_char(const char *s, size_t len, int *cols);
 /* Columns of s[0..len), character by character as sanitize_char(). */
 size_t sanitize_cols(const char *s, size_t len);
 
+/* The narrowest width sanitize_shorten() works to, and its cut mark. */
+#define SANITIZE_SHORTEN_MIN	24
+#define SANITIZE_ELLIPSIS	"..."
+
+/*
+ * The one way a long line is shown shortened (a checked command, a lint
+ * argument, a quoted file or server line): s[0..len) as sanitize() shows
+ * it (flags as there), in at most width display columns (less than
+ * SANITIZE_SHORTEN_MIN counts as SANITIZE_SHORTEN_MIN; SIZE_MAX: never
+ * cut).  When the whole line is wider, the part around the octets
+ * [at, at + span) is kept, cut between characters (never inside an
+ * escape or a UTF-8 sequence), and each cut is marked with
+ * SANITIZE_ELLIPSIS.  at may be len (the end of the line); span 0 counts
+ * as 1.
+ *
+ * *col gets the display column where the octet at starts in the result
+ * (where a caret goes), *cols the columns of the span there (at least 1,
+ * and cut like the text when the span is wider than what is shown).
+ * Returns a new string (the caller frees), or NULL when out of memory.
+ */
+char *sanitize_shorten(const char *s, size_t len, size_t at, size_t span,
+    size_t width, int flags, size_t *col, size_t *cols);
+
 #endif

@@ -373,7 +373,6 @@ static void	 check_length(struct parser *);
 static uintmax_t decimal(const char *, size_t);
 static int	 parse_path_intro(struct parser *, const char *);
 static void	 caret_fill(size_t, size_t, char *, size_t);
-static size_t	 display_width(const char *, size_t, int);
 static int	 parse_domain_or_literal(struct parser *);
 
 /*
@@ -2456,32 +2455,19 @@ diag_caret(const struct diag *d, char *buf, size_t size)
 	caret_fill(d->column, d->length ? d->length : 1, buf, size);
 }
 
-/* Display columns of s[0..n) once sanitised (valid UTF-8 then). */
-static size_t
-display_width(const char *s, size_t n, int flags)
+char *
+diag_show(const char *line, const struct diag *d, int flags, size_t width,
+    char *buf, size_t size)
 {
-	char	*t;
-	size_t	 w;
+	char	*shown;
+	size_t	 col, cols;
 
-	if (n == 0)
-		return 0;
-	if ((t = sanitize(s, n, flags)) == NULL)
-		return n;
-	w = sanitize_cols(t, strlen(t));
-	free(t);
-	return w;
-}
-
-void
-diag_caret_for(const char *line, const struct diag *d, int flags, char *buf,
-    size_t size)
-{
-	size_t	 len = strlen(line), col, n;
-
-	col = d->column > len ? len : d->column;
-	n = d->length;
-	if (col + n > len)
-		n = len - col;
-	caret_fill(display_width(line, col, flags),
-	    n ? display_width(line + col, n, flags) : 1, buf, size);
+	if ((shown = sanitize_shorten(line, strlen(line), d->column,
+	    d->length, width, flags, &col, &cols)) == NULL) {
+		if (size > 0)
+			buf[0] = '\0';
+		return NULL;
+	}
+	caret_fill(col, cols, buf, size);
+	return shown;
 }

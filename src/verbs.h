@@ -194,12 +194,15 @@ int verbs_domain_ok(const char *s, size_t n, int strict);
 void diag_caret(const struct diag *d, char *buf, size_t size);
 
 /*
- * Same, for showing under sanitize(line, strlen(line), flags) of the
- * checked line: columns count displayed characters (a UTF-8 character is
- * one column, an escaped byte as wide as its escape, e.g. 4 for "\x1b"),
- * not bytes.
+ * How a front end shows diagnostic d of the checked line: the line as
+ * sanitize_shorten() gives it (flags as sanitize(); at most width display
+ * columns, SIZE_MAX for the whole line), shortened around the problem,
+ * and in buf the caret line under it ("      ^~~~": columns count what
+ * is shown, an escaped byte as wide as its escape, e.g. 4 for "\x1b").
+ * Returns the line to show (the caller frees), or NULL when out of
+ * memory.
  */
-void diag_caret_for(const char *line, const struct diag *d, int flags,
-    char *buf, size_t size);
+char *diag_show(const char *line, const struct diag *d, int flags,
+    size_t width, char *buf, size_t size);
 
 #endif

@@ -79,6 +79,19 @@ explain_bad hello
 explain_bad 5.9.1
 explain_bad 55
 explain_bad "550 5.1"
+# What the user typed is quoted escaped and shortened, never raw.
+explain_bad "$(printf '\033]0;pwned\007')"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/err" ||
+    LC_ALL=C grep -q "$(printf '\007')" "$T/err"; then
+	LAST_OUT=$T/err
+	fail "a raw control byte in explain's error"
+fi
+assert_grep '"\\x1b\]0;pwned\\x07" is not a reply code' "$T/err"
+explain_bad "550 5.1.1000$(printf '\033[2J')"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/err"; then LAST_OUT=$T/err; fail "raw ESC"; fi
+explain_bad "$(awk 'BEGIN { while (length(s) < 900) s = s "z"; print s }')"
+assert_grep '"z+\.\.\." is not a reply code' "$T/err"
+[ "$(wc -c <"$T/err")" -lt 200 ] || fail "a long argument echoed in full"
 "$SMTPSCOPE" explain >"$T/out" 2>"$T/err"
 [ $? -eq 2 ] || fail "explain without arguments should exit 2"
 assert_grep '^usage: smtpscope explain' "$T/err"

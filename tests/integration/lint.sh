@@ -87,12 +87,41 @@ for l in 'EHLO [IPv6:2001:db8::1]' 'MAIL FROM:<"john doe"@example.org>' \
 	assert_no_grep '^(error|warning)' "$T/out"
 done
 
-# An overlong line (513 octets with CRLF): error at column 510.
+# An overlong line (513 octets with CRLF): error at column 510, its last
+# octet.  Wider than 80 columns, the line is shown shortened around that
+# column ("..." where it is cut), the caret under the same octet.
 long=$(awk 'BEGIN { s = "NOOP "; while (length(s) < 511) s = s "x"; print s }')
 lint "$long"
 [ "$rc" = 1 ] || fail "overlong: exit $rc"
 assert_grep 'RFC 5321 4\.5\.3\.1\.4' "$T/out"
-awk '/\^/ { print index($0, "^") - 1 }' "$T/out" | grep -qx 510 || fail "no caret at 510"
+assert_grep '^\.\.\.x{77}$' "$T/out"
+[ "$(caret_col "$T/out")" = 79 ] || fail "caret at $(caret_col "$T/out"), expected 79"
+
+# Nothing echoed drives the terminal, and a long argument is not echoed
+# in full: 100 KB shown in 80 columns around each problem.
+lint "$(printf 'NOOP \033]0;x\007')"
+[ "$rc" = 1 ] || fail "NOOP ESC: exit $rc"
+for c in '\033' '\007'; do
+	if LC_ALL=C grep -q "$(printf "$c")" "$T/out" "$T/err"; then
+		fail "a raw control byte ($c) in lint's output"
+	fi
+done
+assert_grep '^NOOP \\x1b\]0;x\\x07$' "$T/out"
+big=$(awk 'BEGIN { s = "NOOP "; while (length(s) < 100000) s = s "a"; print s }')
+lint "$big$(printf 'X\033')b"
+[ "$rc" = 1 ] || fail "100 KB: exit $rc"
+[ "$(wc -c <"$T/out")" -lt 2000 ] || fail "a 100 KB argument echoed in full"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/out"; then fail "raw ESC in the output"; fi
+assert_grep '^\.\.\.a+X\\x1bb$' "$T/out"
+awk 'length($0) > 80 && !/^(error|warning|hint):/ { bad = 1 } END { exit bad }' \
+    "$T/out" || fail "a line shown wider than 80 columns"
+# the caret stands under the escaped ESC
+awk '/^\.\.\./ { l = $0; next } /\^/ && l != "" { print substr(l, index($0, "^"), 4); exit }' \
+    "$T/out" | grep -qxF '\x1b' || fail "caret not under the ESC"
+lint "$(printf -- '--\033]0;x\007')"
+[ "$rc" = 2 ] || fail "unknown option: exit $rc"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/err"; then LAST_OUT=$T/err; fail "raw ESC in the usage error"; fi
+assert_grep 'unexpected argument "--\\x1b\]0;x\\x07"' "$T/err"
 
 # Control characters are shown escaped, never raw, and the caret follows
 # the escaped text.

@@ -303,3 +303,159 @@ Test(sanitize, utf8_valid)
 	cr_assert_eq(cp, 0x20ac);
 	cr_assert_eq(sanitize_utf8((const unsigned char *)"", 0, NULL), 0);
 }
+
+/* sanitize_shorten() of in: the result, its caret column and width. */
+static char *
+shorten(const char *in, size_t len, size_t at, size_t span, size_t width,
+    size_t *col, size_t *cols)
+{
+	char *s = sanitize_shorten(in, len, at, span, width, 0, col, cols);
+
+	cr_assert_not_null(s);
+	assert_safe(s);
+	return s;
+}
+
+/* A line that fits is sanitize()'s, whole; the caret column counts what
+ * is shown before it (an escape takes its four columns). */
+Test(sanitize, shorten_keeps_what_fits)
+{
+	size_t	 col, cols;
+	char	*s = shorten("NOOP \x1b]0;x\a", 11, 5, 1, 80, &col, &cols);
+
+	cr_assert_str_eq(s, "NOOP \\x1b]0;x\\x07");
+	cr_assert_eq(col, 5);
+	cr_assert_eq(cols, 4);
+	free(s);
+	s = shorten("NOOP \x1b]0;x\a", 11, 7, 3, 80, &col, &cols);
+	cr_assert_eq(col, 10, "after \\x1b and ']'");
+	cr_assert_eq(cols, 3);
+	free(s);
+	/* the end of the line: the caret just after it */
+	s = shorten("MAIL", 4, 4, 1, 80, &col, &cols);
+	cr_assert_eq(col, 4);
+	cr_assert_eq(cols, 1);
+	free(s);
+}
+
+/* A 100 KB line: the part around the column of interest, an ellipsis on
+ * each side, the caret under the same octet. */
+Test(sanitize, shorten_around_the_column)
+{
+	size_t	 len = 100000, col, cols;
+	char	*line = malloc(len), *s;
+
+	cr_assert_not_null(line);
+	memset(line, 'a', len);
+	line[50000] = 'X';
+	s = shorten(line, len, 50000, 1, 80, &col, &cols);
+	cr_assert_leq(strlen(s), 80);
+	cr_assert_eq(strncmp(s, "...", 3), 0);
+	cr_assert_str_eq(s + strlen(s) - 3, "...");
+	cr_assert_eq(s[col], 'X', "caret at %zu of \"%s\"", col, s);
+	cr_assert_eq(cols, 1);
+	free(s);
+
+	/* near the start: no cut on the left */
+	s = shorten(line, len, 3, 2, 80, &col, &cols);
+	cr_assert_eq(col, 3);
+	cr_assert_eq(cols, 2);
+	cr_assert_eq(strncmp(s, "aaa", 3), 0);
+	cr_assert_str_eq(s + strlen(s) - 3, "...");
+	cr_assert_leq(strlen(s), 80);
+	free(s);
+
+	/* the end of the line: no cut on the right, room for the caret */
+	s = shorten(line, len, len, 1, 80, &col, &cols);
+	cr_assert_eq(strncmp(s, "...", 3), 0);
+	cr_assert_eq(col, strlen(s));
+	cr_assert_leq(col + cols, 80);
+	free(s);
+
+	/* a span wider than the width: its start, cut like the text */
+	s = shorten(line, len, 1000, 5000, 80, &col, &cols);
+	cr_assert_leq(strlen(s), 80);
+	cr_assert_leq(col + cols, strlen(s));
+	cr_assert_geq(cols, 40);
+	free(s);
+
+	/* too narrow a width counts as the narrowest */
+	s = shorten(line, len, 500, 1, 1, &col, &cols);
+	cr_assert_eq(strlen(s), SANITIZE_SHORTEN_MIN);
+	free(s);
+	free(line);
+}
+
+/* Cuts fall between characters: never inside an escape or a UTF-8
+ * sequence. */
+Test(sanitize, shorten_never_cuts_a_character)
+{
+	char	 line[3000], *s, *p;
+	size_t	 i, col, cols, n;
+
+	for (i = 0; i < 1000; i++)
+		memcpy(line + 3 * i, i % 2 ? "\x1b" "ab" : "\xe6\x97\xa5",
+		    3);
+	s = shorten(line, sizeof line, 1500, 3, 61, &col, &cols);
+	cr_assert(sanitize_cols(s, strlen(s)) <= 61);
+	p = s + 3;
+	n = strlen(p) - 3;
+	/* what is between the ellipses is a run of whole characters */
+	for (i = 0; i < n; ) {
+		if (strncmp(p + i, "\\x1bab", 6) == 0)
+			i += 6;
+		else if (strncmp(p + i, "\xe6\x97\xa5", 3) == 0)
+			i += 3;
+		else
+			cr_assert_fail("cut inside a character at %zu: \"%s\"",
+			    i, s);
+	}
+	free(s);
+}
+
+/* Random lines, columns and widths: the result is safe, within the
+ * width, the part kept is a piece of sanitize() of the whole, and the
+ * caret lies inside it. */
+Test(sanitize, shorten_random)
+{
+	uint32_t seed = 7;
+	char	 line[600], *s, *full, *mid;
+	size_t	 i, len, at, span, width, col, cols, w, n, left;
+	int	 round;
+
+	for (round = 0; round < 3000; round++) {
+		len = xorshift32(&seed) % sizeof line;
+		for (i = 0; i < len; i++)
+			line[i] = (char)(xorshift32(&seed) % 4 ? 'a' +
+			    xorshift32(&seed) % 26 : xorshift32(&seed));
+		at = len ? xorshift32(&seed) % (len + 1) : 0;
+		span = xorshift32(&seed) % 20;
+		width = xorshift32(&seed) % 120;
+		s = shorten(line, len, at, span, width, &col, &cols);
+		full = sanitize(line, len, 0);
+		cr_assert_not_null(full);
+		w = sanitize_cols(s, strlen(s));
+		if (sanitize_cols(full, strlen(full)) <= (width <
+		    SANITIZE_SHORTEN_MIN ? SANITIZE_SHORTEN_MIN : width))
+			cr_assert_str_eq(s, full);
+		else
+			cr_assert_leq(w, width < SANITIZE_SHORTEN_MIN ?
+			    SANITIZE_SHORTEN_MIN : width);
+		cr_assert_geq(cols, 1);
+		cr_assert_leq(col, w);
+		/* the text kept, without its ellipses, is part of the whole */
+		n = strlen(s);
+		left = strcmp(s, full) != 0 && strncmp(s, "...", 3) == 0 &&
+		    strncmp(full, "...", 3) != 0 ? 3 : 0;
+		if ((mid = strndup(s + left, n - left)) != NULL) {
+			if (strcmp(s, full) != 0 && strlen(mid) >= 3 &&
+			    strcmp(mid + strlen(mid) - 3, "...") == 0)
+				mid[strlen(mid) - 3] = '\0';
+			cr_assert_not_null(strstr(full, mid), "\"%s\" not in "
+			    "the line", mid);
+			free(mid);
+		}
+		free(full);
+		free(s);
+	}
+}

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,6 +430,17 @@ Test(verbs, lookup)
 	cr_assert_null(verbs_identify(NULL));
 }
 
+/* The caret diag_show() draws under the whole line (no width limit). */
+static void
+caret_for(const char *line, const struct diag *d, int flags, char *buf,
+    size_t size)
+{
+	char *shown = diag_show(line, d, flags, SIZE_MAX, buf, size);
+
+	cr_assert_not_null(shown);
+	free(shown);
+}
+
 Test(verbs, caret)
 {
 	struct diag d = { .severity = DIAG_ERROR, .column = 4, .length = 3 };
@@ -449,26 +461,45 @@ Test(verbs, caret)
 	/* Display columns: one per UTF-8 character. */
 	d.column = 13;
 	d.length = 2;
-	diag_caret_for("MAIL FROM:<\xc3\xbc\xc3\xbc>", &d, 0, buf, sizeof buf);
+	caret_for("MAIL FROM:<\xc3\xbc\xc3\xbc>", &d, 0, buf, sizeof buf);
 	cr_assert_str_eq(buf, "            ^");
 	/* Escaped as \xc3\xbc with SANITIZE_ASCII: 8 columns each. */
-	diag_caret_for("MAIL FROM:<\xc3\xbc\xc3\xbc>", &d, SANITIZE_ASCII, buf,
+	caret_for("MAIL FROM:<\xc3\xbc\xc3\xbc>", &d, SANITIZE_ASCII, buf,
 	    sizeof buf);
 	cr_assert_str_eq(buf, "                   ^~~~~~~~");
 	/* A control byte shown as \x01 (4 columns) moves what follows. */
 	d.column = 3;
 	d.length = 1;
-	diag_caret_for("a\x01" "bc", &d, 0, buf, sizeof buf);
+	caret_for("a\x01" "bc", &d, 0, buf, sizeof buf);
 	cr_assert_str_eq(buf, "      ^");
 	/* East Asian wide characters take two columns on the terminal:
 	 * the caret must land under the second dot, not inside the name. */
 	if (setlocale(LC_CTYPE, "C.UTF-8") != NULL) {
 		d.column = 20;	/* "RCPT TO:<", three 3-octet characters */
 		d.length = 1;
-		diag_caret_for("RCPT TO:<\xe7\x94\xa8@\xe4\xbe\x8b\xe5\xad\x90"
+		caret_for("RCPT TO:<\xe7\x94\xa8@\xe4\xbe\x8b\xe5\xad\x90"
 		    "..x>", &d, 0, buf, sizeof buf);
 		cr_assert_str_eq(buf, "                 ^", "got \"%s\"", buf);
 		setlocale(LC_CTYPE, "C");
+	}
+
+	/* A line wider than the screen: shortened around the problem, the
+	 * caret under the same octet. */
+	{
+		char	 line[600], *shown;
+
+		memset(line, 'a', sizeof line - 1);
+		line[sizeof line - 1] = '\0';
+		line[300] = '\x1b';
+		d.column = 300;
+		d.length = 1;
+		shown = diag_show(line, &d, 0, 60, buf, sizeof buf);
+		cr_assert_not_null(shown);
+		cr_assert_leq(strlen(shown), 60);
+		cr_assert_eq(strncmp(shown + strlen(buf) - 4, "\\x1b", 4), 0,
+		    "\"%s\"\n\"%s\"", shown, buf);
+		cr_assert_str_eq(buf + strlen(buf) - 4, "^~~~");
+		free(shown);
 	}
 
 	cr_assert_str_eq(diag_severity_name(DIAG_ERROR), "error");
