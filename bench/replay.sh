@@ -1,66 +1,105 @@
 #!/bin/sh
-# bench/replay.sh -- replay speed beside its peers, in one run.
+# bench/replay.sh -- replay speed beside its peers, like with like.
 #
-# Starts Postfix's smtp-sink on loopback and times, against it:
-#   (a) smtpscope replay of a generated N-transaction session (one connection)
-#   (b) smtp-source -m N (Postfix's C load generator, the speed anchor),
-#       both one connection per message and over one connection (-d)
-#   (c) swaks sending N messages, one process per message (as users run it)
-# then the peak RSS of a BIG-transaction replay.  Prints the wall times and
-# the ratios; targets: (a) <= 3x (b), (a) >= 50x faster than (c), peak RSS
-# <= 10 MiB.
+# Starts two Postfix smtp-sinks on free ports of 127.0.0.1 (start_sink of
+# tests/lib/common.sh), one with -p (PIPELINING not advertised) and one
+# advertising PIPELINING, then measures, each ratio the median of PAIRS
+# interleaved pairs A B A B ... of whole-process wall times (bench/pairs.py):
 #
-# usage: bench/replay.sh [path/to/smtpscope]     (N=100 BIG=10000 by default)
+#   (1) lockstep, the headline: `smtpscope replay` of N transactions sent
+#       one command at a time (HELO, then MAIL, RCPT, DATA and the message,
+#       each after the reply to the one before; one connection) against
+#       `smtp-source -d -s 1 -m N` sending the same bytes over one
+#       connection (smtp-source never pipelines), both to the -p sink.
+#       Target: replay / smtp-source <= 1.0.
+#   (2) pipelined: replay sending MAIL, RCPT and DATA as one RFC 2920 group
+#       (after EHLO) to the sink that advertises PIPELINING, against the
+#       same smtp-source run to that sink.  Not like with like: it shows
+#       the work pipelining saves against the lockstep anchor (on one CPU,
+#       below, the round trips it saves cost no idle time).
+#   (3) swaks: SWAKS_N swaks processes one after the other, one message
+#       each (as users run it; each run's exit status is checked), against
+#       a lockstep replay of SWAKS_N transactions, to the -p sink.
+#       Target: swaks loop / replay >= 50.
+#   (4) peak resident set of a replay of BIG pipelined transactions, read as
+#       a stream.  Target: <= 10 MiB.
+#
+# Everything runs on one CPU (taskset): a lockstep exchange on loopback is
+# one wake-up after another, and across CPUs each wake-up costs what an
+# idle CPU costs to wake (in a virtual machine, an exit to the host),
+# which moved the wall times tenfold from run to run on the machine of
+# docs/performance.md.  On one CPU the wall time of a run is the work of
+# the client plus the work of the sink serving it, and the pairs agree.
+#
+# usage: bench/replay.sh [path/to/smtpscope]
+# Environment: N (1000), PAIRS (21, at least 5), SWAKS_N (100; 0 skips),
+# SWAKS_PAIRS (5), BIG (10000), BENCH_CPU (the CPU to run on, default the
+# last; "all" lets the scheduler place each process).
 set -u
+if [ "${BENCH_CPU:-}" != all ] && [ -z "${BENCH_PINNED:-}" ] &&
+    command -v taskset >/dev/null 2>&1; then
+	BENCH_PINNED=${BENCH_CPU:-$(($(nproc) - 1))}
+	export BENCH_PINNED
+	exec taskset -c "$BENCH_PINNED" sh "$0" "$@"
+fi
+here=$(cd "$(dirname "$0")" && pwd)
 SMTPSCOPE=${1:-${SMTPSCOPE:-./smtpscope}}
-N=${N:-100}
+TOP_SRCDIR=$(dirname "$here")
+export SMTPSCOPE TOP_SRCDIR
+N=${N:-1000}
+PAIRS=${PAIRS:-21}
+SWAKS_N=${SWAKS_N:-100}
+SWAKS_PAIRS=${SWAKS_PAIRS:-5}
 BIG=${BIG:-10000}
-SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 SOURCE=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 SWAKS=$(command -v swaks || true)
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
 
 [ -x "$SMTPSCOPE" ] || { echo "bench: no smtpscope binary at $SMTPSCOPE" >&2; exit 2; }
-[ -x "$SINK" ] || { echo "bench: smtp-sink not installed (Debian package postfix)" >&2; exit 2; }
+[ -x "$SOURCE" ] || { echo "bench: smtp-source not installed (Debian package postfix)" >&2; exit 2; }
+[ "$PAIRS" -ge 5 ] && [ "$SWAKS_PAIRS" -ge 5 ] ||
+    { echo "bench: a median needs at least 5 pairs" >&2; exit 2; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/smtpscope-bench.XXXXXX")
-sink_pid=""
-trap '[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+# $T, start_sink, fail; every server is stopped at exit.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+start_sink -p
+lockport=$SINK_PORT lockpid=$SERVER_PID
+start_sink
+pipeport=$SINK_PORT pipepid=$SERVER_PID
 
-port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-user=""
-[ "$(id -u)" = 0 ] && user="-u nobody"
-# shellcheck disable=SC2086
-"$SINK" $user "127.0.0.1:$port" 256 >"$tmp/sink.log" 2>&1 &
-sink_pid=$!
-i=0
-until "$PY" -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2).close()' "$port" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "bench: smtp-sink did not start" >&2; cat "$tmp/sink.log" >&2; exit 2; }
-	sleep 0.1
-done
-
-# A session file of $1 transactions, each MAIL/RCPT/DATA pipelined.
+# gen N lockstep|pipelined: a session file of N transactions whose bytes
+# on the wire are those smtp-source sends with -F $T/msg (below): the same
+# commands and the same 32-byte message, "." line included.
 gen() {
-	awk -v n="$1" 'BEGIN {
+	awk -v n="$1" -v mode="$2" 'BEGIN {
 		print "# smtpscope session 1"
-		print "# generated by bench/replay.sh: " n " transactions"
+		print "# generated by bench/replay.sh: " n " transactions, " mode
 		print "S: 220"
-		print "C: EHLO bench.example"
-		print "S: 250-"
+		if (mode == "pipelined") {
+			print "C: EHLO bench.example"
+		} else {
+			print "C: HELO bench.example"
+		}
 		print "S: 250"
 		for (i = 1; i <= n; i++) {
-			print "C: MAIL FROM:<bench@example.org>"
-			print "C: RCPT TO:<sink@example.org>"
-			print "C: DATA"
-			print "S: 250"
-			print "S: 250"
-			print "S: 354"
-			print "D: Subject: bench " i
+			if (mode == "pipelined") {
+				print "C: MAIL FROM:<bench@example.org>"
+				print "C: RCPT TO:<sink@example.org>"
+				print "C: DATA"
+				print "S: 250"
+				print "S: 250"
+				print "S: 354"
+			} else {
+				print "C: MAIL FROM:<bench@example.org>"
+				print "S: 250"
+				print "C: RCPT TO:<sink@example.org>"
+				print "S: 250"
+				print "C: DATA"
+				print "S: 354"
+			}
+			print "D: Subject: bench"
 			print "D:"
-			print "D: message " i
+			print "D: message"
+			print "D:"
 			print "D: ."
 			print "S: 250"
 		}
@@ -68,75 +107,90 @@ gen() {
 		print "S: 221"
 	}'
 }
-gen "$N" >"$tmp/n.smtp"
-gen 1 >"$tmp/one.smtp"
-gen "$BIG" >"$tmp/big.smtp"
+gen "$N" lockstep >"$T/lock.smtp"
+gen "$N" pipelined >"$T/pipe.smtp"
+[ "$SWAKS_N" -eq 0 ] || gen "$SWAKS_N" lockstep >"$T/swaks.smtp"
+gen "$BIG" pipelined >"$T/big.smtp"
+# smtp-source -F adds the CRLF, the empty line and the "." itself.
+printf 'Subject: bench\n\nmessage\n' >"$T/msg"
 
-now() { date +%s.%N; }
-# elapsed START -> seconds since START
-elapsed() { echo "$(now) $1" | awk '{ printf "%.3f", $1 - $2 }'; }
-ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.1f", $1 / $2; else print "inf" }'; }
-
-echo "smtp-sink on 127.0.0.1:$port; $N messages each"
-
-# Best of 3 runs of a command: prints seconds
-best3() {
-	_best=""
-	for _r in 1 2 3; do
-		_t0=$(now)
-		"$@" >"$tmp/run.out" 2>&1 ||
-			{ echo "bench: failed: $*" >&2; cat "$tmp/run.out" >&2; exit 1; }
-		_t=$(elapsed "$_t0")
-		_best=$(echo "$_t ${_best:-$_t}" | awk '{ print ($1 < $2) ? $1 : $2 }')
-	done
-	echo "$_best"
+# pairs COUNT PEER A... -- B...: the line of bench/pairs.py, or exit 1;
+# PEER is the pid of the sink serving both
+pairs() {
+	_n=$1 _peer=$2
+	shift 2
+	"$PYTHON" "$here/pairs.py" "$_n" "$T/run.log" --peer "$_peer" -- "$@" ||
+	    exit 1
 }
 
-ta=$(best3 "$SMTPSCOPE" replay "$tmp/n.smtp" "127.0.0.1:$port")
-tar=$(best3 "$SMTPSCOPE" replay --repeat "$N" "$tmp/one.smtp" "127.0.0.1:$port")
-printf '(a)  smtpscope replay, %d transactions, 1 connection:    %8.3f s\n' "$N" "$ta"
-printf '(a2) smtpscope replay --repeat %d of 1 (RSET between):   %8.3f s\n' "$N" "$tar"
+# vs_source PORT PEER REPLAY_ARG...: pairs of `smtpscope replay
+# REPLAY_ARG...` and smtp-source sending N messages to PORT
+vs_source() {
+	_port=$1 _vpeer=$2
+	shift 2
+	pairs "$PAIRS" "$_vpeer" "$SMTPSCOPE" replay "$@" -- "$SOURCE" -d -s 1 -m "$N" \
+	    -F "$T/msg" -f bench@example.org -t sink@example.org \
+	    -M bench.example "127.0.0.1:$_port"
+}
 
-tb=""
-if [ -x "$SOURCE" ]; then
-	tb=$(best3 "$SOURCE" -s 1 -m "$N" "127.0.0.1:$port")
-	tbd=$(best3 "$SOURCE" -d -s 1 -m "$N" "127.0.0.1:$port")
-	printf '(b)  smtp-source -s 1 -m %d (a connection each):         %8.3f s\n' "$N" "$tb"
-	printf '(b2) smtp-source -d -s 1 -m %d (1 connection):           %8.3f s\n' "$N" "$tbd"
+# show LABEL "LINE OF pairs.py" NAME_A NAME_B [TARGET]
+show() {
+	echo "$2" | awk -v label="$1" -v a="$3" -v b="$4" -v target="${5:-}" '{
+		printf "%s\n    wall %s %.4f s, %s %.4f s; %s / %s = %.2fx " \
+		    "(pairs %.2fx..%.2fx)%s\n" \
+		    "    CPU  %s %.4f s, %s %.4f s; the sink serving them %.4f s, %.4f s\n",
+		    label, a, $1, b, $2, a, b, $3, $4, $5,
+		    target == "" ? "" : "   target " target, a, $6, b, $7, $8, $9 }'
+}
+
+echo "smtp-sink -p on 127.0.0.1:$lockport (no PIPELINING), smtp-sink on 127.0.0.1:$pipeport (PIPELINING)"
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+if [ -n "${BENCH_PINNED:-}" ]; then
+	echo "everything on CPU $BENCH_PINNED; load average at start: $load"
 else
-	echo "(b)  smtp-source not installed: skipped"
+	echo "not pinned to a CPU; load average at start: $load"
+	if awk -v l="$load" -v n="$(nproc 2>/dev/null || echo 1)" 'BEGIN { exit !(l > n / 4) }'; then
+		echo "warning: the machine is busy: the wall times say more about the load than about the programs"
+	fi
 fi
-
-tc=""
-if [ -n "$SWAKS" ]; then
-	t0=$(now)
-	i=0
-	while [ $i -lt "$N" ]; do
-		"$SWAKS" --server "127.0.0.1:$port" --to a@example.org \
-		    --from b@example.org >/dev/null 2>&1
-		i=$((i + 1))
-	done
-	tc=$(elapsed "$t0")
-	printf '(c)  swaks x %d, one process per message:               %8.3f s\n' "$N" "$tc"
-else
-	echo "(c)  swaks not installed: skipped"
-fi
-
+echo "N = $N transactions a run; each figure the median of $PAIRS interleaved pairs (A B A B ...);"
+echo "wall: whole-process wall time; CPU: user + system time of the process, and of the sink while it ran"
 echo
-if [ -n "$tb" ]; then
-	printf 'replay / smtp-source (one connection each way, b2): %sx   (target <= 3)\n' "$(ratio "$ta" "$tbd")"
-	printf 'replay / smtp-source (b, a connection a message):   %sx\n' "$(ratio "$ta" "$tb")"
-fi
-[ -n "$tc" ] && printf 'swaks loop / replay:                                %sx   (target >= 50)\n' "$(ratio "$tc" "$ta")"
 
-# Peak RSS of a BIG-transaction replay (nothing may be held whole).
+r1=$(vs_source "$lockport" "$lockpid" "$T/lock.smtp" "127.0.0.1:$lockport")
+show "(1) lockstep, like with like: replay vs smtp-source, one command at a time, sink -p" \
+    "$r1" replay smtp-source "<= 1.0"
+
+r2=$(vs_source "$pipeport" "$pipepid" "$T/pipe.smtp" "127.0.0.1:$pipeport")
+show "(2) pipelined (not like with like: smtp-source cannot pipeline): replay in RFC 2920 groups vs smtp-source, sink with PIPELINING" \
+    "$r2" replay smtp-source
+
+if [ "$SWAKS_N" -eq 0 ]; then
+	echo "(3) swaks: skipped (SWAKS_N=0)"
+elif [ -n "$SWAKS" ]; then
+	r3=$(pairs "$SWAKS_PAIRS" "$lockpid" sh -c 'i=0
+		while [ $i -lt "$1" ]; do
+			"$2" --server "127.0.0.1:$3" --to sink@example.org \
+			    --from bench@example.org >/dev/null 2>&1 ||
+			    { echo "swaks run $i failed: exit $?"; exit 1; }
+			i=$((i + 1))
+		done' swaks-loop "$SWAKS_N" "$SWAKS" "$lockport" \
+	    -- "$SMTPSCOPE" replay "$T/swaks.smtp" "127.0.0.1:$lockport")
+	show "(3) swaks x $SWAKS_N, one process a message, vs a lockstep replay of $SWAKS_N transactions, sink -p ($SWAKS_PAIRS pairs)" \
+	    "$r3" swaks-loop replay ">= 50"
+else
+	echo "(3) swaks not installed (Debian package swaks): skipped"
+fi
+
+# (4) Peak RSS of a BIG-transaction replay (nothing may be held whole).
 if /usr/bin/time -f %M true >/dev/null 2>&1; then
-	/usr/bin/time -o "$tmp/rss" -f %M "$SMTPSCOPE" replay "$tmp/big.smtp" \
-	    "127.0.0.1:$port" >/dev/null 2>&1
-	kib=$(tail -n 1 "$tmp/rss")
+	/usr/bin/time -o "$T/rss" -f %M "$SMTPSCOPE" replay "$T/big.smtp" \
+	    "127.0.0.1:$pipeport" >"$T/big.out" 2>&1 ||
+	    { LAST_OUT=$T/big.out; fail "replay of $BIG transactions failed"; }
+	kib=$(tail -n 1 "$T/rss")
 else
 	# No GNU time: read VmHWM of the process just before it exits.
-	"$SMTPSCOPE" replay "$tmp/big.smtp" "127.0.0.1:$port" >/dev/null 2>&1 &
+	"$SMTPSCOPE" replay "$T/big.smtp" "127.0.0.1:$pipeport" >"$T/big.out" 2>&1 &
 	p=$!
 	kib=0
 	while kill -0 "$p" 2>/dev/null; do
@@ -144,10 +198,7 @@ else
 		[ -n "$v" ] && kib=$v
 		sleep 0.05
 	done
-	wait "$p"
+	wait "$p" || { LAST_OUT=$T/big.out; fail "replay of $BIG transactions failed"; }
 fi
-t0=$(now)
-"$SMTPSCOPE" replay "$tmp/big.smtp" "127.0.0.1:$port" >/dev/null 2>&1
-tbig=$(elapsed "$t0")
-printf 'peak RSS, replay of %d transactions: %s KiB = %s MiB (target <= 10 MiB), %s s\n' \
-    "$BIG" "$kib" "$(echo "$kib" | awk '{ printf "%.1f", $1 / 1024 }')" "$tbig"
+printf '(4) peak RSS, replay of %d pipelined transactions: %s KiB = %s MiB   target <= 10 MiB\n' \
+    "$BIG" "$kib" "$(echo "$kib" | awk '{ printf "%.1f", $1 / 1024 }')"
