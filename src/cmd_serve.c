@@ -2,6 +2,7 @@
  * cmd_serve.c -- `smtpscope serve`: run the practice server alone on
  * 127.0.0.1 until SIGTERM or SIGINT.
  */
+#include "auth.h"
 #include "config.h"
 
 #include <getopt.h>
@@ -176,6 +177,9 @@ cmd_serve(int argc, char **argv)
 
 	/* tests/lib/common.sh reads this line for the port. */
 	printf("smtpscope: practice server listening on 127.0.0.1:%d\n", bound);
+	printf("smtpscope: practice account for AUTH (offered after "
+	    "STARTTLS): user %s, password %s\n", AUTH_PRACTICE_USER,
+	    AUTH_PRACTICE_PASSWORD);
 	fflush(stdout);
 	if (practice_net_run(fd, &opts, &serve_stop, &accepted, err,
 	    sizeof err) == -1) {

@@ -13,10 +13,10 @@
  *   - scenarios: rows of practice_scenarios[]; their hooks go where
  *     practice_judge() gives the default answer and where a message is
  *     accepted;
- *   - STARTTLS and AUTH: a handler in practice_handlers[] and the keyword
- *     in practice_ehlo_keywords[]; the handler asks the network layer
- *     (through the hooks) to start TLS, or enters a SASL mode beside
- *     PRACTICE_MODE_DATA;
+ *   - STARTTLS: a handler in practice_handlers[] and the keyword in
+ *     practice_ehlo_keywords[]; the handler asks the network layer
+ *     (through the hooks) to start TLS, which then calls
+ *     practice_conn_tls_started() (AUTH is offered from then on);
  *   - LMTP: LHLO in the verb table, and one reply per recipient after
  *     the final dot in practice_accept_message().
  */
@@ -29,9 +29,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
+#include "auth.h"
+#include "base64.h"
 #include "caps.h"
 #include "practice.h"
+#include "practice_auth.h"
 #include "sanitize.h"
+#include "script.h"
 #include "state.h"
 #include "transcript.h"
 #include "verbs.h"
@@ -41,6 +47,7 @@ enum practice_mode {
 	PRACTICE_MODE_CMD,		/* command lines */
 	PRACTICE_MODE_DATA,		/* a DATA body, up to CRLF.CRLF */
 	PRACTICE_MODE_BDAT,		/* the octets of a BDAT chunk */
+	PRACTICE_MODE_SASL,		/* lines answering a 334 (RFC 4954 4) */
 	PRACTICE_MODE_CLOSED,		/* QUIT answered, or a 421 */
 };
 
@@ -67,6 +74,9 @@ struct practice_conn {
 	enum practice_mode	 mode;
 	enum state		 state;		/* STATE_GREETED .. STATE_BDAT */
 	int			 ehlo;		/* the session began with EHLO */
+	int			 tls;		/* TLS is up: AUTH is offered */
+	int			 authenticated;	/* AUTH got 235 (RFC 4954 4) */
+	struct practice_auth	*sasl;		/* the AUTH exchange under way */
 	/* What this server advertised in its last EHLO reply, by which
 	 * commands are judged; after HELO nothing (RFC 5321 4.1.1.1). */
 	struct caps		 caps;
@@ -150,6 +160,10 @@ static void	practice_sequence(struct practice_conn *,
 static void	practice_valid_now(const struct practice_conn *, char *,
 		    size_t);
 static void	practice_ehlo_caps(struct practice_conn *);
+static void	practice_sasl_line(struct practice_conn *, char *, size_t);
+static void	practice_sasl_step(struct practice_conn *,
+		    const unsigned char *, size_t);
+static void	practice_sasl_end(struct practice_conn *);
 
 static practice_handler practice_ehlo;
 static practice_handler practice_helo;
@@ -163,6 +177,7 @@ static practice_handler practice_vrfy;
 static practice_handler practice_expn;
 static practice_handler practice_help;
 static practice_handler practice_quit;
+static practice_handler practice_auth;
 
 /*
  * The verbs this server implements, by verb id; the verb table (verbs.c)
@@ -183,6 +198,7 @@ static practice_handler *const practice_handlers[VERB_COUNT] = {
 	[VERB_HELP] = practice_help,
 	[VERB_NOOP] = practice_noop,
 	[VERB_QUIT] = practice_quit,
+	[VERB_AUTH] = practice_auth,
 };
 
 /* The EHLO keywords, in the order they are listed. */
@@ -354,9 +370,11 @@ practice_conn_new(const struct practice_opts *opts,
 	    PRACTICE_DEFAULT_SIZE;
 	c->mode = PRACTICE_MODE_CMD;
 	practice_set_state(c, STATE_GREETED);
-	/* RFC 5321 4.2, 3.1: the greeting; no enhanced code (RFC 2034 3). */
-	practice_reply(c, "220 %s ESMTP smtpscope practice server ready",
-	    c->host);
+	/* RFC 5321 4.2, 3.1: the greeting; no enhanced code (RFC 2034 3).
+	 * It names the practice account, for AUTH after STARTTLS. */
+	practice_reply(c, "220 %s ESMTP smtpscope practice server ready; "
+	    "AUTH after STARTTLS as %s, password %s", c->host,
+	    AUTH_PRACTICE_USER, AUTH_PRACTICE_PASSWORD);
 	return c;
 }
 
@@ -390,6 +408,7 @@ practice_conn_free(struct practice_conn *c)
 	if (c == NULL)
 		return;
 	practice_txn_reset(c);
+	practice_auth_free(c->sasl);
 	caps_clear(&c->caps);
 	free(c->line);
 	free(c->out);
@@ -459,6 +478,7 @@ practice_conn_input(struct practice_conn *c, const void *buf, size_t len)
 	while (i < len && c->mode != PRACTICE_MODE_CLOSED) {
 		switch (c->mode) {
 		case PRACTICE_MODE_CMD:
+		case PRACTICE_MODE_SASL:
 			i += practice_cmd_bytes(c, p + i, len - i);
 			break;
 		case PRACTICE_MODE_DATA:
@@ -532,7 +552,10 @@ practice_cmd_bytes(struct practice_conn *c, const unsigned char *p, size_t n)
 	if (take > 0 && c->line[take - 1] == '\r')
 		take--;
 	c->line[take] = '\0';
-	practice_command(c, c->line, take);
+	if (c->mode == PRACTICE_MODE_SASL)
+		practice_sasl_line(c, c->line, take);
+	else
+		practice_command(c, c->line, take);
 	return used;
 }
 
@@ -597,6 +620,12 @@ practice_judge(struct practice_conn *c, const struct verbs_cmd *cmd,
 	}
 	if (v->id == VERB_BDAT) {
 		practice_bdat(c, cmd, line);
+		return;
+	}
+	if (v->id == VERB_AUTH && c->ehlo && !c->tls) {
+		/* RFC 4954 6: a password mechanism needs encryption here */
+		practice_reply(c, "538 5.7.11 Encryption required: this server "
+		    "offers AUTH after STARTTLS (RFC 4954 4, 6)");
 		return;
 	}
 	if (!practice_negotiated(c, v)) {
@@ -671,6 +700,10 @@ practice_ehlo_caps(struct practice_conn *c)
 			len += (size_t)snprintf(spec + len, sizeof spec - len,
 			    " %zu", c->max_size);
 	}
+	/* RFC 4954 4 and 15: password mechanisms only under TLS */
+	if (c->tls && len < sizeof spec)
+		snprintf(spec + len, sizeof spec - len, " AUTH %s",
+		    PRACTICE_AUTH_MECHS);
 	if (caps_from_spec(&c->caps, spec) == -1)
 		caps_clear(&c->caps);
 	c->caps.ehlo = 1;
@@ -700,6 +733,8 @@ practice_hello(struct practice_conn *c, const struct verbs_cmd *cmd,
 	}
 	/* The reply lists the extensions, one a line. */
 	practice_reply(c, "250-%s greets %s", c->host, shown);
+	if (c->tls)
+		practice_reply(c, "250-AUTH %s", PRACTICE_AUTH_MECHS);
 	for (i = 0; i < PRACTICE_NKEYWORDS; i++) {
 		int last = i + 1 == PRACTICE_NKEYWORDS;
 
@@ -993,6 +1028,140 @@ practice_quit(struct practice_conn *c, const struct verbs_cmd *cmd,
 	practice_set_state(c, STATE_QUIT);
 	practice_reply(c, "221 2.0.0 %s closing connection", c->host);
 	c->mode = PRACTICE_MODE_CLOSED;
+}
+
+/*
+ * RFC 4954 4: AUTH mechanism [initial-response].  Once per session; not
+ * in a transaction (the verb table's states say so); the mechanism must
+ * be one advertised (the grammar refuses others with 504).
+ */
+static void
+practice_auth(struct practice_conn *c, const struct verbs_cmd *cmd,
+    const char *line)
+{
+	const char	*ir = line + cmd->arg2.off;
+	unsigned char	*in = NULL;
+	size_t		 inlen = 0;
+
+	if (c->authenticated) {
+		practice_reply(c, "503 5.5.1 Already authenticated: AUTH is "
+		    "taken once a session (RFC 4954 4)");
+		return;
+	}
+	if ((c->sasl = practice_auth_new(line + cmd->arg.off,
+	    cmd->arg.len)) == NULL) {
+		practice_reply(c, "504 5.5.4 Unrecognized authentication "
+		    "type: offered are %s (RFC 4954 4)", PRACTICE_AUTH_MECHS);
+		return;
+	}
+	c->mode = PRACTICE_MODE_SASL;
+	if (cmd->arg2.len == 0) {
+		practice_sasl_step(c, (const unsigned char *)"", 0);
+		return;
+	}
+	if (!practice_auth_takes_initial(c->sasl)) {
+		practice_sasl_end(c);
+		practice_reply(c, "501 5.7.0 The server speaks first in this "
+		    "mechanism: no initial response (RFC 4954 4)");
+		return;
+	}
+	/* "=" is an initial response of zero length */
+	if (!(cmd->arg2.len == 1 && *ir == '=') &&
+	    base64_decode(ir, cmd->arg2.len, &in, &inlen) == -1) {
+		practice_sasl_end(c);
+		practice_reply(c, "501 5.5.2 The initial response is not "
+		    "base64 (RFC 4954 4)");
+		return;
+	}
+	practice_sasl_step(c, in != NULL ? in : (const unsigned char *)"",
+	    inlen);
+	base64_free(in, inlen);
+}
+
+/* A line answering a 334: base64, or "*" to cancel (RFC 4954 4). */
+static void
+practice_sasl_line(struct practice_conn *c, char *line, size_t len)
+{
+	unsigned char	*in;
+	size_t		 inlen;
+
+	if (len == 1 && line[0] == '*') {
+		practice_sasl_end(c);
+		practice_reply(c, "501 5.7.0 Authentication cancelled (RFC "
+		    "4954 4)");
+		practice_logf(c, "* -> 501");
+		return;
+	}
+	if (base64_decode(line, len, &in, &inlen) == -1) {
+		practice_sasl_end(c);
+		practice_reply(c, "501 5.5.2 Cannot decode the response: not "
+		    "base64 (RFC 4954 4)");
+		practice_logf(c, "%s -> 501", SCRIPT_MASK);
+	} else {
+		size_t before = c->outlen;
+
+		practice_sasl_step(c, in, inlen);
+		base64_free(in, inlen);
+		practice_logf(c, "%s -> %.3s", SCRIPT_MASK, c->outlen >=
+		    before + 3 ? c->out + before : "...");
+	}
+	OPENSSL_cleanse(line, len);
+}
+
+/* One step of the exchange: a 334 challenge, or its end. */
+static void
+practice_sasl_step(struct practice_conn *c, const unsigned char *in,
+    size_t len)
+{
+	char	*challenge;
+
+	switch (practice_auth_step(c->sasl, in, len, &challenge)) {
+	case PRACTICE_AUTH_CHALLENGE:
+		/* RFC 4954 4: "334 " even when the challenge is empty */
+		practice_out(c, "334 ", 4);
+		practice_out(c, challenge, strlen(challenge));
+		practice_out(c, "\r\n", 2);
+		free(challenge);
+		return;
+	case PRACTICE_AUTH_OK:
+		c->authenticated = 1;
+		practice_reply(c, "235 2.7.0 Authentication successful");
+		break;
+	case PRACTICE_AUTH_FAILED:
+		practice_reply(c, "535 5.7.8 Authentication credentials "
+		    "invalid: the practice account is %s, password %s",
+		    AUTH_PRACTICE_USER, AUTH_PRACTICE_PASSWORD);
+		break;
+	case PRACTICE_AUTH_ERROR:
+		practice_reply(c, "454 4.7.0 Temporary authentication failure");
+		break;
+	}
+	practice_sasl_end(c);
+}
+
+static void
+practice_sasl_end(struct practice_conn *c)
+{
+	practice_auth_free(c->sasl);
+	c->sasl = NULL;
+	if (c->mode == PRACTICE_MODE_SASL)
+		c->mode = PRACTICE_MODE_CMD;
+}
+
+/*
+ * RFC 3207 4.2: after the handshake the session starts over, as after
+ * the greeting; from now on EHLO offers AUTH.
+ */
+void
+practice_conn_tls_started(struct practice_conn *c)
+{
+	practice_txn_reset(c);
+	practice_sasl_end(c);
+	caps_clear(&c->caps);
+	c->ehlo = 0;
+	c->authenticated = 0;
+	c->tls = 1;
+	practice_set_state(c, STATE_GREETED);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -14,8 +14,10 @@
  * Extensions offered after EHLO: PIPELINING (RFC 2920), SIZE (RFC 1870),
  * 8BITMIME (RFC 6152), ENHANCEDSTATUSCODES (RFC 2034), CHUNKING and
  * BINARYMIME (RFC 3030), DSN (RFC 3461, parameters checked and ignored),
- * SMTPUTF8 (RFC 6531), HELP.  Verbs of the table it does not implement
- * (STARTTLS, AUTH, ETRN, ATRN, BURL and the obsolete ones) get 502 5.5.1.
+ * SMTPUTF8 (RFC 6531), HELP, and once TLS is up AUTH (RFC 4954: PLAIN,
+ * LOGIN, CRAM-MD5, SCRAM-SHA-256 for the practice account of auth.h;
+ * before TLS, AUTH gets 538).  Verbs of the table it does not implement
+ * (STARTTLS, ETRN, ATRN, BURL and the obsolete ones) get 502 5.5.1.
  */
 #ifndef SMTPSCOPE_PRACTICE_H
 #define SMTPSCOPE_PRACTICE_H
@@ -92,6 +94,10 @@ void practice_conn_consume(struct practice_conn *, size_t n);
 
 /* 1 once the connection is finished (see practice_conn_input()). */
 int practice_conn_done(const struct practice_conn *);
+
+/* TLS is up on the connection (the network layer did the handshake):
+ * the session starts over (RFC 3207 4.2) and EHLO offers AUTH. */
+void practice_conn_tls_started(struct practice_conn *);
 
 /* 1 while the engine is reading a DATA body or a BDAT chunk. */
 int practice_conn_in_message(const struct practice_conn *);

@@ -19,7 +19,8 @@ rc=0
 
 start_practice --store "$T/store"
 assert_grep '^smtpscope: practice server listening on 127\.0\.0\.1:[0-9]+$' "$T/practice.out"
-[ "$(wc -l <"$T/practice.out")" -eq 1 ] || fail "more than one line on stdout at start"
+assert_grep '^smtpscope: practice account for AUTH \(offered after STARTTLS\): user student, password practice$' "$T/practice.out"
+[ "$(wc -l <"$T/practice.out")" -eq 2 ] || fail "more than two lines on stdout at start"
 
 # --- greeting and EHLO -----------------------------------------------------
 crlf 'EHLO client.example' 'QUIT' >"$T/ehlo.in"
@@ -113,14 +114,14 @@ n=$(ls "$T/store" | grep -c '\.eml$')
 # --- the log on stderr: an AUTH secret never appears (RFC 4954 4) -----------
 crlf 'EHLO log.example' 'AUTH PLAIN AHN0dWRlbnQAczNjcjN0LXB3' 'QUIT' >"$T/auth.in"
 $CLIENT "$PRACTICE_PORT" "$T/auth.in" >"$T/auth.out" || fail "client failed"
-assert_grep '^502 5\.5\.1 ' "$T/auth.out"
+assert_grep '^538 5\.7\.11 ' "$T/auth.out"
 i=0
 while [ $i -lt 100 ] && ! grep -q 'AUTH PLAIN' "$T/practice.err"; do
 	sleep 0.1
 	i=$((i + 1))
 done
 LAST_OUT=$T/practice.err
-assert_grep '^smtpscope: practice \[[0-9]+\] AUTH PLAIN \*\*\*\*\*\*\*\* -> 502$' "$T/practice.err"
+assert_grep '^smtpscope: practice \[[0-9]+\] AUTH PLAIN \*\*\*\*\*\*\*\* -> 538$' "$T/practice.err"
 assert_no_grep 'AHN0dWRlbnQ' "$T/practice.err"
 
 # --- the log on stderr --------------------------------------------------------

@@ -466,3 +466,93 @@ Test(auth, explanations)
 	    (const unsigned char *)"x", 1, buf, sizeof buf), -1);
 	cr_assert_str_eq(buf, "untouched");
 }
+
+/* GNU SASL's server side, for the -PLUS exchanges below. */
+static int
+plus_server_cb(Gsasl *ctx, Gsasl_session *s, Gsasl_property prop)
+{
+	(void)ctx;
+	switch (prop) {
+	case GSASL_PASSWORD:
+		return gsasl_property_set(s, GSASL_PASSWORD, "pencil");
+	case GSASL_SCRAM_ITER:
+		return gsasl_property_set(s, GSASL_SCRAM_ITER, "4096");
+	case GSASL_SCRAM_SALT:
+		return gsasl_property_set(s, GSASL_SCRAM_SALT,
+		    "W22ZaJ0SNY7soEsUEjb6gQ==");
+	default:
+		return GSASL_NO_CALLBACK;
+	}
+}
+
+/* One whole exchange of our client against GNU SASL's server, each side
+ * with its own view of the channel binding; returns the server's last
+ * verdict (GSASL_OK when it took the proof). */
+static int
+plus_exchange(const char *mech, const struct auth_binding *mine,
+    const char *type, const unsigned char *theirs, size_t len)
+{
+	struct auth	*a = start(mech, "user", "pencil", mine);
+	Gsasl		*ctx;
+	Gsasl_session	*srv;
+	char		*line, *out, *b, *sb, err[256];
+	unsigned char	*in;
+	size_t		 inlen, outlen;
+	int		 rc, turn;
+
+	cr_assert_eq(gsasl_init(&ctx), GSASL_OK);
+	gsasl_callback_set(ctx, plus_server_cb);
+	cr_assert_eq(gsasl_server_start(ctx, mech, &srv), GSASL_OK);
+	cr_assert_not_null(sb = base64_encode(theirs, len));
+	gsasl_property_set(srv, strcmp(type, "tls-exporter") == 0 ?
+	    GSASL_CB_TLS_EXPORTER : GSASL_CB_TLS_UNIQUE, sb);
+	free(sb);
+	line = command(a);
+	b = strrchr(line, ' ') + 1;
+	for (turn = 0; turn < 4; turn++) {
+		cr_assert_eq(base64_decode(b, strlen(b), &in, &inlen), 0);
+		rc = gsasl_step(srv, (char *)in, inlen, &out, &outlen);
+		free(in);
+		auth_line_free(line);
+		if (rc != GSASL_NEEDS_MORE && !(rc == GSASL_OK && outlen > 0)) {
+			gsasl_free(out);
+			break;
+		}
+		/* the server-final message: our client checks it */
+		cr_assert_not_null(sb = base64_encode(out, outlen));
+		gsasl_free(out);
+		cr_assert_eq(auth_respond(a, sb, strlen(sb), &line, err,
+		    sizeof err), AUTH_STEP_SEND, "%s", err);
+		free(sb);
+		b = line;
+		if (rc == GSASL_OK) {
+			auth_line_free(line);
+			break;
+		}
+	}
+	if (rc == GSASL_OK)
+		cr_assert_eq(auth_server_verified(a), 1);
+	auth_free(a);
+	gsasl_finish(srv);
+	gsasl_done(ctx);
+	return rc;
+}
+
+/* RFC 5802 6: with the same binding on both sides the exchange succeeds
+ * (tls-exporter of TLS 1.3, RFC 9266; tls-unique of TLS 1.2, RFC 5929);
+ * a man in the middle, whose TLS session differs, is caught. */
+Test(auth, scram_plus_against_gnu_sasl_server)
+{
+	static const unsigned char	exp[32] = { 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+	static const unsigned char	other[32] = { 1, 2, 3 };
+	static const unsigned char	fin[12] = { 0xaa, 0xbb, 0xcc };
+	struct auth_binding		be = { "tls-exporter", exp, sizeof exp };
+	struct auth_binding		bu = { "tls-unique", fin, sizeof fin };
+
+	cr_assert_eq(plus_exchange("SCRAM-SHA-256-PLUS", &be, "tls-exporter",
+	    exp, sizeof exp), GSASL_OK);
+	cr_assert_eq(plus_exchange("SCRAM-SHA-1-PLUS", &bu, "tls-unique", fin,
+	    sizeof fin), GSASL_OK);
+	cr_assert_neq(plus_exchange("SCRAM-SHA-256-PLUS", &be, "tls-exporter",
+	    other, sizeof other), GSASL_OK);
+}

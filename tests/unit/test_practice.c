@@ -29,12 +29,14 @@
 
 #include "caps.h"
 #include "grammar_cases.h"
+#include "auth.h"
 #include "practice.h"
 #include "practice_net.h"
 #include "reply.h"
 #include "verbs.h"
 
-#define GREETING "220 practice.smtpscope.test ESMTP smtpscope practice server ready\r\n"
+#define GREETING "220 practice.smtpscope.test ESMTP smtpscope practice server " \
+    "ready; AUTH after STARTTLS as student, password practice\r\n"
 
 /* Everything the engine has to say, taken out of its output. */
 static char *
@@ -106,6 +108,17 @@ after_ehlo(const struct practice_opts *o)
 	return c;
 }
 
+/* The same after STARTTLS: TLS is up, EHLO offers AUTH. */
+static struct practice_conn *
+after_tls_ehlo(void)
+{
+	struct practice_conn *c = fresh(NULL);
+
+	practice_conn_tls_started(c);
+	free(say(c, "EHLO client.example\r\n"));
+	return c;
+}
+
 static struct practice_conn *
 after_rcpt(const struct practice_opts *o)
 {
@@ -146,7 +159,8 @@ Test(practice, greeting_hostname)
 	struct practice_conn	*c = practice_conn_new(&o, NULL);
 	char			*g = drain(c);
 
-	cr_expect_str_eq(g, "220 mx.test ESMTP smtpscope practice server ready\r\n");
+	cr_expect_str_eq(g, "220 mx.test ESMTP smtpscope practice server ready; "
+	    "AUTH after STARTTLS as student, password practice\r\n");
 	free(g);
 	expect(c, "QUIT\r\n", "221 2.0.0 mx.test closing connection\r\n");
 	practice_conn_free(c);
@@ -500,7 +514,6 @@ Test(practice, unknown_and_not_offered)
 	expect_code(c, "MAILFROM:<a@b>\r\n", "500 5.5.2 ");
 	expect(c, "STARTTLS\r\n",
 	    "502 5.5.1 STARTTLS is not implemented by this server\r\n");
-	expect_code(c, "AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n", "502 5.5.1 ");
 	expect_code(c, "EXPN staff\r\n", "502 5.5.1 ");
 	expect_code(c, "TURN\r\n", "502 5.5.1 ");
 	practice_conn_free(c);
@@ -925,11 +938,11 @@ Test(practice, log_masks_and_sanitises)
 	struct practice_conn	*c = captured_conn(&k);
 	char			 line[600];
 
-	expect_code(c, "AUTH PLAIN AHN0dWRlbnQAczNjcjN0LXB3\r\n", "502 ");
-	cr_expect(strstr(k.log, "AUTH PLAIN ******** -> 502\n") != NULL, "%s",
+	expect_code(c, "AUTH PLAIN AHN0dWRlbnQAczNjcjN0LXB3\r\n", "503 ");
+	cr_expect(strstr(k.log, "AUTH PLAIN ******** -> 503\n") != NULL, "%s",
 	    k.log);
 	cr_expect(strstr(k.log, "AHN0") == NULL, "%s", k.log);
-	expect_code(c, "auth login dXNlcg==\r\n", "502 ");
+	expect_code(c, "auth login dXNlcg==\r\n", "503 ");
 	cr_expect(strstr(k.log, "dXNlcg") == NULL, "%s", k.log);
 	expect_code(c, "NOOP \x1b]0;x\x07\r\n", "501 ");
 	cr_expect(strchr(k.log, '\x1b') == NULL && strchr(k.log, '\x07') ==
@@ -1100,6 +1113,8 @@ static void
 practice_caps(struct caps *caps)
 {
 	struct practice_conn	*c = fresh(NULL);
+
+	practice_conn_tls_started(c);
 	struct reply_parser	*rp = reply_parser_new();
 	struct reply		*r;
 	char			*out;
@@ -1127,14 +1142,17 @@ ready_for(const struct verb_info *v)
 	struct practice_conn *c;
 
 	if (v == NULL || (v->states & STATE_BIT(STATE_READY)))
-		return after_ehlo(NULL);
+		return after_tls_ehlo();
 	if (v->states & STATE_BIT(STATE_MAIL)) {
-		c = after_ehlo(NULL);
+		c = after_tls_ehlo();
 		expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
 		return c;
 	}
 	cr_assert(v->states & STATE_BIT(STATE_RCPT), "%s", v->name);
-	return after_rcpt(NULL);
+	c = after_tls_ehlo();
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	return c;
 }
 
 /* What the server answers a verb it takes, when the grammar finds
@@ -1163,7 +1181,8 @@ ordinary_reply(const struct verb_info *v)
 static int
 implemented(const struct verb_info *v)
 {
-	return v->id <= VERB_QUIT && v->id != VERB_UNKNOWN;
+	return (v->id <= VERB_QUIT && v->id != VERB_UNKNOWN) ||
+	    v->id == VERB_AUTH;
 }
 
 /*
@@ -1223,6 +1242,11 @@ Test(practice, agrees_with_the_checker)
 				n_warn_refused++;
 		} else {
 			code = ordinary_reply(cmd.verb);
+			/* AUTH: a challenge, or the verdict on a stranger */
+			if (cmd.verb->id == VERB_AUTH)
+				code = cmd.arg.len == 5 && strncasecmp(line +
+				    cmd.arg.off, "PLAIN", 5) == 0 &&
+				    cmd.arg2.len > 1 ? 535 : 334;
 			snprintf(want, sizeof want, "%d", code);
 			n_taken++;
 		}
@@ -1419,4 +1443,149 @@ Test(practice, store_takes_the_next_free_name, .timeout = 60)
 	free(s);
 	unlink(path);
 	cr_expect_eq(rmdir(dir), 0, "only the files above expected");
+}
+
+/* ---- AUTH (RFC 4954), after TLS ------------------------------------------ */
+
+/* RFC 4954 4 and 15: AUTH is offered only once TLS is up; asked for
+ * before, it gets 538. */
+Test(practice, auth_offered_after_tls)
+{
+	struct practice_conn	*c = after_ehlo(NULL);
+	char			*s;
+
+	expect(c, "AUTH PLAIN AHN0dWRlbnQAcHJhY3RpY2U=\r\n", "538 5.7.11 "
+	    "Encryption required: this server offers AUTH after STARTTLS "
+	    "(RFC 4954 4, 6)\r\n");
+	s = say(c, "EHLO again.example\r\n");
+	cr_expect_null(strstr(s, "AUTH"), "%s", s);
+	free(s);
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	/* RFC 3207 4.2: the session starts over under TLS */
+	practice_conn_tls_started(c);
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "503 5.5.1 ");
+	s = say(c, "EHLO again.example\r\n");
+	cr_expect(strstr(s, "\r\n250-AUTH PLAIN LOGIN CRAM-MD5 "
+	    "SCRAM-SHA-256\r\n") != NULL, "%s", s);
+	free(s);
+	practice_conn_free(c);
+}
+
+Test(practice, auth_plain)
+{
+	struct practice_conn	*c = after_tls_ehlo();
+
+	/* a stranger, then the practice account */
+	expect_code(c, "AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n", "535 5.7.8 ");
+	expect(c, "AUTH PLAIN AHN0dWRlbnQAcHJhY3RpY2U=\r\n",
+	    "235 2.7.0 Authentication successful\r\n");
+	expect_code(c, "AUTH PLAIN AHN0dWRlbnQAcHJhY3RpY2U=\r\n", "503 5.5.1 ");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	practice_conn_free(c);
+
+	/* without initial response: an empty challenge (RFC 4954 4) */
+	c = after_tls_ehlo();
+	expect(c, "AUTH PLAIN\r\n", "334 \r\n");
+	expect_code(c, "AHN0dWRlbnQAcHJhY3RpY2U=\r\n", "235 ");
+	practice_conn_free(c);
+
+	/* the practice account may not act for another one */
+	c = after_tls_ehlo();
+	expect_code(c, "AUTH PLAIN Ym9iAHN0dWRlbnQAcHJhY3RpY2U=\r\n",
+	    "535 5.7.8 ");
+	practice_conn_free(c);
+}
+
+Test(practice, auth_refusals)
+{
+	struct practice_conn	*c = after_tls_ehlo();
+
+	expect(c, "AUTH LOGIN\r\n", "334 VXNlciBOYW1l\r\n");
+	expect(c, "*\r\n", "501 5.7.0 Authentication cancelled (RFC 4954 "
+	    "4)\r\n");
+	expect(c, "AUTH LOGIN\r\n", "334 VXNlciBOYW1l\r\n");
+	expect_code(c, "not base64!\r\n", "501 5.5.2 ");
+	/* RFC 4954 4: no initial response where the server speaks first */
+	expect_code(c, "AUTH CRAM-MD5 dGlt\r\n", "501 5.7.0 ");
+	expect_code(c, "AUTH DIGEST-MD5\r\n", "504 5.5.4 ");
+	/* not in a transaction (RFC 4954 4) */
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "AUTH PLAIN\r\n", "503 5.5.1 ");
+	practice_conn_free(c);
+}
+
+/*
+ * The client side (auth.c) against the server side (practice_auth.c):
+ * every mechanism offered gets 235 with the practice account, 535 with
+ * a wrong password; SCRAM's server signature verifies.
+ */
+static int
+auth_with(const char *mech, const char *password, int *verified)
+{
+	struct auth_opts	 o = { mech, AUTH_PRACTICE_USER, password, NULL,
+				    NULL, NULL };
+	struct practice_conn	*c = after_tls_ehlo();
+	struct auth		*a;
+	char			 err[256], *line, *out, *in;
+	int			 code, turns = 0;
+
+	a = auth_new(&o, err, sizeof err);
+	cr_assert_not_null(a, "%s", err);
+	line = auth_command(a, err, sizeof err);
+	cr_assert_not_null(line, "%s", err);
+	for (;;) {
+		in = malloc(strlen(line) + 3);
+		cr_assert_not_null(in);
+		snprintf(in, strlen(line) + 3, "%s\r\n", line);
+		auth_line_free(line);
+		out = say(c, in);
+		free(in);
+		code = (int)strtol(out, NULL, 10);
+		if (code != 334 || ++turns > 5)
+			break;
+		cr_assert_eq(auth_respond(a, out + 4, strcspn(out + 4, "\r"),
+		    &line, err, sizeof err), AUTH_STEP_SEND, "%s: %s", mech,
+		    err);
+		free(out);
+	}
+	free(out);
+	*verified = auth_server_verified(a);
+	auth_free(a);
+	practice_conn_free(c);
+	return code;
+}
+
+Test(practice, auth_every_mechanism_with_the_client)
+{
+	static const char *mechs[] = { "PLAIN", "LOGIN", "CRAM-MD5",
+	    "SCRAM-SHA-256" };
+	size_t	i;
+	int	v;
+
+	for (i = 0; i < sizeof mechs / sizeof mechs[0]; i++) {
+		cr_expect_eq(auth_with(mechs[i], AUTH_PRACTICE_PASSWORD, &v),
+		    235, "%s", mechs[i]);
+		cr_expect_eq(v, strncmp(mechs[i], "SCRAM", 5) == 0, "%s",
+		    mechs[i]);
+		cr_expect_eq(auth_with(mechs[i], "wrong", &v), 535, "%s",
+		    mechs[i]);
+	}
+}
+
+/* The log shows the AUTH line masked and each response as the mask. */
+Test(practice, auth_log_masked)
+{
+	struct captured		 k;
+	struct practice_conn	*c = captured_conn(&k);
+
+	practice_conn_tls_started(c);
+	free(say(c, "EHLO x.example\r\n"));
+	expect_code(c, "AUTH LOGIN\r\n", "334 ");
+	expect_code(c, "c3R1ZGVudA==\r\n", "334 ");
+	expect_code(c, "cHJhY3RpY2U=\r\n", "235 ");
+	cr_expect(strstr(k.log, "AUTH LOGIN -> 334\n******** -> 334\n"
+	    "******** -> 235\n") != NULL, "%s", k.log);
+	cr_expect(strstr(k.log, "c3R1") == NULL && strstr(k.log, "cHJh") ==
+	    NULL, "%s", k.log);
+	practice_conn_free(c);
 }
