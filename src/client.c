@@ -594,6 +594,11 @@ client_auth(struct client *c, const struct auth_opts *o)
 		    "smtpscope runs", o->mech != NULL ? o->mech : "(none)");
 		return -1;
 	}
+	if (!c->connected || c->s == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "not connected: nothing "
+		    "sent");
+		return -1;
+	}
 	ao.user = client_auth_user(c, o->user);
 	if (*ao.user == '\0') {
 		client_message(c, CLIENT_MSG_ERROR, "AUTH %s needs a user: "
@@ -632,11 +637,6 @@ auth_start(struct client *c, const struct auth_mech *m,
 	size_t			 i, nwarn;
 	int			 n, rc;
 
-	if (!c->connected || c->s == NULL) {
-		client_message(c, CLIENT_MSG_ERROR, "not connected: nothing "
-		    "sent");
-		return -1;
-	}
 	if (c->auth != NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "an AUTH exchange is "
 		    "already running");

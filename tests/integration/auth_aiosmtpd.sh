@@ -85,6 +85,13 @@ env SMTPSCOPE_TOKEN= "$SMTPSCOPE" --plain --auth XOAUTH2 --auth-user u \
 [ $? = 2 ] || fail "--auth XOAUTH2 without a token: exit status not 2"
 assert_grep 'no token: set SMTPSCOPE_TOKEN' "$out"
 
+# :help auth: the mechanisms, what each proves, the practice account.
+printf ':help auth\nQUIT\n' >"$T/in"
+run help
+assert_grep '^  SCRAM-SHA-256-PLUS +the client proves ' "$out"
+assert_grep '^  OAUTHBEARER +the client proves possession of an OAuth 2.0' "$out"
+assert_grep 'for user student, password practice' "$out"
+
 # A typed AUTH line with a syntax error: the diagnostic masks it too.
 printf 'EHLO me\nAUTH PLAIN %s extra\nQUIT\n' \
     "$(b64 "\\0$AUTH_USER\\0$AUTH_PASSWORD")" >"$T/in"
