@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,18 +45,56 @@ cmd_error(const char *cmd, const char *fmt, ...)
 	free(safe);
 }
 
-int
-cmd_number(const char *s, long min, long max, long *out)
-{
-	char	*end;
-	long	 v;
+/*
+ * Every numeric option of every subcommand, with its real range: one row
+ * each, so that the error names the range the parser applies.  A row
+ * whose cmd is NULL serves every subcommand without a row of its own.
+ */
+static const struct cmd_range {
+	const char	*cmd;		/* "replay"; NULL: any */
+	const char	*opt;		/* "--timeout" */
+	const char	*unit;		/* what it counts */
+	long		 min, max;
+} cmd_ranges[] = {
+	{ NULL,	    "--timeout",     "seconds",	      1, 86400 },
+	{ NULL,	    "--port",	     "a port number", 1, 65535 },
+	{ NULL,	    "--scrollback",  "a number of entries", 100, 100000000 },
+	{ "replay", "--repeat",	     "a count",	      1, 100000000 },
+	{ "replay", "--connections", "a count",	      1, 100000000 },
+	/* 0: any free port, said on standard output */
+	{ "serve",  "--port",	     "a port number", 0, 65535 },
+	{ "serve",  "--max-clients", "a count",	      1, 10000 },
+	{ "serve",  "--size",	     "octets",	      1, LONG_MAX },
+};
 
-	if (*s < '0' || *s > '9')
-		return -1;
+int
+cmd_number(const char *cmd, const char *opt, const char *arg, long *out)
+{
+	const struct cmd_range	*r = NULL;
+	char			*end, quoted[128];
+	long			 v;
+	size_t			 i;
+
+	for (i = 0; i < sizeof cmd_ranges / sizeof cmd_ranges[0]; i++) {
+		if (strcmp(cmd_ranges[i].opt, opt) != 0)
+			continue;
+		if (cmd_ranges[i].cmd == NULL && r == NULL)
+			r = &cmd_ranges[i];
+		else if (cmd_ranges[i].cmd != NULL && cmd != NULL &&
+		    strcmp(cmd_ranges[i].cmd, cmd) == 0)
+			r = &cmd_ranges[i];
+	}
+	if (r == NULL)
+		abort();	/* an option without its row: a bug */
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*end != '\0' || errno != 0 || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
+	if (*arg >= '0' && *arg <= '9') {
+		v = strtol(arg, &end, 10);
+		if (*end == '\0' && errno == 0 && v >= r->min && v <= r->max) {
+			*out = v;
+			return 0;
+		}
+	}
+	cmd_error(cmd, "%s takes %s from %ld to %ld, not \"%s\"", opt,
+	    r->unit, r->min, r->max, cmd_quote(arg, quoted, sizeof quoted));
+	return -1;
 }

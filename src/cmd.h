@@ -27,9 +27,15 @@ enum exitcode cmd_mx_pick(const char *domain, const char *resolver,
     const char *anchor, const char *port, int family, int timeout_s,
     char *addr, size_t addrlen, char *name, size_t namelen);
 
-/* A decimal option value in [min, max] into *out: 0, or -1 when s is not
- * all digits or out of range. */
-int cmd_number(const char *s, long min, long max, long *out);
+/*
+ * The value of numeric option opt ("--timeout") of subcommand cmd
+ * ("replay"; NULL for the console and practice), as typed in arg, into
+ * *out.  The range is the option's row in cmd.c's table (every numeric
+ * option has one).  Returns 0, or -1 after one line on stderr naming the
+ * option, its range and the value refused ("smtpscope: replay: --repeat
+ * takes a count from 1 to 100000000, not \"0\"").
+ */
+int cmd_number(const char *cmd, const char *opt, const char *arg, long *out);
 
 /* The display columns an argument quoted in an error line takes at most. */
 #define CMD_QUOTE_WIDTH		60

@@ -101,11 +101,8 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			a->c.family = AF_INET6;
 			break;
 		case OPT_TIMEOUT:
-			if (cmd_number(optarg, 1, 86400, &v) == -1) {
-				fprintf(stderr, "smtpscope: --timeout wants "
-				    "seconds (1-86400), not \"%s\"\n", optarg);
+			if (cmd_number(NULL, "--timeout", optarg, &v) == -1)
 				return EXIT_USAGE;
-			}
 			a->c.timeout_s = (int)v;
 			break;
 		case OPT_TLS:
@@ -147,11 +144,8 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			}
 			break;
 		case OPT_SCROLLBACK:
-			if (cmd_number(optarg, 100, 100000000, &v) == -1) {
-				fprintf(stderr, "smtpscope: --scrollback wants "
-				    "a number of lines (at least 100)\n");
+			if (cmd_number(NULL, "--scrollback", optarg, &v) == -1)
 				return EXIT_USAGE;
-			}
 			a->u.scrollback = v;
 			break;
 		case OPT_MX:
@@ -164,11 +158,8 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			a->anchor = optarg;
 			break;
 		case OPT_PORT:
-			if (cmd_number(optarg, 1, 65535, &v) == -1) {
-				fprintf(stderr, "smtpscope: --port wants a "
-				    "port number (1-65535)\n");
+			if (cmd_number(NULL, "--port", optarg, &v) == -1)
 				return EXIT_USAGE;
-			}
 			a->mxport = optarg;
 			break;
 		case OPT_AUTH:
@@ -288,7 +279,7 @@ auth_option(struct connect_args *a)
 		    "(or run on a terminal to be asked)");
 		return EXIT_USAGE;
 	default:
-		fprintf(stderr, "smtpscope: %s\n", err);
+		cmd_error(NULL, "%s", err);
 		return EXIT_USAGE;
 	}
 	a->c.auth.secret = a->secret;
@@ -352,7 +343,7 @@ cmd_tls_check(const struct client_opts *o)
 
 	if (tls_opts_check(&o->tlsopt, err, sizeof err) == 0)
 		return EXIT_OK;
-	fprintf(stderr, "smtpscope: %s\n", err);
+	cmd_error(NULL, "%s", err);
 	return 2;
 }
 
@@ -430,7 +421,7 @@ cmd_connect(int argc, char **argv)
 		return run_practice(&a);
 	if (net_parse_hostport(argv[optind], "25", a.host, sizeof a.host,
 	    a.port, sizeof a.port, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpscope: %s\n", err);
+		cmd_error(NULL, "%s", err);
 		return EXIT_USAGE;
 	}
 	/* RFC 8314 3.3: port 465 is implicit TLS submission. */

@@ -305,19 +305,13 @@ cmd_mx(int argc, char **argv)
 			o.family = AF_INET6;
 			break;
 		case OPT_TIMEOUT:
-			if (cmd_number(optarg, 1, 86400, &v) == -1) {
-				fprintf(stderr, "smtpscope: --timeout wants "
-				    "seconds (1-86400), not \"%s\"\n", optarg);
+			if (cmd_number("mx", "--timeout", optarg, &v) == -1)
 				return EXIT_USAGE;
-			}
 			o.timeout_s = (int)v;
 			break;
 		case OPT_PORT:
-			if (cmd_number(optarg, 1, 65535, &v) == -1) {
-				fprintf(stderr, "smtpscope: --port wants a "
-				    "port number (1-65535)\n");
+			if (cmd_number("mx", "--port", optarg, &v) == -1)
 				return EXIT_USAGE;
-			}
 			snprintf(port, sizeof port, "%ld", v);
 			break;
 		case OPT_CAFILE:
@@ -349,7 +343,7 @@ cmd_mx(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if ((dns = dns_new(&dopts, err, sizeof err)) == NULL) {
-		fprintf(stderr, "smtpscope: %s\n", err);
+		cmd_error(NULL, "%s", err);
 		return EXIT_USAGE;
 	}
 	/* RFC 5321 4.1.4: EHLO names the client's host */
@@ -364,7 +358,7 @@ cmd_mx(int argc, char **argv)
 	out.o = &o;
 	out.rep = &rep;
 	if (mx_resolve(&o, &rep, err, sizeof err) == -1) {
-		fprintf(stderr, "smtpscope: %s\n", err);
+		cmd_error(NULL, "%s", err);
 		dns_free(dns);
 		return EXIT_USAGE;
 	}
@@ -403,7 +397,7 @@ cmd_mx_pick(const char *domain, const char *resolver, const char *anchor,
 	dopts.resolver = resolver;
 	dopts.trust_anchor = anchor;
 	if ((dns = dns_new(&dopts, err, sizeof err)) == NULL) {
-		fprintf(stderr, "smtpscope: %s\n", err);
+		cmd_error(NULL, "%s", err);
 		return EXIT_USAGE;
 	}
 	memset(&o, 0, sizeof o);
@@ -413,7 +407,7 @@ cmd_mx_pick(const char *domain, const char *resolver, const char *anchor,
 	o.family = family;
 	o.timeout_s = timeout_s;
 	if (mx_resolve(&o, &rep, err, sizeof err) == -1) {
-		fprintf(stderr, "smtpscope: %s\n", err);
+		cmd_error(NULL, "%s", err);
 		dns_free(dns);
 		return EXIT_USAGE;
 	}

@@ -336,11 +336,8 @@ cmd_replay(int argc, char **argv)
 			o.client.family = AF_INET6;
 			break;
 		case OPT_TIMEOUT:
-			if (cmd_number(optarg, 1, 86400, &n) == -1) {
-				fprintf(stderr, "smtpscope: replay: --timeout "
-				    "takes seconds (1..86400)\n");
+			if (cmd_number("replay", "--timeout", optarg, &n) == -1)
 				return EXIT_USAGE;
-			}
 			o.client.timeout_s = (int)n;
 			break;
 		case OPT_TLS:
@@ -369,12 +366,9 @@ cmd_replay(int argc, char **argv)
 			break;
 		case OPT_REPEAT:
 		case OPT_CONNECTIONS:
-			if (cmd_number(optarg, 1, 100000000, &n) == -1) {
-				fprintf(stderr, "smtpscope: replay: --%s takes "
-				    "a count of at least 1\n",
-				    ch == OPT_REPEAT ? "repeat" : "connections");
+			if (cmd_number("replay", ch == OPT_REPEAT ? "--repeat" :
+			    "--connections", optarg, &n) == -1)
 				return EXIT_USAGE;
-			}
 			if (ch == OPT_REPEAT)
 				o.repeat = (unsigned long)n;
 			else
@@ -416,7 +410,7 @@ cmd_replay(int argc, char **argv)
 		if (net_parse_hostport(argv[1], o.client.tls ? "465" : "25",
 		    host, sizeof host, port, sizeof port, err,
 		    sizeof err) != 0) {
-			fprintf(stderr, "smtpscope: replay: %s\n", err);
+			cmd_error("replay", "%s", err);
 			return EXIT_USAGE;
 		}
 		/* RFC 8314 3.3: port 465 is implicit TLS. */

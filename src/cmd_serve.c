@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <getopt.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +81,7 @@ cmd_serve(int argc, char **argv)
 	};
 	struct practice_net_opts opts;
 	struct sigaction	 sa;
-	char			 err[256];
+	char			 err[256], quoted[128];
 	unsigned long		 accepted;
 	long			 v;
 	int			 ch, port = PRACTICE_NET_DEFAULT_PORT, bound, fd;
@@ -93,11 +92,8 @@ cmd_serve(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			if (cmd_number(optarg, 0, 65535, &v) == -1) {
-				fprintf(stderr, "smtpscope: serve: bad port "
-				    "\"%s\" (0 to 65535)\n", optarg);
-				return 2;
-			}
+			if (cmd_number("serve", "--port", optarg, &v) == -1)
+				return EXIT_USAGE;
 			port = (int)v;
 			break;
 		case 's':
@@ -107,20 +103,14 @@ cmd_serve(int argc, char **argv)
 			opts.server.hostname = optarg;
 			break;
 		case 'm':
-			if (cmd_number(optarg, 1, 10000, &v) == -1) {
-				fprintf(stderr, "smtpscope: serve: bad "
-				    "--max-clients \"%s\" (1 to 10000)\n",
-				    optarg);
-				return 2;
-			}
+			if (cmd_number("serve", "--max-clients", optarg,
+			    &v) == -1)
+				return EXIT_USAGE;
 			opts.max_clients = (int)v;
 			break;
 		case 'S':
-			if (cmd_number(optarg, 1, LONG_MAX, &v) == -1) {
-				fprintf(stderr, "smtpscope: serve: bad --size "
-				    "\"%s\" (1 to %ld)\n", optarg, LONG_MAX);
-				return 2;
-			}
+			if (cmd_number("serve", "--size", optarg, &v) == -1)
+				return EXIT_USAGE;
 			opts.server.max_size = (size_t)v;
 			break;
 		case 'c':
@@ -138,8 +128,8 @@ cmd_serve(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "smtpscope: serve: unexpected argument "
-		    "\"%s\"\n", argv[optind]);
+		cmd_error("serve", "unexpected argument \"%s\"",
+		    cmd_quote(argv[optind], quoted, sizeof quoted));
 		serve_usage(stderr);
 		return 2;
 	}
@@ -151,18 +141,18 @@ cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	if (practice_check_opts(&opts.server, err, sizeof err) == -1) {
-		fprintf(stderr, "smtpscope: serve: %s\n", err);
+		cmd_error("serve", "%s", err);
 		return 2;
 	}
 	if (!quiet)
 		opts.log = serve_log;
 	if (practice_net_check(&opts, err, sizeof err) == -1) {
-		fprintf(stderr, "smtpscope: serve: %s\n", err);
+		cmd_error("serve", "%s", err);
 		return 1;
 	}
 	if ((fd = practice_net_listen("127.0.0.1", port, &bound, err,
 	    sizeof err)) == -1) {
-		fprintf(stderr, "smtpscope: serve: %s\n", err);
+		cmd_error("serve", "%s", err);
 		return 1;
 	}
 
@@ -183,7 +173,7 @@ cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	if (practice_net_run(fd, &opts, &serve_stop, &accepted, err,
 	    sizeof err) == -1) {
-		fprintf(stderr, "smtpscope: serve: %s\n", err);
+		cmd_error("serve", "%s", err);
 		close(fd);
 		return 1;
 	}
