@@ -676,6 +676,15 @@ replay_run(const char *path, const struct replay_opts *o,
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	/* Validated whole, then played: read twice, which a pipe cannot be.
+	 * Said now, before anything is sent. */
+	if (script_rewind(rp.sc) == -1) {
+		replay_error(&rp, "%s: cannot read it a second time (replay "
+		    "checks the whole file before it plays it): give a "
+		    "regular file, not a pipe", path);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (o->repeat > 1 && (rp.info.repeat_line == 0 || !rp.info.repeat_ok)) {
 		replay_error(&rp, "%s: --repeat: %s", path,
 		    rp.info.repeat_line == 0 ? "nothing to repeat (no MAIL "

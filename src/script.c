@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ static void	script_err(const struct script *, char *, size_t,
 static int	script_header(struct script *, char *, size_t);
 static int	script_verb_is(const char *, const char *);
 static int	script_unprintable(const char *, size_t);
+static int	script_check_text(const char *, size_t, char *, size_t);
 
 struct script *
 script_open(const char *path, char *err, size_t errlen)
@@ -117,24 +119,26 @@ script_err(const struct script *s, char *err, size_t errlen,
 /*
  * One line into s->buf without its line ending (LF, or CRLF as written by
  * some editors).  Returns 1, 0 at EOF, -1 when too long, -2 on a read
- * error.  *start gets the offset of the line.
+ * error.  *start gets the offset of the line.  A line with no line end
+ * within SCRIPT_LINE_MAX octets (and its CR) is refused at once, without
+ * reading on: a device such as /dev/zero, or a pipe, may never end it.
  */
 static int
 script_readline(struct script *s, long *start)
 {
 	int ch;
 	size_t n = 0, taken = 0;
-	int toolong = 0;
 
 	*start = s->offset;
 	while ((ch = getc_unlocked(s->f)) != EOF) {
 		taken++;
 		if (ch == '\n')
 			break;
-		if (n < SCRIPT_LINE_MAX + 1)
-			s->buf[n++] = (char)ch;
-		else
-			toolong = 1;
+		if (n == SCRIPT_LINE_MAX + 1) {
+			s->line++;
+			return -1;
+		}
+		s->buf[n++] = (char)ch;
 	}
 	if (ch == EOF && ferror(s->f))
 		return -2;
@@ -144,7 +148,7 @@ script_readline(struct script *s, long *start)
 	s->line++;
 	if (n > 0 && s->buf[n - 1] == '\r')
 		n--;
-	if (toolong || n > SCRIPT_LINE_MAX)
+	if (n > SCRIPT_LINE_MAX)
 		return -1;
 	s->buf[n] = '\0';
 	s->len = n;
@@ -160,6 +164,45 @@ script_unprintable(const char *s, size_t n)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
 			return 1;
+	return 0;
+}
+
+/*
+ * docs/session-format.md, text: a C0 control (TAB included), DEL, a C1
+ * control and an octet that is not part of valid UTF-8 (RFC 3629) are
+ * written as "\xHH", never raw.  0, or -1 with why naming the first one
+ * and its column in the line (from 1; the text starts at column 4).
+ */
+static int
+script_check_text(const char *text, size_t len, char *why, size_t whylen)
+{
+	const unsigned char	*u = (const unsigned char *)text;
+	uint32_t		 cp;
+	size_t			 i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = 1;
+		if (u[i] < 0x20 || u[i] == 0x7f) {
+			snprintf(why, whylen, "a raw control byte (0x%02x) at "
+			    "column %zu: write it as \"\\x%02x\"", u[i],
+			    i + 4, u[i]);
+			return -1;
+		}
+		if (u[i] < 0x80)
+			continue;
+		if ((n = sanitize_utf8(u + i, len - i, &cp)) == 0) {
+			snprintf(why, whylen, "invalid UTF-8 (0x%02x) at column "
+			    "%zu: write such octets as \"\\x%02x\"", u[i],
+			    i + 4, u[i]);
+			return -1;
+		}
+		if (cp <= 0x9f) {
+			snprintf(why, whylen, "a raw C1 control (U+%04X) at "
+			    "column %zu: write it as \"\\x%02x\\x%02x\"",
+			    (unsigned)cp, i + 4, u[i], u[i + 1]);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -247,8 +290,8 @@ script_next(struct script *s, struct script_event *ev, char *err,
 			return -1;
 		}
 		if (rc == -1) {
-			script_err(s, err, errlen, "line longer than %d bytes",
-			    SCRIPT_LINE_MAX);
+			script_err(s, err, errlen, "no line end within %d "
+			    "octets: a line is at most that long", SCRIPT_LINE_MAX);
 			return -1;
 		}
 		if (s->line == 1 || s->buf[0] == '#') {
@@ -279,6 +322,12 @@ script_next(struct script *s, struct script_event *ev, char *err,
 	ev->tag = (enum script_tag)s->buf[0];
 	text = s->len > 2 ? s->buf + 3 : s->buf + 2;
 	tlen = s->len > 2 ? s->len - 3 : 0;
+	/* Controls and bytes that are not UTF-8 are written escaped: raw,
+	 * they would be sent as they are (or shown) */
+	if (script_check_text(text, tlen, why, sizeof why) == -1) {
+		script_err(s, err, errlen, "%s", why);
+		return -1;
+	}
 	n = script_unescape(text, tlen, why, sizeof why);
 	if (n < 0) {
 		script_err(s, err, errlen, "%s", why);

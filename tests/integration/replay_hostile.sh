@@ -35,6 +35,50 @@ LAST_OUT=$T/err3
 no_raw_esc "$T/out3" "$T/err3"
 assert_grep 'bad3\.smtp:2: bad reply code "2\\x1bx"' "$T/err3"
 
+# --- raw control bytes and invalid UTF-8 in C:, D: lines: refused, with the
+# line and the column, before anything is sent (the grammar wants them
+# escaped; raw, they were sent as they are) ------------------------------------
+printf '# smtpscope session 1\nS: 220\nC: NOOP \033]0;x\007\nS: 250\n' \
+    >"$T/raw1.smtp"
+"$SMTPSCOPE" replay "$T/raw1.smtp" 127.0.0.1:1 >"$T/out7" 2>"$T/err7"
+rc=$?
+LAST_OUT=$T/err7
+[ $rc -eq 2 ] || fail "raw ESC in a C: line: exit status $rc, expected 2"
+no_raw_esc "$T/out7" "$T/err7"
+assert_grep 'raw1\.smtp:3: a raw control byte \(0x1b\) at column 9' "$T/err7"
+printf '# smtpscope session 1\nS: 220\nC: DATA\nS: 354\nD: caf\351\nD: .\n' \
+    >"$T/raw2.smtp"
+"$SMTPSCOPE" replay "$T/raw2.smtp" 127.0.0.1:1 >"$T/out7" 2>"$T/err7"
+rc=$?
+[ $rc -eq 2 ] || fail "invalid UTF-8 in a D: line: exit status $rc, expected 2"
+assert_grep 'raw2\.smtp:5: invalid UTF-8 \(0xe9\) at column 7' "$T/err7"
+
+# --- a file with no line end in its first 64 KiB: refused at once with exit
+# 2, whatever kind of file (replay /dev/zero used to spin for ever) ----------
+guard=
+command -v timeout >/dev/null 2>&1 && guard="timeout 120"
+$guard "$SMTPSCOPE" replay /dev/zero 127.0.0.1:1 >"$T/out8" 2>"$T/err8"
+rc=$?
+LAST_OUT=$T/err8
+[ $rc -eq 2 ] || fail "/dev/zero: exit status $rc, expected 2"
+assert_grep '^/dev/zero:1: no line end within 65536 octets' "$T/err8"
+mkfifo "$T/fifo"
+head -c 1000000 /dev/zero >"$T/fifo" 2>/dev/null &
+bg_register $!
+$guard "$SMTPSCOPE" replay "$T/fifo" 127.0.0.1:1 >"$T/out8" 2>"$T/err8"
+rc=$?
+[ $rc -eq 2 ] || fail "a FIFO without line ends: exit status $rc, expected 2"
+assert_grep 'fifo:1: no line end within 65536 octets' "$T/err8"
+# a valid file through a pipe: it cannot be read twice, said before
+# anything is sent
+cat "$TOP_SRCDIR/examples/01-plain-send.smtp" >"$T/fifo" &
+bg_register $!
+$guard "$SMTPSCOPE" replay "$T/fifo" 127.0.0.1:1 >"$T/out8" 2>"$T/err8"
+rc=$?
+[ $rc -eq 2 ] || fail "a pipe: exit status $rc, expected 2"
+assert_grep 'fifo: cannot read it a second time .*not a pipe' "$T/err8"
+assert_no_grep 'connect' "$T/err8"
+
 # --- the TAP report names the command escaped ------------------------------------
 cat >"$T/r" <<'EOT'
 220 ok\r\n
@@ -83,8 +127,6 @@ start_server trickle "$PYTHON" "$T/trickle.py"
 port=$SERVER_PORT
 printf '# smtpscope session 1\nS: 220\nC: EHLO me\nS: 250\n' >"$T/t.smtp"
 # (a guard, not a timed assertion: without the timeout this would hang)
-guard=
-command -v timeout >/dev/null 2>&1 && guard="timeout 120"
 $guard "$SMTPSCOPE" replay --timeout 1 "$T/t.smtp" "127.0.0.1:$port" >"$T/out5" 2>"$T/err5"
 rc=$?
 LAST_OUT=$T/err5

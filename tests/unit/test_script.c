@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,8 +187,76 @@ Test(script, long_line_refused)
 	snprintf(text, n + 64, "%s", "# smtpscope session 1\nC: ");
 	memset(text + strlen(text), 'a', n);
 	text[25 + n] = '\0';
-	expect_error(text, "t.smtp:2: line longer than");
+	expect_error(text, "t.smtp:2: no line end within 65536 octets");
 	free(text);
+}
+
+/* A stream that never ends its line (/dev/zero, a pipe): counted. */
+static ssize_t
+endless_read(void *cookie, char *buf, size_t size)
+{
+	size_t *total = cookie;
+
+	if (*total >= 8 * 1024 * 1024)
+		return 0;	/* a bound for the test only */
+	memset(buf, 'a', size);
+	*total += size;
+	return (ssize_t)size;
+}
+
+/* A file without a line end in its first 64 KiB is refused at once,
+ * whatever kind of file it is: the reader does not read on (replay
+ * /dev/zero spun for ever). */
+Test(script, no_line_end_stops_reading)
+{
+	cookie_io_functions_t io = { .read = endless_read };
+	struct script_info info;
+	struct script *s;
+	size_t total = 0;
+	char err[256] = "";
+	FILE *f;
+
+	f = fopencookie(&total, "r", io);
+	cr_assert_not_null(f);
+	s = script_fopen(f, 1, "zero");
+	cr_assert_not_null(s);
+	cr_assert_eq(script_validate(s, &info, err, sizeof err), -1);
+	cr_assert(strstr(err, "zero:1: no line end within 65536 octets") !=
+	    NULL, "%s", err);
+	cr_assert_lt(total, 2 * SCRIPT_LINE_MAX, "read %zu octets", total);
+	script_close(s);
+}
+
+/* The grammar's text: controls and bytes that are not UTF-8 are written
+ * escaped; raw, they are refused (they would be sent as they are), with
+ * the line and the column. */
+Test(script, raw_controls_and_invalid_utf8_refused)
+{
+	struct script_info info;
+	char err[256];
+
+	expect_error("# smtpscope session 1\nS: 220\nC: NOOP \x1b]0;x\x07\n",
+	    "t.smtp:3: a raw control byte (0x1b) at column 9");
+	expect_error("# smtpscope session 1\nC: DATA\nS: 354\nD: a\tb\n",
+	    "t.smtp:4: a raw control byte (0x09) at column 5");
+	expect_error("# smtpscope session 1\nC: DATA\nS: 354\nD: caf\xe9\n",
+	    "t.smtp:4: invalid UTF-8 (0xe9) at column 7");
+	expect_error("# smtpscope session 1\nC: NOOP \xc0\xaf\n",
+	    "t.smtp:2: invalid UTF-8 (0xc0) at column 9");
+	expect_error("# smtpscope session 1\nS: 220 a\xc2\x9b\n",
+	    "t.smtp:2: a raw C1 control (U+009B) at column 9");
+	expect_error("# smtpscope session 1\nC: NOOP\x7f\n",
+	    "t.smtp:2: a raw control byte (0x7f) at column 8");
+	expect_error("# smtpscope session 1\nT: starttls \x01\n",
+	    "t.smtp:2: a raw control byte (0x01)");
+	/* the same written as the grammar says, and valid UTF-8: taken */
+	cr_assert_eq(validate("# smtpscope session 1\nS: 220 caf\xc3\xa9 "
+	    "\xe6\x97\xa5\nC: NOOP \\x1b]0;x\\x07\nS: 250\nC: DATA\n"
+	    "S: 354\nD: a\\x09b caf\\xe9\nD: .\nS: 250\n", &info, err,
+	    sizeof err), 0, "%s", err);
+	/* a CR before the LF is the line end, and comments are free */
+	cr_assert_eq(validate("# smtpscope session 1\r\n# \x1b\xff\r\n"
+	    "S: 220\r\n", &info, err, sizeof err), 0, "%s", err);
 }
 
 Test(script, masked_secrets_need_environment)
