@@ -489,7 +489,13 @@ expect_line(struct replay *rp, struct expect *x, const struct script_event *ev)
 	x->index++;
 	if (ev->sep == '-')
 		return;
-	/* The last line of the expectation. */
+	/* The last line of the expectation.  A reply the end of the
+	 * connection cut short is none a server sends: never a match. */
+	if (x->ok && x->have && (x->g.r.faults & REPLY_FAULT_INCOMPLETE)) {
+		x->ok = 0;
+		snprintf(x->why, sizeof x->why, "the reply was cut short: the "
+		    "connection closed inside it");
+	}
 	if (x->ok && x->have && rp->o->strict && x->index < x->g.r.nlines) {
 		x->ok = 0;
 		snprintf(x->why, sizeof x->why, "the reply has more lines "

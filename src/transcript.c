@@ -35,7 +35,8 @@ static void	transcript_escape(FILE *, const char *, size_t);
 static int	transcript_escape_max(FILE *, const char *, size_t, size_t);
 static size_t	escape_unit(const unsigned char *, size_t, size_t,
 		    size_t *);
-static int	reply_replayable(const struct reply *);
+static const char *reply_unreplayable(const struct reply *, size_t);
+static size_t	escaped_len(const char *, size_t);
 static int	transcript_line(struct transcript *, char, const char *, size_t);
 static int	transcript_end(struct transcript *);
 static size_t	utf8_len(const unsigned char *, size_t);
@@ -191,6 +192,18 @@ transcript_escape_max(FILE *f, const char *s, size_t len, size_t max)
 	return 0;
 }
 
+/* The octets s[0..len) take once escaped. */
+static size_t
+escaped_len(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, n, out = 0;
+
+	for (i = 0; i < len; i += n)
+		out += escape_unit(u, len, i, &n);
+	return out;
+}
+
 static void
 transcript_escape(FILE *f, const char *s, size_t len)
 {
@@ -278,42 +291,48 @@ transcript_body(struct transcript *t, const char *line)
 }
 
 /*
- * Can the reply be written as S: lines that script.c reads back as one
- * expectation?  Not when a line has no code or a bad separator, nor when
- * the reply was cut (1000 lines, or the connection closed inside it)
- * before its last line (docs/session-format.md, server-line).
+ * Why the reply cannot be written as S: lines that script.c reads back as
+ * the expectation of a reply (docs/session-format.md, "What the writer
+ * does with faults"), or NULL when it can.  A reply is what came up to
+ * the CRLF of its last line: one cut short (by the end of the
+ * connection, by the 64 KiB line cap or the 1000-line cap, or by this
+ * writer) is no reply a server can be expected to send again.
  */
-static int
-reply_replayable(const struct reply *r)
+static const char *
+reply_unreplayable(const struct reply *r, size_t max)
 {
-	const char *last;
-	size_t n;
+	const char	*p, *end, *nl;
+	size_t		 n;
 
-	if (r->faults & (REPLY_FAULT_BAD_CODE | REPLY_FAULT_BAD_SEPARATOR |
-	    REPLY_FAULT_TOO_MANY_LINES))
-		return 0;
-	if ((r->faults & REPLY_FAULT_INCOMPLETE) && r->raw != NULL) {
-		/* the last line must still be a final one: "NNN" or "NNN " */
-		n = r->rawlen;
-		while (n > 0 && (r->raw[n - 1] == '\n' ||
-		    r->raw[n - 1] == '\r'))
+	if (r->faults & REPLY_FAULT_INCOMPLETE)
+		return "cut short: the connection closed inside it";
+	if (r->faults & REPLY_FAULT_TRUNCATED)
+		return "cut short: a line over 64 KiB";
+	if (r->faults & REPLY_FAULT_TOO_MANY_LINES)
+		return "cut short: over 1000 lines";
+	if (r->faults & (REPLY_FAULT_BAD_CODE | REPLY_FAULT_BAD_SEPARATOR))
+		return "not valid SMTP";
+	if (r->raw == NULL)
+		return NULL;
+	for (p = r->raw, end = r->raw + r->rawlen; p < end;
+	    p = nl != NULL ? nl + 1 : end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		if (nl != NULL && n > 0 && p[n - 1] == '\r')
 			n--;
-		last = r->raw + n;
-		while (last > r->raw && last[-1] != '\n')
-			last--;
-		if ((size_t)(r->raw + n - last) > 3 && last[3] != ' ')
-			return 0;
+		if (escaped_len(p, n) > max)
+			return "a line too long for this file format";
 	}
-	return 1;
+	return NULL;
 }
 
 int
 transcript_reply(struct transcript *t, const struct reply *r, double ms)
 {
-	const char *p, *end, *nl;
+	const char *p, *end, *nl, *why;
 	size_t i, n;
 	char head[8];
-	int ok, cut = 0;
+	int cut = 0;
 	/* "S: " or "# S: ", and room to spare under the reader's limit */
 	const size_t max = SCRIPT_LINE_MAX - 16;
 
@@ -321,10 +340,9 @@ transcript_reply(struct transcript *t, const struct reply *r, double ms)
 		return 0;
 	if (t->failed)
 		return -1;
-	ok = reply_replayable(r);
-	if (!ok)
-		fputs("# a reply that no S: line can expect (not valid SMTP, "
-		    "or cut short); as received:\n", t->f);
+	if ((why = reply_unreplayable(r, max)) != NULL)
+		fprintf(t->f, "# a reply that no S: line can expect (%s); as "
+		    "received:\n", why);
 	if (r->raw != NULL && r->rawlen > 0) {
 		/* The lines exactly as received, without their CRLF. */
 		p = r->raw;
@@ -335,7 +353,7 @@ transcript_reply(struct transcript *t, const struct reply *r, double ms)
 			if (nl != NULL && n > 0 && p[n - 1] == '\r')
 				n--;
 			/* a line the reader would refuse as too long is cut */
-			fputs(ok ? "S:" : "# S:", t->f);
+			fputs(why == NULL ? "S:" : "# S:", t->f);
 			if (n > 0) {
 				putc(' ', t->f);
 				cut |= transcript_escape_max(t->f, p, n, max);
@@ -347,7 +365,7 @@ transcript_reply(struct transcript *t, const struct reply *r, double ms)
 		for (i = 0; i < r->nlines; i++) {
 			snprintf(head, sizeof head, "%03d%c",
 			    r->lines[i].code, i + 1 < r->nlines ? '-' : ' ');
-			fputs(ok ? "S: " : "# S: ", t->f);
+			fputs(why == NULL ? "S: " : "# S: ", t->f);
 			fputs(head, t->f);
 			cut |= transcript_escape_max(t->f, r->lines[i].text,
 			    r->lines[i].len, max);

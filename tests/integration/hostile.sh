@@ -47,4 +47,30 @@ rc=$?
 LAST_OUT=$T/replay.out
 [ $rc -ne 2 ] || fail "the recording is not a valid session file"
 assert_grep '^# S: hello without a code$' "$T/h.smtp"
+# the line cut at 64 KiB is not what the server sent: a comment, never an
+# expectation
+assert_grep '^# S: 250 x{1000}' "$T/h.smtp"
+assert_no_grep '^S: 250 x' "$T/h.smtp"
+
+# A reply cut short by the close ("220 ok" without CRLF): the screen names
+# the fault, and the recording keeps it as a comment, never as an
+# expectation that replay would accept (docs/session-format.md).
+printf '220 ok\n' >"$T/cut"
+start_hostile "$T/cut"
+printf 'QUIT\n' | "$SMTPSCOPE" --record "$T/cut.smtp" "127.0.0.1:$HOSTILE_PORT" \
+    >"$T/out" 2>"$T/err"
+rc=$?
+LAST_OUT=$T/out
+[ $rc -eq 1 ] || fail "cut short by the close: exit status $rc, expected 1"
+assert_grep '^S: 220 ok$' "$T/out"
+assert_grep 'faults: connection closed in the middle of a reply' "$T/out"
+LAST_OUT=$T/cut.smtp
+assert_grep '^# a reply that no S: line can expect \(cut short: the connection closed inside it\); as received:$' "$T/cut.smtp"
+assert_grep '^# S: 220 ok$' "$T/cut.smtp"
+assert_no_grep '^S: ' "$T/cut.smtp"
+"$SMTPSCOPE" replay "$T/cut.smtp" "127.0.0.1:$HOSTILE_PORT" >"$T/replay.out" 2>&1
+rc=$?
+LAST_OUT=$T/replay.out
+[ $rc -eq 1 ] || fail "replay of a cut-short greeting: exit status $rc, expected 1"
+assert_grep 'unexpected reply' "$T/replay.out"
 exit 0

@@ -104,6 +104,17 @@ LAST_OUT=$T/out4
 no_raw_esc "$T/out4" "$T/err4"
 assert_grep '^ok 2 - line 4: 500 after \\x1b\[2JNOOP$' "$T/out4"
 
+# --- a greeting cut short by the close ("220 ok" without CRLF): no match,
+# whatever its code -------------------------------------------------------------
+printf '220 ok\n' >"$T/cut"
+start_hostile "$T/cut"
+printf '# smtpscope session 1\nS: 220\nC: QUIT\nS: 221\n' >"$T/cut.smtp"
+"$SMTPSCOPE" replay "$T/cut.smtp" "127.0.0.1:$HOSTILE_PORT" >"$T/out9" 2>"$T/err9"
+rc=$?
+LAST_OUT=$T/out9
+[ $rc -eq 1 ] || fail "cut-short greeting: exit status $rc, expected 1"
+assert_grep 'cut\.smtp:2: mismatch in the greeting: the reply was cut short: the connection closed inside it' "$T/out9"
+
 # --- a reply trickled byte by byte, never ended: the timeout fires -----------
 cat >"$T/trickle.py" <<'PY'
 import socket, time
