@@ -56,6 +56,22 @@ const char *cmd_quote(const char *arg, char *buf, size_t size);
 void cmd_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The practice server's scenarios, one a line: name, what it teaches
+ * (--list-scenarios of serve, practice and replay). */
+void cmd_list_scenarios(FILE *f);
+
+/* The options every command that starts a practice server takes, as
+ * getopt_long() values: --scenario NAME, --greylist-delay S,
+ * --reply-delay MS.  cmd_scenario_option() stores one into o; -1 with a
+ * message on stderr when its value is bad. */
+enum {
+	CMD_OPT_SCENARIO = 1100,	/* after the TLS options below */
+	CMD_OPT_GREYLIST_DELAY,
+	CMD_OPT_REPLY_DELAY,
+};
+struct practice_opts;
+int cmd_scenario_option(int opt, const char *arg, struct practice_opts *o);
+
 /* Usage text to stream f. */
 void usage(FILE *f);
 

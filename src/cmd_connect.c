@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "net.h"
+#include "practice.h"
 #include "practice_net.h"
 #include "ui.h"
 
@@ -36,6 +37,8 @@ struct connect_args {
 	const char		*mxport;	/* --port, for --mx */
 	char			 mxname[256];	/* the MX host picked */
 	char			 secret[1024];	/* for --auth; wiped at the end */
+	struct practice_opts	 po;		/* practice: --scenario ... */
+	int			 practice_opt;	/* one of them was given */
 };
 
 enum {
@@ -68,6 +71,11 @@ static const struct option long_options[] = {
 	{ "auth-user",		required_argument,	NULL, OPT_AUTH_USER },
 	{ "auth-password-file",	required_argument,	NULL,
 	    OPT_AUTH_PASSWORD_FILE },
+	{ "scenario",		required_argument,	NULL, CMD_OPT_SCENARIO },
+	{ "greylist-delay",	required_argument,	NULL,
+	    CMD_OPT_GREYLIST_DELAY },
+	{ "reply-delay",	required_argument,	NULL, CMD_OPT_REPLY_DELAY },
+	{ "list-scenarios",	no_argument,		NULL, 'l' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -171,6 +179,16 @@ parse_options(int argc, char **argv, struct connect_args *a)
 		case OPT_AUTH_PASSWORD_FILE:
 			a->c.auth_password_file = optarg;
 			break;
+		case CMD_OPT_SCENARIO:
+		case CMD_OPT_GREYLIST_DELAY:
+		case CMD_OPT_REPLY_DELAY:
+			if (cmd_scenario_option(ch, optarg, &a->po) == -1)
+				return EXIT_USAGE;
+			a->practice_opt = 1;
+			break;
+		case 'l':
+			cmd_list_scenarios(stdout);
+			return EXIT_OK;
 		case 'v':
 			a->u.verbose = 1;
 			/* the recording says where each reply left the
@@ -409,6 +427,12 @@ cmd_connect(int argc, char **argv)
 		    "--dns-trust-anchor go with --mx (or smtpscope mx)\n");
 		return EXIT_USAGE;
 	}
+	if (a.practice_opt && (optind != argc - 1 ||
+	    strcmp(argv[optind], "practice") != 0)) {
+		fprintf(stderr, "smtpscope: --scenario, --greylist-delay and "
+		    "--reply-delay go with smtpscope practice\n");
+		return EXIT_USAGE;
+	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "smtpscope: %s\n", optind >= argc ?
 		    "no server given" : "one server only");
@@ -458,6 +482,11 @@ run_practice(struct connect_args *a)
 	pid_t			pid;
 
 	memset(&po, 0, sizeof po);
+	po.server = a->po;
+	if (practice_check_opts(&po.server, err, sizeof err) == -1) {
+		fprintf(stderr, "smtpscope: practice: %s\n", err);
+		return EXIT_USAGE;
+	}
 	if ((pid = practice_net_spawn(&po, &port, err, sizeof err)) == -1) {
 		fprintf(stderr, "smtpscope: cannot start the practice server: "
 		    "%s\n", err);

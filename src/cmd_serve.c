@@ -34,7 +34,8 @@ serve_usage(FILE *f)
 {
 	fprintf(f,
 "usage: smtpscope serve [--port N] [--store DIR] [--hostname NAME]\n"
-"                       [--max-clients N] [--size N] [--scenario default] [--quiet]\n"
+"                       [--max-clients N] [--size N] [--scenario NAME] [--quiet]\n"
+"       smtpscope serve --list-scenarios\n"
 "\n"
 "Run the practice SMTP server on 127.0.0.1 until interrupted.\n"
 "  --port N          port to listen on (default %d; 0 picks a free one)\n"
@@ -44,14 +45,58 @@ serve_usage(FILE *f)
 "  --max-clients N   clients served at once (default %d); when full, the\n"
 "                    longest idle one is closed to make room\n"
 "  --size N          largest message accepted, in octets (default %d)\n"
-"  --scenario S      server behaviour (only \"default\" for now)\n"
+"  --scenario NAME   how the server behaves (default normal): greylist,\n"
+"                    unknown-user, slow ... (--list-scenarios)\n"
+"  --list-scenarios  each scenario and what it teaches, one a line\n"
+"  --greylist-delay S  greylist: seconds before a retry is taken (default %d)\n"
+"  --reply-delay MS  slow: how long each reply is held (default %d)\n"
 "  --quiet           no log lines on stderr\n"
 "\n"
 "A client that sends nothing is closed after %d s, one that stops\n"
 "talking after %d s (RFC 5321 4.5.3.2.7).\n",
 	    PRACTICE_NET_DEFAULT_PORT, PRACTICE_DEFAULT_HOST,
 	    PRACTICE_NET_DEFAULT_CLIENTS, PRACTICE_DEFAULT_SIZE,
+	    PRACTICE_GREYLIST_DELAY, PRACTICE_SLOW_DELAY,
 	    PRACTICE_NET_FIRST_TIMEOUT, PRACTICE_NET_IDLE_TIMEOUT);
+}
+
+void
+cmd_list_scenarios(FILE *f)
+{
+	const char	*name, *teaches;
+	size_t		 i;
+
+	for (i = 0; (name = practice_scenario_list(i, &teaches)) != NULL; i++)
+		fprintf(f, "%-14s %s\n", name, teaches);
+}
+
+int
+cmd_scenario_option(int opt, const char *arg, struct practice_opts *o)
+{
+	long	v;
+
+	switch (opt) {
+	case CMD_OPT_SCENARIO:
+		o->scenario = arg;
+		return 0;
+	case CMD_OPT_GREYLIST_DELAY:
+		if (cmd_number(arg, 1, 86400, &v) == -1) {
+			fprintf(stderr, "smtpscope: --greylist-delay wants "
+			    "seconds (1-86400), not \"%s\"\n", arg);
+			return -1;
+		}
+		o->greylist_s = (unsigned)v;
+		return 0;
+	case CMD_OPT_REPLY_DELAY:
+		if (cmd_number(arg, 1, 60000, &v) == -1) {
+			fprintf(stderr, "smtpscope: --reply-delay wants "
+			    "milliseconds (1-60000), not \"%s\"\n", arg);
+			return -1;
+		}
+		o->delay_ms = (unsigned)v;
+		return 0;
+	}
+	return -1;
 }
 
 /* The server's log lines: already sanitised and masked by the engine. */
@@ -74,7 +119,11 @@ cmd_serve(int argc, char **argv)
 		{ "hostname",	 required_argument, NULL, 'H' },
 		{ "max-clients", required_argument, NULL, 'm' },
 		{ "size",	 required_argument, NULL, 'S' },
-		{ "scenario",	 required_argument, NULL, 'c' },
+		{ "scenario",	 required_argument, NULL, CMD_OPT_SCENARIO },
+		{ "greylist-delay", required_argument, NULL,
+		    CMD_OPT_GREYLIST_DELAY },
+		{ "reply-delay", required_argument, NULL, CMD_OPT_REPLY_DELAY },
+		{ "list-scenarios", no_argument,  NULL, 'l' },
 		{ "quiet",	 no_argument,	    NULL, 'q' },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ NULL,		 0,		    NULL, 0 },
@@ -113,9 +162,15 @@ cmd_serve(int argc, char **argv)
 				return EXIT_USAGE;
 			opts.server.max_size = (size_t)v;
 			break;
-		case 'c':
-			opts.server.scenario = optarg;
+		case CMD_OPT_SCENARIO:
+		case CMD_OPT_GREYLIST_DELAY:
+		case CMD_OPT_REPLY_DELAY:
+			if (cmd_scenario_option(ch, optarg, &opts.server) == -1)
+				return 2;
 			break;
+		case 'l':
+			cmd_list_scenarios(stdout);
+			return 0;
 		case 'q':
 			quiet = 1;
 			break;

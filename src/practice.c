@@ -9,10 +9,13 @@
  * verb table's states.  practice_judge() is the one place that decides
  * how a command is answered.
  *
+ * Scenarios are rows of practice_scenarios[]: what each teaches and its
+ * hooks, called where practice_judge() gives the default answer, where a
+ * recipient and where a message is accepted.  A scenario that holds its
+ * replies stamps the output with a release time (struct practice_mark)
+ * that the network layer honours.
+ *
  * Seams for later work (docs/design.md, "The practice server"):
- *   - scenarios: rows of practice_scenarios[]; their hooks go where
- *     practice_judge() gives the default answer and where a message is
- *     accepted;
  *   - STARTTLS: a handler in practice_handlers[] and the keyword in
  *     practice_ehlo_keywords[]; the handler asks the network layer
  *     (through the hooks) to start TLS, which then calls
@@ -36,6 +39,7 @@
 #include "caps.h"
 #include "practice.h"
 #include "practice_auth.h"
+#include "reply.h"
 #include "sanitize.h"
 #include "script.h"
 #include "state.h"
@@ -64,12 +68,39 @@ enum practice_dstate {
 #define PRACTICE_REPLY_MAX	512
 /* How much of a client's text a log line or a reply quotes. */
 #define PRACTICE_SHOWN_MAX	160
+/* RFC 5321 4.5.3.1.6: a text line is at most 998 octets before CRLF. */
+#define PRACTICE_TEXT_LINE_MAX	998
+/* size-limit: the SIZE it advertises; mailbox-full: what is left in a
+ * mailbox. */
+#define PRACTICE_SMALL_SIZE	10240
+#define PRACTICE_QUOTA_LEFT	4096
+/* greylist: the sender-recipient pairs remembered (the oldest goes). */
+#define PRACTICE_GREYLIST_MAX	256
+
+/* Output up to end (an offset into the output) is released at the clock
+ * time at; output after the last mark is released at once. */
+struct practice_mark {
+	size_t	 end;
+	double	 at;
+};
+
+struct practice_memory {
+	struct {
+		char	*key;		/* sender "\n" recipient */
+		double	 first;		/* clock time of the first try */
+	}		 pairs[PRACTICE_GREYLIST_MAX];
+	size_t		 n;
+};
 
 struct practice_conn {
 	struct practice_opts	 opts;
 	struct practice_hooks	 hooks;
+	const struct practice_scenario *sc;
 	const char		*host;
 	size_t			 max_size;
+	struct practice_memory	*memory;	/* opts.memory, or own_memory */
+	struct practice_memory	*own_memory;
+	int			 bare_lf;	/* this command ended in a bare LF */
 
 	enum practice_mode	 mode;
 	enum state		 state;		/* STATE_GREETED .. STATE_BDAT */
@@ -89,6 +120,12 @@ struct practice_conn {
 	char			*out;
 	size_t			 outlen;
 	size_t			 outcap;
+	/* slow: the release time of the replies being made, and of the
+	 * output waiting (nondecreasing). */
+	double			 stamp;
+	struct practice_mark	*marks;
+	size_t			 nmarks;
+	size_t			 capmarks;
 
 	/* The transaction. */
 	char			*from;
@@ -103,6 +140,9 @@ struct practice_conn {
 	size_t			 bodylen;
 	size_t			 bodycap;
 	int			 toobig;
+	int			 body_bare_lf;	/* a LF without CR in it */
+	size_t			 body_col;	/* octets of its current line */
+	int			 body_long;	/* a line over 998 octets */
 	enum practice_dstate	 dstate;
 	uintmax_t		 bdat_left;
 	int			 bdat_last;
@@ -118,17 +158,114 @@ struct practice_conn {
 typedef void practice_handler(struct practice_conn *,
     const struct verbs_cmd *, const char *);
 
+typedef int practice_judge_hook(struct practice_conn *,
+    const struct verbs_cmd *, const char *);
+typedef int practice_rcpt_hook(struct practice_conn *, const char *);
+typedef int practice_message_hook(struct practice_conn *);
+
+static practice_judge_hook	practice_sc_tls_required;
+static practice_judge_hook	practice_sc_auth_required;
+static practice_judge_hook	practice_sc_strict;
+static practice_judge_hook	practice_sc_tempfail;
+static practice_judge_hook	practice_sc_no_esmtp;
+static practice_rcpt_hook	practice_sc_greylist;
+static practice_rcpt_hook	practice_sc_unknown_user;
+static practice_rcpt_hook	practice_sc_mailbox_full;
+static practice_rcpt_hook	practice_sc_relay_denied;
+static practice_message_hook	practice_sc_quota;
+static practice_message_hook	practice_sc_strict_message;
+
 /*
- * Scenarios: how the server behaves, chosen with --scenario.  Only the
- * default exists; the others (greylist, unknown-user, tls-required,
- * auth-required, slow ...) become rows here with the hooks they need,
- * called from practice_judge() and practice_accept_message().
+ * Scenarios: how the server behaves, chosen with --scenario; one row
+ * each, with what it teaches and its hooks (NULL: that step as a
+ * well-behaved server does it).  judge is called after step 6 of
+ * practice_judge(), before the verb's handler; rcpt before a recipient is
+ * accepted; message before a complete message is accepted.  Each returns
+ * 1 when it answered (the default answer is then not given).
  */
 static const struct practice_scenario {
-	const char	*name;
+	const char		*name;
+	const char		*teaches;
+	size_t			 max_size;	/* SIZE; 0: the default */
+	int			 slow;		/* replies held opts.delay_ms */
+	int			 no_esmtp;	/* no EHLO, no enhanced codes */
+	practice_judge_hook	*judge;
+	practice_rcpt_hook	*rcpt;
+	practice_message_hook	*message;
 } practice_scenarios[] = {
-	{ "default" },		/* a well-behaved server */
+	{ .name = "normal",
+	  .teaches = "a well-behaved server: a whole transaction, every "
+	      "extension it advertises (RFC 5321 3.3)" },
+	{ .name = "greylist",
+	  .teaches = "a temporary refusal: 451 4.7.1 for a new sender and "
+	      "recipient, taken when retried later (RFC 6647, RFC 5321 4.2.5)",
+	  .rcpt = practice_sc_greylist },
+	{ .name = "unknown-user",
+	  .teaches = "one recipient refused for good: 550 5.1.1 for local "
+	      "parts starting \"unknown\" or \"nobody\"; the others still "
+	      "count (RFC 5321 4.2.2, 3.3)",
+	  .rcpt = practice_sc_unknown_user },
+	{ .name = "mailbox-full",
+	  .teaches = "temporary and permanent: 452 4.2.2 for local parts "
+	      "starting \"full\", 552 5.2.2 for a message over the 4 KiB left "
+	      "in a mailbox (RFC 3463 3.3)",
+	  .rcpt = practice_sc_mailbox_full, .message = practice_sc_quota },
+	{ .name = "size-limit",
+	  .teaches = "SIZE 10240 advertised: MAIL FROM with a larger SIZE= and "
+	      "larger messages get 552 5.3.4 (RFC 1870 6)",
+	  .max_size = PRACTICE_SMALL_SIZE },
+	{ .name = "relay-denied",
+	  .teaches = "no open relay: 554 5.7.1 for recipients outside "
+	      "example.org, example.com and example.net (RFC 5321 3.6.2, "
+	      "7.1)",
+	  .rcpt = practice_sc_relay_denied },
+	{ .name = "tls-required",
+	  .teaches = "530 5.7.0 for MAIL and the rest until STARTTLS "
+	      "(RFC 3207 4)",
+	  .judge = practice_sc_tls_required },
+	{ .name = "auth-required",
+	  .teaches = "530 5.7.0 for MAIL and the rest until AUTH (RFC 4954 6)",
+	  .judge = practice_sc_auth_required },
+	{ .name = "slow",
+	  .teaches = "every reply held a while: see the latency, and the "
+	      "round trips PIPELINING saves (RFC 2920 3)",
+	  .slow = 1 },
+	{ .name = "strict",
+	  .teaches = "refuses what most servers take: a bare LF, message "
+	      "lines over 998 octets, and what the checker warns about, "
+	      "such as MAIL FROM: <x> (RFC 5321 2.3.8, 4.5.3.1.6, 4.1.2)",
+	  .judge = practice_sc_strict, .message = practice_sc_strict_message },
+	{ .name = "tempfail",
+	  .teaches = "421 4.3.2 to MAIL FROM and the connection closed: the "
+	      "client keeps the message and retries later (RFC 5321 3.8, "
+	      "4.2.2)",
+	  .judge = practice_sc_tempfail },
+	{ .name = "no-esmtp",
+	  .teaches = "an old server: EHLO gets 502, HELO works, no extensions "
+	      "and no enhanced codes (RFC 5321 3.2, 4.1.1.1)",
+	  .no_esmtp = 1, .judge = practice_sc_no_esmtp },
 };
+#define PRACTICE_NSCENARIOS \
+	(sizeof practice_scenarios / sizeof practice_scenarios[0])
+
+/* Other names a scenario answers to. */
+static const struct {
+	const char	*alias;
+	const char	*name;
+} practice_scenario_aliases[] = {
+	{ "default", "normal" },	/* its name before there were others */
+};
+
+/* The domains relay-denied delivers to (RFC 2606 names, and its own). */
+static const char *const practice_local_domains[] = {
+	"example.org", "example.com", "example.net", "localhost",
+};
+
+static const struct practice_scenario *practice_scenario_find(const char *);
+static double	practice_now(const struct practice_conn *);
+static int	practice_gate(struct practice_conn *, const struct verbs_cmd *,
+		    int, const char *);
+static int	practice_local_part(const char *, const char *const *, size_t);
 
 static void	practice_set_state(struct practice_conn *, enum state);
 static void	practice_out(struct practice_conn *, const char *, size_t);
@@ -222,8 +359,9 @@ static const char *const practice_ehlo_keywords[] = {
 static void
 practice_out(struct practice_conn *c, const char *s, size_t n)
 {
-	size_t	 need, cap;
-	char	*p;
+	struct practice_mark	*m;
+	size_t			 need, cap;
+	char			*p;
 
 	need = c->outlen + n;
 	if (need > c->outcap) {
@@ -237,6 +375,25 @@ practice_out(struct practice_conn *c, const char *s, size_t n)
 	}
 	memcpy(c->out + c->outlen, s, n);
 	c->outlen += n;
+	if (c->stamp <= 0)
+		return;
+	/* Held: the new octets join the last mark when it has this
+	 * release time, else get their own. */
+	if (c->nmarks > 0 && c->marks[c->nmarks - 1].at == c->stamp &&
+	    c->marks[c->nmarks - 1].end == c->outlen - n) {
+		c->marks[c->nmarks - 1].end = c->outlen;
+		return;
+	}
+	if (c->nmarks == c->capmarks) {
+		cap = c->capmarks ? c->capmarks * 2 : 8;
+		if ((m = reallocarray(c->marks, cap, sizeof *m)) == NULL)
+			return;		/* out of memory: sent at once */
+		c->marks = m;
+		c->capmarks = cap;
+	}
+	c->marks[c->nmarks].end = c->outlen;
+	c->marks[c->nmarks].at = c->stamp;
+	c->nmarks++;
 }
 
 /* One reply line; CRLF is added. */
@@ -255,6 +412,17 @@ practice_reply(struct practice_conn *c, const char *fmt, ...)
 	/* RFC 5321 4.5.3.1.5: a reply line is at most 512 octets. */
 	if ((size_t)n > sizeof buf - 3)
 		n = sizeof buf - 3;
+	/* no-esmtp: a server without ENHANCEDSTATUSCODES sends none (RFC
+	 * 2034 3). */
+	if (c->sc->no_esmtp && n > 4) {
+		char	esc[12];
+		size_t	k = reply_parse_enhanced(buf + 4, (size_t)n - 4, esc);
+
+		if (k > 0 && buf[4 + k] == ' ') {
+			memmove(buf + 4, buf + 5 + k, (size_t)n - 5 - k);
+			n -= (int)k + 1;
+		}
+	}
 	buf[n++] = '\r';
 	buf[n++] = '\n';
 	practice_out(c, buf, (size_t)n);
@@ -328,28 +496,84 @@ practice_set_state(struct practice_conn *c, enum state s)
 /* ------------------------------------------------------------------------ */
 /* Engine life cycle. */
 
+static const struct practice_scenario *
+practice_scenario_find(const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		return &practice_scenarios[0];
+	for (i = 0; i < sizeof practice_scenario_aliases /
+	    sizeof practice_scenario_aliases[0]; i++)
+		if (strcmp(name, practice_scenario_aliases[i].alias) == 0)
+			name = practice_scenario_aliases[i].name;
+	for (i = 0; i < PRACTICE_NSCENARIOS; i++)
+		if (strcmp(name, practice_scenarios[i].name) == 0)
+			return &practice_scenarios[i];
+	return NULL;
+}
+
+const char *
+practice_scenario_name(const char *name)
+{
+	const struct practice_scenario *sc = practice_scenario_find(name);
+
+	return sc != NULL ? sc->name : NULL;
+}
+
+const char *
+practice_scenario_list(size_t i, const char **teaches)
+{
+	if (i >= PRACTICE_NSCENARIOS)
+		return NULL;
+	*teaches = practice_scenarios[i].teaches;
+	return practice_scenarios[i].name;
+}
+
 int
 practice_check_opts(const struct practice_opts *o, char *err, size_t errlen)
 {
-	size_t	 i, len, n = sizeof practice_scenarios /
-		    sizeof practice_scenarios[0];
+	size_t	 i, len;
 	char	 shown[PRACTICE_SHOWN_MAX];
 
-	if (o->scenario == NULL)
+	if (practice_scenario_find(o->scenario) != NULL)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (strcmp(o->scenario, practice_scenarios[i].name) == 0)
-			return 0;
 	practice_show(shown, sizeof shown, o->scenario, strlen(o->scenario),
 	    0);
 	len = (size_t)snprintf(err, errlen, "unknown scenario \"%s\" (known:",
 	    shown);
-	for (i = 0; i < n && len < errlen; i++)
+	for (i = 0; i < PRACTICE_NSCENARIOS && len < errlen; i++)
 		len += (size_t)snprintf(err + len, errlen - len, " %s",
 		    practice_scenarios[i].name);
 	if (len < errlen)
-		snprintf(err + len, errlen - len, ")");
+		snprintf(err + len, errlen - len, "; smtpscope serve "
+		    "--list-scenarios says what each teaches)");
 	return -1;
+}
+
+struct practice_memory *
+practice_memory_new(void)
+{
+	return calloc(1, sizeof(struct practice_memory));
+}
+
+void
+practice_memory_free(struct practice_memory *m)
+{
+	size_t	i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		free(m->pairs[i].key);
+	free(m);
+}
+
+/* The clock, in ms; 0 when the caller gave none. */
+static double
+practice_now(const struct practice_conn *c)
+{
+	return c->hooks.clock != NULL ? c->hooks.clock(c->hooks.arg) : 0;
 }
 
 struct practice_conn *
@@ -364,17 +588,35 @@ practice_conn_new(const struct practice_opts *opts,
 		c->opts = *opts;
 	if (hooks != NULL)
 		c->hooks = *hooks;
+	/* An unknown name is the caller's error (practice_check_opts()):
+	 * the well-behaved server then. */
+	if ((c->sc = practice_scenario_find(c->opts.scenario)) == NULL)
+		c->sc = &practice_scenarios[0];
+	if ((c->memory = c->opts.memory) == NULL &&
+	    (c->memory = c->own_memory = practice_memory_new()) == NULL) {
+		free(c);
+		return NULL;
+	}
+	if (c->opts.greylist_s == 0)
+		c->opts.greylist_s = PRACTICE_GREYLIST_DELAY;
+	if (c->opts.delay_ms == 0)
+		c->opts.delay_ms = PRACTICE_SLOW_DELAY;
 	c->host = c->opts.hostname != NULL && *c->opts.hostname != '\0' ?
 	    c->opts.hostname : PRACTICE_DEFAULT_HOST;
-	c->max_size = c->opts.max_size ? c->opts.max_size :
-	    PRACTICE_DEFAULT_SIZE;
+	c->max_size = c->opts.max_size ? c->opts.max_size : c->sc->max_size ?
+	    c->sc->max_size : PRACTICE_DEFAULT_SIZE;
 	c->mode = PRACTICE_MODE_CMD;
 	practice_set_state(c, STATE_GREETED);
+	if (c->sc->slow && c->hooks.clock != NULL)
+		c->stamp = practice_now(c) + c->opts.delay_ms;
 	/* RFC 5321 4.2, 3.1: the greeting; no enhanced code (RFC 2034 3).
-	 * It names the practice account, for AUTH after STARTTLS. */
-	practice_reply(c, "220 %s ESMTP smtpscope practice server ready; "
+	 * It names the practice account, for AUTH after STARTTLS.  "ESMTP"
+	 * in it is only a custom (RFC 5321 4.3.1): an old server says
+	 * SMTP. */
+	practice_reply(c, "220 %s %s smtpscope practice server ready; "
 	    "AUTH after STARTTLS as %s, password %s", c->host,
-	    AUTH_PRACTICE_USER, AUTH_PRACTICE_PASSWORD);
+	    c->sc->no_esmtp ? "SMTP" : "ESMTP", AUTH_PRACTICE_USER,
+	    AUTH_PRACTICE_PASSWORD);
 	return c;
 }
 
@@ -395,6 +637,9 @@ practice_txn_reset(struct practice_conn *c)
 	c->body = NULL;
 	c->bodylen = c->bodycap = 0;
 	c->toobig = 0;
+	c->body_bare_lf = 0;
+	c->body_long = 0;
+	c->body_col = 0;
 	c->bdat_left = 0;
 	c->bdat_last = 0;
 	c->bdat_fail[0] = '\0';
@@ -410,8 +655,10 @@ practice_conn_free(struct practice_conn *c)
 	practice_txn_reset(c);
 	practice_auth_free(c->sasl);
 	caps_clear(&c->caps);
+	practice_memory_free(c->own_memory);
 	free(c->line);
 	free(c->out);
+	free(c->marks);
 	free(c->last);
 	free(c);
 }
@@ -419,19 +666,56 @@ practice_conn_free(struct practice_conn *c)
 const char *
 practice_conn_output(const struct practice_conn *c, size_t *len)
 {
+	double	now;
+	size_t	i, start = 0;
+
 	*len = c->outlen;
+	if (c->nmarks == 0)
+		return c->out;
+	/* Up to the first mark not yet due. */
+	now = practice_now(c);
+	for (i = 0; i < c->nmarks; i++) {
+		if (c->marks[i].at > now) {
+			*len = start;
+			break;
+		}
+		start = c->marks[i].end;
+	}
 	return c->out;
+}
+
+double
+practice_conn_held(const struct practice_conn *c)
+{
+	double	now;
+	size_t	i;
+
+	if (c->nmarks == 0)
+		return 0;
+	now = practice_now(c);
+	for (i = 0; i < c->nmarks; i++)
+		if (c->marks[i].at > now)
+			return c->marks[i].at;
+	return 0;
 }
 
 void
 practice_conn_consume(struct practice_conn *c, size_t n)
 {
-	if (n >= c->outlen) {
-		c->outlen = 0;
-		return;
-	}
+	size_t	i, j;
+
+	if (n > c->outlen)
+		n = c->outlen;
 	memmove(c->out, c->out + n, c->outlen - n);
 	c->outlen -= n;
+	/* The marks move with the output; those fully sent go. */
+	for (i = j = 0; i < c->nmarks; i++) {
+		if (c->marks[i].end <= n)
+			continue;
+		c->marks[j] = c->marks[i];
+		c->marks[j++].end -= n;
+	}
+	c->nmarks = j;
 }
 
 int
@@ -474,7 +758,15 @@ practice_conn_input(struct practice_conn *c, const void *buf, size_t len)
 {
 	const unsigned char	*p = buf;
 	size_t			 i = 0;
+	double			 at;
 
+	/* slow: what this input makes is held; what arrived together
+	 * (a pipelined group, RFC 2920 3) is released together. */
+	if (c->sc->slow && c->hooks.clock != NULL && len > 0) {
+		at = practice_now(c) + c->opts.delay_ms;
+		if (at > c->stamp)
+			c->stamp = at;
+	}
 	while (i < len && c->mode != PRACTICE_MODE_CLOSED) {
 		switch (c->mode) {
 		case PRACTICE_MODE_CMD:
@@ -549,8 +841,11 @@ practice_cmd_bytes(struct practice_conn *c, const unsigned char *p, size_t n)
 		return used;
 	take = c->linelen;
 	c->linelen = 0;
-	if (take > 0 && c->line[take - 1] == '\r')
+	c->bare_lf = 1;
+	if (take > 0 && c->line[take - 1] == '\r') {
 		take--;
+		c->bare_lf = 0;
+	}
 	c->line[take] = '\0';
 	if (c->mode == PRACTICE_MODE_SASL)
 		practice_sasl_line(c, c->line, take);
@@ -596,7 +891,8 @@ practice_command(struct practice_conn *c, char *line, size_t len)
  *     source route, trailing blanks, ...) and hints are tolerated.
  *  7. The handler, which answers as a real server would.
  *
- * A scenario's hooks (practice_scenarios[]) are called here, after 6.
+ * A scenario's judge hook (practice_scenarios[]) is called after 6: it
+ * may answer instead of the handler.
  */
 static void
 practice_judge(struct practice_conn *c, const struct verbs_cmd *cmd,
@@ -641,6 +937,8 @@ practice_judge(struct practice_conn *c, const struct verbs_cmd *cmd,
 		practice_refuse(c, d);
 		return;
 	}
+	if (c->sc->judge != NULL && c->sc->judge(c, cmd, line))
+		return;
 	practice_handlers[v->id](c, cmd, line);
 }
 
@@ -817,6 +1115,11 @@ practice_rcpt(struct practice_conn *c, const struct verbs_cmd *cmd,
 		practice_reply(c, "452 4.3.1 Out of memory");
 		return;
 	}
+	if (c->sc->rcpt != NULL && c->sc->rcpt(c, c->rcpts[c->nrcpts])) {
+		free(c->rcpts[c->nrcpts]);
+		c->rcpts[c->nrcpts] = NULL;
+		return;
+	}
 	practice_show(shown, sizeof shown, c->rcpts[c->nrcpts],
 	    strlen(c->rcpts[c->nrcpts]),
 	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
@@ -841,6 +1144,9 @@ practice_data(struct practice_conn *c, const struct verbs_cmd *cmd,
 	c->dstate = PRACTICE_D_BOL;
 	c->bodylen = 0;
 	c->toobig = 0;
+	c->body_bare_lf = 0;
+	c->body_long = 0;
+	c->body_col = 0;
 	practice_set_state(c, STATE_DATA);
 	/* RFC 5321 4.2: 3xx replies carry no enhanced code (RFC 2034 3). */
 	practice_reply(c, "354 End data with <CR><LF>.<CR><LF>");
@@ -1212,6 +1518,10 @@ practice_accept_message(struct practice_conn *c)
 		practice_txn_reset(c);
 		return;
 	}
+	if (c->sc->message != NULL && c->sc->message(c)) {
+		practice_txn_reset(c);
+		return;
+	}
 	n = c->messages + 1;
 	if (c->hooks.deliver != NULL) {
 		env.from = c->from != NULL ? c->from : "";
@@ -1267,6 +1577,15 @@ practice_data_bytes(struct practice_conn *c, const unsigned char *p,
 	for (i = 0; i < n; i++) {
 		unsigned char ch = p[i];
 
+		/* What strict refuses: a LF not after CR (RFC 5321 2.3.8),
+		 * a line over 998 octets (4.5.3.1.6). */
+		if (ch == '\n' && c->dstate != PRACTICE_D_CR &&
+		    c->dstate != PRACTICE_D_DOTCR)
+			c->body_bare_lf = 1;
+		if (ch == '\n' || ch == '\r')
+			c->body_col = 0;
+		else if (++c->body_col > PRACTICE_TEXT_LINE_MAX)
+			c->body_long = 1;
 		switch (c->dstate) {
 		case PRACTICE_D_BOL:
 			if (ch == '.') {
@@ -1350,4 +1669,254 @@ practice_bdat_bytes(struct practice_conn *c, const unsigned char *p,
 	practice_reply(c, "250 2.0.0 %zu octets received", c->bodylen);
 	practice_logf(c, "BDAT chunk -> 250 (%zu octets so far)", c->bodylen);
 	return take;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scenarios: the hooks of practice_scenarios[]. */
+
+/*
+ * tls-required and auth-required: until done is set, every command but
+ * those open ones gets 530 5.7.0 (RFC 3207 4: all but NOOP, EHLO,
+ * STARTTLS and QUIT; RFC 4954 6: all but AUTH, EHLO, HELO, NOOP, RSET and
+ * QUIT).
+ */
+static int
+practice_gate(struct practice_conn *c, const struct verbs_cmd *cmd, int done,
+    const char *why)
+{
+	static const enum verb_id open[] = {
+		VERB_EHLO, VERB_HELO, VERB_NOOP, VERB_RSET, VERB_QUIT,
+		VERB_STARTTLS, VERB_AUTH, VERB_HELP,
+	};
+	size_t	i;
+
+	if (done)
+		return 0;
+	for (i = 0; i < sizeof open / sizeof open[0]; i++)
+		if (cmd->verb->id == open[i])
+			return 0;
+	practice_reply(c, "530 5.7.0 %s", why);
+	return 1;
+}
+
+static int
+practice_sc_tls_required(struct practice_conn *c, const struct verbs_cmd *cmd,
+    const char *line)
+{
+	(void)line;
+	return practice_gate(c, cmd, c->tls, "Must issue a STARTTLS command "
+	    "first (RFC 3207 4)");
+}
+
+static int
+practice_sc_auth_required(struct practice_conn *c, const struct verbs_cmd *cmd,
+    const char *line)
+{
+	(void)line;
+	return practice_gate(c, cmd, c->authenticated, "Authentication "
+	    "required (RFC 4954 6)");
+}
+
+/*
+ * strict: a command line must end in CRLF (RFC 5321 2.3.8), and what the
+ * checker only warns about (a space after the colon, trailing blanks, a
+ * source route ...) is refused as a syntax error.
+ */
+static int
+practice_sc_strict(struct practice_conn *c, const struct verbs_cmd *cmd,
+    const char *line)
+{
+	size_t	i;
+
+	(void)line;
+	if (c->bare_lf) {
+		practice_reply(c, "500 5.5.2 Line ended with a bare LF: SMTP "
+		    "lines end with CRLF (RFC 5321 2.3.8)");
+		return 1;
+	}
+	for (i = 0; i < cmd->diags.n; i++) {
+		const struct diag *d = &cmd->diags.d[i];
+
+		if (d->severity != DIAG_WARNING)
+			continue;
+		practice_reply(c, "501 5.5.4 %s (%s); this server is strict",
+		    d->msg, d->rfc != NULL ? d->rfc : "RFC 5321 4.1");
+		return 1;
+	}
+	return 0;
+}
+
+/* strict, at the end of data: RFC 5321 2.3.8 and 4.5.3.1.6. */
+static int
+practice_sc_strict_message(struct practice_conn *c)
+{
+	if (c->body_bare_lf)
+		practice_reply(c, "554 5.6.0 Message refused: a line ends with "
+		    "a bare LF, not CRLF (RFC 5321 2.3.8)");
+	else if (c->body_long)
+		practice_reply(c, "554 5.6.0 Message refused: a line longer "
+		    "than %d octets (RFC 5321 4.5.3.1.6)",
+		    PRACTICE_TEXT_LINE_MAX);
+	else
+		return 0;
+	practice_logf(c, "message refused: %s", c->body_bare_lf ?
+	    "bare LF" : "line too long");
+	return 1;
+}
+
+/* tempfail: RFC 5321 3.8, a server that must stop answers 421 and
+ * closes; the client keeps the message and tries again later. */
+static int
+practice_sc_tempfail(struct practice_conn *c, const struct verbs_cmd *cmd,
+    const char *line)
+{
+	(void)line;
+	if (cmd->verb->id != VERB_MAIL)
+		return 0;
+	practice_reply(c, "421 4.3.2 %s Service not available, closing "
+	    "transmission channel: try again later", c->host);
+	practice_txn_reset(c);
+	practice_set_state(c, STATE_QUIT);
+	c->mode = PRACTICE_MODE_CLOSED;
+	return 1;
+}
+
+/* no-esmtp: EHLO is not known to an RFC 821 server; the client falls
+ * back to HELO (RFC 5321 3.2, 4.1.1.1). */
+static int
+practice_sc_no_esmtp(struct practice_conn *c, const struct verbs_cmd *cmd,
+    const char *line)
+{
+	(void)line;
+	if (cmd->verb->id != VERB_EHLO)
+		return 0;
+	practice_reply(c, "502 5.5.1 Command not implemented");
+	return 1;
+}
+
+/* 1 when the local part of mailbox starts with one of the prefixes
+ * (any case). */
+static int
+practice_local_part(const char *mailbox, const char *const *prefixes,
+    size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strncasecmp(mailbox, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * greylist (RFC 6647): the first try of a sender and recipient gets 451
+ * 4.7.1; a retry before opts.greylist_s seconds have passed gets it again;
+ * after that the pair passes.  The pairs live in the server's memory, so
+ * a retry on a new connection counts.
+ */
+static int
+practice_sc_greylist(struct practice_conn *c, const char *rcpt)
+{
+	struct practice_memory	*m = c->memory;
+	char			 shown[PRACTICE_SHOWN_MAX], *key;
+	double			 now = practice_now(c), wait;
+	size_t			 i, oldest = 0, klen;
+
+	klen = strlen(c->from != NULL ? c->from : "") + strlen(rcpt) + 2;
+	if ((key = malloc(klen)) == NULL)
+		return 0;
+	snprintf(key, klen, "%s\n%s", c->from != NULL ? c->from : "", rcpt);
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->pairs[i].key, key) == 0)
+			break;
+	if (i == m->n) {
+		if (m->n == PRACTICE_GREYLIST_MAX) {
+			for (i = 1; i < m->n; i++)
+				if (m->pairs[i].first < m->pairs[oldest].first)
+					oldest = i;
+			free(m->pairs[oldest].key);
+			i = oldest;
+		} else
+			m->n++;
+		m->pairs[i].key = key;
+		m->pairs[i].first = now;
+		key = NULL;
+	}
+	free(key);
+	wait = m->pairs[i].first + 1000.0 * c->opts.greylist_s - now;
+	if (wait <= 0)
+		return 0;
+	practice_show(shown, sizeof shown, rcpt, strlen(rcpt),
+	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
+	practice_reply(c, "451 4.7.1 <%s>: Recipient address rejected: "
+	    "greylisted, try again in %.0f s (RFC 6647)", shown,
+	    wait < 1000 ? 1 : wait / 1000);
+	return 1;
+}
+
+static int
+practice_sc_unknown_user(struct practice_conn *c, const char *rcpt)
+{
+	static const char *const unknown[] = { "unknown", "nobody" };
+	char	shown[PRACTICE_SHOWN_MAX];
+
+	if (!practice_local_part(rcpt, unknown, 2))
+		return 0;
+	practice_show(shown, sizeof shown, rcpt, strlen(rcpt),
+	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
+	practice_reply(c, "550 5.1.1 <%s>: Recipient address rejected: User "
+	    "unknown", shown);
+	return 1;
+}
+
+static int
+practice_sc_mailbox_full(struct practice_conn *c, const char *rcpt)
+{
+	static const char *const full[] = { "full" };
+	char	shown[PRACTICE_SHOWN_MAX];
+
+	if (!practice_local_part(rcpt, full, 1))
+		return 0;
+	practice_show(shown, sizeof shown, rcpt, strlen(rcpt),
+	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
+	practice_reply(c, "452 4.2.2 <%s>: Mailbox full, try again later",
+	    shown);
+	return 1;
+}
+
+/* mailbox-full, at the end of data: a mailbox has 4 KiB left, and a
+ * larger message will not fit before its owner makes room. */
+static int
+practice_sc_quota(struct practice_conn *c)
+{
+	if (c->bodylen <= PRACTICE_QUOTA_LEFT)
+		return 0;
+	practice_reply(c, "552 5.2.2 Mailbox full: the message has %zu "
+	    "octets, the mailbox %d left", c->bodylen, PRACTICE_QUOTA_LEFT);
+	practice_logf(c, "message refused: over the quota");
+	return 1;
+}
+
+/* relay-denied: RFC 5321 3.6.2, 7.1: a server takes mail for its own
+ * domains and refuses to relay to others for an unknown client. */
+static int
+practice_sc_relay_denied(struct practice_conn *c, const char *rcpt)
+{
+	const char	*at = strrchr(rcpt, '@');
+	char		 shown[PRACTICE_SHOWN_MAX];
+	size_t		 i;
+
+	if (at == NULL)		/* <Postmaster>: always local (4.5.1) */
+		return 0;
+	at++;
+	if (strcasecmp(at, c->host) == 0)
+		return 0;
+	for (i = 0; i < sizeof practice_local_domains /
+	    sizeof practice_local_domains[0]; i++)
+		if (strcasecmp(at, practice_local_domains[i]) == 0)
+			return 0;
+	practice_show(shown, sizeof shown, rcpt, strlen(rcpt),
+	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
+	practice_reply(c, "554 5.7.1 <%s>: Relay access denied", shown);
+	return 1;
 }

@@ -11,6 +11,14 @@
  * engines in one poll() loop; unit tests and the fuzz target drive whole
  * dialogues through it directly.
  *
+ * Scenarios (--scenario, practice_scenario_list()) make it behave like
+ * the servers a learner meets: greylisting, unknown users, full
+ * mailboxes, a size limit, relaying denied, TLS or AUTH required, slow
+ * replies, strict parsing, a temporary failure, no ESMTP.  A scenario
+ * that holds replies (slow) stamps them with a release time the network
+ * layer honours (practice_conn_output(), practice_conn_held()): the
+ * engine itself never waits.
+ *
  * Extensions offered after EHLO: PIPELINING (RFC 2920), SIZE (RFC 1870),
  * 8BITMIME (RFC 6152), ENHANCEDSTATUSCODES (RFC 2034), CHUNKING and
  * BINARYMIME (RFC 3030), DSN (RFC 3461, parameters checked and ignored),
@@ -38,10 +46,24 @@
  */
 #define PRACTICE_LINE_CAP	16384
 
+/* greylist: seconds before a retry of a refused (sender, recipient) is
+ * taken (RFC 6647 4.3 leaves the delay to the server); slow: how long
+ * each reply is held, in milliseconds. */
+#define PRACTICE_GREYLIST_DELAY	30
+#define PRACTICE_SLOW_DELAY	1000
+
+struct practice_memory;
+
 struct practice_opts {
 	const char	*hostname;	/* name in the greeting; NULL: PRACTICE_DEFAULT_HOST */
 	const char	*scenario;	/* NULL or a name from the scenario table */
-	size_t		 max_size;	/* 0: PRACTICE_DEFAULT_SIZE octets */
+	size_t		 max_size;	/* 0: PRACTICE_DEFAULT_SIZE octets, or the
+					   scenario's (size-limit) */
+	unsigned	 greylist_s;	/* 0: PRACTICE_GREYLIST_DELAY */
+	unsigned	 delay_ms;	/* 0: PRACTICE_SLOW_DELAY */
+	/* What outlives one connection (the greylist), shared by the
+	 * connections of one server; NULL: each connection keeps its own. */
+	struct practice_memory *memory;
 };
 
 /* What a message was sent with (pointers valid during the call). */
@@ -62,11 +84,29 @@ struct practice_hooks {
 	unsigned long	(*deliver)(void *arg, const struct practice_envelope *,
 			    const char *body, size_t len, char *err,
 			    size_t errlen);
+	/* The time in milliseconds (a monotonic clock): when a greylisted
+	 * retry may come, when a held reply is released.  NULL: time
+	 * stands still, and replies are never held. */
+	double		(*clock)(void *arg);
 	void		*arg;
 };
 
 /* Check opts (the scenario name).  Returns 0 or -1 with err set. */
 int practice_check_opts(const struct practice_opts *, char *err, size_t errlen);
+
+/* The scenarios, in the order --list-scenarios shows them: the i-th name
+ * and, in *teaches, what it teaches; NULL past the end.  "default" is
+ * also accepted, for "normal". */
+const char *practice_scenario_list(size_t i, const char **teaches);
+
+/* The canonical name of a scenario ("normal" for NULL or "default"), or
+ * NULL when there is no such scenario. */
+const char *practice_scenario_name(const char *name);
+
+/* Memory shared by the connections of one server (the greylist's
+ * sender-recipient pairs, bounded).  NULL when out of memory. */
+struct practice_memory *practice_memory_new(void);
+void practice_memory_free(struct practice_memory *);
 
 struct practice_conn;
 
@@ -87,12 +127,18 @@ int practice_conn_input(struct practice_conn *, const void *buf, size_t len);
  * dropped.  Any output left may still be sent. */
 void practice_conn_eof(struct practice_conn *);
 
-/* Pending output; *len gets its size.  practice_conn_consume() drops the
- * first n octets once they are sent. */
+/* Output that may be sent now (a held reply is not, until its release
+ * time on the clock hook); *len gets its size.  practice_conn_consume()
+ * drops the first n octets once they are sent. */
 const char *practice_conn_output(const struct practice_conn *, size_t *len);
 void practice_conn_consume(struct practice_conn *, size_t n);
 
-/* 1 once the connection is finished (see practice_conn_input()). */
+/* The clock time (ms) when held output is released next, or 0 when no
+ * output is held. */
+double practice_conn_held(const struct practice_conn *);
+
+/* 1 once the connection is finished (see practice_conn_input()); close
+ * it once its output, held output included, is sent. */
 int practice_conn_done(const struct practice_conn *);
 
 /* TLS is up on the connection (the network layer did the handshake):

@@ -49,6 +49,8 @@
 /* The server's side of one run. */
 struct practice_net {
 	const struct practice_net_opts	*o;
+	struct practice_opts		 server;	/* o->server, with the
+							   run's memory */
 	unsigned long			 accepted;	/* messages */
 	unsigned long			 seq;		/* last <n> tried in store_dir */
 	unsigned long			 ids;		/* last connection id */
@@ -67,6 +69,7 @@ struct practice_net_client {
 static void	practice_net_log(struct practice_net *, unsigned long,
 		    const char *, ...) __attribute__((format(__printf__, 3, 4)));
 static void	practice_net_conn_log(void *, const char *);
+static double	practice_net_clock(void *);
 static unsigned long practice_net_deliver(void *,
 		    const struct practice_envelope *, const char *, size_t,
 		    char *, size_t);
@@ -112,6 +115,15 @@ practice_net_conn_log(void *arg, const char *line)
 	struct practice_net_client *cl = arg;
 
 	practice_net_log(cl->net, cl->id, "%s", line);
+}
+
+/* The engine's clock: when held replies are due, how long a greylisted
+ * pair has waited. */
+static double
+practice_net_clock(void *arg)
+{
+	(void)arg;
+	return net_clock_ms();
 }
 
 static int
@@ -414,8 +426,9 @@ practice_net_accept(struct practice_net *net, int lfd,
 		memset(&hooks, 0, sizeof hooks);
 		hooks.log = net->o->log != NULL ? practice_net_conn_log : NULL;
 		hooks.deliver = practice_net_deliver;
+		hooks.clock = practice_net_clock;
 		hooks.arg = cl;
-		if ((cl->conn = practice_conn_new(&net->o->server, &hooks)) ==
+		if ((cl->conn = practice_conn_new(&net->server, &hooks)) ==
 		    NULL) {
 			close(fd);
 			cl->fd = -1;
@@ -438,13 +451,14 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 	struct practice_net_client *cls = NULL, *cl;
 	struct pollfd		*pfd = NULL;
 	struct rlimit		 rl;
-	double			 now, limit;
-	int			 max, i, n, rc = -1, first, wait;
+	double			 now, limit, held, due;
+	int			 max, i, n, rc = -1, first, wait, timeout;
 	size_t			 outlen;
 	short			 re;
 
 	memset(&net, 0, sizeof net);
 	net.o = opts;
+	net.server = opts->server;
 	*accepted = 0;
 	max = opts->max_clients > 0 ? opts->max_clients :
 	    PRACTICE_NET_DEFAULT_CLIENTS;
@@ -469,7 +483,8 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 		    "(open-file limit %lu)", max, (unsigned long)rl.rlim_cur);
 	}
 	if ((cls = calloc((size_t)max, sizeof *cls)) == NULL ||
-	    (pfd = calloc((size_t)max + 1, sizeof *pfd)) == NULL) {
+	    (pfd = calloc((size_t)max + 1, sizeof *pfd)) == NULL ||
+	    (net.server.memory = practice_memory_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -483,6 +498,10 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 		pfd[0].fd = listen_fd;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
+		/* A timeout, so idle clients and a dead parent are noticed,
+		 * and shorter when a held reply (slow) falls due sooner. */
+		timeout = 1000;
+		now = net_clock_ms();
 		for (i = 0; i < max; i++) {
 			cl = &cls[i];
 			pfd[i + 1].fd = cl->fd;
@@ -496,9 +515,13 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 				pfd[i + 1].events |= POLLIN;
 			if (outlen > 0)
 				pfd[i + 1].events |= POLLOUT;
+			if ((held = practice_conn_held(cl->conn)) > 0) {
+				due = held - now + 1;
+				if (due < timeout)
+					timeout = due < 0 ? 0 : (int)due;
+			}
 		}
-		/* A timeout, so idle clients and a dead parent are noticed. */
-		n = poll(pfd, (nfds_t)max + 1, 1000);
+		n = poll(pfd, (nfds_t)max + 1, timeout);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -521,7 +544,8 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 				continue;
 			}
 			(void)practice_conn_output(cl->conn, &outlen);
-			if (outlen == 0 && practice_conn_done(cl->conn)) {
+			if (outlen == 0 && practice_conn_held(cl->conn) == 0 &&
+			    practice_conn_done(cl->conn)) {
 				practice_net_drop(cl, NULL, cl->eof ?
 				    "client closed" : "finished");
 				continue;
@@ -553,6 +577,7 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 				    "server stopping");
 	free(cls);
 	free(pfd);
+	practice_memory_free(net.server.memory);
 	*accepted = net.accepted;
 	return rc;
 }

@@ -965,7 +965,8 @@ Test(practice, check_opts)
 	char			 err[128];
 
 	cr_expect_eq(practice_check_opts(&o, err, sizeof err), -1);
-	cr_expect_str_eq(err, "unknown scenario \"nasty\" (known: default)");
+	cr_expect(strncmp(err, "unknown scenario \"nasty\" (known: normal "
+	    "greylist unknown-user ", 55) == 0, "%s", err);
 	o.scenario = "default";
 	cr_expect_eq(practice_check_opts(&o, err, sizeof err), 0);
 	memset(&no, 0, sizeof no);
@@ -975,6 +976,412 @@ Test(practice, check_opts)
 	no.store_dir = NULL;
 	no.server.scenario = "nasty";
 	cr_expect_eq(practice_net_check(&no, err, sizeof err), -1);
+}
+
+/* ---- scenarios ---------------------------------------------------------- */
+
+/* A clock the test moves. */
+static double test_now = 1000;
+
+static double
+test_clock(void *arg)
+{
+	(void)arg;
+	return test_now;
+}
+
+/* A connection of scenario name, greeted, sharing memory m (may be
+ * NULL), on the test clock, its messages captured in k (may be NULL). */
+static struct practice_conn *
+scenario_conn(const char *name, struct practice_memory *m,
+    struct captured *k)
+{
+	struct practice_opts	 o;
+	struct practice_hooks	 h = { .clock = test_clock,
+	    .deliver = k != NULL ? capture_deliver : NULL, .arg = k };
+	struct practice_conn	*c;
+
+	memset(&o, 0, sizeof o);
+	o.scenario = name;
+	o.memory = m;
+	if (k != NULL)
+		memset(k, 0, sizeof *k);
+	cr_assert_eq(practice_check_opts(&o, NULL, 0), 0, "%s", name);
+	c = practice_conn_new(&o, &h);
+	cr_assert_not_null(c);
+	free(drain(c));
+	return c;
+}
+
+Test(practice, scenario_table)
+{
+	const char	*name, *teaches, *prev[32];
+	size_t		 i, j;
+
+	for (i = 0; (name = practice_scenario_list(i, &teaches)) != NULL; i++) {
+		cr_assert_lt(i, 32);
+		cr_expect(*name != '\0' && strcspn(name, " \t") ==
+		    strlen(name), "%zu", i);
+		cr_expect(teaches != NULL && strstr(teaches, "(RFC ") != NULL,
+		    "%s: what it teaches, with its RFC", name);
+		cr_expect_eq(practice_scenario_name(name), name);
+		for (j = 0; j < i; j++)
+			cr_expect_str_neq(prev[j], name);
+		prev[i] = name;
+	}
+	cr_expect_geq(i, 12);
+	cr_expect_str_eq(practice_scenario_list(0, &teaches), "normal");
+	cr_expect_str_eq(practice_scenario_name(NULL), "normal");
+	cr_expect_str_eq(practice_scenario_name("default"), "normal");
+	cr_expect_null(practice_scenario_name("nosuch"));
+	cr_expect_null(practice_scenario_name("Normal"));
+}
+
+/* RFC 6647: 451 4.7.1 for a new pair, again when retried too soon, then
+ * taken, on a new connection too (the memory is the server's). */
+Test(practice, scenario_greylist)
+{
+	struct practice_memory	*m = practice_memory_new();
+	struct practice_conn	*c, *d;
+
+	test_now = 1000;
+	c = scenario_conn("greylist", m, NULL);
+	expect_code(c, "EHLO x\r\nMAIL FROM:<a@example.org>\r\n", "250-");
+	expect(c, "RCPT TO:<b@example.org>\r\n", "451 4.7.1 <b@example.org>: "
+	    "Recipient address rejected: greylisted, try again in 30 s (RFC "
+	    "6647)\r\n");
+	test_now += 10000;
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "451 4.7.1 ");
+	expect_code(c, "DATA\r\n", "503 5.5.1 ");
+	expect_code(c, "QUIT\r\n", "221 ");
+	practice_conn_free(c);
+	test_now += 20000;
+	d = scenario_conn("greylist", m, NULL);
+	expect_code(d, "EHLO x\r\nMAIL FROM:<a@example.org>\r\n", "250-");
+	expect_code(d, "RCPT TO:<b@example.org>\r\n", "250 2.1.5 ");
+	/* another pair is new */
+	expect_code(d, "RCPT TO:<c@example.org>\r\n", "451 4.7.1 ");
+	practice_conn_free(d);
+	/* without shared memory a connection remembers alone */
+	c = scenario_conn("greylist", NULL, NULL);
+	expect_code(c, "EHLO x\r\nMAIL FROM:<a@example.org>\r\n", "250-");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "451 ");
+	test_now += 31000;
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	practice_conn_free(c);
+	practice_memory_free(m);
+}
+
+/* The memory is bounded: the oldest pair makes room. */
+Test(practice, scenario_greylist_bounded)
+{
+	struct practice_memory	*m = practice_memory_new();
+	struct practice_conn	*c;
+	char			 line[80];
+	int			 i;
+
+	test_now = 5000;
+	c = scenario_conn("greylist", m, NULL);
+	expect_code(c, "EHLO x\r\nMAIL FROM:<a@example.org>\r\n", "250-");
+	for (i = 0; i < 300; i++) {
+		snprintf(line, sizeof line, "RCPT TO:<u%d@example.org>\r\n", i);
+		test_now += 1;
+		expect_code(c, line, "451 4.7.1 ");
+		expect_code(c, "RSET\r\nMAIL FROM:<a@example.org>\r\n",
+		    "250 2.0.0 Reset ok\r\n250 ");
+	}
+	test_now += 30000 - 290;
+	/* u299 was seen late enough to wait still; u0 was forgotten */
+	expect_code(c, "RCPT TO:<u299@example.org>\r\n", "451 ");
+	expect_code(c, "RCPT TO:<u0@example.org>\r\n", "451 ");
+	practice_conn_free(c);
+	practice_memory_free(m);
+}
+
+Test(practice, scenario_unknown_user)
+{
+	struct captured		 k;
+	struct practice_conn	*c = scenario_conn("unknown-user", NULL, &k);
+
+	expect_code(c, "EHLO x\r\nMAIL FROM:<a@example.org>\r\n", "250-");
+	expect(c, "RCPT TO:<nobody@example.org>\r\n", "550 5.1.1 "
+	    "<nobody@example.org>: Recipient address rejected: User "
+	    "unknown\r\n");
+	expect_code(c, "RCPT TO:<Unknown.Person@example.org>\r\n", "550 5.1.1 ");
+	expect_code(c, "DATA\r\n", "503 ");
+	expect_code(c, "RCPT TO:<bob@example.org>\r\n", "250 2.1.5 ");
+	expect_code(c, "RCPT TO:<Postmaster>\r\n", "250 2.1.5 ");
+	expect_code(c, "DATA\r\nhi\r\n.\r\n", "354 ");
+	expect_body(c, "hi\r\n", 4);
+	/* the message went to the recipients taken, and no other */
+	cr_expect_str_eq(k.env, "a@example.org||bob@example.org|Postmaster");
+	practice_conn_free(c);
+}
+
+/* 452 4.2.2 at RCPT (temporary), 552 5.2.2 after the data (permanent). */
+Test(practice, scenario_mailbox_full)
+{
+	struct practice_conn	*c = scenario_conn("mailbox-full", NULL, NULL);
+	char			*big, *got;
+
+	expect_code(c, "EHLO x\r\nMAIL FROM:<a@example.org>\r\n", "250-");
+	expect(c, "RCPT TO:<full@example.org>\r\n", "452 4.2.2 "
+	    "<full@example.org>: Mailbox full, try again later\r\n");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	expect_code(c, "DATA\r\n", "354 ");
+	big = malloc(5000);
+	memset(big, 'x', 4100);
+	memcpy(big + 4100, "\r\nmore\r\n.\r\n", 12);
+	expect(c, big, "552 5.2.2 Mailbox full: the message has 4108 octets, "
+	    "the mailbox 4096 left\r\n");
+	free(big);
+	cr_expect_eq(practice_conn_messages(c), 0);
+	/* the transaction is over; a small one fits */
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "503 ");
+	got = say(c, "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n"
+	    "DATA\r\nsmall\r\n.\r\n");
+	cr_expect(strstr(got, "\r\n250 2.0.0 Message accepted") != NULL, "%s",
+	    got);
+	free(got);
+	practice_conn_free(c);
+}
+
+/* RFC 1870: SIZE 10240 advertised; more declared or sent: 552 5.3.4. */
+Test(practice, scenario_size_limit)
+{
+	struct practice_conn	*c = scenario_conn("size-limit", NULL, NULL);
+	char			*got, *big;
+
+	got = say(c, "EHLO x\r\n");
+	cr_expect(strstr(got, "250-SIZE 10240\r\n") != NULL, "%s", got);
+	free(got);
+	expect_code(c, "MAIL FROM:<a@example.org> SIZE=10241\r\n", "552 5.3.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org> SIZE=10240\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\nDATA\r\n", "250 ");
+	big = malloc(11000);
+	memset(big, 'y', 10990);
+	memcpy(big + 10990, "\r\n.\r\n", 6);
+	expect_code(c, big, "552 5.3.4 Message size exceeds fixed maximum "
+	    "message size (10240)");
+	free(big);
+	practice_conn_free(c);
+}
+
+Test(practice, scenario_relay_denied)
+{
+	struct practice_conn	*c = scenario_conn("relay-denied", NULL, NULL);
+
+	expect_code(c, "EHLO x\r\nMAIL FROM:<a@elsewhere.test>\r\n", "250-");
+	expect(c, "RCPT TO:<b@elsewhere.test>\r\n", "554 5.7.1 "
+	    "<b@elsewhere.test>: Relay access denied\r\n");
+	expect_code(c, "RCPT TO:<b@example.org.evil.test>\r\n", "554 5.7.1 ");
+	expect_code(c, "RCPT TO:<b@EXAMPLE.COM>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.net>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@practice.smtpscope.test>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<Postmaster>\r\n", "250 ");
+	practice_conn_free(c);
+}
+
+/* RFC 3207 4, RFC 4954 6: 530 5.7.0 for all but the commands that lead
+ * there; once TLS is up (and AUTH done) MAIL is taken.  The network layer
+ * calls practice_conn_tls_started() after the handshake. */
+Test(practice, scenario_tls_and_auth_required)
+{
+	static const char *const names[] = { "tls-required", "auth-required" };
+	struct practice_conn	*c;
+	size_t			 i;
+
+	for (i = 0; i < 2; i++) {
+		c = scenario_conn(names[i], NULL, NULL);
+		expect_code(c, "EHLO x\r\n", "250-");
+		expect(c, "MAIL FROM:<a@example.org>\r\n", i == 0 ?
+		    "530 5.7.0 Must issue a STARTTLS command first (RFC 3207 "
+		    "4)\r\n" : "530 5.7.0 Authentication required (RFC 4954 "
+		    "6)\r\n");
+		expect_code(c, "VRFY b\r\n", "530 5.7.0 ");
+		expect_code(c, "NOOP\r\n", "250 ");
+		expect_code(c, "RSET\r\n", "250 ");
+		expect_code(c, "HELO x\r\n", "250 ");
+		/* out of order is still 503 first */
+		expect_code(c, "DATA\r\n", "503 ");
+		practice_conn_tls_started(c);
+		expect_code(c, "EHLO x\r\n", "250-");
+		if (i == 1) {
+			expect_code(c, "MAIL FROM:<a@example.org>\r\n", "530 ");
+			expect_code(c, "AUTH PLAIN AHN0dWRlbnQAcHJhY3RpY2U=\r\n",
+			    "235 ");
+		}
+		expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 2.1.0 ");
+		expect_code(c, "QUIT\r\n", "221 ");
+		practice_conn_free(c);
+	}
+}
+
+/* slow: every reply is held until its release time; what arrives
+ * together (pipelined) is released together. */
+Test(practice, scenario_slow)
+{
+	static const char	 pipelined[] = "EHLO x\r\nMAIL FROM:"
+	    "<a@example.org>\r\nRCPT TO:<b@example.org>\r\n";
+	struct practice_opts	 o = { .scenario = "slow", .delay_ms = 500 };
+	struct practice_hooks	 h = { .clock = test_clock };
+	struct practice_conn	*c;
+	size_t			 len;
+	char			*got;
+
+	test_now = 10000;
+	c = practice_conn_new(&o, &h);
+	cr_assert_not_null(c);
+	(void)practice_conn_output(c, &len);
+	cr_expect_eq(len, 0, "the greeting is held");
+	cr_expect_eq(practice_conn_held(c), 10500);
+	test_now = 10499;
+	(void)practice_conn_output(c, &len);
+	cr_expect_eq(len, 0);
+	test_now = 10500;
+	got = drain(c);
+	cr_expect_str_eq(got, GREETING);
+	free(got);
+	cr_expect_eq(practice_conn_held(c), 0);
+	/* one round trip for three pipelined commands */
+	practice_conn_input(c, pipelined, strlen(pipelined));
+	(void)practice_conn_output(c, &len);
+	cr_expect_eq(len, 0);
+	cr_expect_eq(practice_conn_held(c), 11000);
+	/* a command sent later is answered later, after the others */
+	test_now = 10800;
+	practice_conn_input(c, "NOOP\r\n", 6);
+	cr_expect_eq(practice_conn_held(c), 11000);
+	test_now = 11000;
+	got = drain(c);
+	cr_expect(strncmp(got, "250-", 4) == 0 && strstr(got,
+	    "250 2.1.5 ") != NULL && strstr(got, "250 2.0.0 OK") == NULL,
+	    "%s", got);
+	free(got);
+	cr_expect_eq(practice_conn_held(c), 11300);
+	test_now = 11300;
+	got = drain(c);
+	cr_expect_str_eq(got, "250 2.0.0 OK\r\n");
+	free(got);
+	/* QUIT: done, but its 221 is still held */
+	practice_conn_input(c, "QUIT\r\n", 6);
+	cr_expect(practice_conn_done(c));
+	cr_expect_eq(practice_conn_held(c), 11800);
+	practice_conn_free(c);
+	/* without a clock nothing is held */
+	h.clock = NULL;
+	c = practice_conn_new(&o, &h);
+	(void)practice_conn_output(c, &len);
+	cr_expect_eq(len, sizeof GREETING - 1);
+	cr_expect_eq(practice_conn_held(c), 0);
+	practice_conn_free(c);
+}
+
+/* Output consumed in pieces keeps the release times of what is left. */
+Test(practice, scenario_slow_partial_send)
+{
+	struct practice_opts	 o = { .scenario = "slow", .delay_ms = 100 };
+	struct practice_hooks	 h = { .clock = test_clock };
+	struct practice_conn	*c;
+	size_t			 len;
+
+	test_now = 0.5;
+	c = practice_conn_new(&o, &h);
+	test_now = 100.5;
+	(void)practice_conn_output(c, &len);
+	cr_assert_eq(len, sizeof GREETING - 1);
+	practice_conn_consume(c, 10);
+	practice_conn_input(c, "NOOP\r\n", 6);
+	(void)practice_conn_output(c, &len);
+	cr_expect_eq(len, sizeof GREETING - 11, "the rest of the greeting");
+	practice_conn_consume(c, len);
+	(void)practice_conn_output(c, &len);
+	cr_expect_eq(len, 0);
+	test_now = 200.5;
+	(void)practice_conn_output(c, &len);
+	cr_expect_eq(len, 14);
+	practice_conn_free(c);
+}
+
+/* strict: a bare LF, a warning of the checker, a bare LF or a long line
+ * in the message are refused. */
+Test(practice, scenario_strict)
+{
+	struct practice_conn	*c = scenario_conn("strict", NULL, NULL);
+	char			*big;
+
+	expect_code(c, "EHLO x\r\n", "250-");
+	expect(c, "NOOP\n", "500 5.5.2 Line ended with a bare LF: SMTP lines "
+	    "end with CRLF (RFC 5321 2.3.8)\r\n");
+	expect(c, "MAIL FROM: <a@example.org>\r\n", "501 5.5.4 space after the "
+	    "colon: many servers accept it, the RFC does not (RFC 5321 "
+	    "4.1.1.2); this server is strict\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org> \r\n", "501 5.5.4 ");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\nDATA\r\n", "250 ");
+	expect(c, "one\ntwo\r\n.\r\n", "554 5.6.0 Message refused: a line ends "
+	    "with a bare LF, not CRLF (RFC 5321 2.3.8)\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n"
+	    "DATA\r\n", "250 ");
+	big = malloc(1100);
+	memset(big, 'z', 999);
+	memcpy(big + 999, "\r\n.\r\n", 6);
+	expect(c, big, "554 5.6.0 Message refused: a line longer than 998 "
+	    "octets (RFC 5321 4.5.3.1.6)\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n"
+	    "DATA\r\n", "250 ");
+	big[998] = '\r';
+	big[999] = '\n';
+	memcpy(big + 1000, "..x\r\n.\r\n", 9);
+	expect_code(c, big, "250 2.0.0 Message accepted");
+	free(big);
+	practice_conn_free(c);
+	/* the well-behaved server takes all of it */
+	c = scenario_conn("normal", NULL, NULL);
+	expect_code(c, "EHLO x\r\nMAIL FROM: <a@example.org>\n", "250-");
+	expect_code(c, "RCPT TO:<b@example.org>\r\nDATA\r\none\ntwo\r\n.\r\n",
+	    "250 ");
+	practice_conn_free(c);
+}
+
+/* RFC 5321 3.8: 421 and the connection closes. */
+Test(practice, scenario_tempfail)
+{
+	struct practice_conn	*c = scenario_conn("tempfail", NULL, NULL);
+
+	expect_code(c, "EHLO x\r\n", "250-");
+	cr_expect_eq(practice_conn_input(c, "MAIL FROM:<a@example.org>\r\n"
+	    "RCPT TO:<b@example.org>\r\n", 51), 1);
+	expect(c, "", "421 4.3.2 practice.smtpscope.test Service not "
+	    "available, closing transmission channel: try again later\r\n");
+	cr_expect(practice_conn_done(c));
+	practice_conn_free(c);
+}
+
+/* An old server: no EHLO, HELO works, no extension, no enhanced code. */
+Test(practice, scenario_no_esmtp)
+{
+	struct practice_opts	 o = { .scenario = "no-esmtp" };
+	struct practice_conn	*c = practice_conn_new(&o, NULL);
+	char			*got;
+
+	expect_code(c, "", "220 practice.smtpscope.test SMTP smtpscope "
+	    "practice server ready");
+	expect(c, "EHLO x\r\n", "502 Command not implemented\r\n");
+	expect(c, "HELO x\r\n", "250 practice.smtpscope.test greets x\r\n");
+	expect(c, "MAIL FROM:<a@example.org>\r\n", "250 Sender <a@example.org> "
+	    "ok\r\n");
+	expect_code(c, "RCPT TO:<b@example.org> NOTIFY=NEVER\r\n", "555 ");
+	expect(c, "RCPT TO:<b@example.org>\r\n", "250 Recipient "
+	    "<b@example.org> ok\r\n");
+	expect_code(c, "BDAT 1 LAST\r\nx", "503 BDAT needs the CHUNKING ");
+	got = say(c, "HELP\r\n");
+	cr_expect(strstr(got, "2.0.0") == NULL && strncmp(got, "214-smtpscope",
+	    13) == 0, "%s", got);
+	free(got);
+	expect(c, "QUIT\r\n", "221 practice.smtpscope.test closing "
+	    "connection\r\n");
+	practice_conn_free(c);
 }
 
 /* ---- the network layer: practice_net_* on loopback ----------------------- */
