@@ -59,6 +59,8 @@ static const struct cmd_range {
 	{ NULL,	    "--timeout",     "seconds",	      1, 86400 },
 	{ NULL,	    "--port",	     "a port number", 1, 65535 },
 	{ NULL,	    "--scrollback",  "a number of entries", 100, 100000000 },
+	{ NULL,	    "--greylist-delay", "seconds",     1, 86400 },
+	{ NULL,	    "--reply-delay", "milliseconds",  1, 60000 },
 	{ "replay", "--repeat",	     "a count",	      1, 100000000 },
 	{ "replay", "--connections", "a count",	      1, 100000000 },
 	/* 0: any free port, said on standard output */

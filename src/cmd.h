@@ -63,14 +63,16 @@ void cmd_list_scenarios(FILE *f);
 /* The options every command that starts a practice server takes, as
  * getopt_long() values: --scenario NAME, --greylist-delay S,
  * --reply-delay MS.  cmd_scenario_option() stores one into o; -1 with a
- * message on stderr when its value is bad. */
+ * message on stderr (cmd_number() of subcommand cmd) when its value is
+ * bad. */
 enum {
 	CMD_OPT_SCENARIO = 1100,	/* after the TLS options below */
 	CMD_OPT_GREYLIST_DELAY,
 	CMD_OPT_REPLY_DELAY,
 };
 struct practice_opts;
-int cmd_scenario_option(int opt, const char *arg, struct practice_opts *o);
+int cmd_scenario_option(const char *cmd, int opt, const char *arg,
+    struct practice_opts *o);
 
 /* Usage text to stream f. */
 void usage(FILE *f);

@@ -182,7 +182,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 		case CMD_OPT_SCENARIO:
 		case CMD_OPT_GREYLIST_DELAY:
 		case CMD_OPT_REPLY_DELAY:
-			if (cmd_scenario_option(ch, optarg, &a->po) == -1)
+			if (cmd_scenario_option(NULL, ch, optarg, &a->po) == -1)
 				return EXIT_USAGE;
 			a->practice_opt = 1;
 			break;

@@ -71,7 +71,8 @@ cmd_list_scenarios(FILE *f)
 }
 
 int
-cmd_scenario_option(int opt, const char *arg, struct practice_opts *o)
+cmd_scenario_option(const char *cmd, int opt, const char *arg,
+    struct practice_opts *o)
 {
 	long	v;
 
@@ -80,19 +81,13 @@ cmd_scenario_option(int opt, const char *arg, struct practice_opts *o)
 		o->scenario = arg;
 		return 0;
 	case CMD_OPT_GREYLIST_DELAY:
-		if (cmd_number(arg, 1, 86400, &v) == -1) {
-			fprintf(stderr, "smtpscope: --greylist-delay wants "
-			    "seconds (1-86400), not \"%s\"\n", arg);
+		if (cmd_number(cmd, "--greylist-delay", arg, &v) == -1)
 			return -1;
-		}
 		o->greylist_s = (unsigned)v;
 		return 0;
 	case CMD_OPT_REPLY_DELAY:
-		if (cmd_number(arg, 1, 60000, &v) == -1) {
-			fprintf(stderr, "smtpscope: --reply-delay wants "
-			    "milliseconds (1-60000), not \"%s\"\n", arg);
+		if (cmd_number(cmd, "--reply-delay", arg, &v) == -1)
 			return -1;
-		}
 		o->delay_ms = (unsigned)v;
 		return 0;
 	}
@@ -165,7 +160,8 @@ cmd_serve(int argc, char **argv)
 		case CMD_OPT_SCENARIO:
 		case CMD_OPT_GREYLIST_DELAY:
 		case CMD_OPT_REPLY_DELAY:
-			if (cmd_scenario_option(ch, optarg, &opts.server) == -1)
+			if (cmd_scenario_option("serve", ch, optarg,
+			    &opts.server) == -1)
 				return 2;
 			break;
 		case 'l':
