@@ -101,7 +101,7 @@ static int	queue_send(struct client *, enum out_type, const char *,
 		    size_t, int);
 static void	flush(struct client *);
 static void	queue_clear(struct client *);
-static int	sent(struct client *, int);
+static int	after_send(struct client *, int);
 static int	write_bytes(struct client *, const char *, size_t);
 static int	send_line(struct client *, const char *);
 static int	send_body_line(struct client *, const char *, size_t);
@@ -966,7 +966,7 @@ queue_clear(struct client *c)
  * read and show what the server said before it closed, then close.
  */
 static int
-sent(struct client *c, int rc)
+after_send(struct client *c, int rc)
 {
 	if (c->werr[0] != '\0')
 		dispatch(c);
@@ -1032,7 +1032,7 @@ client_send(struct client *c, const char *line)
 {
 	if (c->dispatching)
 		return queue_send(c, OUT_LINE, line, strlen(line), 0);
-	return sent(c, send_line(c, line));
+	return after_send(c, send_line(c, line));
 }
 
 static int
@@ -1085,7 +1085,7 @@ client_send_body_line(struct client *c, const char *line, size_t len)
 {
 	if (c->dispatching)
 		return queue_send(c, OUT_BODY_LINE, line, len, 0);
-	return sent(c, send_body_line(c, line, len));
+	return after_send(c, send_body_line(c, line, len));
 }
 
 static int
@@ -1122,7 +1122,7 @@ client_send_body_end(struct client *c)
 {
 	if (c->dispatching)
 		return queue_send(c, OUT_BODY_END, "", 0, 0);
-	return sent(c, send_body_end(c));
+	return after_send(c, send_body_end(c));
 }
 
 /* RFC 5321 4.1.1.4: the body ends with CRLF "." CRLF. */
@@ -1149,7 +1149,7 @@ client_send_bdat(struct client *c, const char *chunk, size_t len, int last)
 {
 	if (c->dispatching)
 		return queue_send(c, OUT_BDAT, chunk, len, last);
-	return sent(c, send_bdat(c, chunk, len, last));
+	return after_send(c, send_bdat(c, chunk, len, last));
 }
 
 /* RFC 3030 2: "BDAT" SP chunk-size [SP end-marker] CRLF, then exactly

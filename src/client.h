@@ -108,6 +108,12 @@ int client_on_readable(struct client *);
  * Send one line as the user typed it (no CRLF).  In body mode (after a
  * 354) it is a body line: dot-stuffed, and "." ends the body.  After a
  * 334 it is a SASL response.  Returns 0 or -1 (reported).
+ *
+ * These four may be called from a callback: while a reply is handed over
+ * the send waits in a queue and goes out once that reply's callbacks
+ * have returned (they return 0; a failure is reported through
+ * ops->message).  A callback must not call client_on_readable() or
+ * client_wait().
  */
 int client_send(struct client *, const char *line);
 
