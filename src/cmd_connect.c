@@ -362,7 +362,7 @@ cmd_tls_check(const struct client_opts *o)
 	if (tls_opts_check(&o->tlsopt, err, sizeof err) == 0)
 		return EXIT_OK;
 	cmd_error(NULL, "%s", err);
-	return 2;
+	return EXIT_USAGE;
 }
 
 static enum exitcode

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exitcode.h"
 #include "sanitize.h"
 #include "verbs.h"
 
@@ -76,13 +77,13 @@ cmd_lint(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "-h") == 0 || strcmp(argv[a], "--help") == 0) {
 			lint_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		}
 		if (strcmp(argv[a], "--caps") == 0) {
 			if (a + 1 >= argc) {
 				fprintf(stderr, "smtpscope: lint: --caps needs a "
 				    "list of EHLO keywords\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			capspec = argv[++a];
 		} else if (strncmp(argv[a], "--caps=", 7) == 0)
@@ -97,18 +98,18 @@ cmd_lint(int argc, char **argv)
 			cmd_error("lint", "unexpected argument \"%s\"",
 			    cmd_quote(argv[a], quoted, sizeof quoted));
 			lint_usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (line == NULL) {
 		lint_usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	memset(&caps, 0, sizeof caps);
 	if (capspec != NULL && caps_from_spec(&caps, capspec) == -1) {
 		fprintf(stderr, "smtpscope: lint: out of memory\n");
 		caps_clear(&caps);
-		return 2;
+		return EXIT_USAGE;
 	}
 	len = strlen(line);
 	worst = verbs_parse(line, len, capspec != NULL ? &caps : NULL, 0, &cmd);
@@ -146,5 +147,5 @@ cmd_lint(int argc, char **argv)
 	if (cmd.diags.n == 0)
 		printf("ok\n");
 	caps_clear(&caps);
-	return worst >= DIAG_ERROR ? 1 : 0;
+	return worst >= DIAG_ERROR ? EXIT_FAILED : EXIT_OK;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exitcode.h"
 #include "practice.h"
 #include "practice_net.h"
 
@@ -172,39 +173,39 @@ cmd_serve(int argc, char **argv)
 			break;
 		case 'h':
 			serve_usage(stdout);
-			return 0;
+			return EXIT_OK;
 		default:
 			serve_usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		cmd_error("serve", "unexpected argument \"%s\"",
 		    cmd_quote(argv[optind], quoted, sizeof quoted));
 		serve_usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (opts.server.hostname != NULL && (*opts.server.hostname == '\0' ||
 	    strcspn(opts.server.hostname, " \t\r\n") !=
 	    strlen(opts.server.hostname))) {
 		fprintf(stderr, "smtpscope: serve: --hostname must be one "
 		    "word\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (practice_check_opts(&opts.server, err, sizeof err) == -1) {
 		cmd_error("serve", "%s", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (!quiet)
 		opts.log = serve_log;
 	if (practice_net_check(&opts, err, sizeof err) == -1) {
 		cmd_error("serve", "%s", err);
-		return 1;
+		return EXIT_FAILED;
 	}
 	if ((fd = practice_net_listen("127.0.0.1", port, &bound, err,
 	    sizeof err)) == -1) {
 		cmd_error("serve", "%s", err);
-		return 1;
+		return EXIT_FAILED;
 	}
 
 	/* No SA_RESTART: poll() returns at once on a signal. */
@@ -226,11 +227,11 @@ cmd_serve(int argc, char **argv)
 	    sizeof err) == -1) {
 		cmd_error("serve", "%s", err);
 		close(fd);
-		return 1;
+		return EXIT_FAILED;
 	}
 	close(fd);
 	printf("smtpscope: practice server stopped; %lu message%s accepted\n",
 	    accepted, accepted == 1 ? "" : "s");
 	fflush(stdout);
-	return 0;
+	return EXIT_OK;
 }
