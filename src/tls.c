@@ -10,7 +10,8 @@
  *
  * Socket I/O goes through a small BIO of our own that uses send() with
  * MSG_NOSIGNAL, so a peer that drops the connection gives an error return
- * rather than a SIGPIPE that would end the program.
+ * rather than a SIGPIPE that would end the program; its method is made
+ * once per process.  Names from certificates are escaped by sanitize().
  *
  * Verification: a verify callback records each error OpenSSL finds (with
  * its depth) and lets the verification go on, so that an expired
@@ -46,12 +47,12 @@
 #include <openssl/x509v3.h>
 
 #include "net.h"
+#include "sanitize.h"
 #include "tls.h"
 
 struct tls {
 	SSL_CTX		*ctx;
 	SSL		*ssl;
-	BIO_METHOD	*biometh;
 	int		 fd;
 	int		 insecure;
 	int		 failed;	/* fatal error: no close_notify */
@@ -168,7 +169,6 @@ static void	 tls_errq(char *, size_t, int *);
 static void	 tls_fail(char *, size_t, const char *, const char *);
 static int	 tls_is_ip(const char *);
 static int	 tls_wait(int, short, long long);
-static void	 tls_escape(char *, size_t, const unsigned char *, size_t);
 static void	 tls_name(const X509_NAME *, char *, size_t);
 static void	 tls_time(const ASN1_TIME *, char *, size_t);
 static long	 tls_days(const ASN1_TIME *);
@@ -272,8 +272,12 @@ tls_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 static BIO_METHOD *
 tls_bio_method(void)
 {
-	BIO_METHOD	*m;
+	static BIO_METHOD	*method;	/* never freed: every connection
+						   of the process uses it */
+	BIO_METHOD		*m;
 
+	if (method != NULL)
+		return method;
 	m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK |
 	    BIO_TYPE_DESCRIPTOR, "smtpscope socket");
 	if (m == NULL)
@@ -286,7 +290,7 @@ tls_bio_method(void)
 		BIO_meth_free(m);
 		return NULL;
 	}
-	return m;
+	return method = m;
 }
 
 /* ---- helpers ------------------------------------------------------ */
@@ -378,27 +382,6 @@ tls_wait(int fd, short events, long long deadline)
 	}
 }
 
-/* Copy len bytes as printable ASCII, others as \xNN. */
-static void
-tls_escape(char *out, size_t size, const unsigned char *s, size_t len)
-{
-	size_t	i, o = 0;
-
-	if (size == 0)
-		return;
-	for (i = 0; i < len && o + 1 < size; i++) {
-		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
-			out[o++] = (char)s[i];
-		else {
-			if (o + 5 >= size)
-				break;
-			snprintf(out + o, size - o, "\\x%02x", s[i]);
-			o += 4;
-		}
-	}
-	out[o] = '\0';
-}
-
 static void
 tls_name(const X509_NAME *nm, char *out, size_t size)
 {
@@ -412,8 +395,8 @@ tls_name(const X509_NAME *nm, char *out, size_t size)
 	/* RFC 2253 form escapes control and non-ASCII bytes. */
 	if (X509_NAME_print_ex(b, nm, 0, XN_FLAG_RFC2253) >= 0) {
 		len = BIO_get_mem_data(b, &p);
-		tls_escape(out, size, (const unsigned char *)p,
-		    len > 0 ? (size_t)len : 0);
+		sanitize_buf(out, size, p, len > 0 ? (size_t)len : 0,
+		    SANITIZE_ASCII);
 	}
 	BIO_free(b);
 }
@@ -446,9 +429,10 @@ tls_sans(X509 *cert, char *out, size_t size)
 		one[0] = '\0';
 		if (g->type == GEN_DNS) {
 			memcpy(one, "DNS:", 4);
-			tls_escape(one + 4, sizeof(one) - 4,
+			sanitize_buf(one + 4, sizeof(one) - 4, (const char *)
 			    ASN1_STRING_get0_data(g->d.dNSName),
-			    (size_t)ASN1_STRING_length(g->d.dNSName));
+			    (size_t)ASN1_STRING_length(g->d.dNSName),
+			    SANITIZE_ASCII);
 		} else if (g->type == GEN_IPADD) {
 			n = ASN1_STRING_length(g->d.iPAddress);
 			if ((n == 4 && inet_ntop(AF_INET,
@@ -460,9 +444,10 @@ tls_sans(X509 *cert, char *out, size_t size)
 				snprintf(one, sizeof(one), "IP:%s", addr);
 		} else if (g->type == GEN_EMAIL) {
 			memcpy(one, "email:", 6);
-			tls_escape(one + 6, sizeof(one) - 6,
+			sanitize_buf(one + 6, sizeof(one) - 6, (const char *)
 			    ASN1_STRING_get0_data(g->d.rfc822Name),
-			    (size_t)ASN1_STRING_length(g->d.rfc822Name));
+			    (size_t)ASN1_STRING_length(g->d.rfc822Name),
+			    SANITIZE_ASCII);
 		}
 		if (one[0] == '\0' || off >= size)
 			continue;
@@ -956,7 +941,8 @@ tls_fill_session(struct tls *t)
 		snprintf(in->sni, sizeof(in->sni), "%s", sni);
 	SSL_get0_alpn_selected(t->ssl, &alpn, &alpnlen);
 	if (alpn != NULL && alpnlen > 0)
-		tls_escape(in->alpn, sizeof(in->alpn), alpn, alpnlen);
+		sanitize_buf(in->alpn, sizeof(in->alpn), (const char *)alpn,
+		    alpnlen, SANITIZE_ASCII);
 	in->resumed = SSL_session_reused(t->ssl);
 	if (in->ccert_asked && (mine = SSL_get_certificate(t->ssl)) != NULL)
 		tls_name(X509_get_subject_name(mine), in->ccert,
@@ -1025,6 +1011,7 @@ tls_start(int fd, const struct tls_opts *opts, int timeout_ms, char *err,
 {
 	struct tls	*t;
 	BIO		*bio;
+	BIO_METHOD	*meth;
 	const char	*name = opts != NULL ? opts->servername : NULL;
 	long long	 deadline;
 	int		 flags, r, e, w;
@@ -1071,8 +1058,8 @@ tls_start(int fd, const struct tls_opts *opts, int timeout_ms, char *err,
 		goto fail;
 	}
 
-	if ((t->biometh = tls_bio_method()) == NULL ||
-	    (bio = BIO_new(t->biometh)) == NULL) {
+	if ((meth = tls_bio_method()) == NULL ||
+	    (bio = BIO_new(meth)) == NULL) {
 		tls_fail(err, errlen, "cannot set up TLS", "out of memory");
 		goto fail;
 	}
@@ -1143,7 +1130,6 @@ tls_free(struct tls *t)
 		SSL_free(t->ssl);	/* frees the BIO too */
 	}
 	SSL_CTX_free(t->ctx);
-	BIO_meth_free(t->biometh);
 	ERR_clear_error();
 	free(t);
 }
