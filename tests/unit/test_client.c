@@ -277,3 +277,48 @@ Test(client, state_trail)
 	close(fd);
 	client_free(c);
 }
+
+struct said {
+	int	warnings;	/* warnings and diagnostics: AUTH not offered */
+	char	last[512];
+};
+
+static void
+said_message(void *arg, enum client_msg kind, const char *text)
+{
+	struct said *s = arg;
+
+	if ((kind == CLIENT_MSG_WARNING || kind == CLIENT_MSG_DIAG) &&
+	    strstr(text, "advertise") != NULL) {
+		s->warnings++;
+		snprintf(s->last, sizeof s->last, "%s", text);
+	}
+}
+
+static const struct client_ops said_ops = {
+	.message = said_message,
+};
+
+/* AUTH to a server that did not advertise it: one warning, from the
+ * order checker, with the reply to expect (the grammar does not repeat
+ * it). */
+Test(client, auth_not_advertised_warned_once)
+{
+	struct said	 s;
+	struct client	*c;
+	char		 buf[256];
+	int		 fd;
+
+	memset(&s, 0, sizeof s);
+	c = greeted(&said_ops, &s, &fd);
+	cr_assert_eq(client_send(c, "EHLO me"), 0);
+	cr_assert(read(fd, buf, sizeof buf) > 0);
+	cr_assert_eq(write(fd, "250-mx\r\n250 PIPELINING\r\n", 24), 24);
+	cr_assert_eq(client_wait(c, 5000), 0);
+	console_input(c, "AUTH PLAIN", 1);
+	cr_assert_eq(s.warnings, 1, "%d warnings, the last: %s", s.warnings,
+	    s.last);
+	cr_assert(strstr(s.last, "expect 502") != NULL, "%s", s.last);
+	close(fd);
+	client_free(c);
+}
