@@ -163,11 +163,11 @@ cmd_serve(int argc, char **argv)
 		case CMD_OPT_REPLY_DELAY:
 			if (cmd_scenario_option("serve", ch, optarg,
 			    &opts.server) == -1)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 'l':
 			cmd_list_scenarios(stdout);
-			return 0;
+			return EXIT_OK;
 		case 'q':
 			quiet = 1;
 			break;
