@@ -24,6 +24,9 @@
 #include "transcript.h"
 #include "ui.h"
 
+/* The columns a line quoted in a report takes at most. */
+#define REPORT_WIDTH	200
+
 /* How the report is worded, and the summary kept for the end. */
 struct report {
 	int			 tap;
@@ -159,14 +162,17 @@ report_invalid(void *arg, const char *text)
 static void
 report_describe(const struct replay_result *res, char *buf, size_t size)
 {
-	char code[8], verb[16], shown[80];
+	char code[16], verb[16], shown[80];
 	size_t n, i;
 
 	if (res->reply == NULL) {
 		snprintf(buf, size, "no reply");
 		return;
 	}
-	snprintf(code, sizeof code, "%03d", res->reply->code);
+	if (res->reply->code != 0)
+		snprintf(code, sizeof code, "%03d", res->reply->code);
+	else
+		snprintf(code, sizeof code, "no code");
 	switch (res->ctx) {
 	case ANNOTATE_GREETING:
 		snprintf(buf, size, "%s greeting", code);
@@ -198,6 +204,16 @@ report_describe(const struct replay_result *res, char *buf, size_t size)
 	}
 }
 
+/* A line from the file or the server, as a report quotes it: sanitised,
+ * shortened to REPORT_WIDTH columns (a new string; NULL out of memory). */
+static char *
+report_quote(const char *s, size_t len)
+{
+	size_t	col, cols;
+
+	return sanitize_shorten(s, len, 0, 1, REPORT_WIDTH, 0, &col, &cols);
+}
+
 /* One expectation: a TAP test, or with text nothing when it matched
  * (unless -v) and the mismatch with both replies when it did not. */
 static void
@@ -206,8 +222,9 @@ report_result(void *arg, const struct replay_result *res)
 	struct report		*rep = arg;
 	const struct reply	*r = res->reply;
 	const char		*hash = rep->tap ? "#" : "";
-	char			 what[128], shown[600], cmd[300];
-	char			*note, *first = NULL;
+	const char		*first;
+	char			 what[128];
+	char			*note, *shown;
 	size_t			 n;
 
 	report_describe(res, what, sizeof what);
@@ -218,31 +235,33 @@ report_result(void *arg, const struct replay_result *res)
 	else if (res->ok) {
 		if (rep->verbose)
 			printf("%s:%lu: ok: %s\n", res->file, res->line, what);
-	} else {
-		sanitize_buf(cmd, sizeof cmd, res->after, strlen(res->after),
-		    0);
-		if (r != NULL && res->ctx == ANNOTATE_GREETING)
-			printf("%s:%lu: mismatch in the greeting: %s\n",
-			    res->file, res->line, res->why);
-		else
-			printf("%s:%lu: mismatch after \"%s\": %s\n", res->file,
-			    res->line, cmd, res->why);
+	} else if (res->after == NULL ||
+	    (r != NULL && res->ctx == ANNOTATE_GREETING))
+		printf("%s:%lu: mismatch in the greeting: %s\n", res->file,
+		    res->line, res->why);
+	else {
+		shown = report_quote(res->after, strlen(res->after));
+		printf("%s:%lu: mismatch after \"%s\"%s: %s\n", res->file,
+		    res->line, shown != NULL ? shown : "", res->after_unsent ?
+		    " (not sent: the connection was closed)" : "", res->why);
+		free(shown);
 	}
 	if (res->ok)
 		return;
-	sanitize_buf(shown, sizeof shown, res->expected,
-	    strlen(res->expected), 0);
-	printf("%s  expected: %s\n", hash, shown);
+	shown = report_quote(res->expected, strlen(res->expected));
+	printf("%s  expected: %s\n", hash, shown != NULL ? shown : "");
+	free(shown);
 	if (r == NULL) {
 		printf("%s  received: nothing\n", hash);
 		return;
 	}
-	if (r->nlines > 0 && (first = replay_reply_line(r, 0, &n)) != NULL)
-		sanitize_buf(shown, sizeof shown, first, n, 0);
+	/* the first line exactly as it came, not rebuilt from its code */
+	if ((first = reply_line_raw(r, 0, &n)) != NULL)
+		shown = report_quote(first, n);
 	else
-		snprintf(shown, sizeof shown, "%03d", r->code);
-	free(first);
-	printf("%s  received: %s", hash, shown);
+		shown = report_quote("", 0);
+	printf("%s  received: %s", hash, shown != NULL ? shown : "");
+	free(shown);
 	if (r->nlines > 1)
 		printf(" (+%zu lines)", r->nlines - 1);
 	putchar('\n');

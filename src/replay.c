@@ -50,7 +50,8 @@ struct replay {
 	unsigned long		 tests, failed;
 	unsigned long		 secret;	/* masked lines seen */
 	enum exitcode		 status;	/* the worst so far */
-	char			 last[512];	/* last line sent, as in the file */
+	char			 last[512];	/* last C: line, as in the file */
+	int			 last_unsent;	/* it was not sent */
 };
 
 static void	on_sent(void *, const char *, enum client_line);
@@ -99,10 +100,20 @@ got_copy(struct got *g, const struct reply *r, const char *command,
 	if (r->nlines > 0 &&
 	    (g->r.lines = calloc(r->nlines, sizeof *g->r.lines)) == NULL)
 		return -1;
+	/* the bytes as received: reports quote them (reply_line_raw()) */
+	if (r->raw != NULL) {
+		if ((g->r.raw = malloc(r->rawlen + 1)) == NULL)
+			goto fail;
+		memcpy(g->r.raw, r->raw, r->rawlen);
+		g->r.raw[r->rawlen] = '\0';
+		g->r.rawlen = r->rawlen;
+	}
 	for (i = 0; i < r->nlines; i++) {
 		g->r.nlines++;
 		g->r.lines[i].code = r->lines[i].code;
 		g->r.lines[i].len = r->lines[i].len;
+		g->r.lines[i].rawoff = r->lines[i].rawoff;
+		g->r.lines[i].rawlen = r->lines[i].rawlen;
 		if ((g->r.lines[i].text = malloc(r->lines[i].len + 1)) == NULL)
 			goto fail;
 		memcpy(g->r.lines[i].text, r->lines[i].text, r->lines[i].len);
@@ -253,25 +264,6 @@ replay_match_line(const char *exp, size_t explen, const char *got,
 	return 1;
 }
 
-char *
-replay_reply_line(const struct reply *r, size_t i, size_t *len)
-{
-	char *s;
-	int code;
-
-	*len = r->lines[i].len + 4;
-	if ((s = malloc(*len + 1)) == NULL)
-		return NULL;
-	code = r->lines[i].code >= 0 ? r->lines[i].code % 1000 : 0;
-	s[0] = (char)('0' + code / 100);
-	s[1] = (char)('0' + code / 10 % 10);
-	s[2] = (char)('0' + code % 10);
-	s[3] = i + 1 < r->nlines ? '-' : ' ';
-	memcpy(s + 4, r->lines[i].text, r->lines[i].len);
-	s[*len] = '\0';
-	return s;
-}
-
 /* Count one expectation and report it: ok, or the mismatch. */
 static void
 report(struct replay *rp, unsigned long line, const char *exp,
@@ -291,7 +283,9 @@ report(struct replay *rp, unsigned long line, const char *exp,
 	res.ok = ok;
 	res.why = ok ? "" : why;
 	res.expected = exp;
-	res.after = rp->last;
+	/* no C: line yet on this connection: the greeting */
+	res.after = rp->last[0] != '\0' ? rp->last : NULL;
+	res.after_unsent = rp->last_unsent;
 	if (g != NULL) {
 		res.reply = &g->r;
 		res.command = g->command;
@@ -387,6 +381,7 @@ send_command(struct replay *rp, const char *text)
 	int rc;
 
 	snprintf(rp->last, sizeof rp->last, "%s", text);
+	rp->last_unsent = 0;
 	if (!script_is_masked(text))
 		return client_send(rp->c, text);
 	rp->secret++;
@@ -451,7 +446,7 @@ struct expect {
 static void
 expect_line(struct replay *rp, struct expect *x, const struct script_event *ev)
 {
-	char *got;
+	const char *got;
 	size_t n;
 
 	if (!x->open) {
@@ -477,13 +472,13 @@ expect_line(struct replay *rp, struct expect *x, const struct script_event *ev)
 				snprintf(x->why, sizeof x->why, "the reply has "
 				    "fewer lines (--strict)");
 			}
-		} else if ((got = replay_reply_line(&x->g.r, x->index,
+		} else if ((got = reply_line_raw(&x->g.r, x->index,
 		    &n)) != NULL) {
+			/* the line as received, not rebuilt from its code */
 			if (x->index == 0 || rp->o->strict)
 				x->ok = replay_match_line(ev->text, ev->len, got,
 				    n, x->index == 0, rp->o->strict, x->why,
 				    sizeof x->why);
-			free(got);
 		}
 	}
 	x->index++;
@@ -529,10 +524,15 @@ play_event(struct replay *rp, struct expect *x, const struct script_event *ev,
 			/* RFC 2920 3.1: without PIPELINING, one command at
 			 * a time. */
 			await_all(rp);
-		if (rp->stop || closed(rp))
+		if (rp->stop || closed(rp)) {
+			/* the S: lines after it name it, not sent */
+			snprintf(rp->last, sizeof rp->last, "%s", ev->text);
+			rp->last_unsent = 1;
 			break;
+		}
 		*body_skipped = 0;
-		send_command(rp, ev->text);
+		if (send_command(rp, ev->text) == -1)
+			rp->last_unsent = 1;
 		break;
 	case SCRIPT_DATA:
 		if (closed(rp))
@@ -589,6 +589,8 @@ replay_connection(struct replay *rp, int last, struct client **live)
 		co.tls = 1;
 	memset(&x, 0, sizeof x);
 	rp->secret = 0;
+	rp->last[0] = '\0';	/* the greeting comes first */
+	rp->last_unsent = 0;
 	if ((rp->c = client_new(&co, &replay_client_ops, rp)) == NULL) {
 		replay_error(rp, "out of memory");
 		return EXIT_CONNECT;

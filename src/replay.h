@@ -37,8 +37,11 @@ struct replay_result {
 	const char		*expected;	/* the first S: text as in the
 						   file, or "(...)" for one of
 						   replay's own */
-	const char		*after;		/* the last line sent, as in the
-						   file (never shown raw) */
+	const char		*after;		/* the C: line it follows, as in
+						   the file (never shown raw);
+						   NULL: none, the greeting */
+	int			 after_unsent;	/* that line was not sent (the
+						   connection had closed) */
 	const struct reply	*reply;		/* what came; NULL: nothing */
 	const char		*command;	/* the line it answers, or NULL */
 	enum annotate_ctx	 ctx;
@@ -88,9 +91,5 @@ enum exitcode replay_run(const char *path, const struct replay_opts *o,
  */
 int replay_match_line(const char *exp, size_t explen, const char *got,
     size_t gotlen, int first, int strict, char *why, size_t whylen);
-
-/* Line i of r as an S: line carries it ("250-text"), in a new string
- * (the caller frees), its length in *len; NULL when out of memory. */
-char *replay_reply_line(const struct reply *r, size_t i, size_t *len);
 
 #endif

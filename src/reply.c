@@ -344,6 +344,8 @@ reply_line_end(struct reply_parser *p, const char *term, size_t termlen)
 		memcpy(l->text, p->line + textoff, l->len);
 	l->text[l->len] = '\0';
 	l->code = code;
+	l->rawoff = r->rawlen;
+	l->rawlen = p->linelen;
 	r->nlines++;
 
 	/* p->line is NULL until the first octet of a line is kept */
@@ -442,6 +444,17 @@ reply_parser_finish(struct reply_parser *p)
 	if (reply_emit(p) == -1)
 		return 0;
 	return 1;
+}
+
+const char *
+reply_line_raw(const struct reply *r, size_t i, size_t *len)
+{
+	*len = 0;
+	if (r->raw == NULL || i >= r->nlines ||
+	    r->lines[i].rawoff + r->lines[i].rawlen > r->rawlen)
+		return NULL;
+	*len = r->lines[i].rawlen;
+	return r->raw + r->lines[i].rawoff;
 }
 
 struct reply *

@@ -42,6 +42,8 @@ struct reply_line {
 				   may hold other NULs (see len) */
 	size_t	 len;		/* length of text */
 	int	 code;		/* this line's own code, 0 if not 3 digits */
+	size_t	 rawoff;	/* the whole line as received: in reply.raw */
+	size_t	 rawlen;	/* from rawoff, without its line end */
 };
 
 struct reply {
@@ -83,6 +85,12 @@ size_t reply_parser_pending(const struct reply_parser *);
 size_t reply_parser_discarded(const struct reply_parser *);
 
 void reply_free(struct reply *);
+
+/* Line i of r exactly as received, code and separator included, without
+ * its line end (the kept part of a line cut at REPLY_LINE_HARD_MAX): a
+ * pointer into r->raw, its length in *len.  NULL when r holds no raw
+ * bytes (a reply built by hand) or no line i. */
+const char *reply_line_raw(const struct reply *r, size_t i, size_t *len);
 
 /* Parse "X.Y.Z" at the start of s (class 2, 4 or 5; subject and detail
  * 0..999).  On success copies it to out (size >= 12) and returns the

@@ -115,6 +115,49 @@ LAST_OUT=$T/out9
 [ $rc -eq 1 ] || fail "cut-short greeting: exit status $rc, expected 1"
 assert_grep 'cut\.smtp:2: mismatch in the greeting: the reply was cut short: the connection closed inside it' "$T/out9"
 
+# --- replies quoted exactly as they came (a bad separator, a line without
+# a code), each mismatch naming its command or the greeting ---------------------
+cat >"$T/q" <<'EOT'
+220 ok\r\n
+---
+2200 long\r\n
+---
+22 short\r\n
+EOT
+start_hostile "$T/q"
+printf '# smtpscope session 1\nS: 220\nC: EHLO me\nS: 250\nC: NOOP\nS: 250\nC: QUIT\nS: 221\n' \
+    >"$T/q.smtp"
+"$SMTPSCOPE" replay --keep-going "$T/q.smtp" "127.0.0.1:$HOSTILE_PORT" \
+    >"$T/out10" 2>"$T/err10"
+rc=$?
+LAST_OUT=$T/out10
+[ $rc -eq 1 ] || fail "misquoted replies: exit status $rc, expected 1"
+assert_grep 'q\.smtp:4: mismatch after "EHLO me": expected 250$' "$T/out10"
+assert_grep '^  received: 2200 long$' "$T/out10"
+assert_grep 'q\.smtp:6: mismatch after "NOOP": expected 250$' "$T/out10"
+assert_grep '^  received: 22 short$' "$T/out10"
+# the server closed after its replies: QUIT found the connection closed
+assert_grep 'q\.smtp:8: mismatch after "QUIT"' "$T/out10"
+assert_no_grep 'after ""' "$T/out10"
+"$SMTPSCOPE" replay --tap --keep-going "$T/q.smtp" "127.0.0.1:$HOSTILE_PORT" \
+    >"$T/out10" 2>"$T/err10"
+assert_grep '^#  received: 22 short$' "$T/out10"
+assert_grep '^not ok 3 - line 6: no code after NOOP, expected 250$' "$T/out10"
+
+# a server that closes without a greeting: the mismatch is the greeting's,
+# and the command never sent is named as such
+printf '\n' >"$T/silent"
+start_hostile "$T/silent"
+printf '# smtpscope session 1\nS: 220\nC: QUIT\nS: 221\n' >"$T/s.smtp"
+"$SMTPSCOPE" replay --keep-going "$T/s.smtp" "127.0.0.1:$HOSTILE_PORT" \
+    >"$T/out11" 2>"$T/err11"
+rc=$?
+LAST_OUT=$T/out11
+[ $rc -eq 1 ] || fail "no greeting: exit status $rc, expected 1"
+assert_grep 's\.smtp:2: mismatch in the greeting: no reply came' "$T/out11"
+assert_grep 's\.smtp:4: mismatch after "QUIT" \(not sent: the connection was closed\): no reply came' "$T/out11"
+assert_no_grep 'after ""' "$T/out11"
+
 # --- a reply trickled byte by byte, never ended: the timeout fires -----------
 cat >"$T/trickle.py" <<'PY'
 import socket, time

@@ -106,6 +106,8 @@ assert_same(const struct parsed *a, const struct parsed *b)
 			cr_assert_eq(x->lines[j].code, y->lines[j].code);
 			cr_assert_eq(memcmp(x->lines[j].text, y->lines[j].text,
 			    x->lines[j].len), 0);
+			cr_assert_eq(x->lines[j].rawoff, y->lines[j].rawoff);
+			cr_assert_eq(x->lines[j].rawlen, y->lines[j].rawlen);
 		}
 	}
 }
@@ -669,6 +671,40 @@ Test(reply, free_with_queued)
 	reply_parser_free(p);
 	reply_parser_free(NULL);
 	reply_free(NULL);
+}
+
+/* raw line i of the only reply parsed from s, as a C string */
+static void
+expect_raw_line(const char *s, size_t i, const char *want)
+{
+	struct parsed	 pr;
+	const char	*l;
+	size_t		 n;
+
+	parse_str(s, &pr);
+	cr_assert_eq(pr.n, 1, "%s", s);
+	l = reply_line_raw(pr.r[0], i, &n);
+	cr_assert_not_null(l, "%s: line %zu", s, i);
+	cr_assert_eq(n, strlen(want), "%s: line %zu is %zu octets", s, i, n);
+	cr_assert_eq(memcmp(l, want, n), 0, "%s: line %zu", s, i);
+	parsed_free(&pr);
+}
+
+/* Each line exactly as it came, for quoting: a bad separator or a line
+ * without a code is not rebuilt from the code and the text. */
+Test(reply, line_raw)
+{
+	struct reply	 hand;
+	size_t		 n;
+
+	expect_raw_line("2200 long\r\n", 0, "2200 long");
+	expect_raw_line("22 short\r\n", 0, "22 short");
+	expect_raw_line("250-a\r\n250-b c\n250 d\r\n", 1, "250-b c");
+	expect_raw_line("250-a\r\n250-b c\n250 d\r\n", 2, "250 d");
+	expect_raw_line("250 a\rb\r\n", 0, "250 a\rb");
+	expect_raw_line("220 cut", 0, "220 cut");
+	memset(&hand, 0, sizeof hand);
+	cr_assert_null(reply_line_raw(&hand, 0, &n), "no raw bytes");
 }
 
 Test(reply, fault_strings)
