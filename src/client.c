@@ -450,6 +450,11 @@ client_connect(struct client *c)
 	if (c->o.session_log && (c->logf = tmpfile()) != NULL)
 		c->log = transcript_fopen(c->logf, 0, c->server,
 		    c->o.show_secrets, c->o.latency_comments);
+	if (c->o.practice != NULL) {
+		/* header: its port is of no use later (session-format.md) */
+		snprintf(err, sizeof err, "practice %s", c->o.practice);
+		record_comment(c, err);
+	}
 
 	fd = net_connect(c->o.host, c->o.port, c->o.family,
 	    c->o.timeout_s * 1000, err, sizeof err);

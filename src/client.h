@@ -37,6 +37,10 @@ struct client_opts {
 	int		 show_secrets;
 	int		 latency_comments;	/* "# +12.3ms" in transcripts */
 	int		 session_log;	/* keep the session for :save (consoles) */
+	/* The scenario of the built-in practice server this connects to
+	 * ("normal"), or NULL: recordings then say "# practice NAME", so
+	 * that replay starts a practice server of its own. */
+	const char	*practice;
 	int		 state_comments;	/* "# state a -> b" in transcripts
 					   (--verbose) */
 	struct auth_opts auth;		/* --auth MECH (auth.mech NULL: none),

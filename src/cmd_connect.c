@@ -496,6 +496,8 @@ run_practice(struct connect_args *a)
 	snprintf(a->port, sizeof a->port, "%d", port);
 	a->c.host = a->host;
 	a->c.port = a->port;
+	/* recordings and :save say so: replay starts a server of its own */
+	a->c.practice = practice_scenario_name(po.server.scenario);
 	rc = run_ui(a);
 	practice_net_stop(pid);
 	return rc;

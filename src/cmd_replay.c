@@ -18,6 +18,8 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "net.h"
+#include "practice.h"
+#include "practice_net.h"
 #include "replay.h"
 #include "sanitize.h"
 #include "script.h"
@@ -40,6 +42,7 @@ enum {
 	OPT_TIMEOUT = 256, OPT_TLS, OPT_RECORD,
 	OPT_SHOW_SECRETS, OPT_STRICT, OPT_KEEP_GOING, OPT_TAP, OPT_INTERACTIVE,
 	OPT_REPEAT, OPT_CONNECTIONS, OPT_NO_CHECK, OPT_PLAIN, OPT_COLOR,
+	OPT_PRACTICE,
 };
 
 static const struct option replay_options[] = {
@@ -57,6 +60,10 @@ static const struct option replay_options[] = {
 	{ "no-check",	 no_argument,	    NULL, OPT_NO_CHECK },
 	{ "plain",	 no_argument,	    NULL, OPT_PLAIN },
 	{ "color",	 optional_argument, NULL, OPT_COLOR },
+	{ "practice",	 no_argument,	    NULL, OPT_PRACTICE },
+	{ "scenario",	 required_argument, NULL, CMD_OPT_SCENARIO },
+	{ "greylist-delay", required_argument, NULL, CMD_OPT_GREYLIST_DELAY },
+	{ "reply-delay", required_argument, NULL, CMD_OPT_REPLY_DELAY },
 	{ "verbose",	 no_argument,	    NULL, 'v' },
 	{ "help",	 no_argument,	    NULL, 'h' },
 	{ NULL,		 0,		    NULL, 0 },
@@ -67,9 +74,15 @@ replay_usage(FILE *f)
 {
 	fputs(
 "usage: smtpscope replay [options] FILE [HOST[:PORT]]\n"
+"       smtpscope replay --practice [--scenario NAME] FILE\n"
 "Replay a session file (docs/session-format.md) and check every reply.\n"
-"The server is HOST[:PORT], or the file's \"# server\" line.\n"
+"The server is HOST[:PORT], or the file's \"# server\" line; a file\n"
+"recorded against the practice server (\"# practice NAME\") is replayed\n"
+"against a new one of the same scenario.\n"
 "\n"
+"  --practice           start a practice server and replay against it\n"
+"  --scenario NAME      its scenario (default: the file's, else normal);\n"
+"                       --greylist-delay S, --reply-delay MS as for serve\n"
 "  --strict             compare the reply text too, not only the codes\n"
 "  --keep-going         go on after a mismatch\n"
 "  --tap                print TAP (one test per expected reply)\n"
@@ -309,6 +322,57 @@ static const struct replay_ops report_ops = {
 	.summary = report_summary,
 };
 
+/*
+ * --practice, or a file recorded against the practice server ("# practice
+ * NAME") and no HOST: a practice server of the scenario (--scenario, else
+ * the file's, else normal) started on a free port of 127.0.0.1, into host
+ * and port.  Returns its pid; 0 when the file names no practice server
+ * and --practice was not given; -1 a usage error, -2 the server could not
+ * start (each said on stderr).  An unreadable or malformed file is
+ * replay_run()'s to report.
+ */
+static int
+replay_practice(const char *path, int forced, struct practice_net_opts *po,
+    const struct report *rep, char *host, size_t hostlen, char *port,
+    size_t portlen)
+{
+	struct script		*s;
+	struct script_info	 info;
+	char			 err[256], quoted[64];
+	const char		*name;
+	int			 pid, bound;
+
+	memset(&info, 0, sizeof info);
+	if ((s = script_open(path, err, sizeof err)) != NULL) {
+		if (script_validate(s, &info, err, sizeof err) == -1)
+			info.practice[0] = '\0';
+		script_close(s);
+	}
+	if (!forced && info.practice[0] == '\0')
+		return 0;
+	name = po->server.scenario != NULL ? po->server.scenario :
+	    info.practice[0] != '\0' ? info.practice : NULL;
+	if (practice_check_opts(&(struct practice_opts){ .scenario = name },
+	    err, sizeof err) == -1) {
+		cmd_error("replay", "%s%s", err, po->server.scenario == NULL ?
+		    "; the file names it, --scenario picks another" : "");
+		return -1;
+	}
+	/* the table's own string: it outlives the file */
+	po->server.scenario = practice_scenario_name(name);
+	if ((pid = practice_net_spawn(po, &bound, err, sizeof err)) == -1) {
+		cmd_error("replay", "cannot start the practice server: %s", err);
+		return -2;
+	}
+	snprintf(host, hostlen, "127.0.0.1");
+	snprintf(port, portlen, "%d", bound);
+	if (rep->verbose)
+		printf("%spractice server, scenario %s, on 127.0.0.1:%d\n",
+		    rep->tap ? "# " : "", cmd_quote(po->server.scenario, quoted,
+		    sizeof quoted), bound);
+	return pid;
+}
+
 /* --interactive: the plain console (Readline, history, completion on a
  * terminal; one line at a time in a pipe) takes the live session over. */
 static void
@@ -331,9 +395,10 @@ cmd_replay(int argc, char **argv)
 	struct replay_opts o;
 	struct report rep;
 	struct client *live;
+	struct practice_net_opts po;
 	char host[256], port[32], err[256];
 	long n;
-	int ch, rc, check = 1;
+	int ch, rc, check = 1, practice = 0, pid = 0;
 	enum exitcode status;
 
 	/* A server that drops the connection gives a write error, not a
@@ -341,6 +406,7 @@ cmd_replay(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof o);
 	memset(&rep, 0, sizeof rep);
+	memset(&po, 0, sizeof po);
 	o.client.family = AF_UNSPEC;
 	o.client.timeout_s = 30;
 	o.repeat = o.connections = 1;
@@ -399,6 +465,17 @@ cmd_replay(int argc, char **argv)
 		case OPT_PLAIN:
 		case OPT_COLOR:
 			break;	/* replay output is always plain */
+		case OPT_PRACTICE:
+			practice = 1;
+			break;
+		case CMD_OPT_SCENARIO:
+		case CMD_OPT_GREYLIST_DELAY:
+		case CMD_OPT_REPLY_DELAY:
+			if (cmd_scenario_option("replay", ch, optarg,
+			    &po.server) == -1)
+				return EXIT_USAGE;
+			practice = 1;
+			break;
 		case 'v':
 			rep.verbose = 1;
 			o.client.state_comments = 1;
@@ -425,6 +502,21 @@ cmd_replay(int argc, char **argv)
 		replay_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (practice && argc == 2) {
+		cmd_error("replay", "--practice starts its own server: give no "
+		    "HOST");
+		return EXIT_USAGE;
+	}
+	if (argc == 1 && (pid = replay_practice(argv[0], practice, &po,
+	    &rep, host, sizeof host, port, sizeof port)) != 0) {
+		if (pid == -1)
+			return EXIT_USAGE;
+		if (pid == -2)
+			return EXIT_CONNECT;
+		o.client.host = host;
+		o.client.port = port;
+		o.client.practice = po.server.scenario;
+	}
 	if (argc == 2) {
 		if (net_parse_hostport(argv[1], o.client.tls ? "465" : "25",
 		    host, sizeof host, port, sizeof port, err,
@@ -444,6 +536,8 @@ cmd_replay(int argc, char **argv)
 		replay_hand_over(live, check);
 		client_free(live);
 	}
+	if (pid > 0)
+		practice_net_stop(pid);
 	report_end(&rep);
 	return status;
 }

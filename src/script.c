@@ -29,6 +29,7 @@ struct script {
 	long		 offset;	/* of the next line to read */
 	unsigned long	 line;		/* number of the last line read */
 	char		 server[300];	/* from "# server HOST:PORT" */
+	char		 practice[SCRIPT_PRACTICE_MAX];	/* "# practice NAME" */
 	int		 seen_event;	/* an event was read: header is over */
 };
 
@@ -258,6 +259,14 @@ script_header(struct script *s, char *err, size_t errlen)
 		}
 		memcpy(s->server, p, n);
 		s->server[n] = '\0';
+	}
+	/* "# practice NAME", one word of lower case, digits and "-": any
+	 * other "# practice ..." line is a comment like the others. */
+	if (!s->seen_event && strncmp(s->buf, "# practice ", 11) == 0) {
+		p = s->buf + 11;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+		if (n > 0 && p[n] == '\0' && n < sizeof s->practice)
+			memcpy(s->practice, p, n + 1);
 	}
 	return 0;
 }
@@ -518,6 +527,7 @@ script_validate(struct script *s, struct script_info *info, char *err,
 		return -1;
 	}
 	memcpy(info->server, s->server, sizeof info->server);
+	memcpy(info->practice, s->practice, sizeof info->practice);
 	return 0;
 }
 

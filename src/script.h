@@ -19,6 +19,8 @@
 #define SCRIPT_VERSION		1
 /* The longest line accepted, escapes included. */
 #define SCRIPT_LINE_MAX		(64 * 1024)
+/* The longest scenario name "# practice NAME" carries, NUL included. */
+#define SCRIPT_PRACTICE_MAX	32
 /* The mask written in place of a secret. */
 #define SCRIPT_MASK		"********"
 
@@ -48,6 +50,9 @@ struct script_event {
 /* What a validating pass learned about the whole file. */
 struct script_info {
 	char		 server[300];	/* "# server HOST:PORT" or "" */
+	/* "# practice NAME": recorded against the built-in practice server
+	 * with scenario NAME (its port is of no use), or "" */
+	char		 practice[SCRIPT_PRACTICE_MAX];
 	int		 implicit_tls;	/* "T: tls" before any C: line */
 	unsigned long	 events;	/* C:, D:, S:, T: lines */
 	unsigned long	 expectations;	/* replies expected (S: groups) */

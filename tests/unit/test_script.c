@@ -132,6 +132,41 @@ Test(script, validate_collects_info)
 	cr_assert_eq(info.repeat_ok, 1);
 }
 
+/* "# practice NAME" in the header: recorded against the practice server
+ * with that scenario; other "# practice ..." lines are comments. */
+Test(script, practice_header)
+{
+	struct script_info info;
+	char err[256] = "";
+
+	cr_assert_eq(validate(
+	    "# smtpscope session 1\n"
+	    "# server 127.0.0.1:34923 at 2026-11-24T19:04:53Z\n"
+	    "# practice greylist\n"
+	    "S: 220 hi\n", &info, err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(info.practice, "greylist");
+	cr_assert_str_eq(info.server, "127.0.0.1:34923");
+	cr_assert_eq(validate(
+	    "# smtpscope session 1\n"
+	    "S: 220 hi\n", &info, err, sizeof err), 0, "%s", err);
+	cr_assert_str_empty(info.practice);
+	/* after the first event, not a header */
+	cr_assert_eq(validate(
+	    "# smtpscope session 1\n"
+	    "S: 220 hi\n"
+	    "# practice slow\n", &info, err, sizeof err), 0, "%s", err);
+	cr_assert_str_empty(info.practice);
+	/* prose, upper case, a long name: comments */
+	cr_assert_eq(validate(
+	    "# smtpscope session 1\n"
+	    "# practice makes perfect\n"
+	    "# practice Normal\n"
+	    "# practice abcdefghijklmnopqrstuvwxyz0123456789\n"
+	    "# practice \n"
+	    "S: 220 hi\n", &info, err, sizeof err), 0, "%s", err);
+	cr_assert_str_empty(info.practice);
+}
+
 Test(script, repeat_needs_group_start)
 {
 	struct script_info info;
