@@ -44,6 +44,11 @@ struct client {
 	char			 werr[512];	/* a write failed: why (the
 						   connection is closed once what
 						   the server said is read) */
+	char			*wbuf;		/* written, not yet sent */
+	size_t			 wlen;
+	int			 batch;		/* client_set_batch(): wbuf goes
+						   out before a wait, not after
+						   each send */
 	struct reply_parser	*rp;
 	struct session		*s;
 	struct transcript	*rec;		/* --record FILE */
@@ -59,6 +64,10 @@ struct client {
 	char			 server[300];
 	char			 tls_sum[256];
 };
+
+/* The output buffer: a body and its ".", or a PIPELINING group, leave in
+ * one write when the driver batches (client_set_batch()). */
+#define WBUF_MAX	(16 * 1024)
 
 /* A send asked for by a callback, done once it has returned. */
 enum out_type { OUT_LINE, OUT_BODY_LINE, OUT_BODY_END, OUT_BDAT };
@@ -103,6 +112,9 @@ static void	flush(struct client *);
 static void	queue_clear(struct client *);
 static int	after_send(struct client *, int);
 static int	write_bytes(struct client *, const char *, size_t);
+static int	write_out(struct client *);
+static int	wbuf_add(struct client *, const char *, size_t);
+static int	write_raw(struct client *, const char *, size_t);
 static int	send_line(struct client *, const char *);
 static int	send_body_line(struct client *, const char *, size_t);
 static int	send_body_end(struct client *);
@@ -202,6 +214,9 @@ client_free(struct client *c)
 	auth_free(c->auth);
 	queue_clear(c);
 	free(c->out);
+	if (c->wbuf != NULL)
+		OPENSSL_cleanse(c->wbuf, WBUF_MAX);
+	free(c->wbuf);
 	transcript_close(c->rec);
 	transcript_close(c->log);
 	if (c->logf != NULL)
@@ -400,6 +415,13 @@ start_tls(struct client *c, const char *what)
 
 	if (to.servername == NULL)
 		to.servername = c->o.host;
+	/* RFC 3207 4: what was written before goes out in clear, then the
+	 * handshake (nothing may follow STARTTLS: the buffer is empty) */
+	if (write_out(c) == -1) {
+		lost(c, c->werr, 0);
+		c->werr[0] = '\0';
+		return -1;
+	}
 	t = tls_start(c->conn.fd, &to, c->o.timeout_s * 1000, err, sizeof err);
 	if (t == NULL) {
 		/* one line, in the recording too: why the session ends;
@@ -523,6 +545,10 @@ lost(struct client *c, const char *msg, int normal)
 	close(c->conn.fd);
 	c->conn.fd = -1;
 	c->connected = 0;
+	/* what was written and not sent never will be */
+	if (c->wlen > 0)
+		OPENSSL_cleanse(c->wbuf, c->wlen);
+	c->wlen = 0;
 	if (!normal && !c->failed)
 		c->failed = EXIT_FAILED;
 	if (*msg != '\0') {
@@ -978,18 +1004,67 @@ after_send(struct client *c, int rc)
 	return rc;
 }
 
-/* Write to the server; a failure is kept in werr for dispatch(). */
+/*
+ * Write to the server: the bytes join the output buffer, which goes out
+ * at once, or with client_set_batch() when the engine is about to wait
+ * for a reply (client_wait(), client_flush()) or the buffer is full.  A
+ * failure is kept in werr for dispatch().
+ */
 static int
 write_bytes(struct client *c, const char *buf, size_t len)
 {
-	char	err[512];
+	if (wbuf_add(c, buf, len) == -1)
+		return -1;
+	return c->batch ? 0 : write_out(c);
+}
 
+/* Add to the output buffer (sending it first when full).  0 or -1. */
+static int
+wbuf_add(struct client *c, const char *buf, size_t len)
+{
 	if (!c->connected) {
 		client_message(c, CLIENT_MSG_ERROR, "not connected: nothing sent");
 		return -1;
 	}
 	if (c->werr[0] != '\0')
 		return -1;	/* the connection is going: said once */
+	if (c->wbuf == NULL && (c->wbuf = malloc(WBUF_MAX)) == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "out of memory");
+		return -1;
+	}
+	if (c->wlen + len > WBUF_MAX && write_out(c) == -1)
+		return -1;
+	if (len > WBUF_MAX)
+		return write_raw(c, buf, len);	/* a large BDAT chunk */
+	memcpy(c->wbuf + c->wlen, buf, len);
+	c->wlen += len;
+	return 0;
+}
+
+/* Send the output buffer in one write.  0, or -1 with werr set. */
+static int
+write_out(struct client *c)
+{
+	size_t	len = c->wlen;
+	int	rc;
+
+	if (len == 0)
+		return 0;
+	c->wlen = 0;
+	rc = write_raw(c, c->wbuf, len);
+	/* it may hold a SASL response */
+	OPENSSL_cleanse(c->wbuf, len);
+	return rc;
+}
+
+/* One write of buf to the server.  0, or -1 with werr set. */
+static int
+write_raw(struct client *c, const char *buf, size_t len)
+{
+	char	err[512];
+
+	if (!c->connected || c->werr[0] != '\0')
+		return -1;
 	if (conn_write(&c->conn, buf, len, c->o.timeout_s * 1000, err,
 	    sizeof err) != 0) {
 		snprintf(c->werr, sizeof c->werr, "%s", err);
@@ -998,22 +1073,33 @@ write_bytes(struct client *c, const char *buf, size_t len)
 	return 0;
 }
 
+void
+client_set_batch(struct client *c, int on)
+{
+	c->batch = on;
+	if (!on)
+		client_flush(c);
+}
+
+int
+client_flush(struct client *c)
+{
+	if (c->dispatching || c->wlen == 0)
+		return 0;
+	if (write_out(c) == 0)
+		return 0;
+	/* show what the server said before it closed, then close */
+	dispatch(c);
+	return -1;
+}
+
+/* A command line and its CRLF, in one write. */
 static int
 write_line(struct client *c, const char *line, size_t len)
 {
-	char	*buf;
-	int	 rc;
-
-	if ((buf = malloc(len + 2)) == NULL) {
-		client_message(c, CLIENT_MSG_ERROR, "out of memory");
+	if (wbuf_add(c, line, len) == -1 || wbuf_add(c, "\r\n", 2) == -1)
 		return -1;
-	}
-	memcpy(buf, line, len);
-	buf[len] = '\r';
-	buf[len + 1] = '\n';
-	rc = write_bytes(c, buf, len + 2);
-	free(buf);
-	return rc;
+	return c->batch ? 0 : write_out(c);
 }
 
 /*
@@ -1213,7 +1299,12 @@ client_wait(struct client *c, int timeout_ms)
 	if (timeout_ms < 0)
 		timeout_ms = c->o.timeout_s * 1000;
 	deadline = net_clock_ms() + timeout_ms;
-	while (c->connected && session_pending(c->s) > 0) {
+	for (;;) {
+		/* what was written goes out before the wait */
+		if (client_flush(c) == -1)
+			return -1;
+		if (!c->connected || session_pending(c->s) == 0)
+			break;
 		if (!client_has_buffered(c)) {
 			left = (int)(deadline - net_clock_ms());
 			if (left <= 0) {

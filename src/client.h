@@ -111,7 +111,9 @@ int client_on_readable(struct client *);
 /*
  * Send one line as the user typed it (no CRLF).  In body mode (after a
  * 354) it is a body line: dot-stuffed, and "." ends the body.  After a
- * 334 it is a SASL response.  Returns 0 or -1 (reported).
+ * 334 it is a SASL response.  Returns 0 or -1 (reported).  With
+ * client_set_batch() it is written to the output buffer, and a failed
+ * write is reported by the flush that sends it.
  *
  * These four may be called from a callback: while a reply is handed over
  * the send waits in a queue and goes out once that reply's callbacks
@@ -148,6 +150,26 @@ int client_send_bdat(struct client *, const char *chunk, size_t len, int last);
 int client_auth(struct client *, const struct auth_opts *o);
 /* The user client_auth() takes: user, or the --auth-user one, or "". */
 const char *client_auth_user(const struct client *, const char *user);
+
+/*
+ * Batch the writes (on = 1): what the sends write waits in the engine's
+ * output buffer (16 KiB) and goes out in one write when the engine is
+ * about to wait for a reply (client_wait(), client_flush()) or the buffer
+ * is full, so that a message body and its ".", or a PIPELINING group,
+ * leave in one segment.  A driver that batches and polls client_fd()
+ * itself calls client_flush() before each poll.  Off (the default) each
+ * send goes out before it returns: consoles send what the user typed at
+ * once.  Turning it off sends what waits.  Not from a callback.
+ */
+void client_set_batch(struct client *, int on);
+
+/*
+ * Send what waits in the output buffer.  Returns 0, or -1 when the write
+ * failed: what the server said before it closed (a 421) has then been
+ * handed over and the connection closed, as for a failed send.  Not from
+ * a callback (there it does nothing: dispatch sends once they return).
+ */
+int client_flush(struct client *);
 
 /* Show raw bytes (CR LF visible) in front ends that support it. */
 void client_set_raw(struct client *, int on);

@@ -318,6 +318,11 @@ await_reply(struct replay *rp)
 	double deadline = net_clock_ms() + timeout;
 
 	while (rp->qlen == 0) {
+		/* What was written goes out before the wait, in one write (a
+		 * body and its ".", a PIPELINING group).  When the write
+		 * fails, what the server said before it closed is queued. */
+		if (client_flush(rp->c) == -1)
+			continue;
 		if (closed(rp))
 			return -1;
 		s = client_session(rp->c);
@@ -606,6 +611,8 @@ replay_connection(struct replay *rp, int last, struct client **live)
 		}
 		return EXIT_CONNECT;
 	}
+	/* the engine sends when replay waits for a reply */
+	client_set_batch(rp->c, 1);
 	if (script_rewind(rp->sc) == -1) {
 		replay_error(rp, "%s: cannot rewind", script_name(rp->sc));
 		rp->status = EXIT_USAGE;
@@ -644,6 +651,9 @@ replay_connection(struct replay *rp, int last, struct client **live)
 		report_unexpected(rp, line);
 	}
 out:
+	/* what is left is sent, and a console taking the session over
+	 * sends each line at once */
+	client_set_batch(rp->c, 0);
 	queue_clear(rp);
 	if (client_failed(rp->c) == EXIT_CONNECT && rp->status < EXIT_CONNECT)
 		rp->status = EXIT_CONNECT;

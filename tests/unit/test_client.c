@@ -322,3 +322,162 @@ Test(client, auth_not_advertised_warned_once)
 	close(fd);
 	client_free(c);
 }
+
+/* What a batching driver heard: the reply codes in order, the last note
+ * and the last error. */
+struct heard {
+	char	codes[64];
+	char	info[512];
+	char	error[512];
+};
+
+static void
+heard_reply(void *arg, const struct reply *r, const char *command,
+    enum annotate_ctx ctx, double ms)
+{
+	struct heard	*h = arg;
+	size_t		 n = strlen(h->codes);
+
+	(void)command;
+	(void)ctx;
+	(void)ms;
+	snprintf(h->codes + n, sizeof h->codes - n, "%d ", r->code);
+}
+
+static void
+heard_message(void *arg, enum client_msg kind, const char *text)
+{
+	struct heard *h = arg;
+
+	if (kind == CLIENT_MSG_ERROR)
+		snprintf(h->error, sizeof h->error, "%s", text);
+	else if (kind == CLIENT_MSG_INFO)
+		snprintf(h->info, sizeof h->info, "%s", text);
+}
+
+static const struct client_ops heard_ops = {
+	.reply = heard_reply,
+	.message = heard_message,
+};
+
+/* The server's end reads exactly what is there, at most size - 1 bytes. */
+static void
+server_reads(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	n = read(fd, buf, size - 1);
+	cr_assert(n > 0);
+	buf[n] = '\0';
+}
+
+/* A batching client writes nothing until it is about to wait, then all
+ * of it at once: a body and its "." reach the server together. */
+Test(client, batch_sends_body_and_dot_in_one_write)
+{
+	struct heard		 h;
+	struct client		*c;
+	char			 buf[512];
+	unsigned long long	 out;
+	int			 fd;
+
+	memset(&h, 0, sizeof h);
+	c = greeted(&heard_ops, &h, &fd);
+	client_set_batch(c, 1);
+	cr_assert_eq(client_send(c, "HELO me"), 0);
+	cr_assert_eq(client_conn(c)->bytes_out, 0, "sent before a wait");
+	cr_assert_eq(client_flush(c), 0);
+	server_reads(fd, buf, sizeof buf);
+	cr_assert_str_eq(buf, "HELO me\r\n");
+	cr_assert_eq(write(fd, "250 hi\r\n", 8), 8);
+	cr_assert_eq(client_wait(c, 5000), 0);
+	cr_assert_eq(client_send(c, "DATA"), 0);
+	cr_assert_eq(write(fd, "354 go\r\n", 8), 8);
+	/* the wait sends DATA first, then reads the 354 */
+	cr_assert_eq(client_wait(c, 5000), 0);
+	cr_assert_str_eq(h.codes, "220 250 354 ");
+	server_reads(fd, buf, sizeof buf);
+	cr_assert_str_eq(buf, "DATA\r\n");
+	out = client_conn(c)->bytes_out;
+	cr_assert_eq(client_send(c, "Subject: x"), 0);
+	cr_assert_eq(client_send(c, ""), 0);
+	cr_assert_eq(client_send(c, ".dot"), 0);
+	cr_assert_eq(client_send(c, "."), 0);
+	cr_assert_eq(client_conn(c)->bytes_out, out, "a body line went out "
+	    "alone");
+	cr_assert_eq(client_flush(c), 0);
+	cr_assert_eq(client_conn(c)->bytes_out, out + 24);
+	server_reads(fd, buf, sizeof buf);
+	cr_assert_str_eq(buf, "Subject: x\r\n\r\n..dot\r\n.\r\n");
+	/* off again: each send goes out before it returns */
+	cr_assert_eq(write(fd, "250 queued\r\n", 12), 12);
+	cr_assert_eq(client_wait(c, 5000), 0);
+	client_set_batch(c, 0);
+	cr_assert_eq(client_send(c, "QUIT"), 0);
+	server_reads(fd, buf, sizeof buf);
+	cr_assert_str_eq(buf, "QUIT\r\n");
+	close(fd);
+	client_free(c);
+}
+
+/* A PIPELINING group leaves in one write when the client waits. */
+Test(client, batch_sends_a_group_in_one_write)
+{
+	struct heard		 h;
+	struct client		*c;
+	char			 buf[512];
+	unsigned long long	 out;
+	int			 fd;
+
+	memset(&h, 0, sizeof h);
+	c = greeted(&heard_ops, &h, &fd);
+	client_set_batch(c, 1);
+	cr_assert_eq(client_send(c, "EHLO me"), 0);
+	cr_assert_eq(write(fd, "250-mx\r\n250 PIPELINING\r\n", 24), 24);
+	cr_assert_eq(client_wait(c, 5000), 0);
+	server_reads(fd, buf, sizeof buf);
+	cr_assert_str_eq(buf, "EHLO me\r\n");
+	out = client_conn(c)->bytes_out;
+	cr_assert_eq(client_send(c, "MAIL FROM:<a@example.org>"), 0);
+	cr_assert_eq(client_send(c, "RCPT TO:<b@example.org>"), 0);
+	cr_assert_eq(client_send(c, "DATA"), 0);
+	cr_assert_eq(client_conn(c)->bytes_out, out, "a command went out "
+	    "alone");
+	/* the replies are there before the group is sent: the client sends
+	 * it, then reads them */
+	cr_assert_eq(write(fd, "250 ok\r\n250 ok\r\n354 go\r\n", 24), 24);
+	cr_assert_eq(client_wait(c, 5000), 0);
+	cr_assert_str_eq(h.codes, "220 250 250 250 354 ");
+	server_reads(fd, buf, sizeof buf);
+	cr_assert_str_eq(buf, "MAIL FROM:<a@example.org>\r\n"
+	    "RCPT TO:<b@example.org>\r\nDATA\r\n");
+	close(fd);
+	client_free(c);
+}
+
+/* Batched lines the server closed on (a 421, then a reset): the write
+ * fails when the client is about to wait; the 421 is handed over first,
+ * and the end is the ordinary one after a 421. */
+Test(client, batch_write_failure_reads_the_421_first)
+{
+	struct heard	 h;
+	struct client	*c;
+	struct linger	 lg = { .l_onoff = 1, .l_linger = 0 };
+	int		 fd;
+
+	memset(&h, 0, sizeof h);
+	c = greeted(&heard_ops, &h, &fd);
+	client_set_batch(c, 1);
+	cr_assert_eq(write(fd, "421 4.3.0 closing\r\n", 19), 19);
+	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
+	close(fd);
+	cr_assert_eq(client_send(c, "NOOP"), 0, "nothing is written yet");
+	cr_assert_eq(client_wait(c, 5000), -1);
+	cr_assert_str_eq(h.codes, "220 421 ");
+	cr_assert(strstr(h.info, "the rest was not sent") != NULL, "%s",
+	    h.info);
+	cr_assert_str_eq(h.error, "");
+	cr_assert_eq(client_fd(c), -1);
+	cr_assert_eq(client_failed(c), EXIT_OK);
+	client_free(c);
+}
