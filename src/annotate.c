@@ -560,7 +560,7 @@ annotate_reply(const struct reply *r, const char *command,
 	const struct code_ctx *cx = NULL;
 	const struct auth_mech *mech;
 	char verb[16], arg[24], label[64], line[512], rfc[96], faults[512];
-	const char *key = NULL, *next;
+	const char *key = NULL, *next, *why;
 	int code = r->code;
 
 	sb.nowrap = (flags & ANNOTATE_NO_WRAP) != 0;
@@ -656,8 +656,15 @@ annotate_reply(const struct reply *r, const char *command,
 			snprintf(rfc, sizeof rfc, " (RFC 5321 4.2.1, 4.3.2)");
 	}
 #undef AFTER
+	/* --learn: why it works so, for this command or the class. */
+	why = NULL;
+	if ((flags & ANNOTATE_LEARN) && code >= 200 && code <= 599)
+		why = cx != NULL && cx->why != NULL ? cx->why :
+		    codes_class_why(code / 100);
 	if (flags & ANNOTATE_SHORT) {
 		sb_printf(&sb, "%s%s", line, rfc);
+		if (why != NULL)
+			sb_printf(&sb, "\nwhy: %s", why);
 		/* a challenge means nothing until decoded: its lines come
 		 * too, one each */
 		if (code == 334) {
@@ -673,6 +680,8 @@ annotate_reply(const struct reply *r, const char *command,
 		snprintf(line + l, sizeof line - l, "%s", rfc);
 		sb_wrap(&sb, "", line);
 	}
+	if (why != NULL)
+		sb_wrap(&sb, "why: ", why);
 
 	/* The code in general. */
 	if (code >= 200 && code <= 599) {

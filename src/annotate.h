@@ -24,6 +24,8 @@ enum {
 	ANNOTATE_NO_RFC = 1 << 1,	/* leave the RFC references out */
 	ANNOTATE_NO_WRAP = 1 << 2,	/* one line per item, for front ends
 					   that wrap to their own width */
+	ANNOTATE_LEARN = 1 << 3,	/* --learn: a "why:" line after the
+					   summary (with ANNOTATE_SHORT too) */
 };
 
 /*
@@ -37,7 +39,8 @@ enum {
  * of data, before the code's general action) and the RFC sections.  Lines are wrapped near 96 columns, continuation lines
  * indented by four spaces (not with ANNOTATE_NO_WRAP); with ANNOTATE_SHORT the result is the summary
  * and the next step, on one line, unwrapped (for a 334, followed by its
- * decoded challenge and the words for that SASL step, a line each).  Text from the server (EHLO keywords,
+ * decoded challenge and the words for that SASL step, a line each; with
+ * ANNOTATE_LEARN the "why:" line comes right after the summary).  Text from the server (EHLO keywords,
  * decoded AUTH challenges) is passed through sanitize().  NULL only when
  * out of memory.
  */

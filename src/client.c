@@ -1407,6 +1407,12 @@ client_server_name(const struct client *c)
 }
 
 const char *
+client_practice(const struct client *c)
+{
+	return c->o.practice;
+}
+
+const char *
 client_tls_summary(const struct client *c)
 {
 	return c->conn.tls != NULL ? c->tls_sum : "";

@@ -196,6 +196,9 @@ const enum state *client_state_trail(const struct client *, size_t *n);
 int client_show_secrets(const struct client *);	/* --show-secrets */
 const struct conn *client_conn(const struct client *);
 const char *client_server_name(const struct client *);	/* "host:port" */
+/* The practice server's scenario (client_opts.practice), or NULL when
+ * the server is not smtpscope's practice server. */
+const char *client_practice(const struct client *);
 /* TLS summary line or "" when plain. */
 const char *client_tls_summary(const struct client *);
 

@@ -38,6 +38,7 @@ struct connect_args {
 	char			 mxname[256];	/* the MX host picked */
 	char			 secret[1024];	/* for --auth; wiped at the end */
 	struct practice_opts	 po;		/* practice: --scenario ... */
+	int			 learn;		/* --learn 1, --no-learn 0, else -1 */
 	int			 practice_opt;	/* one of them was given */
 };
 
@@ -46,6 +47,7 @@ enum {
 	OPT_PLAIN, OPT_NO_CHECK, OPT_RECORD, OPT_SHOW_SECRETS, OPT_COLOR,
 	OPT_SCROLLBACK, OPT_LATENCY, OPT_PIPELINE, OPT_MX, OPT_RESOLVER,
 	OPT_ANCHOR, OPT_PORT, OPT_AUTH, OPT_AUTH_USER, OPT_AUTH_PASSWORD_FILE,
+	OPT_LEARN, OPT_NO_LEARN,
 };
 
 static const struct option long_options[] = {
@@ -76,6 +78,8 @@ static const struct option long_options[] = {
 	    CMD_OPT_GREYLIST_DELAY },
 	{ "reply-delay",	required_argument,	NULL, CMD_OPT_REPLY_DELAY },
 	{ "list-scenarios",	no_argument,		NULL, 'l' },
+	{ "learn",		no_argument,		NULL, OPT_LEARN },
+	{ "no-learn",		no_argument,		NULL, OPT_NO_LEARN },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -99,6 +103,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 	a->c.session_log = 1;
 	a->u.check = 1;
 	a->u.scrollback = 100000;
+	a->learn = -1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "46hvV", long_options, NULL)) != -1) {
 		switch (ch) {
@@ -189,6 +194,10 @@ parse_options(int argc, char **argv, struct connect_args *a)
 		case 'l':
 			cmd_list_scenarios(stdout);
 			return EXIT_OK;
+		case OPT_LEARN:
+		case OPT_NO_LEARN:
+			a->learn = ch == OPT_LEARN;
+			break;
 		case 'v':
 			a->u.verbose = 1;
 			/* the recording says where each reply left the
@@ -213,6 +222,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 		}
 	}
 	a->u.color = color;
+	a->u.learn = a->learn == 1;
 	if (a->c.tls && a->c.starttls) {
 		fprintf(stderr, "smtpscope: --tls and --starttls exclude each "
 		    "other\n");
@@ -496,6 +506,9 @@ run_practice(struct connect_args *a)
 	snprintf(a->port, sizeof a->port, "%d", port);
 	a->c.host = a->host;
 	a->c.port = a->port;
+	/* a learner's console: each explanation says why (--no-learn) */
+	if (a->learn == -1)
+		a->u.learn = 1;
 	/* recordings and :save say so: replay starts a server of its own */
 	a->c.practice = practice_scenario_name(po.server.scenario);
 	rc = run_ui(a);

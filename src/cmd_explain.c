@@ -96,11 +96,12 @@ explain_markdown(FILE *f)
 	    "prints the same offline.\n\n", f);
 
 	fputs("## Reading the digits (RFC 5321 4.2.1)\n\n", f);
-	fputs("| Digit | Meaning |\n|---|---|\n", f);
+	fputs("| Digit | Meaning | Why (--learn) |\n|---|---|---|\n", f);
 	for (d = 2; d <= 5; d++) {
 		snprintf(num, sizeof num, "%dyz", d);
-		md_row(f, 2, num, codes_class_meaning(d));
+		md_row(f, 3, num, codes_class_meaning(d), codes_class_why(d));
 	}
+	fputs("\n| Digit | Meaning |\n|---|---|\n", f);
 	for (d = 0; d <= 5; d++) {
 		snprintf(num, sizeof num, "x%dz", d);
 		md_row(f, 2, num, codes_category_meaning(d));
@@ -119,16 +120,18 @@ explain_markdown(FILE *f)
 	fputs("\n## Meaning after each command\n\n"
 	    "A code's meaning depends on the command it answers (RFC 5321 "
 	    "4.3.2). `4xx`/`5xx` rows cover every code of that class.\n\n", f);
-	fputs("| After | Code | Meaning here | Next | Source |\n"
-	    "|---|---|---|---|---|\n", f);
+	fputs("| After | Code | Meaning here | Next | Why (--learn) | Source |\n"
+	    "|---|---|---|---|---|---|\n", f);
 	cx = codes_ctx_table(&n);
 	for (i = 0; i < n; i++) {
 		if (cx[i].code != 0)
 			snprintf(num, sizeof num, "%d", cx[i].code);
 		else
 			snprintf(num, sizeof num, "%dxx", cx[i].klass);
-		md_row(f, 5, annotate_ctx_label(cx[i].verb, 1), num, cx[i].summary,
-		    cx[i].next != NULL ? cx[i].next : "(as for the code)", cx[i].rfc);
+		md_row(f, 6, annotate_ctx_label(cx[i].verb, 1), num, cx[i].summary,
+		    cx[i].next != NULL ? cx[i].next : "(as for the code)",
+		    cx[i].why != NULL ? cx[i].why : "(as for the first digit)",
+		    cx[i].rfc);
 	}
 
 	fputs("\n## Enhanced status codes\n\n"

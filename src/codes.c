@@ -50,6 +50,19 @@ static const char *codes_class_text[] = {
 	[5] = "permanent negative completion: not done; do not repeat unchanged",
 };
 
+/* For learners: why the first digit is what a client acts on. */
+static const char *codes_class_why_text[] = {
+	[2] = "2yz: the command was done; a client that understands only the "
+	    "first digit may go on (RFC 5321 4.2.1, 4.3.2)",
+	[3] = "3yz: the server waits for more before it can finish: the "
+	    "message after DATA, an answer after AUTH (RFC 5321 4.2.1)",
+	[4] = "4yz: not done, but nothing is wrong for good; the same command "
+	    "may work later, so a client queues and retries (RFC 5321 4.2.1, "
+	    "4.5.4.1)",
+	[5] = "5yz: not done, and repeating it unchanged fails again; the "
+	    "sender must be told (RFC 5321 4.2.1, 6.1)",
+};
+
 /* RFC 5321 4.2.1: the second digit. */
 static const char *codes_category_text[] = {
 	[0] = "syntax",
@@ -236,6 +249,14 @@ codes_class_meaning(int digit)
 	if (digit < 2 || digit > 5)
 		return NULL;
 	return codes_class_text[digit];
+}
+
+const char *
+codes_class_why(int digit)
+{
+	if (digit < 2 || digit > 5)
+		return NULL;
+	return codes_class_why_text[digit];
 }
 
 const char *

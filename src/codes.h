@@ -48,6 +48,8 @@ struct code_ctx {
 	int		 klass;		/* 2..5 when code is 0, else 0 */
 	const char	*summary;	/* what the reply means here */
 	const char	*next;		/* what to do next, or NULL for the code's action */
+	const char	*why;		/* for learners: why it works so, with its
+					   RFC; NULL: codes_class_why() */
 	const char	*rfc;
 };
 
@@ -90,6 +92,10 @@ const char *codes_class_meaning(int digit);
 const char *codes_category_meaning(int digit);
 const char *codes_esc_class_meaning(int klass);
 const char *codes_esc_subject_meaning(int subject);
+/* For learners (--learn): why a reply of first digit 2..5 is read as it
+ * is, with the RFC section; NULL when out of range. */
+const char *codes_class_why(int digit);
+
 /* What an enhanced class means for the client (2: done; 4: temporary, it
  * may work later; 5: permanent), and what a subject (0..7) means in a
  * success reply; NULL when out of range. */

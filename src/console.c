@@ -27,6 +27,7 @@
 #include "console.h"
 #include "message.h"
 #include "sanitize.h"
+#include "lesson.h"
 #include "script.h"
 #include "transcript.h"
 #include "verbs.h"
@@ -44,6 +45,13 @@ static void	secret_input(struct client *, const char *);
 static enum console_result console_state(struct client *, const char *);
 static enum console_result console_tls(struct client *, const char *);
 static enum console_result console_quit(struct client *, const char *);
+static enum console_result console_lesson(struct client *, const char *);
+static void	lesson_said(struct client *, int, const char *);
+
+/* The lesson under way (one console per process, as for :auth) and the
+ * text it has to say. */
+static struct lesson_run	lesson;
+static char			lesson_text[2048];
 
 static const struct console_cmd commands[] = {
 	{ ":help", "[VERB]", "list commands, or explain one SMTP verb",
@@ -67,6 +75,9 @@ static const struct console_cmd commands[] = {
 	    console_save },
 	{ ":raw", "", "toggle the raw view of replies (CR LF visible)",
 	    console_raw },
+	{ ":lesson", "[NAME|off]", "a guided lesson on the practice server: "
+	    "transaction (the default), pipelining, starttls, unknown-user",
+	    console_lesson },
 	{ ":quit", "", "send QUIT if needed and leave", console_quit },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -601,8 +612,14 @@ console_input(struct client *c, const char *input, int check)
 		goto out;
 	}
 	/* Body lines and SASL responses are data, not commands. */
-	if (session_in_body(s) || session_in_sasl(s)) {
+	if (session_in_sasl(s)) {
 		client_send(c, line);
+		goto out;
+	}
+	if (session_in_body(s)) {
+		if (client_send(c, line) == 0)
+			lesson_said(c, lesson_sent(&lesson, line, 1, lesson_text,
+			    sizeof lesson_text), lesson_text);
 		goto out;
 	}
 	if (line[0] == '!') {
@@ -611,6 +628,12 @@ console_input(struct client *c, const char *input, int check)
 	}
 	if (line[strspn(line, " \t")] == '\0')
 		goto out;
+	/* A lesson's step first: the wrong command is explained, not sent. */
+	if (lesson_check(&lesson, line, 0, lesson_text,
+	    sizeof lesson_text) == -1) {
+		lesson_said(c, 1, lesson_text);
+		goto out;
+	}
 	if (check) {
 		const struct caps *caps = session_caps(s);
 		memset(&dl, 0, sizeof dl);
@@ -629,10 +652,94 @@ console_input(struct client *c, const char *input, int check)
 			goto out;
 		}
 	}
-	client_send(c, line);
+	if (client_send(c, line) == 0)
+		lesson_said(c, lesson_sent(&lesson, line, 0, lesson_text,
+		    sizeof lesson_text), lesson_text);
 out:
 	free(line);
 	return rc;
+}
+
+/* --- lessons ---------------------------------------------------------------- */
+
+/*
+ * ":lesson [NAME|off]": on the practice server only (a lesson sends real
+ * mail), with the scenario the lesson needs, outside a transaction.
+ */
+static enum console_result
+console_lesson(struct client *c, const char *arg)
+{
+	struct session		*s = client_session(c);
+	const struct lesson	*l, *t;
+	const char		*practice = client_practice(c);
+	char			 names[256], quoted[64];
+	size_t			 i, n, len = 0;
+
+	t = lesson_table(&n);
+	for (i = 1; i < n && len < sizeof names; i++)
+		len += (size_t)snprintf(names + len, sizeof names - len,
+		    "%s%s", i > 1 ? ", " : "", t[i].name);
+	if (strcasecmp(arg, "off") == 0) {
+		if (lesson_active(&lesson))
+			client_message(c, CLIENT_MSG_INFO, "lesson stopped");
+		lesson_stop(&lesson);
+		return CONSOLE_CONTINUE;
+	}
+	if ((l = *arg == '\0' ? &t[0] : lesson_find(arg)) == NULL) {
+		sanitize_buf(quoted, sizeof quoted, arg, strlen(arg), 0);
+		client_message(c, CLIENT_MSG_ERROR, "no lesson \"%s\": the "
+		    "lessons are %s, %s", quoted, t[0].name, names);
+		return CONSOLE_CONTINUE;
+	}
+	if (practice == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "lessons run on the practice "
+		    "server: smtpscope practice");
+		return CONSOLE_CONTINUE;
+	}
+	if (l->scenario != NULL && strcmp(l->scenario, practice) != 0) {
+		client_message(c, CLIENT_MSG_ERROR, "lesson %s needs the %s "
+		    "scenario: start smtpscope practice --scenario %s", l->name,
+		    l->scenario, l->scenario);
+		return CONSOLE_CONTINUE;
+	}
+	if (s == NULL || client_fd(c) == -1 || session_state(s) >= STATE_QUIT) {
+		client_message(c, CLIENT_MSG_ERROR, "not connected: start "
+		    "smtpscope practice again for a lesson");
+		return CONSOLE_CONTINUE;
+	}
+	if (session_state(s) > STATE_READY) {
+		client_message(c, CLIENT_MSG_ERROR, "a transaction is open: "
+		    "finish it or RSET, then :lesson");
+		return CONSOLE_CONTINUE;
+	}
+	lesson_start(&lesson, l, session_state(s) != STATE_CONNECTED,
+	    lesson_text, sizeof lesson_text);
+	client_message(c, CLIENT_MSG_HELP, "%s%s%s", lesson_text,
+	    *arg == '\0' ? "\n:lesson NAME starts another: " : "",
+	    *arg == '\0' ? names : "");
+	return CONSOLE_CONTINUE;
+}
+
+/* What a lesson has to say, when it has something. */
+static void
+lesson_said(struct client *c, int said, const char *text)
+{
+	if (said)
+		client_message(c, CLIENT_MSG_HELP, "%s", text);
+}
+
+void
+console_on_reply(struct client *c, const struct reply *r, const char *command,
+    enum annotate_ctx ctx)
+{
+	lesson_said(c, lesson_reply(&lesson, r->code, command, ctx,
+	    lesson_text, sizeof lesson_text), lesson_text);
+}
+
+const char *
+console_lesson_status(char *buf, size_t size)
+{
+	return lesson_status(&lesson, buf, size);
 }
 
 const char *

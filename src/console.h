@@ -39,6 +39,18 @@ const struct console_cmd *console_commands(size_t *n);
 int console_reading_secret(const struct client *);
 void console_secret_cancel(struct client *, const char *why);
 
+/*
+ * Guided lessons (:lesson, lesson.h).  A front end calls
+ * console_on_reply() for every reply it received, after showing it: a
+ * lesson step advances on the reply to the command it asked for, and its
+ * text is shown through the client's message callback.
+ * console_lesson_status() gives the step for a status bar ("lesson
+ * transaction 3/8: MAIL FROM"), "" when no lesson runs.
+ */
+void console_on_reply(struct client *, const struct reply *,
+    const char *command, enum annotate_ctx);
+const char *console_lesson_status(char *buf, size_t size);
+
 /* A line sent, as front ends show it: the argument of AUTH masked as in
  * recordings ("AUTH PLAIN ********"), a SASL response as "********",
  * unless --show-secrets.  Returns line itself, buf or a constant. */

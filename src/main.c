@@ -46,6 +46,8 @@ usage(FILE *f)
 "                       (default: one line; :explain CODE for more); the\n"
 "                       details of each TLS handshake (:tls shows them)\n"
 "  --no-check           send lines without syntax and order checks\n"
+"  --learn, --no-learn  a short \"why\" in each explanation (default: on in\n"
+"                       smtpscope practice, off elsewhere)\n"
 "  --pipeline           in pipes, send commands in RFC 2920 groups when the\n"
 "                       server advertises PIPELINING (default: one at a time)\n"
 "  --record FILE        write the session to FILE as it goes\n"

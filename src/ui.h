@@ -14,6 +14,7 @@ struct ui_opts {
 	long		 scrollback;	/* TUI entries kept, default 100000 */
 	int		 pipeline;	/* pipes: send RFC 2920 groups without waiting */
 	int		 verbose;	/* plain mode: full explanations, not one line */
+	int		 learn;		/* --learn: a "why" in each explanation */
 };
 
 /* Plain line mode (Readline on a TTY, plain reads otherwise): creates

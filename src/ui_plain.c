@@ -164,8 +164,8 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 	/* One line per reply unless --verbose: the summary in context; a
 	 * malformed reply also gets its faults (they would hide in the full
 	 * text otherwise). */
-	text = annotate_reply(r, command, ctx, p->u->verbose ? 0 :
-	    ANNOTATE_SHORT);
+	text = annotate_reply(r, command, ctx, (p->u->verbose ? 0 :
+	    ANNOTATE_SHORT) | (p->u->learn ? ANNOTATE_LEARN : 0));
 	if (text != NULL && !p->u->verbose && r->faults != 0) {
 		char faults[512], *more;
 		size_t len;
@@ -190,6 +190,8 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 	}
 	free(text);
 	out_end(p);
+	/* a lesson step may advance on it */
+	console_on_reply(p->c, r, command, ctx);
 }
 
 /*

@@ -117,10 +117,12 @@ tui_reply(void *arg, const struct reply *r, const char *command,
     enum annotate_ctx ctx, double ms)
 {
 	struct tui *t = arg;
+	const char *answered = command;
 	char *note, *paired, masked[512];
 	size_t len;
 
-	note = annotate_reply(r, command, ctx, ANNOTATE_NO_WRAP);
+	note = annotate_reply(r, command, ctx, ANNOTATE_NO_WRAP |
+	    (t->u->learn ? ANNOTATE_LEARN : 0));
 	/* Pipelined: name the command this reply answers (RFC 2920 3.1). */
 	if (note != NULL && command != NULL && ctx == ANNOTATE_COMMAND &&
 	    strcmp(command, t->last_sent) != 0) {
@@ -136,6 +138,8 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 	}
 	tui_add(t, SCROLLBACK_SERVER, r->raw, r->rawlen, note, r->code, ms);
 	free(note);
+	/* a lesson step may advance on it */
+	console_on_reply(t->c, r, answered, ctx);
 }
 
 static void
@@ -378,20 +382,24 @@ tui_draw_status(struct tui *t, int y)
 {
 	struct session *s = client_session(t->c);
 	const char *tls;
-	char next[256], line[1024], safe[2048];
+	char next[256], line[1024], safe[2048], lesson[128], field[140];
 
 	next[0] = '\0';
 	if (s != NULL)
 		session_next_verbs(s, next, sizeof next);
 	tls = client_tls_summary(t->c);
-	snprintf(line, sizeof line, "%s %s | %s | %s | next: %s | F1 help"
+	/* the lesson's step, when one runs (:lesson) */
+	field[0] = '\0';
+	if (*console_lesson_status(lesson, sizeof lesson) != '\0')
+		snprintf(field, sizeof field, " %s |", lesson);
+	snprintf(line, sizeof line, "%s %s | %s | %s |%s next: %s | F1 help"
 	    "  F2 notes  F3 raw",
 	    t->view.follow ? "" : " SCROLLED (PgDn) |",
 	    client_server_name(t->c) != NULL ? client_server_name(t->c) : "",
 	    tls != NULL && *tls != '\0' ? tls : "no TLS",
 	    t->closed ? "CLOSED" : s != NULL ?
 	    session_state_name(session_state(s)) : "CONNECTING",
-	    t->closed ? "-" : next);
+	    field, t->closed ? "-" : next);
 	wattrset(stdscr, t->color ?
 	    tui_render_attr(TUI_PAIR_STATUS, t->color) : A_REVERSE);
 	wmove(stdscr, y, 0);

@@ -681,3 +681,37 @@ Test(annotate, enhanced_code_read_by_its_class)
 	free(t);
 	free(p);
 }
+
+/* --learn: a "why:" line after the summary, from the context row or,
+ * where it has none, from the first digit; in the short form too. */
+Test(annotate, learn_adds_why)
+{
+	char *mail = ann(fixture_reply(250, "2.1.0", 1, "2.1.0 Ok"),
+	    "MAIL FROM:<a@example.org>", ANNOTATE_COMMAND, ANNOTATE_LEARN);
+	char *shrt = ann(fixture_reply(250, "2.1.0", 1, "2.1.0 Ok"),
+	    "MAIL FROM:<a@example.org>", ANNOTATE_COMMAND,
+	    ANNOTATE_LEARN | ANNOTATE_SHORT);
+	char *plain = ann(fixture_reply(250, "2.1.0", 1, "2.1.0 Ok"),
+	    "MAIL FROM:<a@example.org>", ANNOTATE_COMMAND, ANNOTATE_SHORT);
+	char *odd = ann(fixture_reply(473, NULL, 1, "odd"), "RCPT TO:<a@b>",
+	    ANNOTATE_COMMAND, ANNOTATE_LEARN | ANNOTATE_NO_WRAP);
+	char *junk = ann(fixture_reply(0, NULL, 1, "junk"), "NOOP",
+	    ANNOTATE_COMMAND, ANNOTATE_LEARN);
+	const char *nl = strchr(mail, '\n');
+
+	cr_assert_not_null(nl);
+	cr_assert(strncmp(nl + 1, "why: MAIL starts a transaction", 30) == 0,
+	    "%s", mail);
+	assert_has(mail, "envelope sender");
+	assert_has(shrt, "; now give RCPT TO (RFC 5321 4.1.1.2)\nwhy: MAIL "
+	    "starts a transaction");
+	cr_assert_null(strchr(plain, '\n'));
+	assert_lacks(plain, "why:");
+	assert_has(odd, "\nwhy: 4yz: not done, but nothing is wrong for good");
+	assert_lacks(junk, "why:");
+	free(mail);
+	free(shrt);
+	free(plain);
+	free(odd);
+	free(junk);
+}

@@ -378,3 +378,34 @@ Test(codes, positive_context_rows_advise)
 			cr_assert(nonempty(t[i].next), "%s %d", t[i].verb,
 			    t[i].code);
 }
+
+/* --learn: every "why" cites its RFC, and every class has one. */
+Test(codes, why_rows)
+{
+	const struct code_ctx *t;
+	size_t n, i, with = 0;
+	int d;
+
+	t = codes_ctx_table(&n);
+	for (i = 0; i < n; i++) {
+		if (t[i].why == NULL)
+			continue;
+		with++;
+		cr_assert(strstr(t[i].why, "(RFC ") != NULL, "%s %d", t[i].verb,
+		    t[i].code);
+	}
+	cr_assert_geq(with, 40);
+	for (d = 2; d <= 5; d++)
+		cr_assert(strstr(codes_class_why(d), "(RFC 5321 4.2.1") != NULL,
+		    "%d", d);
+	cr_assert_null(codes_class_why(1));
+	cr_assert_null(codes_class_why(6));
+	/* the main path of a transaction has its own */
+	cr_assert_not_null(codes_lookup_context(CODES_CTX_GREETING, 220)->why);
+	cr_assert_not_null(codes_lookup_context("EHLO", 250)->why);
+	cr_assert_not_null(codes_lookup_context("MAIL", 250)->why);
+	cr_assert_not_null(codes_lookup_context("RCPT", 250)->why);
+	cr_assert_not_null(codes_lookup_context("DATA", 354)->why);
+	cr_assert_not_null(codes_lookup_context(CODES_CTX_DATA_END, 250)->why);
+	cr_assert_not_null(codes_lookup_context("QUIT", 221)->why);
+}
