@@ -68,14 +68,15 @@ usage(FILE *f)
 "  --resolver ADDR[:PORT]  with --mx: ask this DNS server (default:\n"
 "                       /etc/resolv.conf)\n"
 "  --dns-trust-anchor FILE  DNSSEC trust anchor (default: the root key)\n"
+
+"  -h, --help           this help\n"
+"  -V, --version        version\n"
 "\n"
 "practice options:\n"
 "  --scenario NAME      how the practice server behaves (default normal)\n"
 "  --list-scenarios     each scenario and what it teaches\n"
 "  --greylist-delay S   greylist: seconds before a retry is taken (default 30)\n"
 "  --reply-delay MS     slow: how long each reply is held (default 1000)\n"
-"  -h, --help           this help\n"
-"  -V, --version        version\n"
 "\n"
 "TLS:\n"
 CMD_TLS_USAGE
