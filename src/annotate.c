@@ -586,6 +586,9 @@ annotate_reply(const struct reply *r, const char *command,
 	case ANNOTATE_COMMAND:
 		if (strcmp(verb, ".") == 0)
 			key = CODES_CTX_DATA_END;
+		else if (strcmp(verb, "LHLO") == 0)
+			/* RFC 2033 4.1: LHLO has EHLO's semantics */
+			key = "EHLO";
 		else if (verb[0] != '\0')
 			key = verb;
 		break;
@@ -599,6 +602,8 @@ annotate_reply(const struct reply *r, const char *command,
 		snprintf(label, sizeof label, "reply");
 	else if (strcmp(key, "AUTH") == 0 && arg[0] != '\0')
 		snprintf(label, sizeof label, "AUTH %s", arg);
+	else if (strcmp(verb, "LHLO") == 0)
+		snprintf(label, sizeof label, "LHLO");
 	else
 		snprintf(label, sizeof label, "%s", annotate_ctx_label(key, 0));
 #define AFTER(l)	(strcmp((l), "reply") == 0 || \

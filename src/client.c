@@ -63,6 +63,7 @@ struct client {
 	size_t			 nunrecorded;
 	char			 server[300];
 	char			 tls_sum[256];
+	const struct session_answer *answer;	/* the reply handed over */
 };
 
 /* The output buffer: a body and its ".", or a PIPELINING group, leave in
@@ -126,6 +127,7 @@ static void	auth_reply(struct client *, const struct reply *);
 static int	auth_start(struct client *, const struct auth_mech *,
 		    const struct auth_opts *);
 static void	report_tls(struct client *, const struct tls *, const char *);
+static int	greeting_verb(enum verb_id);
 
 struct client *
 client_new(const struct client_opts *o, const struct client_ops *ops,
@@ -141,10 +143,14 @@ client_new(const struct client_opts *o, const struct client_ops *ops,
 	c->ops = ops;
 	c->arg = arg;
 	c->conn.fd = -1;
-	if (strchr(o->host, ':') != NULL)
-		snprintf(c->server, sizeof c->server, "[%s]:%s", o->host, o->port);
+	/* as net_parse_target() reads it back (the recording's header) */
+	if (o->unix_path != NULL)
+		snprintf(c->server, sizeof c->server, "unix:%s", o->unix_path);
 	else
-		snprintf(c->server, sizeof c->server, "%s:%s", o->host, o->port);
+		snprintf(c->server, sizeof c->server, "%s%s%s%s:%s",
+		    o->lmtp ? "lmtp://" : "",
+		    strchr(o->host, ':') != NULL ? "[" : "", o->host,
+		    strchr(o->host, ':') != NULL ? "]" : "", o->port);
 	return c;
 }
 
@@ -478,8 +484,11 @@ client_connect(struct client *c)
 		record_comment(c, err);
 	}
 
-	fd = net_connect(c->o.host, c->o.port, c->o.family,
-	    c->o.timeout_s * 1000, err, sizeof err);
+	if (c->o.unix_path != NULL)
+		fd = net_connect_unix(c->o.unix_path, err, sizeof err);
+	else
+		fd = net_connect(c->o.host, c->o.port, c->o.family,
+		    c->o.timeout_s * 1000, err, sizeof err);
 	if (fd < 0) {
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
 		record_comment(c, err);
@@ -495,9 +504,13 @@ client_connect(struct client *c)
 		return NET_ERR_IO;
 	}
 	session_set_report(c->s, on_state_change, c);
+	session_set_lmtp(c->s, c->o.lmtp);
 	net_peer_name(fd, peer, sizeof peer);
-	client_message(c, CLIENT_MSG_INFO, "connected to %s (%s)", c->server,
-	    peer);
+	if (peer[0] != '\0')
+		client_message(c, CLIENT_MSG_INFO, "connected to %s (%s)",
+		    c->server, peer);
+	else
+		client_message(c, CLIENT_MSG_INFO, "connected to %s", c->server);
 	if (c->o.tls && start_tls(c, "tls") == -1)
 		return NET_ERR_TLS;
 	notify_state(c);
@@ -562,6 +575,14 @@ lost(struct client *c, const char *msg, int normal)
 	notify_state(c);
 }
 
+/* EHLO, or LHLO in LMTP (RFC 2033 4.1): the greeting that lists the
+ * extensions. */
+static int
+greeting_verb(enum verb_id v)
+{
+	return v == VERB_EHLO || v == VERB_LHLO;
+}
+
 /* What the engine itself does after some replies: the STARTTLS upgrade
  * and the automatic STARTTLS of --starttls.  Returns 1 when TLS is up. */
 static int
@@ -574,7 +595,7 @@ after_reply(struct client *c, const struct reply *r,
 	    r->code == 220)
 		return client_tls_upgrade(c) == 0;
 	if (c->o.starttls && !session_tls(c->s) && !c->starttls_sent &&
-	    a->ctx == ANNOTATE_COMMAND && a->verb == VERB_EHLO &&
+	    a->ctx == ANNOTATE_COMMAND && greeting_verb(a->verb) &&
 	    r->code == 250) {
 		c->starttls_sent = 1;
 		if (!caps->starttls) {
@@ -593,7 +614,7 @@ after_reply(struct client *c, const struct reply *r,
 	/* --auth: once EHLO is accepted, under TLS when --starttls asked
 	 * for it */
 	else if (c->o.auth.mech != NULL && !c->auth_started &&
-	    a->ctx == ANNOTATE_COMMAND && a->verb == VERB_EHLO &&
+	    a->ctx == ANNOTATE_COMMAND && greeting_verb(a->verb) &&
 	    r->code == 250 && (!c->o.starttls || session_tls(c->s))) {
 		c->auth_started = 1;
 		client_auth(c, &c->o.auth);
@@ -779,9 +800,9 @@ restart_parser(struct client *c)
 		return;
 	}
 	if (c->o.starttls && c->connected) {
-		snprintf(line, sizeof line, "EHLO %s",
-		    session_helo_name(c->s)[0] ? session_helo_name(c->s) :
-		    "localhost");
+		snprintf(line, sizeof line, "%s %s", session_lmtp(c->s) ?
+		    "LHLO" : "EHLO", session_helo_name(c->s)[0] ?
+		    session_helo_name(c->s) : "localhost");
 		client_send(c, line);
 	}
 }
@@ -794,12 +815,22 @@ deliver(struct client *c, const struct reply *r)
 	struct session_answer	a;
 	double			ms;
 	int			upgraded;
+	char			for_rcpt[400];
 
 	session_on_reply(c->s, r, &a);
 	ms = net_clock_ms() - a.sent_ms;
+	/* RFC 2033 4.2: which recipient an LMTP reply is for, said before
+	 * it in the recording (a comment: replay pairs them itself) */
+	if (a.rcpt_count > 0) {
+		session_rcpt_label(a.rcpt, a.rcpt_index, a.rcpt_count,
+		    for_rcpt, sizeof for_rcpt);
+		record_comment(c, for_rcpt);
+	}
 	record(c, &(struct event){ .type = EVENT_REPLY, .r = r, .ms = ms });
+	c->answer = &a;
 	if (c->ops->reply != NULL)
 		c->ops->reply(c->arg, r, a.command, a.ctx, ms);
+	c->answer = NULL;
 	upgraded = after_reply(c, r, &a);
 	notify_state(c);
 	return upgraded;
@@ -1404,6 +1435,18 @@ const char *
 client_server_name(const struct client *c)
 {
 	return c->server;
+}
+
+int
+client_reply_rcpt(const struct client *c, const char **rcpt, size_t *index,
+    size_t *count)
+{
+	if (c->answer == NULL || c->answer->rcpt_count == 0)
+		return 0;
+	*rcpt = c->answer->rcpt;
+	*index = c->answer->rcpt_index;
+	*count = c->answer->rcpt_count;
+	return 1;
 }
 
 const char *

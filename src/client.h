@@ -19,8 +19,12 @@
 #include "tls.h"
 
 struct client_opts {
-	const char	*host;
+	const char	*host;		/* NULL with unix_path */
 	const char	*port;
+	const char	*unix_path;	/* unix:PATH: a Unix socket, or NULL */
+	int		 lmtp;		/* --lmtp, lmtp://, unix:: the dialogue
+					   is LMTP (RFC 2033): LHLO, and one
+					   reply per recipient after the data */
 	int		 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
 	int		 timeout_s;	/* connect and read timeout */
 	int		 tls;		/* implicit TLS (port 465) */
@@ -199,6 +203,14 @@ const char *client_server_name(const struct client *);	/* "host:port" */
 /* The practice server's scenario (client_opts.practice), or NULL when
  * the server is not smtpscope's practice server. */
 const char *client_practice(const struct client *);
+/*
+ * In the reply callback: 1 when the reply is an LMTP server's reply for
+ * one recipient after the end of data (RFC 2033 4.2), with that
+ * recipient's mailbox (NULL when unknown), its place (from 1) and the
+ * number of recipients; else 0.
+ */
+int client_reply_rcpt(const struct client *, const char **rcpt,
+    size_t *index, size_t *count);
 /* TLS summary line or "" when plain. */
 const char *client_tls_summary(const struct client *);
 

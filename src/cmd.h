@@ -120,6 +120,38 @@ enum {
  * TLS option. */
 int cmd_tls_option(int ch, const char *arg, struct client_opts *o);
 
+/*
+ * The options of how the connection is made, for `smtpscope HOST` and
+ * `smtpscope replay`: getopt_long entries (CMD_NET_LONG_OPTIONS), their
+ * usage lines, and one parser for both.
+ */
+enum {
+	CMD_OPT_LMTP = 1200,
+};
+
+#define CMD_NET_LONG_OPTIONS \
+	{ "lmtp",	  no_argument,	     NULL, CMD_OPT_LMTP }
+
+#define CMD_NET_USAGE \
+"  --lmtp               speak LMTP (RFC 2033): LHLO, and one reply per\n" \
+"                       recipient after the data (also lmtp://HOST:PORT,\n" \
+"                       or unix:PATH for a Unix socket)\n"
+
+/* Apply connection option ch (a CMD_OPT_* value above) with its argument
+ * to o: EXIT_OK done, EXIT_USAGE a bad value (said on stderr), -1 ch is
+ * not such an option. */
+int cmd_net_option(int ch, const char *arg, struct client_opts *o);
+
+/*
+ * The server argument (HOST[:PORT], lmtp://HOST:PORT or unix:PATH,
+ * net_parse_target()) into o: host and port (pointing into t), or the
+ * Unix socket, and LMTP when the form says so.  EXIT_OK, or EXIT_USAGE
+ * (said on stderr).
+ */
+struct net_target;
+int cmd_target(const char *cmd, const char *arg, const char *default_port,
+    struct net_target *t, struct client_opts *o);
+
 /* Once every option is read: check the TLS options (files, cipher lists,
  * versions) before connecting.  EXIT_OK, or EXIT_USAGE (said on
  * stderr). */

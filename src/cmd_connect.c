@@ -31,6 +31,7 @@ struct connect_args {
 	int			 plain;
 	char			 host[256];
 	char			 port[32];
+	struct net_target	 target;	/* the server argument */
 	const char		*mx;		/* --mx DOMAIN */
 	const char		*resolver;	/* --resolver, for --mx */
 	const char		*anchor;	/* --dns-trust-anchor */
@@ -55,6 +56,7 @@ static const struct option long_options[] = {
 	{ "tls",		no_argument,		NULL, OPT_TLS },
 	{ "starttls",		no_argument,		NULL, OPT_STARTTLS },
 	CMD_TLS_LONG_OPTIONS,
+	CMD_NET_LONG_OPTIONS,
 	{ "show-certs",		no_argument,		NULL, OPT_SHOW_CERTS },
 	{ "plain",		no_argument,		NULL, OPT_PLAIN },
 	{ "no-check",		no_argument,		NULL, OPT_NO_CHECK },
@@ -212,7 +214,8 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			printf("%s\n", PACKAGE_STRING);
 			return EXIT_OK;
 		default:
-			if ((rc = cmd_tls_option(ch, optarg, &a->c)) != -1) {
+			if ((rc = cmd_tls_option(ch, optarg, &a->c)) != -1 ||
+			    (rc = cmd_net_option(ch, optarg, &a->c)) != -1) {
 				if (rc != 0)
 					return rc;
 				break;
@@ -365,6 +368,43 @@ cmd_tls_option(int ch, const char *arg, struct client_opts *o)
 }
 
 int
+cmd_net_option(int ch, const char *arg, struct client_opts *o)
+{
+	(void)arg;
+	switch (ch) {
+	case CMD_OPT_LMTP:
+		o->lmtp = 1;
+		return EXIT_OK;
+	default:
+		return -1;
+	}
+}
+
+int
+cmd_target(const char *cmd, const char *arg, const char *default_port,
+    struct net_target *t, struct client_opts *o)
+{
+	char	err[256];
+
+	if (net_parse_target(arg, default_port, t, err, sizeof err) != 0) {
+		cmd_error(cmd, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (t->path[0] != '\0') {
+		o->unix_path = t->path;
+		o->host = NULL;
+		o->port = NULL;
+	} else {
+		o->unix_path = NULL;
+		o->host = t->host;
+		o->port = t->port;
+	}
+	if (t->lmtp)
+		o->lmtp = 1;
+	return EXIT_OK;
+}
+
+int
 cmd_tls_check(const struct client_opts *o)
 {
 	char	err[1024];
@@ -425,7 +465,6 @@ int
 cmd_connect(int argc, char **argv)
 {
 	struct connect_args	a;
-	char			err[256];
 	int			rc;
 
 	if ((rc = parse_options(argc, argv, &a)) != -1)
@@ -453,16 +492,12 @@ cmd_connect(int argc, char **argv)
 	 * host really named "practice" is reached as practice:25. */
 	if (strcmp(argv[optind], "practice") == 0)
 		return run_practice(&a);
-	if (net_parse_hostport(argv[optind], "25", a.host, sizeof a.host,
-	    a.port, sizeof a.port, err, sizeof err) != 0) {
-		cmd_error(NULL, "%s", err);
+	if (cmd_target(NULL, argv[optind], "25", &a.target, &a.c) != EXIT_OK)
 		return EXIT_USAGE;
-	}
 	/* RFC 8314 3.3: port 465 is implicit TLS submission. */
-	if (strcmp(a.port, "465") == 0 && !a.c.starttls)
+	if (a.c.port != NULL && strcmp(a.c.port, "465") == 0 &&
+	    !a.c.starttls && !a.c.lmtp)
 		a.c.tls = 1;
-	a.c.host = a.host;
-	a.c.port = a.port;
 	return run_ui(&a);
 }
 
@@ -493,6 +528,7 @@ run_practice(struct connect_args *a)
 
 	memset(&po, 0, sizeof po);
 	po.server = a->po;
+	po.server.lmtp = a->c.lmtp;
 	if (practice_check_opts(&po.server, err, sizeof err) == -1) {
 		fprintf(stderr, "smtpscope: practice: %s\n", err);
 		return EXIT_USAGE;

@@ -49,6 +49,7 @@ static const struct option replay_options[] = {
 	{ "timeout",	 required_argument, NULL, OPT_TIMEOUT },
 	{ "tls",	 no_argument,	    NULL, OPT_TLS },
 	CMD_TLS_LONG_OPTIONS,
+	CMD_NET_LONG_OPTIONS,
 	{ "record",	 required_argument, NULL, OPT_RECORD },
 	{ "show-secrets", no_argument,	    NULL, OPT_SHOW_SECRETS },
 	{ "strict",	 no_argument,	    NULL, OPT_STRICT },
@@ -73,10 +74,10 @@ static void
 replay_usage(FILE *f)
 {
 	fputs(
-"usage: smtpscope replay [options] FILE [HOST[:PORT]]\n"
+"usage: smtpscope replay [options] FILE [HOST[:PORT] | lmtp://HOST:PORT | unix:PATH]\n"
 "       smtpscope replay --practice [--scenario NAME] FILE\n"
 "Replay a session file (docs/session-format.md) and check every reply.\n"
-"The server is HOST[:PORT], or the file's \"# server\" line; a file\n"
+"The server is the one given, or the file's \"# server\" line; a file\n"
 "recorded against the practice server (\"# practice NAME\") is replayed\n"
 "against a new one of the same scenario.\n"
 "\n"
@@ -95,7 +96,8 @@ replay_usage(FILE *f)
 "  --show-secrets       do not mask AUTH secrets in that recording\n"
 "  --timeout S, --tls, -4, -6, --no-check   as for smtpscope HOST\n"
 "\n"
-"TLS, as for smtpscope HOST:\n"
+"Connection and TLS, as for smtpscope HOST:\n"
+CMD_NET_USAGE
 CMD_TLS_USAGE
 "\n"
 "Masked secrets (********) are taken from SMTPSCOPE_SECRET_n or\n"
@@ -215,6 +217,16 @@ report_describe(const struct replay_result *res, char *buf, size_t size)
 		snprintf(buf, size, "%s after %s", code, shown);
 		break;
 	}
+	/* LMTP: the recipient it is for (the file's text: sanitised) */
+	if (res->rcpt_count > 0 && (n = strlen(buf)) + 2 < size) {
+		char label[400];
+
+		session_rcpt_label(res->rcpt, res->rcpt_index,
+		    res->rcpt_count, label, sizeof label);
+		memcpy(buf + n, ", ", 3);
+		sanitize_buf(buf + n + 2, size - n - 2, label, strlen(label),
+		    0);
+	}
 }
 
 /* A line from the file or the server, as a report quotes it: sanitised,
@@ -236,7 +248,7 @@ report_result(void *arg, const struct replay_result *res)
 	const struct reply	*r = res->reply;
 	const char		*hash = rep->tap ? "#" : "";
 	const char		*first;
-	char			 what[128];
+	char			 what[512];
 	char			*note, *shown;
 	size_t			 n;
 
@@ -338,6 +350,7 @@ replay_practice(const char *path, int forced, struct practice_net_opts *po,
 {
 	struct script		*s;
 	struct script_info	 info;
+	struct net_target	 t;
 	char			 err[256], quoted[64];
 	const char		*name;
 	int			 pid, bound;
@@ -360,6 +373,10 @@ replay_practice(const char *path, int forced, struct practice_net_opts *po,
 	}
 	/* the table's own string: it outlives the file */
 	po->server.scenario = practice_scenario_name(name);
+	/* a recording of the practice server speaking LMTP */
+	if (net_parse_target(info.server, "25", &t, err, sizeof err) == 0 &&
+	    t.lmtp)
+		po->server.lmtp = 1;
 	if ((pid = practice_net_spawn(po, &bound, err, sizeof err)) == -1) {
 		cmd_error("replay", "cannot start the practice server: %s", err);
 		return -2;
@@ -396,7 +413,8 @@ cmd_replay(int argc, char **argv)
 	struct report rep;
 	struct client *live;
 	struct practice_net_opts po;
-	char host[256], port[32], err[256];
+	char host[256], port[32];
+	struct net_target target;
 	long n;
 	int ch, rc, check = 1, practice = 0, pid = 0;
 	enum exitcode status;
@@ -485,7 +503,8 @@ cmd_replay(int argc, char **argv)
 			replay_usage(stdout);
 			return EXIT_OK;
 		default:
-			if ((rc = cmd_tls_option(ch, optarg, &o.client)) != -1) {
+			if ((rc = cmd_tls_option(ch, optarg, &o.client)) != -1 ||
+			    (rc = cmd_net_option(ch, optarg, &o.client)) != -1) {
 				if (rc != 0)
 					return EXIT_USAGE;
 				break;
@@ -507,6 +526,7 @@ cmd_replay(int argc, char **argv)
 		    "HOST");
 		return EXIT_USAGE;
 	}
+	po.server.lmtp = o.client.lmtp;
 	if (argc == 1 && (pid = replay_practice(argv[0], practice, &po,
 	    &rep, host, sizeof host, port, sizeof port)) != 0) {
 		if (pid == -1)
@@ -515,20 +535,16 @@ cmd_replay(int argc, char **argv)
 			return EXIT_CONNECT;
 		o.client.host = host;
 		o.client.port = port;
+		o.client.lmtp = po.server.lmtp;
 		o.client.practice = po.server.scenario;
 	}
 	if (argc == 2) {
-		if (net_parse_hostport(argv[1], o.client.tls ? "465" : "25",
-		    host, sizeof host, port, sizeof port, err,
-		    sizeof err) != 0) {
-			cmd_error("replay", "%s", err);
+		if (cmd_target("replay", argv[1], o.client.tls ? "465" : "25",
+		    &target, &o.client) != EXIT_OK)
 			return EXIT_USAGE;
-		}
 		/* RFC 8314 3.3: port 465 is implicit TLS. */
-		if (strcmp(port, "465") == 0)
+		if (o.client.port != NULL && strcmp(o.client.port, "465") == 0)
 			o.client.tls = 1;
-		o.client.host = host;
-		o.client.port = port;
 	}
 	status = replay_run(argv[0], &o, &report_ops, &rep, &live);
 	if (live != NULL) {

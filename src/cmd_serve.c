@@ -35,7 +35,8 @@ serve_usage(FILE *f)
 {
 	fprintf(f,
 "usage: smtpscope serve [--port N] [--store DIR] [--hostname NAME]\n"
-"                       [--max-clients N] [--size N] [--scenario NAME] [--quiet]\n"
+"                       [--max-clients N] [--size N] [--scenario NAME] [--lmtp]\n"
+"                       [--quiet]\n"
 "       smtpscope serve --list-scenarios\n"
 "\n"
 "Run the practice SMTP server on 127.0.0.1 until interrupted.\n"
@@ -51,6 +52,8 @@ serve_usage(FILE *f)
 "  --list-scenarios  each scenario and what it teaches, one a line\n"
 "  --greylist-delay S  greylist: seconds before a retry is taken (default %d)\n"
 "  --reply-delay MS  slow: how long each reply is held (default %d)\n"
+"  --lmtp            speak LMTP (RFC 2033): LHLO instead of HELO and EHLO,\n"
+"                    one reply per recipient after the data\n"
 "  --quiet           no log lines on stderr\n"
 "\n"
 "A client that sends nothing is closed after %d s, one that stops\n"
@@ -121,6 +124,7 @@ cmd_serve(int argc, char **argv)
 		{ "reply-delay", required_argument, NULL, CMD_OPT_REPLY_DELAY },
 		{ "list-scenarios", no_argument,  NULL, 'l' },
 		{ "quiet",	 no_argument,	    NULL, 'q' },
+		{ "lmtp",	 no_argument,	    NULL, 'L' },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ NULL,		 0,		    NULL, 0 },
 	};
@@ -171,6 +175,9 @@ cmd_serve(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'L':
+			opts.server.lmtp = 1;
+			break;
 		case 'h':
 			serve_usage(stdout);
 			return EXIT_OK;
@@ -218,7 +225,8 @@ cmd_serve(int argc, char **argv)
 	(void)sigaction(SIGPIPE, &sa, NULL);
 
 	/* tests/lib/common.sh reads this line for the port. */
-	printf("smtpscope: practice server listening on 127.0.0.1:%d\n", bound);
+	printf("smtpscope: practice %sserver listening on 127.0.0.1:%d\n",
+	    opts.server.lmtp ? "LMTP " : "", bound);
 	printf("smtpscope: practice account for AUTH (offered after "
 	    "STARTTLS): user %s, password %s\n", AUTH_PRACTICE_USER,
 	    AUTH_PRACTICE_PASSWORD);

@@ -185,17 +185,22 @@ is_lower_word(const char *text)
 
 /*
  * RFC 5321 2.4: verbs are case-insensitive; offer them as typed.  The
- * obsolete ones only as HELP topics (all = 1).
+ * obsolete ones, and the greeting of the other protocol (LHLO in SMTP,
+ * HELO and EHLO in LMTP: RFC 2033 4.1), only as HELP topics (all = 1).
  */
 static void
 add_verbs(const char *text, int all)
 {
 	const struct verb_info *t;
+	const struct session *s;
 	size_t	 n, i;
+	int	 lmtp;
 
+	s = complete_getter != NULL ? complete_getter() : NULL;
+	lmtp = s != NULL && session_lmtp(s);
 	t = verbs_table(&n);
 	for (i = 0; i < n; i++)
-		if (all || !t[i].obsolete)
+		if (all || (!t[i].obsolete && verbs_in_protocol(&t[i], lmtp)))
 			cand_add(t[i].name, text, complete_lower);
 }
 

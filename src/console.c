@@ -637,7 +637,8 @@ console_input(struct client *c, const char *input, int check)
 	if (check) {
 		const struct caps *caps = session_caps(s);
 		memset(&dl, 0, sizeof dl);
-		sev = verbs_check(line, caps->ehlo ? caps : NULL, &dl);
+		sev = verbs_check(line, caps->ehlo ? caps : NULL,
+		    session_lmtp(s) ? VERBS_LMTP : 0, &dl);
 		report_diags(c, line, &dl);
 		nwarn = session_check_order(s, line, warn, 8);
 		for (i = 0; i < nwarn; i++) {

@@ -26,6 +26,7 @@ usage(FILE *f)
 {
 	fputs(
 "usage: smtpscope [options] HOST[:PORT]     open a console on an SMTP server\n"
+"       smtpscope [options] lmtp://HOST:PORT | unix:PATH   ... on an LMTP server\n"
 "       smtpscope [options] --mx DOMAIN      console on the first MX host that answers\n"
 "       smtpscope practice [options]         console on the built-in practice server\n"
 "       smtpscope serve [--port N] [--scenario NAME]   run the practice server alone\n"
@@ -77,6 +78,9 @@ usage(FILE *f)
 "  --list-scenarios     each scenario and what it teaches\n"
 "  --greylist-delay S   greylist: seconds before a retry is taken (default 30)\n"
 "  --reply-delay MS     slow: how long each reply is held (default 1000)\n"
+"\n"
+"connection:\n"
+CMD_NET_USAGE
 "\n"
 "TLS:\n"
 CMD_TLS_USAGE

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -103,6 +104,75 @@ net_parse_hostport(const char *arg, const char *default_port,
 	}
 	snprintf(port, portlen, "%s", portstr);
 	return NET_OK;
+}
+
+int
+net_parse_target(const char *arg, const char *default_port,
+    struct net_target *t, char *err, size_t errlen)
+{
+	static const char lmtp[] = "lmtp://", unx[] = "unix:";
+	size_t	n;
+
+	memset(t, 0, sizeof *t);
+	if (arg != NULL && strncmp(arg, unx, sizeof unx - 1) == 0) {
+		n = strlen(arg + sizeof unx - 1);
+		if (n == 0 || n >= sizeof t->path) {
+			snprintf(err, errlen, "unix:PATH wants the path of a "
+			    "socket, at most %zu octets", sizeof t->path - 1);
+			return NET_ERR_USAGE;
+		}
+		memcpy(t->path, arg + sizeof unx - 1, n + 1);
+		t->lmtp = 1;
+		return NET_OK;
+	}
+	if (arg != NULL && strncmp(arg, lmtp, sizeof lmtp - 1) == 0) {
+		arg += sizeof lmtp - 1;
+		t->lmtp = 1;
+		/* RFC 2033 5: not port 25, and no port of its own */
+		default_port = "";
+	}
+	if (net_parse_hostport(arg, default_port, t->host, sizeof t->host,
+	    t->port, sizeof t->port, err, errlen) != NET_OK) {
+		if (t->lmtp && *default_port == '\0')
+			snprintf(err, errlen, "lmtp://HOST:PORT wants a port: "
+			    "LMTP has none of its own (RFC 2033 5)");
+		return NET_ERR_USAGE;
+	}
+	return NET_OK;
+}
+
+int
+net_connect_unix(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un	sun;
+	int			fd, e;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		snprintf(err, errlen, "socket path too long: %s", path);
+		return NET_ERR_USAGE;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return NET_ERR_IO;
+	}
+	/* A local connect completes at once, or fails. */
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		e = errno;
+		snprintf(err, errlen, "cannot connect to the socket %s: %s",
+		    path, strerror(e));
+		close(fd);
+		return e == ECONNREFUSED || e == ENOENT ? NET_ERR_REFUSED :
+		    NET_ERR_IO;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
+		snprintf(err, errlen, "fcntl: %s", strerror(errno));
+		close(fd);
+		return NET_ERR_IO;
+	}
+	return fd;
 }
 
 void

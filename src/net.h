@@ -26,6 +26,28 @@ int net_parse_hostport(const char *arg, const char *default_port,
     char *host, size_t hostlen, char *port, size_t portlen,
     char *err, size_t errlen);
 
+/* What a server argument names (net_parse_target()). */
+struct net_target {
+	char	 host[256];	/* TCP: the host; "" for a Unix socket */
+	char	 port[32];
+	char	 path[108];	/* unix:PATH: the socket; "" for TCP */
+	int	 lmtp;		/* lmtp://HOST:PORT or unix:PATH: LMTP */
+};
+
+/*
+ * Parse a server argument: HOST[:PORT] as net_parse_hostport() (with
+ * default_port), lmtp://HOST:PORT (LMTP over TCP: RFC 2033 names no port
+ * and forbids 25, so the port is required) or unix:PATH (LMTP over a Unix
+ * socket, the way local delivery agents listen).  Returns 0 or
+ * NET_ERR_USAGE with err set.
+ */
+int net_parse_target(const char *arg, const char *default_port,
+    struct net_target *, char *err, size_t errlen);
+
+/* Connect to the Unix socket at path.  Returns a connected, non-blocking
+ * socket, or a negative enum net_error with err set. */
+int net_connect_unix(const char *path, char *err, size_t errlen);
+
 /* Connect to host:port (family AF_UNSPEC, AF_INET or AF_INET6), trying
  * each address in turn, each within timeout_ms.  Returns a connected,
  * non-blocking socket, or a negative enum net_error with err set to one

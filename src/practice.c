@@ -20,8 +20,10 @@
  *     practice_ehlo_keywords[]; the handler asks the network layer
  *     (through the hooks) to start TLS, which then calls
  *     practice_conn_tls_started() (AUTH is offered from then on);
- *   - LMTP: LHLO in the verb table, and one reply per recipient after
- *     the final dot in practice_accept_message().
+ *
+ * LMTP (RFC 2033, practice_opts.lmtp): LHLO is a row of the verb table
+ * and the grammar refuses the other protocol's greeting; the end of the
+ * data gets one reply per recipient (practice_accept_message()).
  */
 #include "config.h"
 
@@ -101,6 +103,8 @@ struct practice_conn {
 	struct practice_memory	*memory;	/* opts.memory, or own_memory */
 	struct practice_memory	*own_memory;
 	int			 bare_lf;	/* this command ended in a bare LF */
+	char			*divert;	/* replies made go here (one line,
+						   PRACTICE_REPLY_MAX), not out */
 
 	enum practice_mode	 mode;
 	enum state		 state;		/* STATE_GREETED .. STATE_BDAT */
@@ -189,6 +193,10 @@ static const struct practice_scenario {
 	size_t			 max_size;	/* SIZE; 0: the default */
 	int			 slow;		/* replies held opts.delay_ms */
 	int			 no_esmtp;	/* no EHLO, no enhanced codes */
+	/* rcpt judges the mailbox, which an LMTP server looks at when it
+	 * delivers: in LMTP it runs after the data, for that recipient's
+	 * reply (RFC 2033 4.2), not at RCPT. */
+	int			 mailbox;
 	practice_judge_hook	*judge;
 	practice_rcpt_hook	*rcpt;
 	practice_message_hook	*message;
@@ -209,7 +217,8 @@ static const struct practice_scenario {
 	  .teaches = "temporary and permanent: 452 4.2.2 for local parts "
 	      "starting \"full\", 552 5.2.2 for a message over the 4 KiB left "
 	      "in a mailbox (RFC 3463 3.3)",
-	  .rcpt = practice_sc_mailbox_full, .message = practice_sc_quota },
+	  .rcpt = practice_sc_mailbox_full, .message = practice_sc_quota,
+	  .mailbox = 1 },
 	{ .name = "size-limit",
 	  .teaches = "SIZE 10240 advertised: MAIL FROM with a larger SIZE= and "
 	      "larger messages get 552 5.3.4 (RFC 1870 6)",
@@ -281,6 +290,8 @@ static void	practice_txn_reset(struct practice_conn *);
 static char	*practice_copy(const char *, const struct verbs_span *);
 static int	practice_body_add(struct practice_conn *, const char *, size_t);
 static void	practice_accept_message(struct practice_conn *);
+static void	practice_accept_lmtp(struct practice_conn *);
+static void	practice_keep(struct practice_conn *);
 static size_t	practice_cmd_bytes(struct practice_conn *,
 		    const unsigned char *, size_t);
 static size_t	practice_data_bytes(struct practice_conn *,
@@ -304,6 +315,7 @@ static void	practice_sasl_end(struct practice_conn *);
 
 static practice_handler practice_ehlo;
 static practice_handler practice_helo;
+static practice_handler practice_lhlo;
 static practice_handler practice_mail;
 static practice_handler practice_rcpt;
 static practice_handler practice_data;
@@ -325,6 +337,7 @@ static practice_handler practice_auth;
 static practice_handler *const practice_handlers[VERB_COUNT] = {
 	[VERB_HELO] = practice_helo,
 	[VERB_EHLO] = practice_ehlo,
+	[VERB_LHLO] = practice_lhlo,
 	[VERB_MAIL] = practice_mail,
 	[VERB_RCPT] = practice_rcpt,
 	[VERB_DATA] = practice_data,
@@ -425,6 +438,11 @@ practice_reply(struct practice_conn *c, const char *fmt, ...)
 	}
 	buf[n++] = '\r';
 	buf[n++] = '\n';
+	if (c->divert != NULL) {
+		memcpy(c->divert, buf, (size_t)n);
+		c->divert[n] = '\0';
+		return;
+	}
 	practice_out(c, buf, (size_t)n);
 }
 
@@ -615,8 +633,8 @@ practice_conn_new(const struct practice_opts *opts,
 	 * SMTP. */
 	practice_reply(c, "220 %s %s smtpscope practice server ready; "
 	    "AUTH after STARTTLS as %s, password %s", c->host,
-	    c->sc->no_esmtp ? "SMTP" : "ESMTP", AUTH_PRACTICE_USER,
-	    AUTH_PRACTICE_PASSWORD);
+	    c->opts.lmtp ? "LMTP" : c->sc->no_esmtp ? "SMTP" : "ESMTP",
+	    AUTH_PRACTICE_USER, AUTH_PRACTICE_PASSWORD);
 	return c;
 }
 
@@ -863,8 +881,8 @@ practice_command(struct practice_conn *c, char *line, size_t len)
 
 	/* RFC 6531 3.4: non-ASCII recipients are fine in a transaction
 	 * that MAIL started with SMTPUTF8. */
-	(void)verbs_parse(line, len, &c->caps, c->smtputf8 ?
-	    VERBS_SMTPUTF8_TXN : 0, &cmd);
+	(void)verbs_parse(line, len, &c->caps, (c->smtputf8 ?
+	    VERBS_SMTPUTF8_TXN : 0) | (c->opts.lmtp ? VERBS_LMTP : 0), &cmd);
 	practice_judge(c, &cmd, line);
 	practice_log_command(c, line, len, before);
 }
@@ -963,6 +981,7 @@ practice_valid_now(const struct practice_conn *c, char *buf, size_t size)
 	for (i = 0; i < n && len < size; i++)
 		if (practice_handlers[t[i].id] != NULL &&
 		    (t[i].states & STATE_BIT(c->state)) &&
+		    verbs_in_protocol(&t[i], c->opts.lmtp) &&
 		    practice_negotiated(c, &t[i]))
 			len += (size_t)snprintf(buf + len, size - len, "%s%s",
 			    len ? " " : "", t[i].name);
@@ -1059,6 +1078,14 @@ practice_helo(struct practice_conn *c, const struct verbs_cmd *cmd,
 	practice_hello(c, cmd, line, 0);
 }
 
+/* RFC 2033 4.1: LHLO has the semantics of EHLO. */
+static void
+practice_lhlo(struct practice_conn *c, const struct verbs_cmd *cmd,
+    const char *line)
+{
+	practice_hello(c, cmd, line, 1);
+}
+
 /* A NUL-terminated copy of line[sp]. */
 static char *
 practice_copy(const char *line, const struct verbs_span *sp)
@@ -1115,7 +1142,8 @@ practice_rcpt(struct practice_conn *c, const struct verbs_cmd *cmd,
 		practice_reply(c, "452 4.3.1 Out of memory");
 		return;
 	}
-	if (c->sc->rcpt != NULL && c->sc->rcpt(c, c->rcpts[c->nrcpts])) {
+	if (c->sc->rcpt != NULL && !(c->opts.lmtp && c->sc->mailbox) &&
+	    c->sc->rcpt(c, c->rcpts[c->nrcpts])) {
 		free(c->rcpts[c->nrcpts]);
 		c->rcpts[c->nrcpts] = NULL;
 		return;
@@ -1311,13 +1339,14 @@ practice_help(struct practice_conn *c, const struct verbs_cmd *cmd,
 	t = verbs_table(&n);
 	list[0] = '\0';
 	for (i = 0; i < n && len < sizeof list; i++)
-		if (practice_handlers[t[i].id] != NULL)
+		if (practice_handlers[t[i].id] != NULL &&
+		    verbs_in_protocol(&t[i], c->opts.lmtp))
 			len += (size_t)snprintf(list + len, sizeof list - len,
 			    "%s%s", len ? " " : "", t[i].name);
 	practice_reply(c, "214-2.0.0 smtpscope practice server. Commands:");
 	practice_reply(c, "214-2.0.0   %s", list);
-	practice_reply(c, "214-2.0.0 A transaction: EHLO me.example, "
-	    "MAIL FROM:<a@example.org>,");
+	practice_reply(c, "214-2.0.0 A transaction: %s me.example, "
+	    "MAIL FROM:<a@example.org>,", c->opts.lmtp ? "LHLO" : "EHLO");
 	practice_reply(c, "214-2.0.0 RCPT TO:<b@example.org>, DATA, "
 	    "the message, a line \".\", QUIT.");
 	practice_reply(c, "214 2.0.0 HELP <verb> tells more about one "
@@ -1509,6 +1538,10 @@ practice_accept_message(struct practice_conn *c)
 	size_t		len = c->bodylen;
 	char		err[256];
 
+	if (c->opts.lmtp) {
+		practice_accept_lmtp(c);
+		return;
+	}
 	if (c->toobig) {
 		/* RFC 1870 6.3, RFC 3463 X.3.4 */
 		practice_reply(c, "552 5.3.4 Message size exceeds fixed "
@@ -1539,16 +1572,105 @@ practice_accept_message(struct practice_conn *c)
 			return;
 		}
 	}
+	practice_keep(c);
+	practice_reply(c, "250 2.0.0 Message accepted as message %lu "
+	    "(%zu octets)", n, len);
+	practice_logf(c, "message %lu accepted: %zu octets, %zu recipient%s",
+	    n, len, c->nrcpts, c->nrcpts == 1 ? "" : "s");
+	practice_txn_reset(c);
+}
+
+/* The message is taken: counted, and kept as the last one. */
+static void
+practice_keep(struct practice_conn *c)
+{
 	c->messages++;
 	free(c->last);
 	c->last = c->body;
 	c->lastlen = c->bodylen;
 	c->body = NULL;
 	c->bodylen = c->bodycap = 0;
-	practice_reply(c, "250 2.0.0 Message accepted as message %lu "
-	    "(%zu octets)", n, len);
-	practice_logf(c, "message %lu accepted: %zu octets, %zu recipient%s",
-	    n, len, c->nrcpts, c->nrcpts == 1 ? "" : "s");
+}
+
+/*
+ * LMTP (RFC 2033 4.2): one reply per recipient, in the order of the RCPT
+ * commands.  Each recipient's fate is decided first, the replies a check
+ * makes diverted to its verdict: the message as a whole (its size, a
+ * scenario's message hook: the same for all), then the mailbox of a
+ * scenario that judges mailboxes (mailbox-full).  The message is kept
+ * once, for the recipients it goes to; then the replies go out.
+ */
+static void
+practice_accept_lmtp(struct practice_conn *c)
+{
+	struct practice_envelope env;
+	char		(*verdict)[PRACTICE_REPLY_MAX];
+	char		 whole[PRACTICE_REPLY_MAX], err[256];
+	char		 shown[PRACTICE_SHOWN_MAX];
+	const char	*to[PRACTICE_MAX_RCPTS];
+	size_t		 i, nto = 0, len = c->bodylen;
+	unsigned long	 n = 0;
+
+	if ((verdict = calloc(c->nrcpts, sizeof *verdict)) == NULL) {
+		for (i = 0; i < c->nrcpts; i++)
+			practice_reply(c, "451 4.3.0 Out of memory");
+		practice_txn_reset(c);
+		return;
+	}
+	whole[0] = '\0';
+	c->divert = whole;
+	if (c->toobig) {
+		/* RFC 1870 6.3, RFC 3463 X.3.4 */
+		practice_reply(c, "552 5.3.4 Message size exceeds fixed "
+		    "maximum message size (%zu)", c->max_size);
+		practice_logf(c, "message refused: over %zu octets",
+		    c->max_size);
+	} else if (c->sc->message != NULL)
+		(void)c->sc->message(c);
+	for (i = 0; i < c->nrcpts; i++) {
+		c->divert = verdict[i];
+		if (whole[0] != '\0')
+			memcpy(verdict[i], whole, sizeof whole);
+		else if (c->sc->mailbox && c->sc->rcpt != NULL)
+			(void)c->sc->rcpt(c, c->rcpts[i]);
+		if (verdict[i][0] == '\0')
+			to[nto++] = c->rcpts[i];
+	}
+	c->divert = NULL;
+	if (nto > 0) {
+		n = c->messages + 1;
+		err[0] = '\0';
+		if (c->hooks.deliver != NULL) {
+			env.from = c->from != NULL ? c->from : "";
+			env.params = c->from_params != NULL ?
+			    c->from_params : "";
+			env.rcpts = to;
+			env.nrcpts = nto;
+			n = c->hooks.deliver(c->hooks.arg, &env, c->body !=
+			    NULL ? c->body : "", c->bodylen, err, sizeof err);
+		}
+		if (n != 0)
+			practice_keep(c);
+		else
+			practice_logf(c, "message refused: %s", err);
+	}
+	for (i = 0; i < c->nrcpts; i++) {
+		practice_show(shown, sizeof shown, c->rcpts[i],
+		    strlen(c->rcpts[i]), SANITIZE_ASCII |
+		    SANITIZE_KEEP_BACKSLASH);
+		if (verdict[i][0] != '\0')
+			practice_out(c, verdict[i], strlen(verdict[i]));
+		else if (n == 0)
+			/* RFC 5321 4.2.2: 451 local error in processing */
+			practice_reply(c, "451 4.3.0 <%s> Could not store the "
+			    "message", shown);
+		else
+			practice_reply(c, "250 2.0.0 <%s> Delivered as message "
+			    "%lu (%zu octets)", shown, n, len);
+		practice_logf(c, "<%s> -> %.3s", shown, verdict[i][0] != '\0' ?
+		    verdict[i] : n == 0 ? "451" : "250");
+	}
+	free(verdict);
 	practice_txn_reset(c);
 }
 

@@ -26,6 +26,10 @@
  * LOGIN, CRAM-MD5, SCRAM-SHA-256 for the practice account of auth.h;
  * before TLS, AUTH gets 538).  Verbs of the table it does not implement
  * (STARTTLS, ETRN, ATRN, BURL and the obsolete ones) get 502 5.5.1.
+ *
+ * With practice_opts.lmtp it speaks LMTP (RFC 2033): LHLO opens the
+ * session (HELO and EHLO get 500), and the end of the data gets one reply
+ * per recipient, in the order of the RCPT commands (4.2).
  */
 #ifndef SMTPSCOPE_PRACTICE_H
 #define SMTPSCOPE_PRACTICE_H
@@ -61,6 +65,9 @@ struct practice_opts {
 					   scenario's (size-limit) */
 	unsigned	 greylist_s;	/* 0: PRACTICE_GREYLIST_DELAY */
 	unsigned	 delay_ms;	/* 0: PRACTICE_SLOW_DELAY */
+	int		 lmtp;		/* speak LMTP (RFC 2033): LHLO, not HELO
+					   or EHLO, and one reply per recipient
+					   after the data */
 	/* What outlives one connection (the greylist), shared by the
 	 * connections of one server; NULL: each connection keeps its own. */
 	struct practice_memory *memory;

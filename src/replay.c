@@ -32,6 +32,8 @@ struct got {
 	struct reply		 r;		/* deep copy */
 	char			*command;	/* the line it answers, or NULL */
 	enum annotate_ctx	 ctx;
+	char			*rcpt;		/* LMTP: its recipient, or NULL */
+	size_t			 rcpt_index, rcpt_count;
 };
 
 struct replay {
@@ -41,7 +43,8 @@ struct replay {
 	struct script		*sc;
 	struct script_info	 info;
 	struct client		*c;
-	char			 host[256], port[32];
+	struct net_target	 target;	/* the file's server, when no
+						   other is given */
 
 	struct got		*q;		/* ring of received replies */
 	size_t			 qhead, qlen, qcap;
@@ -83,13 +86,15 @@ got_free(struct got *g)
 	free(g->r.lines);
 	free(g->r.raw);
 	free(g->command);
+	free(g->rcpt);
 	memset(g, 0, sizeof *g);
 }
 
 static int
 got_copy(struct got *g, const struct reply *r, const char *command,
-    enum annotate_ctx ctx)
+    enum annotate_ctx ctx, const struct client *c)
 {
+	const char *rcpt;
 	size_t i;
 
 	memset(g, 0, sizeof *g);
@@ -121,6 +126,10 @@ got_copy(struct got *g, const struct reply *r, const char *command,
 	}
 	if (command != NULL && (g->command = strdup(command)) == NULL)
 		goto fail;
+	/* RFC 2033 4.2: the recipient an LMTP reply is for */
+	if (client_reply_rcpt(c, &rcpt, &g->rcpt_index, &g->rcpt_count) &&
+	    rcpt != NULL && (g->rcpt = strdup(rcpt)) == NULL)
+		goto fail;
 	return 0;
 fail:
 	got_free(g);
@@ -146,7 +155,7 @@ queue_push(struct replay *rp, const struct reply *r, const char *command,
 		rp->qhead = 0;
 	}
 	if (got_copy(&rp->q[(rp->qhead + rp->qlen) % rp->qcap], r, command,
-	    ctx) == -1)
+	    ctx, rp->c) == -1)
 		return -1;
 	rp->qlen++;
 	return 0;
@@ -290,6 +299,9 @@ report(struct replay *rp, unsigned long line, const char *exp,
 		res.reply = &g->r;
 		res.command = g->command;
 		res.ctx = g->ctx;
+		res.rcpt = g->rcpt;
+		res.rcpt_index = g->rcpt_index;
+		res.rcpt_count = g->rcpt_count;
 	}
 	rp->ops->result(rp->arg, &res);
 }
@@ -588,8 +600,15 @@ replay_connection(struct replay *rp, int last, struct client **live)
 	unsigned long run = 1, line = 0;
 	int rc, at_end, prev = 0, body_skipped = 0;
 
-	co.host = rp->host;
-	co.port = rp->port;
+	if (co.host == NULL && co.unix_path == NULL) {
+		co.host = rp->target.path[0] == '\0' ? rp->target.host : NULL;
+		co.port = rp->target.port;
+		co.unix_path = rp->target.path[0] != '\0' ?
+		    rp->target.path : NULL;
+		co.lmtp |= rp->target.lmtp;
+	}
+	if (co.host != NULL && co.port == NULL)
+		co.port = "25";
 	if (rp->info.implicit_tls)
 		co.tls = 1;
 	memset(&x, 0, sizeof x);
@@ -711,11 +730,7 @@ replay_run(const char *path, const struct replay_opts *o,
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (o->client.host != NULL) {
-		snprintf(rp.host, sizeof rp.host, "%s", o->client.host);
-		snprintf(rp.port, sizeof rp.port, "%s",
-		    o->client.port != NULL ? o->client.port : "25");
-	} else {
+	if (o->client.host == NULL && o->client.unix_path == NULL) {
 		server = rp.info.server;
 		if (*server == '\0') {
 			replay_error(&rp, "%s: no server: give HOST[:PORT] or "
@@ -724,9 +739,10 @@ replay_run(const char *path, const struct replay_opts *o,
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (net_parse_hostport(server, rp.info.implicit_tls ? "465" :
-		    "25", rp.host, sizeof rp.host, rp.port, sizeof rp.port,
-		    err, sizeof err) != 0) {
+		/* HOST:PORT, lmtp://HOST:PORT or unix:PATH, as the
+		 * engine names its server */
+		if (net_parse_target(server, rp.info.implicit_tls ? "465" :
+		    "25", &rp.target, err, sizeof err) != 0) {
 			replay_error(&rp, "%s: %s", path, err);
 			rc = EXIT_USAGE;
 			goto out;

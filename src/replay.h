@@ -45,6 +45,10 @@ struct replay_result {
 	const struct reply	*reply;		/* what came; NULL: nothing */
 	const char		*command;	/* the line it answers, or NULL */
 	enum annotate_ctx	 ctx;
+	/* An LMTP reply for one recipient (RFC 2033 4.2): as in struct
+	 * session_answer; rcpt_count 0 for any other reply. */
+	const char		*rcpt;
+	size_t			 rcpt_index, rcpt_count;
 };
 
 /* The end of the run. */

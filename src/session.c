@@ -33,18 +33,28 @@ enum {
 	PENDING_SASL_CANCEL = 1 << 3,	/* the SASL response "*" */
 };
 
+/* The recipients a transaction accepted, in the order of their RCPT
+ * commands: an LMTP server replies for each after the end of data. */
+struct rcpts {
+	char		**v;
+	size_t		 n, cap;
+};
+
 /*
  * What replies change: the part of the session the handlers move.  The
- * prediction runs the handlers on a copy, with caps NULL.
+ * prediction runs the handlers on a copy, with caps and accepted NULL.
  */
 struct dialog {
 	enum state	 state;
-	int		 helo_done;	/* EHLO or HELO accepted */
+	int		 helo_done;	/* EHLO, HELO or LHLO accepted */
+	int		 lmtp;		/* the dialogue is LMTP (RFC 2033) */
 	int		 auth;		/* AUTH succeeded */
 	int		 binarymime;	/* the transaction's MAIL said so */
 	int		 indeterminate;	/* a BDAT failed: RSET needed */
 	size_t		 rcpts;		/* accepted RCPTs */
 	struct caps	*caps;		/* NULL while predicting */
+	struct rcpts	*accepted;	/* their mailboxes; NULL while
+					   predicting */
 };
 
 /* A reply as a handler sees it. */
@@ -71,6 +81,9 @@ struct pending {
 	double			 sent_ms;
 	char			*line;		/* as sent, for display; NULL
 						   for the greeting */
+	char			*rcpt;		/* RCPT: the mailbox (or the
+						   line when it has none) */
+	size_t			 replies;	/* LMTP: replies it got so far */
 };
 
 struct session {
@@ -81,6 +94,8 @@ struct session {
 	struct pending		*q;		/* ring of pending lines */
 	size_t			 qhead, qlen, qcap;
 	char			*answered;	/* line given by session_on_reply */
+	char			*answered_rcpt;	/* and its LMTP recipient */
+	struct rcpts		 accepted;	/* d.accepted */
 	char			 helo[256];
 	char			 sasl[48];	/* "AUTH MECH" of the last AUTH */
 	session_report_fn	 report;
@@ -105,12 +120,14 @@ static const char *state_names[STATE_COUNT] = {
 static const enum verb_id group_enders[] = {
 	VERB_EHLO, VERB_HELO, VERB_DATA, VERB_VRFY, VERB_EXPN, VERB_TURN,
 	VERB_QUIT, VERB_NOOP, VERB_STARTTLS, VERB_AUTH,
+	VERB_LHLO,	/* RFC 2033 4.1: EHLO under another name */
 };
 
 static enum state reply_greeting(struct dialog *, const struct turn *);
 static enum state reply_same(struct dialog *, const struct turn *);
 static enum state reply_ehlo(struct dialog *, const struct turn *);
 static enum state reply_helo(struct dialog *, const struct turn *);
+static enum state reply_lhlo(struct dialog *, const struct turn *);
 static enum state reply_mail(struct dialog *, const struct turn *);
 static enum state reply_rcpt(struct dialog *, const struct turn *);
 static enum state reply_data(struct dialog *, const struct turn *);
@@ -131,6 +148,9 @@ static unsigned	line_flags(const char *, enum annotate_ctx, enum verb_id);
 static int	group_ender(enum verb_id);
 static enum verb_id line_verb(const char *);
 static int	queue_push(struct session *, const struct pending *);
+static size_t	pending_replies(const struct dialog *, const struct pending *);
+static void	rcpts_clear(struct rcpts *);
+static char	*rcpt_mailbox(const char *);
 static const struct pending *queue_last(const struct session *);
 static size_t	add_msg(char **, size_t, size_t, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
@@ -151,6 +171,7 @@ static const struct handler handler_other = {
 static const struct handler handlers[] = {
 	{ VERB_EHLO,	 250, reply_ehlo },
 	{ VERB_HELO,	 250, reply_helo },
+	{ VERB_LHLO,	 250, reply_lhlo },	/* RFC 2033 4.1 */
 	{ VERB_MAIL,	 250, reply_mail },
 	{ VERB_RCPT,	 250, reply_rcpt },
 	{ VERB_DATA,	 354, reply_data },
@@ -177,6 +198,8 @@ dialog_end_transaction(struct dialog *d)
 	d->rcpts = 0;
 	d->binarymime = 0;
 	d->indeterminate = 0;
+	if (d->accepted != NULL)
+		rcpts_clear(d->accepted);
 }
 
 /* EHLO or HELO accepted: RFC 5321 4.1.4, it also resets any transaction. */
@@ -211,7 +234,20 @@ reply_ehlo(struct dialog *d, const struct turn *t)
 		return d->state;
 	if (d->caps != NULL && t->r != NULL)
 		caps_from_ehlo(d->caps, t->r);
+	d->lmtp = 0;	/* the server speaks SMTP, whatever was asked */
 	return dialog_greeted(d);
+}
+
+/* RFC 2033 4.1: LHLO is EHLO for LMTP; its 250 makes the dialogue LMTP,
+ * with one reply per recipient after the end of data (4.2). */
+static enum state
+reply_lhlo(struct dialog *d, const struct turn *t)
+{
+	enum state	st = reply_ehlo(d, t);
+
+	if (t->ok)
+		d->lmtp = 1;
+	return st;
 }
 
 /* RFC 5321 4.1.1.1: after HELO no service extension is available. */
@@ -222,6 +258,7 @@ reply_helo(struct dialog *d, const struct turn *t)
 		return d->state;
 	if (d->caps != NULL)
 		caps_clear(d->caps);
+	d->lmtp = 0;
 	return dialog_greeted(d);
 }
 
@@ -239,9 +276,26 @@ reply_mail(struct dialog *d, const struct turn *t)
 static enum state
 reply_rcpt(struct dialog *d, const struct turn *t)
 {
+	struct rcpts	*a = d->accepted;
+	char		**nv, *m;
+	size_t		 ncap;
+
 	if (!t->ok)
 		return d->state;
 	d->rcpts++;
+	/* kept for the replies of an LMTP server after the data; out of
+	 * memory, a reply is shown without its recipient's name */
+	if (a != NULL && t->p->rcpt != NULL) {
+		if (a->n == a->cap) {
+			ncap = a->cap ? a->cap * 2 : 8;
+			if ((nv = reallocarray(a->v, ncap, sizeof *nv)) == NULL)
+				return STATE_RCPT;
+			a->v = nv;
+			a->cap = ncap;
+		}
+		if ((m = strdup(t->p->rcpt)) != NULL)
+			a->v[a->n++] = m;
+	}
 	return STATE_RCPT;
 }
 
@@ -359,6 +413,48 @@ handler_for(enum annotate_ctx kind, enum verb_id v)
 	return &handler_other;
 }
 
+/*
+ * How many replies line p gets: one, but in LMTP the end of data and BDAT
+ * LAST get one per recipient accepted, in the order of their RCPT
+ * commands (RFC 2033 4.2, 4.3); with none accepted, the one a server
+ * refuses them with.  The RCPT replies all came before (RFC 2920 3.1:
+ * in order), so the count is known when the first of them arrives.
+ */
+static size_t
+pending_replies(const struct dialog *d, const struct pending *p)
+{
+	if (!d->lmtp || d->rcpts < 2)
+		return 1;
+	if (p->kind == ANNOTATE_DATA_END || (p->kind == ANNOTATE_BDAT &&
+	    (p->flags & PENDING_BDAT_LAST)))
+		return d->rcpts;
+	return 1;
+}
+
+static void
+rcpts_clear(struct rcpts *a)
+{
+	size_t	i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->v[i]);
+	a->n = 0;
+}
+
+/* The mailbox of a RCPT line (RFC 5321 4.1.1.3), as the grammar reads
+ * it; the line itself when it has none. */
+static char *
+rcpt_mailbox(const char *line)
+{
+	struct verbs_cmd	 c;
+	size_t			 len = strlen(line);
+
+	(void)verbs_parse(line, len, NULL, 0, &c);
+	if (c.mailbox.len > 0 && c.mailbox.off + c.mailbox.len <= len)
+		return strndup(line + c.mailbox.off, c.mailbox.len);
+	return strdup(line);
+}
+
 /* What the handler of line needs to know, read once. */
 static unsigned
 line_flags(const char *line, enum annotate_ctx kind, enum verb_id v)
@@ -399,6 +495,7 @@ session_new(double now_ms)
 		return NULL;
 	s->d.state = STATE_CONNECTED;
 	s->d.caps = &s->caps;
+	s->d.accepted = &s->accepted;
 	s->connect_ms = now_ms;
 	/* The greeting is the first reply awaited (RFC 5321 3.1). */
 	memset(&g, 0, sizeof g);
@@ -419,10 +516,15 @@ session_free(struct session *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->qlen; i++)
+	for (i = 0; i < s->qlen; i++) {
 		free(s->q[(s->qhead + i) % s->qcap].line);
+		free(s->q[(s->qhead + i) % s->qcap].rcpt);
+	}
 	free(s->q);
 	free(s->answered);
+	free(s->answered_rcpt);
+	rcpts_clear(&s->accepted);
+	free(s->accepted.v);
 	caps_clear(&s->caps);
 	free(s);
 }
@@ -492,6 +594,18 @@ session_set_tls(struct session *s, int on)
 	dialog_end_transaction(&s->d);
 	if (s->d.state != STATE_CONNECTED)
 		session_set_state(s, STATE_GREETED);
+}
+
+int
+session_lmtp(const struct session *s)
+{
+	return s->d.lmtp;
+}
+
+void
+session_set_lmtp(struct session *s, int on)
+{
+	s->d.lmtp = on;
 }
 
 int
@@ -609,11 +723,17 @@ session_on_send(struct session *s, const char *line, enum annotate_ctx kind,
 		line = s->sasl[0] != '\0' ? s->sasl : "AUTH";
 	if (s->fail_alloc || (p.line = strdup(line)) == NULL)
 		return -1;
-	if (queue_push(s, &p) == -1) {
+	if (p.verb == VERB_RCPT && (p.rcpt = rcpt_mailbox(line)) == NULL) {
 		free(p.line);
 		return -1;
 	}
-	if (p.verb == VERB_EHLO || p.verb == VERB_HELO) {
+	if (queue_push(s, &p) == -1) {
+		free(p.line);
+		free(p.rcpt);
+		return -1;
+	}
+	if (p.verb == VERB_EHLO || p.verb == VERB_HELO ||
+	    p.verb == VERB_LHLO) {
 		a = line + 4;
 		while (*a == ' ')
 			a++;
@@ -628,10 +748,12 @@ session_on_reply(struct session *s, const struct reply *r,
 {
 	static const struct pending unsolicited = {
 		.h = &handler_unsolicited, .kind = ANNOTATE_UNSOLICITED };
-	struct pending	p;
+	struct pending	p, *head;
+	size_t		n;
 
 	free(s->answered);
-	s->answered = NULL;
+	free(s->answered_rcpt);
+	s->answered = s->answered_rcpt = NULL;
 	memset(a, 0, sizeof *a);
 	if (s->qlen == 0) {
 		a->ctx = ANNOTATE_UNSOLICITED;
@@ -640,15 +762,38 @@ session_on_reply(struct session *s, const struct reply *r,
 		    r->code, r));
 		return;
 	}
-	p = s->q[s->qhead];
+	head = &s->q[s->qhead];
+	a->command = head->line;
+	a->verb = head->verb;
+	a->ctx = head->kind;
+	a->sent_ms = head->sent_ms;
+	/* RFC 2033 4.2: one reply per recipient, in the order of the RCPT
+	 * commands; the line stays first in the queue until the last. */
+	if ((n = pending_replies(&s->d, head)) > 1) {
+		a->rcpt_index = ++head->replies;
+		a->rcpt_count = n;
+		if (head->replies <= s->accepted.n)
+			a->rcpt = s->answered_rcpt =
+			    strdup(s->accepted.v[head->replies - 1]);
+		/* a 421 ends it all (RFC 5321 3.8) */
+		if (head->replies < n && r->code != 421)
+			return;
+	}
+	p = *head;
 	s->qhead = (s->qhead + 1) % s->qcap;
 	s->qlen--;
 	s->answered = p.line;
-	a->command = p.line;
-	a->verb = p.verb;
-	a->ctx = p.kind;
-	a->sent_ms = p.sent_ms;
 	session_set_state(s, dialog_reply(&s->d, &p, r->code, r));
+	free(p.rcpt);
+}
+
+void
+session_rcpt_label(const char *rcpt, size_t index, size_t count, char *buf,
+    size_t size)
+{
+	snprintf(buf, size, "for %s%s%srecipient %zu of %zu (RFC 2033 4.2)",
+	    rcpt != NULL ? "<" : "", rcpt != NULL ? rcpt : "",
+	    rcpt != NULL ? ">, " : "", index, count);
 }
 
 enum verb_id
@@ -686,6 +831,7 @@ session_expected_state(const struct session *s)
 	size_t			 i;
 
 	d.caps = NULL;
+	d.accepted = NULL;
 	for (i = 0; i < s->qlen; i++) {
 		p = &s->q[(s->qhead + i) % s->qcap];
 		d.state = dialog_reply(&d, p, p->h->success, NULL);
@@ -755,7 +901,8 @@ session_next_verbs(const struct session *s, char *buf, size_t size)
 	}
 	t = verbs_table(&n);
 	for (i = 0; i < n; i++) {
-		if (t[i].obsolete || !(t[i].states & STATE_BIT(st)))
+		if (t[i].obsolete || !(t[i].states & STATE_BIT(st)) ||
+		    !verbs_in_protocol(&t[i], s->d.lmtp))
 			continue;
 		if (!extension_ok(s, &t[i]))
 			continue;
@@ -859,8 +1006,11 @@ session_check_order(const struct session *s, const char *line, char **out,
 			n = add_msg(out, n, max, "MAIL inside a transaction: "
 			    "finish it or send RSET first; expect 503 5.5.1 "
 			    "(RFC 5321 4.1.4); valid now: %s", next);
-		else if (st == STATE_GREETED && v->id != VERB_EHLO &&
-		    v->id != VERB_HELO)
+		else if (st == STATE_GREETED && s->d.lmtp)
+			n = add_msg(out, n, max, "%s before LHLO: start with "
+			    "LHLO; expect 503 5.5.1 (RFC 2033 4.1); valid now: "
+			    "%s", v->name, next);
+		else if (st == STATE_GREETED)
 			n = add_msg(out, n, max, "%s before EHLO/HELO: start "
 			    "with EHLO; expect 503 5.5.1 (RFC 5321 4.1.4); "
 			    "valid now: %s", v->name, next);

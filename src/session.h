@@ -39,6 +39,12 @@ const struct caps *session_caps(const struct session *);
 int session_tls(const struct session *);	/* TLS is up */
 void session_set_tls(struct session *, int on);	/* also forgets caps (RFC 3207 4.2) */
 int session_authenticated(const struct session *);
+/* 1 when the dialogue is LMTP (RFC 2033): set by session_set_lmtp()
+ * (--lmtp) before the greeting, then by the server's acceptance of LHLO
+ * (on) or of EHLO or HELO (off).  LHLO is then offered instead of EHLO
+ * and HELO, and the end of data gets one reply per recipient. */
+int session_lmtp(const struct session *);
+void session_set_lmtp(struct session *, int on);
 size_t session_recipients(const struct session *);	/* accepted RCPTs */
 
 /* 1 after a BDAT was refused, until RSET (or EHLO/HELO) is accepted:
@@ -74,16 +80,33 @@ struct session_answer {
 	enum annotate_ctx	 ctx;
 	double			 sent_ms;	/* given to session_on_send(), or
 						   to session_new() */
+	/* LMTP (RFC 2033 4.2): after the end of data (or BDAT LAST) the
+	 * server replies once per recipient accepted, in the order of the
+	 * RCPT commands.  For such a reply rcpt_index (from 1) and
+	 * rcpt_count say which, and rcpt is that recipient's mailbox (NULL
+	 * when unknown; valid until the next session_on_reply()).  Zero
+	 * for every other reply. */
+	const char		*rcpt;
+	size_t			 rcpt_index, rcpt_count;
 };
 
 /*
  * Pair reply r with the oldest pending line (RFC 2920 3.1: replies come
  * in order) and run that line's reply handler: the state moves the way the
  * RFC says (a 5xx RCPT adds no recipient, RSET clears the transaction, 354
- * enters DATA, 250 to EHLO records capabilities ...).  Fills *a.
+ * enters DATA, 250 to EHLO records capabilities ...).  In LMTP the end of
+ * data stays the oldest pending line until its last per-recipient reply,
+ * which alone runs the handler.  Fills *a.
  */
 void session_on_reply(struct session *, const struct reply *r,
     struct session_answer *a);
+
+/* The words that pair an LMTP reply with its recipient (the fields of
+ * struct session_answer): "for <b@example.org>, recipient 2 of 3 (RFC
+ * 2033 4.2)"; rcpt NULL: "for recipient 2 of 3 ...".  Into buf; the
+ * mailbox is the client's text, to pass through sanitize() to show. */
+void session_rcpt_label(const char *rcpt, size_t index, size_t count,
+    char *buf, size_t size);
 
 /* The verb of the line sent last that still awaits its reply,
  * VERB_UNKNOWN when none does (or it is not a command). */

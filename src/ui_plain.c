@@ -122,7 +122,8 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 {
 	struct plain	*p = arg;
 	char		*text, *line, *nl, *shown;
-	size_t		 start, i;
+	const char	*rcpt;
+	size_t		 start, i, ri, rn;
 	int		 first = 1;
 
 	out_begin(p);
@@ -159,6 +160,16 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 		shown = sanitize(cmd, strlen(cmd), 0);
 		printf("%s   < answers C: %s%s\n", col(p, "\033[2m"),
 		    shown ? shown : "", col(p, "\033[0m"));
+		free(shown);
+	}
+	/* LMTP: the recipient this reply is for (RFC 2033 4.2). */
+	if (client_reply_rcpt(p->c, &rcpt, &ri, &rn)) {
+		char label[400];
+
+		session_rcpt_label(rcpt, ri, rn, label, sizeof label);
+		shown = sanitize(label, strlen(label), 0);
+		printf("%s   %s%s\n", col(p, "\033[2m"), shown ? shown : "",
+		    col(p, "\033[0m"));
 		free(shown);
 	}
 	/* One line per reply unless --verbose: the summary in context; a

@@ -119,7 +119,8 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 	struct tui *t = arg;
 	const char *answered = command;
 	char *note, *paired, masked[512];
-	size_t len;
+	const char *rcpt;
+	size_t len, ri, rn;
 
 	note = annotate_reply(r, command, ctx, ANNOTATE_NO_WRAP |
 	    (t->u->learn ? ANNOTATE_LEARN : 0));
@@ -132,6 +133,18 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 		len = strlen(command) + strlen(note) + 32;
 		if ((paired = malloc(len)) != NULL) {
 			snprintf(paired, len, "< answers C: %s\n%s", command, note);
+			free(note);
+			note = paired;
+		}
+	}
+	/* LMTP: the recipient this reply is for (RFC 2033 4.2). */
+	if (note != NULL && client_reply_rcpt(t->c, &rcpt, &ri, &rn)) {
+		char label[400];
+
+		session_rcpt_label(rcpt, ri, rn, label, sizeof label);
+		len = strlen(label) + strlen(note) + 2;
+		if ((paired = malloc(len)) != NULL) {
+			snprintf(paired, len, "%s\n%s", label, note);
 			free(note);
 			note = paired;
 		}

@@ -47,6 +47,7 @@ static const struct verb_info verb_table[] = {
 		    "server answers 250 with its own name.  Use EHLO instead "
 		    "when the server supports it (RFC 5321 F.3): only EHLO "
 		    "tells you which extensions the server offers.",
+		.proto = VERBS_PROTO_SMTP,
 	},
 	{
 		.id = VERB_EHLO, .name = "EHLO",
@@ -62,6 +63,25 @@ static const struct verb_info verb_table[] = {
 		    "250 reply lists one keyword per line: SIZE, PIPELINING, "
 		    "STARTTLS, AUTH ...  A new EHLO later in the session resets "
 		    "it as RSET would (RFC 5321 4.1.4).",
+		.proto = VERBS_PROTO_SMTP,
+	},
+	{
+		.id = VERB_LHLO, .name = "LHLO",
+		.syntax = "LHLO SP ( Domain / address-literal )",
+		.rfc = "RFC 2033 4.1",
+		.extension = NULL,
+		.states = STATE_BIT(STATE_GREETED) | STATE_BIT(STATE_READY) |
+		    ST_TXN,
+		.obsolete = 0,
+		.help = "LHLO opens an LMTP session (RFC 2033), the protocol "
+		    "of local delivery: it is EHLO under another name, so that "
+		    "a client and a server that do not speak the same protocol "
+		    "find out at once (an LMTP server has no HELO or EHLO, an "
+		    "SMTP server no LHLO).  The 250 reply lists the extensions "
+		    "as for EHLO.  After the end of data an LMTP server sends "
+		    "one reply per accepted recipient, in the order of the "
+		    "RCPT commands (RFC 2033 4.2).",
+		.proto = VERBS_PROTO_LMTP,
 	},
 	{
 		.id = VERB_MAIL, .name = "MAIL",
@@ -2211,6 +2231,7 @@ static void (*const checkers[VERB_COUNT])(struct parser *) = {
 	[VERB_SOML] = check_mail,
 	[VERB_SAML] = check_mail,
 	[VERB_TURN] = check_no_args,
+	[VERB_LHLO] = check_ehlo,
 };
 
 /* ------------------------------------------------------------------ */
@@ -2221,6 +2242,13 @@ verbs_table(size_t *n)
 {
 	*n = NVERBS;
 	return verb_table;
+}
+
+int
+verbs_in_protocol(const struct verb_info *v, int lmtp)
+{
+	return v->proto == VERBS_PROTO_ANY ||
+	    v->proto == (lmtp ? VERBS_PROTO_LMTP : VERBS_PROTO_SMTP);
 }
 
 const struct verb_info *
@@ -2352,6 +2380,20 @@ verbs_parse(const char *line, size_t len, const struct caps *caps,
 		diag_reply(&p, DIAG_WARNING, 502, "5.5.1", 0, w, p.verb->rfc,
 		    "%s is obsolete: RFC 5321 removed it; use MAIL",
 		    p.verb->name);
+	/* RFC 2033 4.1: LHLO replaces HELO and EHLO, so that a client and
+	 * a server speaking different protocols find out at once; each
+	 * side answers the other's greeting 500. */
+	if (!verbs_in_protocol(p.verb, (flags & VERBS_LMTP) != 0)) {
+		if (p.verb->id == VERB_LHLO)
+			diag_reply(&p, DIAG_WARNING, 500, "5.5.2", 0, w,
+			    "RFC 2033 4.1", "LHLO is the greeting of LMTP, not "
+			    "SMTP: an SMTP server does not know it; use EHLO "
+			    "(or --lmtp for an LMTP server)");
+		else
+			diag_reply(&p, DIAG_WARNING, 500, "5.5.2", 0, w,
+			    "RFC 2033 4.1", "LMTP has no %s: an LMTP server "
+			    "does not know it; use LHLO", p.verb->name);
+	}
 	p.pos = w;
 	checkers[p.verb->id](&p);
 	check_length(&p);
@@ -2376,12 +2418,12 @@ verbs_param(const struct verbs_cmd *c, enum verbs_param_id id)
 }
 
 int
-verbs_check(const char *line, const struct caps *caps,
+verbs_check(const char *line, const struct caps *caps, unsigned flags,
     struct diag_list *out)
 {
 	struct verbs_cmd c;
 
-	(void)verbs_parse(line, strlen(line), caps, 0, &c);
+	(void)verbs_parse(line, strlen(line), caps, flags, &c);
 	*out = c.diags;
 	return c.worst;
 }

@@ -22,7 +22,7 @@ enum verb_id {
 	VERB_HELO, VERB_EHLO, VERB_MAIL, VERB_RCPT, VERB_DATA, VERB_BDAT,
 	VERB_RSET, VERB_VRFY, VERB_EXPN, VERB_HELP, VERB_NOOP, VERB_QUIT,
 	VERB_STARTTLS, VERB_AUTH, VERB_ETRN, VERB_ATRN, VERB_BURL,
-	VERB_SEND, VERB_SOML, VERB_SAML, VERB_TURN,
+	VERB_SEND, VERB_SOML, VERB_SAML, VERB_TURN, VERB_LHLO,
 	VERB_COUNT
 };
 
@@ -35,7 +35,16 @@ struct verb_info {
 	unsigned	 states;	/* STATE_BIT() mask of states where it is valid */
 	int		 obsolete;	/* 1 for SEND, SOML, SAML, TURN ... */
 	const char	*help;		/* one paragraph */
+	/* The protocol that has it: LHLO is LMTP's, HELO and EHLO are
+	 * SMTP's (RFC 2033 4.1); the rest are both (VERBS_PROTO_ANY). */
+	int		 proto;
 };
+
+enum { VERBS_PROTO_ANY = 0, VERBS_PROTO_SMTP, VERBS_PROTO_LMTP };
+
+/* 1 when verb v belongs to the protocol spoken: LMTP (lmtp set, RFC
+ * 2033) or SMTP. */
+int verbs_in_protocol(const struct verb_info *v, int lmtp);
 
 /* Verb named by the first word of line (case-insensitive); NULL if none. */
 const struct verb_info *verbs_identify(const char *line);
@@ -152,6 +161,10 @@ enum {
 	 * non-ASCII addresses in RCPT are fine.  Without it the checker
 	 * warns and predicts 553 5.6.7 (RFC 6531 3.5). */
 	VERBS_SMTPUTF8_TXN = 1 << 0,
+	/* The dialogue is LMTP (RFC 2033 4.1): LHLO is its greeting, and
+	 * an LMTP server answers HELO and EHLO with 500.  Without it LHLO
+	 * is warned about with the 500 an SMTP server gives. */
+	VERBS_LMTP = 1 << 1,
 };
 
 /*
@@ -175,10 +188,11 @@ const struct verbs_param *verbs_param(const struct verbs_cmd *,
     enum verbs_param_id);
 
 /*
- * verbs_parse() of a C string, keeping only the diagnostics (the
- * console's check).  Returns the highest severity found (0 when clean).
+ * verbs_parse() of a C string with flags, keeping only the diagnostics
+ * (the console's check).  Returns the highest severity found (0 when
+ * clean).
  */
-int verbs_check(const char *line, const struct caps *caps,
+int verbs_check(const char *line, const struct caps *caps, unsigned flags,
     struct diag_list *out);
 
 const char *diag_severity_name(enum diag_severity);

@@ -225,11 +225,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data + 1, size - 1);
 	line[size - 1] = '\0';
 	if (data[0] == 0) {
-		worst = verbs_check(line, NULL, &dl);
+		worst = verbs_check(line, NULL, 0, &dl);
 		fuzz_parse(line, size - 1, NULL);
 	} else {
 		fuzz_caps(&caps, data[0]);
-		worst = verbs_check(line, &caps, &dl);
+		worst = verbs_check(line, &caps, 0, &dl);
 		fuzz_parse(line, size - 1, &caps);
 	}
 	fuzz_check(line, &dl, worst);

@@ -329,6 +329,18 @@ Test(complete, session_state)
 	cr_assert_null(complete("MA"), "body lines are not commands");
 	session_set_state(sess, STATE_AUTH);
 	cr_assert_null(complete("MA"), "SASL responses are not commands");
+	/* RFC 2033 4.1: each protocol's own greeting */
+	session_set_state(sess, STATE_GREETED);
+	m = complete("");
+	cr_assert(has(m, "EHLO") && has(m, "HELO") && !has(m, "LHLO"));
+	session_set_lmtp(sess, 1);
+	m = complete("");
+	cr_assert(has(m, "LHLO") && !has(m, "EHLO") && !has(m, "HELO"));
+	m = complete(":help L");
+	cr_assert_str_eq(m[0], "LHLO");
+	session_set_lmtp(sess, 0);
+	m = complete(":help LH");
+	cr_assert_str_eq(m[0], "LHLO", "HELP covers both protocols");
 	complete_install(NULL);
 	session_free(sess);
 	sess = NULL;

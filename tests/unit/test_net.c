@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <criterion/criterion.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -56,6 +58,66 @@ Test(net, hostport_errors)
 	cr_assert_eq(net_parse_hostport("host:70000", "25", host, sizeof host,
 	    port, sizeof port, err, sizeof err), NET_ERR_USAGE);
 	cr_assert(strstr(err, "out of range") != NULL, "%s", err);
+}
+
+/* The server argument: SMTP, LMTP over TCP, LMTP over a Unix socket. */
+Test(net, target_forms)
+{
+	struct net_target	t;
+	char			err[256];
+
+	cr_assert_eq(net_parse_target("mx.example.org", "25", &t, err,
+	    sizeof err), 0);
+	cr_assert_str_eq(t.host, "mx.example.org");
+	cr_assert_str_eq(t.port, "25");
+	cr_assert(!t.lmtp && t.path[0] == '\0');
+	cr_assert_eq(net_parse_target("lmtp://[::1]:2424", "25", &t, err,
+	    sizeof err), 0);
+	cr_assert_str_eq(t.host, "::1");
+	cr_assert_str_eq(t.port, "2424");
+	cr_assert(t.lmtp);
+	cr_assert_eq(net_parse_target("unix:/run/dovecot/lmtp", "25", &t, err,
+	    sizeof err), 0);
+	cr_assert_str_eq(t.path, "/run/dovecot/lmtp");
+	cr_assert(t.lmtp && t.host[0] == '\0');
+
+	/* RFC 2033 5: no port of its own, so none is guessed */
+	cr_assert_eq(net_parse_target("lmtp://mx.example.org", "25", &t, err,
+	    sizeof err), NET_ERR_USAGE);
+	cr_assert(strstr(err, "wants a port") != NULL, "%s", err);
+	cr_assert_eq(net_parse_target("unix:", "25", &t, err, sizeof err),
+	    NET_ERR_USAGE);
+	cr_assert_eq(net_parse_target("lmtp://:24", "25", &t, err, sizeof err),
+	    NET_ERR_USAGE);
+}
+
+Test(net, unix_socket)
+{
+	char			err[256], path[] = "/tmp/smtpscope-net-XXXXXX";
+	char			sock[128];
+	struct sockaddr_un	sun;
+	int			lfd, fd, afd;
+
+	cr_assert_not_null(mkdtemp(path));
+	snprintf(sock, sizeof sock, "%s/s", path);
+	cr_assert_eq(net_connect_unix(sock, err, sizeof err), NET_ERR_REFUSED);
+	cr_assert(strstr(err, sock) != NULL, "%s", err);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", sock);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_eq(bind(lfd, (struct sockaddr *)&sun, sizeof sun), 0);
+	cr_assert_eq(listen(lfd, 1), 0);
+	fd = net_connect_unix(sock, err, sizeof err);
+	cr_assert_geq(fd, 0, "%s", err);
+	afd = accept(lfd, NULL, NULL);
+	cr_assert_geq(afd, 0);
+	cr_assert_eq(write(afd, "220 x\r\n", 7), 7);
+	close(afd);
+	close(fd);
+	close(lfd);
+	unlink(sock);
+	rmdir(path);
 }
 
 /* A port nobody listens on: bind one, note it, close it. */

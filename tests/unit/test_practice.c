@@ -1996,3 +1996,136 @@ Test(practice, auth_log_masked)
 	    NULL, "%s", k.log);
 	practice_conn_free(c);
 }
+
+/* ---- LMTP (RFC 2033) ------------------------------------------------------ */
+
+/* A connection speaking LMTP, scenario name (NULL: normal), its messages
+ * captured in k. */
+static struct practice_conn *
+lmtp_conn(const char *name, struct captured *k)
+{
+	struct practice_opts	 o;
+	struct practice_hooks	 h = { .log = capture_log,
+	    .deliver = capture_deliver, .arg = k };
+	struct practice_conn	*c;
+	char			*g;
+
+	memset(&o, 0, sizeof o);
+	memset(k, 0, sizeof *k);
+	o.scenario = name;
+	o.lmtp = 1;
+	c = practice_conn_new(&o, &h);
+	cr_assert_not_null(c);
+	g = drain(c);
+	cr_expect(strncmp(g, "220 practice.smtpscope.test LMTP ", 33) == 0,
+	    "%s", g);
+	free(g);
+	return c;
+}
+
+/* RFC 2033 4.1: LHLO opens it, HELO and EHLO are refused with what the
+ * checker predicts; an SMTP server refuses LHLO the same way. */
+Test(practice, lmtp_greeting)
+{
+	struct captured		 k;
+	struct practice_conn	*c = lmtp_conn(NULL, &k);
+	char			*got;
+
+	expect(c, "EHLO x.example\r\n", "500 5.5.2 LMTP has no EHLO: an LMTP "
+	    "server does not know it; use LHLO (RFC 2033 4.1)\r\n");
+	expect_code(c, "HELO x.example\r\n", "500 5.5.2 LMTP has no HELO");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "503 5.5.1 Bad "
+	    "sequence of commands: MAIL is not valid now; valid now: LHLO ");
+	got = say(c, "LHLO x.example\r\n");
+	cr_expect(strstr(got, "250-practice.smtpscope.test greets x.example"
+	    "\r\n") == got, "%s", got);
+	cr_expect(strstr(got, "250-PIPELINING\r\n") != NULL &&
+	    strstr(got, "250-ENHANCEDSTATUSCODES\r\n") != NULL, "RFC 2033 5: "
+	    "%s", got);
+	free(got);
+	got = say(c, "HELP\r\n");
+	cr_expect(strstr(got, "LHLO") != NULL && strstr(got, "EHLO ") ==
+	    NULL, "%s", got);
+	free(got);
+	practice_conn_free(c);
+
+	c = fresh(NULL);
+	expect_code(c, "LHLO x.example\r\n", "500 5.5.2 LHLO is the greeting "
+	    "of LMTP, not SMTP");
+	practice_conn_free(c);
+}
+
+/* RFC 2033 4.2: one reply per accepted recipient after the final dot, in
+ * the order of the RCPT commands; DATA without one is refused 503. */
+Test(practice, lmtp_reply_per_recipient)
+{
+	struct captured		 k;
+	struct practice_conn	*c = lmtp_conn(NULL, &k);
+
+	free(say(c, "LHLO x.example\r\n"));
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "DATA\r\n", "503 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<Postmaster>\r\n", "250 ");
+	expect_code(c, "DATA\r\n", "354 ");
+	expect(c, "hi\r\n.\r\n",
+	    "250 2.0.0 <b@example.org> Delivered as message 41 (4 octets)\r\n"
+	    "250 2.0.0 <Postmaster> Delivered as message 41 (4 octets)\r\n");
+	expect_body(c, "hi\r\n", 4);
+	cr_expect_str_eq(k.env, "a@example.org||b@example.org|Postmaster");
+	cr_expect(strstr(k.log, "<b@example.org> -> 250\n<Postmaster> -> "
+	    "250\n") != NULL, "%s", k.log);
+	/* BDAT LAST too (RFC 2033 4.3) */
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<c@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<d@example.org>\r\n", "250 ");
+	expect(c, "BDAT 3 LAST\r\nabc",
+	    "250 2.0.0 <c@example.org> Delivered as message 42 (3 octets)\r\n"
+	    "250 2.0.0 <d@example.org> Delivered as message 42 (3 octets)\r\n");
+	/* a store that fails: 451 for each */
+	k.refuse = 1;
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<c@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<d@example.org>\r\n", "250 ");
+	expect(c, "DATA\r\nx\r\n.\r\n", "354 End data with <CR><LF>.<CR><LF>"
+	    "\r\n451 4.3.0 <c@example.org> Could not store the message\r\n"
+	    "451 4.3.0 <d@example.org> Could not store the message\r\n");
+	cr_expect_eq(practice_conn_messages(c), 2);
+	practice_conn_free(c);
+}
+
+/* mailbox-full in LMTP: the mailbox is judged at delivery, each recipient
+ * its own reply; a message over the quota is refused for every one. */
+Test(practice, lmtp_mailbox_full)
+{
+	struct captured		 k;
+	struct practice_conn	*c = lmtp_conn("mailbox-full", &k);
+	char			*big;
+
+	free(say(c, "LHLO x.example\r\n"));
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<full@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<c@example.org>\r\n", "250 ");
+	expect(c, "DATA\r\nhi\r\n.\r\n", "354 End data with <CR><LF>.<CR><LF>"
+	    "\r\n250 2.0.0 <b@example.org> Delivered as message 41 (4 octets)"
+	    "\r\n452 4.2.2 <full@example.org>: Mailbox full, try again later"
+	    "\r\n250 2.0.0 <c@example.org> Delivered as message 41 (4 octets)"
+	    "\r\n");
+	cr_expect_str_eq(k.env, "a@example.org||b@example.org|c@example.org",
+	    "the refused recipient is not in the envelope kept");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<b@example.org>\r\n", "250 ");
+	expect_code(c, "RCPT TO:<c@example.org>\r\n", "250 ");
+	expect_code(c, "DATA\r\n", "354 ");
+	big = malloc(5000);
+	cr_assert_not_null(big);
+	memset(big, 'x', 4100);
+	memcpy(big + 4100, "\r\n.\r\n", 6);
+	expect(c, big, "552 5.2.2 Mailbox full: the message has 4102 octets, "
+	    "the mailbox 4096 left\r\n552 5.2.2 Mailbox full: the message has "
+	    "4102 octets, the mailbox 4096 left\r\n");
+	free(big);
+	cr_expect_eq(practice_conn_messages(c), 1);
+	practice_conn_free(c);
+}

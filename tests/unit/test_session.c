@@ -766,3 +766,186 @@ Test(session, out_of_memory_while_queueing_is_reported)
 	cr_assert_eq(session_pending(s), 0);
 	session_free(s);
 }
+
+/* --- LMTP (RFC 2033) ---------------------------------------------------- */
+
+/* The answer of one reply, kept whole (rcpt copied). */
+static struct session_answer lmtp_a;
+static char lmtp_rcpt[128];
+
+static void
+answer_lmtp(struct session *s, struct reply *r)
+{
+	session_on_reply(s, r, &lmtp_a);
+	snprintf(lmtp_rcpt, sizeof lmtp_rcpt, "%s",
+	    lmtp_a.rcpt != NULL ? lmtp_a.rcpt : "(none)");
+	reply_free(r);
+}
+
+static struct session *
+greeted_lhlo(void)
+{
+	struct session *s = session_new(0);
+
+	answer(s, fixture_reply(220, NULL, 1, "lmtp ready"));
+	send_cmd(s, "LHLO me");
+	cr_assert_eq(session_last_pending_verb(s), VERB_LHLO);
+	answer(s, fixture_reply(250, NULL, 3, "lmtp", "PIPELINING",
+	    "ENHANCEDSTATUSCODES"));
+	return s;
+}
+
+/* RFC 2033 4.1: an accepted LHLO makes the dialogue LMTP, EHLO and HELO
+ * make it SMTP; each protocol offers its own greeting. */
+Test(session, lmtp_from_the_greeting)
+{
+	struct session	*s = greeted_lhlo();
+	char		 next[256];
+
+	cr_assert(session_lmtp(s));
+	cr_assert_eq(session_state(s), STATE_READY);
+	cr_assert(session_caps(s)->pipelining, "LHLO lists the extensions");
+	cr_assert_str_eq(session_helo_name(s), "me");
+	send_cmd(s, "EHLO me");
+	answer(s, fixture_reply(500, "5.5.2", 1, "unknown"));
+	cr_assert(session_lmtp(s), "a refused EHLO changes nothing");
+	send_cmd(s, "EHLO me");
+	answer(s, fixture_reply(250, NULL, 1, "mx"));
+	cr_assert(!session_lmtp(s), "the server took EHLO: SMTP");
+	session_free(s);
+
+	s = session_new(0);
+	session_set_lmtp(s, 1);
+	answer(s, fixture_reply(220, NULL, 1, "lmtp ready"));
+	session_next_verbs(s, next, sizeof next);
+	cr_assert(strstr(next, "LHLO") != NULL, "%s", next);
+	cr_assert(strstr(next, "EHLO") == NULL && strstr(next, "HELO ") ==
+	    NULL, "%s", next);
+	cr_assert(warns(s, "MAIL FROM:<a@b>", "before LHLO"));
+	cr_assert(session_can_pipeline(s, "LHLO me") == 0);
+	session_set_lmtp(s, 0);
+	session_next_verbs(s, next, sizeof next);
+	cr_assert(strstr(next, "LHLO") == NULL, "%s", next);
+	session_free(s);
+}
+
+/* RFC 2033 4.2: after the final dot, one reply per accepted RCPT, in
+ * order, each paired with its recipient; the refused one gets none. */
+Test(session, lmtp_reply_per_recipient)
+{
+	struct session	*s = greeted_lhlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	send_cmd(s, "RCPT TO:<one@example.org> NOTIFY=NEVER");
+	send_cmd(s, "RCPT TO:<nobody@example.org>");
+	send_cmd(s, "RCPT TO:<Postmaster>");
+	send_cmd(s, "DATA");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	answer(s, fixture_reply(550, "5.1.1", 1, "unknown"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	answer(s, fixture_reply(354, NULL, 1, "go"));
+	cr_assert_eq(session_recipients(s), 2);
+	cr_assert_eq(session_on_send(s, ".", ANNOTATE_DATA_END, 2.0), 0);
+	cr_assert_eq(session_expected_state(s), STATE_READY);
+	cr_assert_eq(session_recipients(s), 2, "prediction changes nothing");
+
+	answer_lmtp(s, fixture_reply(250, "2.0.0", 1, "delivered"));
+	cr_assert_eq(lmtp_a.ctx, ANNOTATE_DATA_END);
+	cr_assert_str_eq(lmtp_a.command, ".");
+	cr_assert_str_eq(lmtp_rcpt, "one@example.org");
+	cr_assert_eq(lmtp_a.rcpt_index, 1);
+	cr_assert_eq(lmtp_a.rcpt_count, 2);
+	cr_assert_eq(session_pending(s), 1, "one reply still owed");
+	cr_assert_eq(session_state(s), STATE_DATA);
+	cr_assert(!session_in_body(s));
+
+	answer_lmtp(s, fixture_reply(452, "4.2.2", 1, "mailbox full"));
+	cr_assert_str_eq(lmtp_rcpt, "Postmaster");
+	cr_assert_eq(lmtp_a.rcpt_index, 2);
+	cr_assert_eq(session_pending(s), 0);
+	cr_assert_eq(session_state(s), STATE_READY);
+	cr_assert_eq(session_recipients(s), 0, "the transaction is over");
+
+	/* The next transaction starts afresh. */
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	send_cmd(s, "RCPT TO:<two@example.org>");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	send_cmd(s, "DATA");
+	answer(s, fixture_reply(354, NULL, 1, "go"));
+	cr_assert_eq(session_on_send(s, ".", ANNOTATE_DATA_END, 2.0), 0);
+	answer_lmtp(s, fixture_reply(250, NULL, 1, "ok"));
+	cr_assert_eq(lmtp_a.rcpt_count, 0, "one recipient: one reply");
+	cr_assert_eq(session_pending(s), 0);
+	session_free(s);
+}
+
+/* RFC 2033 4.3: BDAT LAST too, even pipelined behind the RCPTs whose
+ * replies decide the count; a 421 ends it at once. */
+Test(session, lmtp_bdat_last_and_421)
+{
+	struct session	*s = greeted_lhlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	send_cmd(s, "RCPT TO:<x@example.org>");
+	send_cmd(s, "RCPT TO:<y@example.org>");
+	cr_assert_eq(session_on_send(s, "BDAT 10 LAST", ANNOTATE_BDAT, 2.0),
+	    0);
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	answer_lmtp(s, fixture_reply(250, NULL, 1, "x delivered"));
+	cr_assert_str_eq(lmtp_rcpt, "x@example.org");
+	cr_assert_eq(lmtp_a.ctx, ANNOTATE_BDAT);
+	answer_lmtp(s, fixture_reply(250, NULL, 1, "y delivered"));
+	cr_assert_str_eq(lmtp_rcpt, "y@example.org");
+	cr_assert_eq(session_pending(s), 0);
+	cr_assert_eq(session_state(s), STATE_READY);
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	send_cmd(s, "RCPT TO:<x@example.org>");
+	send_cmd(s, "RCPT TO:<y@example.org>");
+	send_cmd(s, "DATA");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	answer(s, fixture_reply(354, NULL, 1, "go"));
+	cr_assert_eq(session_on_send(s, ".", ANNOTATE_DATA_END, 2.0), 0);
+	answer_lmtp(s, fixture_reply(421, "4.3.2", 1, "shutting down"));
+	cr_assert_eq(session_pending(s), 0, "no more replies after 421");
+	cr_assert_eq(session_state(s), STATE_QUIT);
+	session_free(s);
+}
+
+/* An SMTP server's end of data gets one reply, however many RCPTs. */
+Test(session, smtp_one_reply_after_data)
+{
+	struct session	*s = greeted_ehlo();
+
+	send_cmd(s, "MAIL FROM:<a@b>");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	send_cmd(s, "RCPT TO:<x@example.org>");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	send_cmd(s, "RCPT TO:<y@example.org>");
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	send_cmd(s, "DATA");
+	answer(s, fixture_reply(354, NULL, 1, "go"));
+	cr_assert_eq(session_on_send(s, ".", ANNOTATE_DATA_END, 2.0), 0);
+	answer_lmtp(s, fixture_reply(250, NULL, 1, "queued"));
+	cr_assert_eq(lmtp_a.rcpt_count, 0);
+	cr_assert_eq(session_pending(s), 0);
+	cr_assert_eq(session_state(s), STATE_READY);
+	session_free(s);
+}
+
+Test(session, rcpt_label)
+{
+	char	buf[128];
+
+	session_rcpt_label("b@example.org", 2, 3, buf, sizeof buf);
+	cr_assert_str_eq(buf, "for <b@example.org>, recipient 2 of 3 (RFC "
+	    "2033 4.2)");
+	session_rcpt_label(NULL, 1, 2, buf, sizeof buf);
+	cr_assert_str_eq(buf, "for recipient 1 of 2 (RFC 2033 4.2)");
+}

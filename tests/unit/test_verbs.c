@@ -45,7 +45,7 @@ Test(verbs, grammar_table)
 	int	 sev, valid = 0, invalid = 0;
 
 	for (i = 0; i < n; i++) {
-		sev = verbs_check(grammar[i].line, NULL, &dl);
+		sev = verbs_check(grammar[i].line, NULL, 0, &dl);
 		cr_expect_eq(sev, grammar[i].severity,
 		    "\"%s\": severity %d, expected %d (first: %s)",
 		    grammar[i].line, sev, grammar[i].severity,
@@ -79,19 +79,20 @@ Test(verbs, issue_examples)
 {
 	struct diag_list dl;
 
-	cr_assert_eq(verbs_check("MAIL FROM: <a@b>", NULL, &dl), DIAG_WARNING);
+	cr_assert_eq(verbs_check("MAIL FROM: <a@b>", NULL, 0, &dl),
+	    DIAG_WARNING);
 	cr_assert_eq(dl.n, 1);
 	cr_assert_eq(dl.d[0].column, 10);
 	cr_assert_eq(dl.d[0].length, 1);
 	cr_assert(strstr(dl.d[0].msg, "space after the colon") != NULL);
 	cr_assert_str_eq(dl.d[0].rfc, "RFC 5321 4.1.1.2");
 
-	cr_assert_eq(verbs_check("RCPT TO:a@b", NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check("RCPT TO:a@b", NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.d[0].column, 8);
 	cr_assert_eq(dl.d[0].length, 3);
 	cr_assert(strstr(dl.d[0].msg, "angle brackets") != NULL);
 
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=abc", NULL, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=abc", NULL, 0, &dl),
 	    DIAG_ERROR);
 	cr_assert_eq(dl.n, 1);
 	cr_assert_eq(dl.d[0].column, 21);
@@ -103,26 +104,28 @@ Test(verbs, control_characters)
 {
 	struct diag_list dl;
 
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b>\r", NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b>\r", NULL, 0, &dl),
+	    DIAG_ERROR);
 	cr_assert_eq(dl.d[0].column, 15);
-	cr_assert_eq(verbs_check("NOOP\nQUIT", NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check("NOOP\nQUIT", NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.d[0].column, 4);
-	cr_assert_eq(verbs_check("MAIL FROM:<a\x01@b>", NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check("MAIL FROM:<a\x01@b>", NULL, 0, &dl),
+	    DIAG_ERROR);
 	cr_assert_eq(dl.d[0].column, 12);
 	cr_assert_eq(dl.n, 1, "one mistake, one diagnostic");
-	cr_assert_eq(verbs_check("HELO a\x7f", NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check("HELO a\x7f", NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.d[0].column, 6);
 	/* Invalid UTF-8 is an error even with SMTPUTF8. */
-	cr_assert_eq(verbs_check("MAIL FROM:<\xc3(@b> SMTPUTF8", NULL, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<\xc3(@b> SMTPUTF8", NULL, 0, &dl),
 	    DIAG_ERROR);
 	cr_assert_eq(dl.d[0].column, 11);
-	cr_assert_eq(verbs_check("MAIL FROM:<\xed\xa0\x80@b> SMTPUTF8", NULL,
+	cr_assert_eq(verbs_check("MAIL FROM:<\xed\xa0\x80@b> SMTPUTF8", NULL, 0,
 	    &dl), DIAG_ERROR, "UTF-16 surrogates are not UTF-8");
 	/* Messages never quote control bytes from the line. */
-	cr_assert_eq(verbs_check("F\x1b[2J", NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check("F\x1b[2J", NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.n, 2);
 	cr_assert_str_eq(dl.d[1].msg, "unknown command");
-	cr_assert_eq(verbs_check("FR\xc3\xb6B x", NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check("FR\xc3\xb6B x", NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_str_eq(dl.d[0].msg, "unknown command");
 }
 
@@ -145,11 +148,11 @@ Test(verbs, lengths)
 	/* RFC 5321 4.5.3.1.1: local part of 64 is fine, 65 is warned. */
 	a = repeat('a', 64);
 	snprintf(line, sizeof line, "MAIL FROM:<%s@example.org>", a);
-	cr_assert_eq(verbs_check(line, NULL, &dl), 0);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), 0);
 	free(a);
 	a = repeat('a', 65);
 	snprintf(line, sizeof line, "MAIL FROM:<%s@example.org>", a);
-	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_WARNING);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), DIAG_WARNING);
 	cr_assert_eq(dl.d[0].column, 11);
 	cr_assert_eq(dl.d[0].length, 65);
 	cr_assert_str_eq(dl.d[0].rfc, "RFC 5321 4.5.3.1.1");
@@ -158,11 +161,11 @@ Test(verbs, lengths)
 	/* RFC 1035 2.3.4: labels of 63 octets at most. */
 	a = repeat('b', 63);
 	snprintf(line, sizeof line, "EHLO %s.example", a);
-	cr_assert_eq(verbs_check(line, NULL, &dl), 0);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), 0);
 	free(a);
 	a = repeat('b', 64);
 	snprintf(line, sizeof line, "EHLO %s.example", a);
-	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.d[0].column, 5);
 	cr_assert_str_eq(dl.d[0].rfc, "RFC 1035 2.3.4");
 	free(a);
@@ -170,7 +173,7 @@ Test(verbs, lengths)
 	/* RFC 5321 4.5.3.1.2: a domain of more than 255 octets. */
 	b = repeat('c', 60);
 	snprintf(line, sizeof line, "EHLO %s.%s.%s.%s.%s", b, b, b, b, b);
-	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.d[0].column, 5);
 	cr_assert_str_eq(dl.d[0].rfc, "RFC 5321 4.5.3.1.2");
 	free(b);
@@ -179,13 +182,13 @@ Test(verbs, lengths)
 	b = repeat('d', 60);
 	snprintf(line, sizeof line, "RCPT TO:<uuuuuuuuuuuuuuuuuuuu@%s.%s.%s.%s.x>",
 	    b, b, b, b);
-	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_WARNING);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), DIAG_WARNING);
 	cr_assert_eq(dl.d[0].column, 8);
 	cr_assert_str_eq(dl.d[0].rfc, "RFC 5321 4.5.3.1.3");
 	free(b);
 	b = repeat('d', 50);
 	snprintf(line, sizeof line, "RCPT TO:<u@%s.%s.%s.%s.x>", b, b, b, b);
-	cr_assert_eq(verbs_check(line, NULL, &dl), 0);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), 0);
 	free(b);
 }
 
@@ -200,17 +203,17 @@ Test(verbs, overlong_lines)
 	snprintf(line, sizeof line, "NOOP %s", a);
 	free(a);
 	cr_assert_eq(strlen(line), 510);
-	cr_assert_eq(verbs_check(line, NULL, &dl), 0);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), 0);
 	a = repeat('n', 511 - 5);
 	snprintf(line, sizeof line, "NOOP %s", a);
 	free(a);
-	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.d[dl.n - 1].column, 510);
 	cr_assert_str_eq(dl.d[dl.n - 1].rfc, "RFC 5321 4.5.3.1.4");
 
 	/* An unknown verb is still measured. */
 	a = repeat('Z', 600);
-	cr_assert_eq(verbs_check(a, NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check(a, NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.n, 2);
 	cr_assert_eq(dl.d[1].column, 510);
 	free(a);
@@ -225,10 +228,10 @@ Test(verbs, overlong_lines)
 	memcpy(line + n, a, 520 - n + 1);
 	free(a);
 	cr_assert_eq(strlen(line), 520);
-	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_WARNING, "%s",
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), DIAG_WARNING, "%s",
 	    dl.d[0].msg);
 	memcpy(strstr(line, "SIZE=1"), "X-SZ=1", 6);
-	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_ERROR);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), DIAG_ERROR);
 	cr_assert_eq(dl.d[dl.n - 1].column, 510);
 
 	/* RFC 4954 4: the AUTH command keeps the 512-octet limit; a longer
@@ -237,17 +240,17 @@ Test(verbs, overlong_lines)
 	snprintf(line, sizeof line, "AUTH PLAIN %s", a);
 	free(a);
 	cr_assert_eq(strlen(line) + 2, 509);
-	cr_assert_eq(verbs_check(line, NULL, &dl), 0);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), 0);
 	a = repeat('Q', 1200);
 	snprintf(line, sizeof line, "AUTH PLAIN %s", a);
 	free(a);
-	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_WARNING);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), DIAG_WARNING);
 	cr_assert_eq(dl.d[dl.n - 1].column, 510);
 	cr_assert_str_eq(dl.d[dl.n - 1].rfc, "RFC 4954 4");
 	a = repeat('Q', 12300);
 	snprintf(line, sizeof line, "AUTH PLAIN %s", a);
 	free(a);
-	cr_assert_eq(verbs_check(line, NULL, &dl), DIAG_WARNING);
+	cr_assert_eq(verbs_check(line, NULL, 0, &dl), DIAG_WARNING);
 }
 
 /* What the server advertised after EHLO. */
@@ -269,35 +272,35 @@ Test(verbs, caps_warn_unadvertised)
 	char	*kw[1] = { (char *)"XFORWARD NAME ADDR" };
 
 	/* Nothing advertised: each extension parameter is warned about. */
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=10", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=10", c, 0, &dl),
 	    DIAG_WARNING);
 	cr_assert_eq(dl.d[0].column, 16);
 	cr_assert(strstr(dl.d[0].msg, "SIZE") != NULL);
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> BODY=8BITMIME", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> BODY=8BITMIME", c, 0, &dl),
 	    DIAG_WARNING);
 	cr_assert(strstr(dl.d[0].msg, "8BITMIME") != NULL);
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> BODY=BINARYMIME", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> BODY=BINARYMIME", c, 0, &dl),
 	    DIAG_WARNING);
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SMTPUTF8", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SMTPUTF8", c, 0, &dl),
 	    DIAG_WARNING);
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> RET=HDRS", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> RET=HDRS", c, 0, &dl),
 	    DIAG_WARNING);
 	cr_assert(strstr(dl.d[0].msg, "DSN") != NULL);
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> ENVID=x", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> ENVID=x", c, 0, &dl),
 	    DIAG_WARNING);
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> AUTH=<>", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> AUTH=<>", c, 0, &dl),
 	    DIAG_WARNING);
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> REQUIRETLS", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> REQUIRETLS", c, 0, &dl),
 	    DIAG_WARNING);
-	cr_assert_eq(verbs_check("RCPT TO:<a@b> NOTIFY=NEVER", c, &dl),
+	cr_assert_eq(verbs_check("RCPT TO:<a@b> NOTIFY=NEVER", c, 0, &dl),
 	    DIAG_WARNING);
-	cr_assert_eq(verbs_check("RCPT TO:<a@b> ORCPT=rfc822;a@b", c, &dl),
+	cr_assert_eq(verbs_check("RCPT TO:<a@b> ORCPT=rfc822;a@b", c, 0, &dl),
 	    DIAG_WARNING);
 	/* Whether AUTH or a mechanism is offered is the order checker's
 	 * question (session.c): the grammar says it once, never. */
-	cr_assert_eq(verbs_check("AUTH PLAIN", c, &dl), 0);
+	cr_assert_eq(verbs_check("AUTH PLAIN", c, 0, &dl), 0);
 	/* An error in the value still wins over the warning. */
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=x", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=x", c, 0, &dl),
 	    DIAG_ERROR);
 
 	/* Advertised: clean. */
@@ -307,29 +310,29 @@ Test(verbs, caps_warn_unadvertised)
 	c->binarymime = c->chunking = 1;
 	snprintf(c->auth, sizeof c->auth, "PLAIN LOGIN");
 	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=10 BODY=8BITMIME "
-	    "SMTPUTF8 RET=HDRS ENVID=x AUTH=<> REQUIRETLS", c, &dl), 0);
+	    "SMTPUTF8 RET=HDRS ENVID=x AUTH=<> REQUIRETLS", c, 0, &dl), 0);
 	cr_assert_eq(verbs_check("RCPT TO:<a@b> NOTIFY=NEVER "
-	    "ORCPT=rfc822;a@b", c, &dl), 0);
-	cr_assert_eq(verbs_check("AUTH LOGIN", c, &dl), 0);
-	cr_assert_eq(verbs_check("auth login", c, &dl), DIAG_HINT);
+	    "ORCPT=rfc822;a@b", c, 0, &dl), 0);
+	cr_assert_eq(verbs_check("AUTH LOGIN", c, 0, &dl), 0);
+	cr_assert_eq(verbs_check("auth login", c, 0, &dl), DIAG_HINT);
 	/* Above the advertised SIZE limit (RFC 1870 6.1). */
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=1001", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=1001", c, 0, &dl),
 	    DIAG_WARNING);
 	cr_assert_eq(dl.d[0].column, 21);
-	cr_assert_eq(verbs_check("AUTH CRAM-MD5", c, &dl), 0);
+	cr_assert_eq(verbs_check("AUTH CRAM-MD5", c, 0, &dl), 0);
 
 	/* Unknown parameter: fine when its keyword was advertised. */
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> XFORWARD=1", c, &dl),
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> XFORWARD=1", c, 0, &dl),
 	    DIAG_WARNING);
 	c->nkeywords = 1;
 	memcpy(c->keywords, kw, sizeof kw);
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> XFORWARD=1", c, &dl), 0);
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> XFORWARD=1", c, 0, &dl), 0);
 	c->nkeywords = 0;
 
 	/* Without an EHLO reply nothing is known: no warnings. */
 	c = caps_with("");
 	c->ehlo = 0;
-	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=10", c, &dl), 0);
+	cr_assert_eq(verbs_check("MAIL FROM:<a@b> SIZE=10", c, 0, &dl), 0);
 }
 
 Test(verbs, table_walk)
@@ -518,7 +521,7 @@ Test(verbs, every_prefix)
 		for (k = 0; k <= strlen(grammar[i].line) && k < sizeof buf; k++) {
 			memcpy(buf, grammar[i].line, k);
 			buf[k] = '\0';
-			(void)verbs_check(buf, NULL, &dl);
+			(void)verbs_check(buf, NULL, 0, &dl);
 			check_bounds(buf, &dl);
 		}
 	}
@@ -793,4 +796,47 @@ Test(verbs, domain_ok)
 	for (size_t i = 60; i < sizeof d; i += 61)
 		d[i] = '.';
 	cr_assert_not(verbs_domain_ok(d, 260, 0));
+}
+
+/* RFC 2033 4.1: LHLO is EHLO's grammar; each protocol's server refuses
+ * the other's greeting with 500, which the checker predicts. */
+Test(verbs, lmtp_greetings)
+{
+	struct verbs_cmd	 c;
+	const struct verb_info	*v = verbs_get(VERB_LHLO);
+	const struct diag	*d;
+
+	cr_assert_not_null(v);
+	cr_assert_str_eq(v->rfc, "RFC 2033 4.1");
+	cr_assert(verbs_in_protocol(v, 1) && !verbs_in_protocol(v, 0));
+	cr_assert(verbs_in_protocol(verbs_get(VERB_EHLO), 0));
+	cr_assert(!verbs_in_protocol(verbs_get(VERB_HELO), 1));
+	cr_assert(verbs_in_protocol(verbs_get(VERB_MAIL), 1) &&
+	    verbs_in_protocol(verbs_get(VERB_MAIL), 0));
+
+	cr_assert_eq(verbs_parse("LHLO me.example", 15, NULL, VERBS_LMTP, &c),
+	    0);
+	cr_assert_eq(c.verb, v);
+	cr_assert_eq(c.arg.off, 5);
+	cr_assert_eq(c.arg.len, 10);
+	cr_assert_eq(verbs_parse("lhlo [192.0.2.1]", 16, NULL, VERBS_LMTP,
+	    &c), 0);
+	cr_assert_eq(verbs_parse("LHLO", 4, NULL, VERBS_LMTP, &c), DIAG_ERROR);
+
+	cr_assert_eq(verbs_parse("LHLO me.example", 15, NULL, 0, &c),
+	    DIAG_WARNING);
+	cr_assert_not_null(d = verbs_refusal(&c));
+	cr_assert_eq(d->reply, 500);
+	cr_assert_str_eq(d->esc, "5.5.2");
+	cr_assert_str_eq(d->rfc, "RFC 2033 4.1");
+	cr_assert(strstr(d->msg, "use EHLO") != NULL, "%s", d->msg);
+
+	cr_assert_eq(verbs_parse("EHLO me.example", 15, NULL, VERBS_LMTP, &c),
+	    DIAG_WARNING);
+	cr_assert_not_null(d = verbs_refusal(&c));
+	cr_assert_eq(d->reply, 500);
+	cr_assert(strstr(d->msg, "LMTP has no EHLO") != NULL, "%s", d->msg);
+	cr_assert_eq(verbs_check("HELO me.example", NULL, VERBS_LMTP, &c.diags),
+	    DIAG_WARNING);
+	cr_assert_eq(verbs_check("HELO me.example", NULL, 0, &c.diags), 0);
 }
