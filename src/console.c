@@ -45,6 +45,8 @@ static void	secret_input(struct client *, const char *);
 static enum console_result console_state(struct client *, const char *);
 static enum console_result console_tls(struct client *, const char *);
 static enum console_result console_quit(struct client *, const char *);
+static unsigned long long console_message_limit(struct session *, char *,
+    size_t);
 static enum console_result console_lesson(struct client *, const char *);
 static void	lesson_said(struct client *, int, const char *);
 
@@ -63,7 +65,7 @@ static const struct console_cmd commands[] = {
 	{ ":data", "[FILE]", "send DATA (if needed) and FILE as the body, "
 	    "dot-stuffed, then \".\"", console_data },
 	{ ":bdat", "FILE [CHUNK]", "send FILE with BDAT in chunks of CHUNK "
-	    "octets (RFC 3030)", console_bdat },
+	    "octets (RFC 3030; default 1 MiB)", console_bdat },
 	{ ":starttls", "", "send STARTTLS and start TLS on its 220 reply",
 	    console_starttls },
 	{ ":auth", "MECH [USER]", "log in with SASL mechanism MECH; the "
@@ -406,41 +408,44 @@ console_state(struct client *c, const char *arg)
 	return CONSOLE_CONTINUE;
 }
 
-/* Send buf[0..len) as body lines: LF, CRLF and lone CR all end a line. */
-static int
-send_body_lines(struct client *c, const char *buf, size_t len)
+/*
+ * The most a message file may be as sent: the SIZE the server advertised
+ * (RFC 1870 4), else MESSAGE_FILE_MAX; what says which, for the refusal.
+ */
+static unsigned long long
+console_message_limit(struct session *s, char *what, size_t size)
 {
-	size_t start = 0, i = 0;
+	const struct caps *caps = session_caps(s);
 
-	while (i < len) {
-		if (buf[i] == '\n' || buf[i] == '\r') {
-			if (client_send_body_line(c, buf + start, i - start) == -1)
-				return -1;
-			if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')
-				i++;
-			start = ++i;
-		} else
-			i++;
+	if (caps->size && caps->size_max > 0) {
+		snprintf(what, size, "the %lu octets the server advertised "
+		    "with SIZE (RFC 1870)", caps->size_max);
+		return caps->size_max;
 	}
-	if (start < len && client_send_body_line(c, buf + start,
-	    len - start) == -1)
-		return -1;
-	return 0;
+	snprintf(what, size, "the %lu octets (64 MiB) smtpscope sends when "
+	    "the server advertises no SIZE", MESSAGE_FILE_MAX);
+	return MESSAGE_FILE_MAX;
 }
 
 static enum console_result
 console_data(struct client *c, const char *arg)
 {
-	struct session	*s = client_session(c);
-	char		*buf = NULL, err[512];
-	size_t		 len = 0;
+	struct session		*s = client_session(c);
+	struct message_file	*mf = NULL;
+	const char		*line;
+	char			 err[1024], what[160];
+	unsigned long long	 size;
+	size_t			 len;
+	int			 rc;
 
 	if (s == NULL || client_fd(c) == -1) {
 		client_message(c, CLIENT_MSG_ERROR, "not connected");
 		return CONSOLE_CONTINUE;
 	}
-	if (*arg != '\0' && message_read_file(arg, &buf, &len, err,
-	    sizeof err) == -1) {
+	/* measured, and refused, before DATA is sent */
+	if (*arg != '\0' && (mf = message_file_open(arg, MESSAGE_DATA,
+	    console_message_limit(s, what, sizeof what), what, &size, err,
+	    sizeof err)) == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
 		return CONSOLE_CONTINUE;
 	}
@@ -453,28 +458,41 @@ console_data(struct client *c, const char *arg)
 			goto out;
 		}
 	}
-	if (buf == NULL) {
+	if (mf == NULL) {
 		client_message(c, CLIENT_MSG_INFO, "type the body; a line "
 		    "with a single \".\" ends it (leading dots are doubled "
 		    "for you, RFC 5321 4.5.2)");
 		goto out;
 	}
-	if (send_body_lines(c, buf, len) == 0)
-		client_send_body_end(c);
+	/* one line at a time: the file is never held whole */
+	while ((rc = message_file_line(mf, &line, &len, err,
+	    sizeof err)) == 1)
+		if (client_send_body_line(c, line, len) == -1)
+			goto out;
+	if (rc == -1) {
+		/* "." now would send the part as the whole message */
+		client_message(c, CLIENT_MSG_ERROR, "%s: the body is not "
+		    "ended; type \".\" to end it as it is", err);
+		goto out;
+	}
+	client_send_body_end(c);
 out:
-	free(buf);
+	message_file_close(mf);
 	return CONSOLE_CONTINUE;
 }
 
 static enum console_result
 console_bdat(struct client *c, const char *arg)
 {
-	struct session	*s = client_session(c);
-	char		 path[1024], err[512], *file = NULL, *msg = NULL;
-	size_t		 flen, mlen, off = 0, n;
-	unsigned long	 chunk = 0;
-	const char	*p;
-	int		 pipelining;
+	struct session		*s = client_session(c);
+	struct message_file	*mf = NULL;
+	char			 path[1024], err[1024], what[160], *buf = NULL;
+	char			*end;
+	unsigned long long	 size;
+	unsigned long		 chunk = MESSAGE_CHUNK_DEFAULT;
+	size_t			 n;
+	const char		*p;
+	int			 pipelining, last;
 
 	if (s == NULL || client_fd(c) == -1) {
 		client_message(c, CLIENT_MSG_ERROR, "not connected");
@@ -488,46 +506,49 @@ console_bdat(struct client *c, const char *arg)
 	snprintf(path, sizeof path, "%.*s", (int)n, arg);
 	p = skip_spaces(arg + n);
 	if (*p != '\0') {
-		char *end;
+		errno = 0;
 		chunk = strtoul(p, &end, 10);
-		if (*skip_spaces(end) != '\0' || chunk == 0) {
-			client_message(c, CLIENT_MSG_ERROR, "CHUNK must be a "
-			    "positive number of octets");
+		if (!isdigit((unsigned char)*p) || *skip_spaces(end) != '\0' ||
+		    errno != 0 || chunk == 0 || chunk > MESSAGE_CHUNK_MAX) {
+			client_message(c, CLIENT_MSG_ERROR, "CHUNK takes octets "
+			    "from 1 to %lu", MESSAGE_CHUNK_MAX);
 			return CONSOLE_CONTINUE;
 		}
 	}
 	if (session_caps(s)->ehlo && !session_caps(s)->chunking)
 		client_message(c, CLIENT_MSG_WARNING, "the server did not "
 		    "advertise CHUNKING: expect BDAT to be refused (RFC 3030 2)");
-	if (message_read_file(path, &file, &flen, err, sizeof err) == -1) {
+	/* RFC 3030 3: a BINARYMIME body goes as it is, octet for octet */
+	if ((mf = message_file_open(path, session_binarymime(s) ?
+	    MESSAGE_BINARY : MESSAGE_BDAT, console_message_limit(s, what,
+	    sizeof what), what, &size, err, sizeof err)) == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
-		goto out;
+		return CONSOLE_CONTINUE;
 	}
-	if (session_binarymime(s)) {
-		/* RFC 3030 3: a BINARYMIME body goes as it is, octet for octet */
-		msg = file;
-		mlen = flen;
-		file = NULL;
-	} else if (message_canonical(file, flen, &msg, &mlen) == -1) {
+	if (chunk > size)
+		chunk = size > 0 ? (unsigned long)size : 1;
+	if ((buf = malloc(chunk)) == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "out of memory");
 		goto out;
 	}
-	if (chunk == 0 || chunk > mlen)
-		chunk = mlen ? mlen : 1;
 	pipelining = session_caps(s)->pipelining;
 	/* RFC 3030 4.2: with PIPELINING, BDAT chunks may be sent without
-	 * waiting; otherwise wait for each reply. */
+	 * waiting; otherwise wait for each reply.  One chunk in memory. */
 	do {
-		n = mlen - off < chunk ? mlen - off : chunk;
-		if (client_send_bdat(c, msg + off, n, off + n >= mlen) == -1)
+		if (message_file_chunk(mf, buf, chunk, &n, &last, err,
+		    sizeof err) == -1) {
+			client_message(c, CLIENT_MSG_ERROR, "%s: no more chunks "
+			    "sent (RSET ends the transaction)", err);
 			goto out;
-		off += n;
+		}
+		if (client_send_bdat(c, buf, n, last) == -1)
+			goto out;
 		if (!pipelining && client_wait(c, -1) != 0)
 			goto out;
-	} while (off < mlen);
+	} while (!last);
 out:
-	free(file);
-	free(msg);
+	free(buf);
+	message_file_close(mf);
 	return CONSOLE_CONTINUE;
 }
 

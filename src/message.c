@@ -2,23 +2,46 @@
  * message.c -- message bodies for DATA and BDAT.
  *
  * RFC 5321 2.3.8: lines end with CRLF, and a bare CR or LF must not be
- * sent, so every line ending in the input (CRLF, LF or a lone CR) becomes
- * CRLF.  RFC 5321 4.5.2: before DATA sends a line, a leading "." is
- * doubled so that the line cannot be taken for the end of the data; the
- * end is CRLF "." CRLF.  BDAT (RFC 3030 2) counts octets instead, so its
- * body is only made canonical, never stuffed.
+ * sent, so every line ending in a file (CRLF, LF or a lone CR) becomes
+ * CRLF, and a last line without one gets one.  RFC 5321 4.5.2: before
+ * DATA sends a line, a leading "." is doubled so that the line cannot be
+ * taken for the end of the data.  BDAT (RFC 3030 2) counts octets
+ * instead, so its body is only made canonical, never stuffed; after
+ * BODY=BINARYMIME (RFC 3030 3) it goes octet for octet.
+ *
+ * A message file is read twice, streaming: once to measure it (size as
+ * sent, NUL, longest line) so that it is refused before anything is
+ * sent, then once to send it, a line (DATA) or a chunk (BDAT) at a time.
+ * Memory stays one line or one chunk, whatever the size of the file.
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "message.h"
 
-static int	 message_convert(const char *, size_t, int, char **, size_t *);
+struct message_file {
+	FILE			*f;
+	char			*path;
+	enum message_how	 how;
+	unsigned long long	 size;		/* as measured */
+	unsigned long long	 done;		/* octets handed out */
+	char			*line;		/* MESSAGE_DATA: the current line */
+	int			 bol;		/* at the beginning of a line */
+	int			 lf;		/* a CR went out, its LF is owed */
+};
+
+static const char	*message_kind(mode_t);
+static int		 message_eol(FILE *, int);
+static int		 message_measure(struct message_file *,
+			    unsigned long long, const char *, char *, size_t);
 
 char *
 message_stuff_line(const char *line, size_t len, size_t *outlen)
@@ -43,125 +66,260 @@ message_stuff_line(const char *line, size_t len, size_t *outlen)
 	return o;
 }
 
-/*
- * The common walk: normalise line endings to CRLF, make sure a non-empty
- * body ends with CRLF, and when stuff is set double leading dots and
- * append the ".\r\n" that ends DATA.
- */
-static int
-message_convert(const char *in, size_t len, int stuff, char **out,
-    size_t *outlen)
+/* What a file that is not a regular one is, for the refusal. */
+static const char *
+message_kind(mode_t m)
 {
-	char	*o;
-	size_t	 i, k = 0, cap;
-	int	 bol = 1;	/* at the beginning of a line */
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
 
-	*out = NULL;
-	*outlen = 0;
-	/*
-	 * Worst case: each octet is a lone CR or LF (2 each) or a dot at
-	 * the start of a line (2 each), plus the final CRLF and ".\r\n".
-	 */
-	if (len > ((size_t)-1 - 8) / 2)
-		return -1;
-	cap = 2 * len + 8;
-	o = malloc(cap);
-	if (o == NULL)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (in[i] == '\r' || in[i] == '\n') {
-			if (in[i] == '\r' && i + 1 < len && in[i + 1] == '\n')
-				i++;
-			o[k++] = '\r';
-			o[k++] = '\n';
+/* ch was read: 1 when it ends a line (a CR and the LF after it are one
+ * line end), else 0. */
+static int
+message_eol(FILE *f, int ch)
+{
+	int next;
+
+	if (ch == '\n')
+		return 1;
+	if (ch != '\r')
+		return 0;
+	if ((next = getc_unlocked(f)) != '\n' && next != EOF)
+		ungetc(next, f);
+	return 1;
+}
+
+/* The first pass: the size as sent, and for DATA what it cannot carry. */
+static int
+message_measure(struct message_file *m, unsigned long long limit,
+    const char *limit_what, char *err, size_t errlen)
+{
+	unsigned long long	 size = 0, cur = 0;
+	unsigned long		 line = 1, nul = 0, longline = 0;
+	int			 ch, bol = 1;
+
+	while ((ch = getc_unlocked(m->f)) != EOF) {
+		if (m->how == MESSAGE_BINARY) {
+			size++;
+			continue;
+		}
+		if (message_eol(m->f, ch)) {
+			size += 2;
+			line++;
+			cur = 0;
 			bol = 1;
 			continue;
 		}
-		if (bol && stuff && in[i] == '.')
-			o[k++] = '.';
-		o[k++] = in[i];
+		if (ch == '\0' && nul == 0)
+			nul = line;
+		if (++cur > MESSAGE_LINE_MAX && longline == 0)
+			longline = line;
+		size++;
 		bol = 0;
 	}
-	if (!bol) {
-		o[k++] = '\r';
-		o[k++] = '\n';
-	}
-	if (stuff) {
-		o[k++] = '.';
-		o[k++] = '\r';
-		o[k++] = '\n';
-	}
-	*out = o;
-	*outlen = k;
-	return 0;
-}
-
-int
-message_data_body(const char *in, size_t len, char **out, size_t *outlen)
-{
-	return message_convert(in, len, 1, out, outlen);
-}
-
-int
-message_canonical(const char *in, size_t len, char **out, size_t *outlen)
-{
-	return message_convert(in, len, 0, out, outlen);
-}
-
-int
-message_read_file(const char *path, char **out, size_t *outlen, char *err,
-    size_t errlen)
-{
-	FILE	*f;
-	struct stat st;
-	char	*buf = NULL, *nb;
-	size_t	 len = 0, cap = 0, n;
-	int	 ret = -1;
-
-	*out = NULL;
-	*outlen = 0;
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		snprintf(err, errlen, "cannot open %s: %s", path,
+	if (ferror(m->f)) {
+		snprintf(err, errlen, "cannot read %s: %s", m->path,
 		    strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "cannot read %s: it is a directory", path);
-		goto out;
+	if (!bol && m->how != MESSAGE_BINARY)
+		size += 2;	/* the line end the last line lacks */
+	if (size > limit) {
+		snprintf(err, errlen, "cannot send %s: %llu octets as sent, "
+		    "more than %s", m->path, size, limit_what);
+		return -1;
 	}
-	for (;;) {
-		if (cap - len < 4096) {
-			if (cap > (size_t)-1 / 2 - 8192) {
-				snprintf(err, errlen, "%s is too large", path);
-				goto out;
-			}
-			cap = cap ? cap * 2 : 8192;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				snprintf(err, errlen, "out of memory reading %s",
-				    path);
-				goto out;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
+	if (m->how == MESSAGE_DATA && nul != 0) {
+		snprintf(err, errlen, "cannot send %s with DATA: a NUL octet "
+		    "on line %lu (message text holds none, RFC 5322 2.3); "
+		    "send it with :bdat after MAIL FROM:<...> BODY=BINARYMIME "
+		    "(RFC 3030 3)", m->path, nul);
+		return -1;
 	}
-	if (ferror(f)) {
+	if (m->how == MESSAGE_DATA && longline != 0) {
+		snprintf(err, errlen, "cannot send %s with DATA: line %lu is "
+		    "over %d octets, more than a session file records (RFC 5321 "
+		    "4.5.3.1.6 allows 998); send it with :bdat", m->path,
+		    longline, MESSAGE_LINE_MAX);
+		return -1;
+	}
+	m->size = size;
+	return 0;
+}
+
+struct message_file *
+message_file_open(const char *path, enum message_how how,
+    unsigned long long limit, const char *limit_what,
+    unsigned long long *size, char *err, size_t errlen)
+{
+	struct message_file	*m;
+	struct stat		 st;
+	int			 fd;
+
+	/* O_NONBLOCK: a FIFO would wait for a writer before it is seen to
+	 * be one */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
 		snprintf(err, errlen, "cannot read %s: %s", path,
 		    strerror(errno));
-		goto out;
+		close(fd);
+		return NULL;
 	}
-	buf[len] = '\0';	/* convenient for callers; not counted */
-	*out = buf;
-	*outlen = len;
-	buf = NULL;
-	ret = 0;
-out:
-	free(buf);
-	fclose(f);
-	return ret;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "cannot send %s: %s, not a regular file",
+		    path, message_kind(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	/* Line ends only grow as sent: larger already is refused unread. */
+	if ((unsigned long long)st.st_size > limit) {
+		snprintf(err, errlen, "cannot send %s: %llu octets, more than "
+		    "%s", path, (unsigned long long)st.st_size, limit_what);
+		close(fd);
+		return NULL;
+	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if ((m = calloc(1, sizeof *m)) == NULL ||
+	    (m->path = strdup(path)) == NULL ||
+	    (how == MESSAGE_DATA &&
+	    (m->line = malloc(MESSAGE_LINE_MAX + 1)) == NULL) ||
+	    (m->f = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read %s: out of memory", path);
+		if (m != NULL) {
+			free(m->path);
+			free(m->line);
+			free(m);
+		}
+		close(fd);
+		return NULL;
+	}
+	m->how = how;
+	m->bol = 1;
+	if (message_measure(m, limit, limit_what, err, errlen) == -1) {
+		message_file_close(m);
+		return NULL;
+	}
+	if (fseek(m->f, 0, SEEK_SET) == -1) {
+		snprintf(err, errlen, "cannot read %s again: %s", path,
+		    strerror(errno));
+		message_file_close(m);
+		return NULL;
+	}
+	*size = m->size;
+	return m;
+}
+
+int
+message_file_line(struct message_file *m, const char **line, size_t *len,
+    char *err, size_t errlen)
+{
+	size_t	n = 0;
+	int	ch;
+
+	while ((ch = getc_unlocked(m->f)) != EOF) {
+		if (message_eol(m->f, ch))
+			break;
+		if (n == MESSAGE_LINE_MAX || ch == '\0') {
+			snprintf(err, errlen, "%s changed while it was sent",
+			    m->path);
+			return -1;
+		}
+		m->line[n++] = (char)ch;
+	}
+	if (ch == EOF && ferror(m->f)) {
+		snprintf(err, errlen, "cannot read %s: %s", m->path,
+		    strerror(errno));
+		return -1;
+	}
+	if (ch == EOF && n == 0)
+		return 0;
+	m->line[n] = '\0';
+	*line = m->line;
+	*len = n;
+	return 1;
+}
+
+int
+message_file_chunk(struct message_file *m, char *buf, size_t size,
+    size_t *len, int *last, char *err, size_t errlen)
+{
+	size_t	n = 0;
+	int	ch;
+
+	*len = 0;
+	*last = 0;
+	while (n < size) {
+		if (m->lf) {
+			buf[n++] = '\n';
+			m->lf = 0;
+			continue;
+		}
+		if ((ch = getc_unlocked(m->f)) == EOF) {
+			if (ferror(m->f))
+				goto fail;
+			/* RFC 5321 2.3.8: the last line ends with CRLF too */
+			if (m->how != MESSAGE_BINARY && !m->bol) {
+				buf[n++] = '\r';
+				m->lf = 1;
+				m->bol = 1;
+				continue;
+			}
+			break;
+		}
+		if (m->how != MESSAGE_BINARY && message_eol(m->f, ch)) {
+			buf[n++] = '\r';
+			m->lf = 1;
+			m->bol = 1;
+			continue;
+		}
+		buf[n++] = (char)ch;
+		m->bol = 0;
+	}
+	/* Nothing follows when no LF is owed, the file is at its end and
+	 * its last line ended. */
+	if (!m->lf && (m->bol || m->how == MESSAGE_BINARY)) {
+		if ((ch = getc_unlocked(m->f)) == EOF) {
+			if (ferror(m->f))
+				goto fail;
+			*last = 1;
+		} else
+			ungetc(ch, m->f);
+	}
+	m->done += n;
+	if (m->done > m->size) {
+		snprintf(err, errlen, "%s changed while it was sent", m->path);
+		return -1;
+	}
+	*len = n;
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot read %s: %s", m->path, strerror(errno));
+	return -1;
+}
+
+void
+message_file_close(struct message_file *m)
+{
+	if (m == NULL)
+		return;
+	if (m->f != NULL)
+		fclose(m->f);
+	free(m->path);
+	free(m->line);
+	free(m);
 }

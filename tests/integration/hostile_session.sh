@@ -145,6 +145,48 @@ assert_grep '^S: 421 4\.3\.0 out of disk, closing$' "$T/out4s"
 assert_grep '^S: 421 4\.3\.0 out of disk, closing$' "$T/421.smtp"
 [ $rc -eq 0 ] || fail "421 then close: exit status $rc, expected 0"
 
+# --- :data and :bdat stream regular files only, within the SIZE the server
+# advertised: a device, a FIFO, a file over SIZE are refused with one line
+# naming the file and the limit, before anything is sent -----------------------
+cat >"$T/r7" <<'EOT'
+220 ok\r\n
+---
+250-x\r\n250-SIZE 100\r\n250 CHUNKING\r\n
+---
+250 2.1.0 ok\r\n
+---
+250 2.1.5 ok\r\n
+---
+221 bye\r\n
+EOT
+start_hostile "$T/r7"
+"$PYTHON" -c 'import sys; sys.stdout.write("a line of a body\n" * 10)' >"$T/170"
+"$PYTHON" -c 'import sys; sys.stdout.write("123456789\n" * 10)' >"$T/100"
+mkfifo "$T/fifo"
+# (guards, not timed assertions: before the files were streamed :bdat
+# /dev/zero grew without bound, and :data FIFO waited for a writer for
+# ever; they make those a failure instead of a machine out of memory or
+# a test that hangs)
+guard=
+command -v timeout >/dev/null 2>&1 && guard="timeout 120"
+(
+	ulimit -v 1000000 2>/dev/null
+	printf 'EHLO me\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\n:bdat /dev/zero\n:data %s\n:bdat %s\n:data %s\nQUIT\n' \
+	    "$T/fifo" "$T/170" "$T/100" |
+	    $guard "$SMTPSCOPE" --plain --no-check "127.0.0.1:$HOSTILE_PORT" >"$T/out7" 2>"$T/err7"
+)
+rc=$?
+LAST_OUT=$T/err7
+assert_grep '^smtpscope: cannot send /dev/zero: a character device, not a regular file$' "$T/err7"
+assert_grep "^smtpscope: cannot send $T/fifo: a FIFO, not a regular file\$" "$T/err7"
+assert_grep "^smtpscope: cannot send $T/170: 170 octets, more than the 100 octets the server advertised with SIZE \\(RFC 1870\\)\$" "$T/err7"
+assert_grep "^smtpscope: cannot send $T/100: 110 octets as sent, more than the 100 octets the server advertised with SIZE" "$T/err7"
+[ "$(wc -l <"$T/err7")" -eq 4 ] || fail "not one line per refusal"
+LAST_OUT=$T/out7
+assert_no_grep '^C: (DATA|BDAT)' "$T/out7"
+assert_grep '^S: 221 bye$' "$T/out7"
+[ $rc -eq 0 ] || fail "refused files: exit status $rc, expected 0"
+
 # --- a 421 in the middle of a pipelined group: the rest is said lost.
 # The server then closes (FIN), or resets (RST, after the client has read
 # the 421): either way the ordinary end, exit 0, nothing on stderr. -------

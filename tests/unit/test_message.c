@@ -1,15 +1,20 @@
 /*
  * test_message.c -- dot-stuffing (RFC 5321 4.5.2), CRLF normalisation and
- * file reading for DATA and BDAT bodies.
+ * message files streamed for DATA and BDAT: what they send, and what is
+ * refused before anything is sent.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "message.h"
+
+#define S(x)	x, sizeof(x) - 1
+#define NOLIMIT	(1ULL << 40)
 
 static void
 expect_bytes(const char *got, size_t gotlen, const char *want, size_t wantlen)
@@ -19,28 +24,84 @@ expect_bytes(const char *got, size_t gotlen, const char *want, size_t wantlen)
 	cr_assert_eq(memcmp(got, want, wantlen), 0, "bytes differ");
 }
 
-#define S(x)	x, sizeof(x) - 1
+/* A temporary file holding in[0..len); its name in path (64). */
+static void
+temp_file(char *path, const char *in, size_t len)
+{
+	int fd;
 
+	snprintf(path, 64, "/tmp/test_message.XXXXXX");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, in, len), (ssize_t)len);
+	close(fd);
+}
+
+/* in, sent with DATA: each line stuffed as the client does, then the
+ * end; the whole must be want, and the size measured the lines with
+ * CRLF (RFC 1870: without the stuffing and the final dot). */
 static void
 data_case(const char *in, size_t inlen, const char *want, size_t wantlen)
 {
-	char	*out;
-	size_t	 n;
+	struct message_file	*m;
+	char			 path[64], err[256], out[4096], *st;
+	const char		*line;
+	unsigned long long	 size;
+	size_t			 len, n, k = 0, stuffed = 0;
+	int			 rc;
 
-	cr_assert_eq(message_data_body(in, inlen, &out, &n), 0);
-	expect_bytes(out, n, want, wantlen);
-	free(out);
+	temp_file(path, in, inlen);
+	m = message_file_open(path, MESSAGE_DATA, NOLIMIT, "no limit", &size,
+	    err, sizeof err);
+	cr_assert_not_null(m, "%s", err);
+	while ((rc = message_file_line(m, &line, &len, err, sizeof err)) == 1) {
+		st = message_stuff_line(line, len, &n);
+		cr_assert_not_null(st);
+		cr_assert_lt(k + n, sizeof out);
+		memcpy(out + k, st, n);
+		k += n;
+		stuffed += n - len - 2;
+		free(st);
+	}
+	cr_assert_eq(rc, 0, "%s", err);
+	memcpy(out + k, ".\r\n", 3);
+	k += 3;
+	expect_bytes(out, k, want, wantlen);
+	cr_assert_eq(size, k - 3 - stuffed, "size %llu", size);
+	message_file_close(m);
+	unlink(path);
 }
 
+/* in, sent with BDAT in chunks of chunk octets: the chunks joined must be
+ * want, only the last one flagged last, and their sum the size. */
 static void
-canon_case(const char *in, size_t inlen, const char *want, size_t wantlen)
+chunk_case(enum message_how how, const char *in, size_t inlen, size_t chunk,
+    const char *want, size_t wantlen)
 {
-	char	*out;
-	size_t	 n;
+	struct message_file	*m;
+	char			 path[64], err[256], out[4096], buf[4096];
+	unsigned long long	 size;
+	size_t			 n, k = 0, rounds = 0;
+	int			 last = 0;
 
-	cr_assert_eq(message_canonical(in, inlen, &out, &n), 0);
-	expect_bytes(out, n, want, wantlen);
-	free(out);
+	temp_file(path, in, inlen);
+	m = message_file_open(path, how, NOLIMIT, "no limit", &size, err,
+	    sizeof err);
+	cr_assert_not_null(m, "%s", err);
+	while (!last) {
+		cr_assert_lt(rounds++, 5000, "never the last chunk");
+		cr_assert_eq(message_file_chunk(m, buf, chunk, &n, &last, err,
+		    sizeof err), 0, "%s", err);
+		cr_assert_leq(n, chunk);
+		cr_assert(n == chunk || last, "a short chunk before the last");
+		cr_assert_lt(k + n, sizeof out);
+		memcpy(out + k, buf, n);
+		k += n;
+	}
+	expect_bytes(out, k, want, wantlen);
+	cr_assert_eq(size, k);
+	message_file_close(m);
+	unlink(path);
 }
 
 static void
@@ -53,6 +114,16 @@ line_case(const char *in, size_t inlen, const char *want, size_t wantlen)
 	cr_assert_not_null(out);
 	expect_bytes(out, n, want, wantlen);
 	free(out);
+}
+
+/* The same with every chunk size from 1 to a whole message. */
+static void
+canon_case(const char *in, size_t inlen, const char *want, size_t wantlen)
+{
+	size_t chunk;
+
+	for (chunk = 1; chunk <= wantlen + 2; chunk++)
+		chunk_case(MESSAGE_BDAT, in, inlen, chunk, want, wantlen);
 }
 
 Test(message, stuff_line)
@@ -95,14 +166,6 @@ Test(message, data_body_endings)
 	    S("Subject: t\r\n\r\nbody\r\n.\r\n"));
 }
 
-Test(message, data_body_binary)
-{
-	/* NUL and 8-bit octets pass through untouched. */
-	data_case(S("a\0b\n\xff.\n"), S("a\0b\r\n\xff.\r\n.\r\n"));
-	data_case(S("\0"), S("\0\r\n.\r\n"));
-	data_case(S(".\0"), S("..\0\r\n.\r\n"));
-}
-
 Test(message, canonical_is_not_stuffed)
 {
 	canon_case(S(""), S(""));
@@ -113,60 +176,86 @@ Test(message, canonical_is_not_stuffed)
 	canon_case(S("a\0b"), S("a\0b\r\n"));
 }
 
-/* The stuffed body never holds a line that is a lone dot but the end. */
-Test(message, no_early_terminator)
+/* BODY=BINARYMIME: the octets as they are, NUL and bare LF included. */
+Test(message, binary_as_is)
 {
-	static const char in[] = ".\n.\r\n\r.\r..\n.";
-	char	*out;
-	size_t	 n, i;
-
-	cr_assert_eq(message_data_body(in, sizeof in - 1, &out, &n), 0);
-	cr_assert_geq(n, 3);
-	cr_assert_eq(memcmp(out + n - 3, ".\r\n", 3), 0);
-	for (i = 0; i + 5 <= n - 3; i++)
-		cr_assert_neq(memcmp(out + i, "\r\n.\r\n", 5), 0,
-		    "terminator at %zu", i);
-	cr_assert_neq(memcmp(out, ".\r\n", 3), 0);
-	for (i = 0; i < n; i++)
-		if (out[i] == '\n')
-			cr_assert(i > 0 && out[i - 1] == '\r', "bare LF");
-		else if (out[i] == '\r')
-			cr_assert(i + 1 < n && out[i + 1] == '\n', "bare CR");
-	free(out);
+	chunk_case(MESSAGE_BINARY, S("a\0b\n\xff.\r"), 3, S("a\0b\n\xff.\r"));
+	chunk_case(MESSAGE_BINARY, S("a\0b\n\xff.\r"), 100,
+	    S("a\0b\n\xff.\r"));
+	chunk_case(MESSAGE_BINARY, S(""), 1, S(""));
+	chunk_case(MESSAGE_BDAT, S("a\0b"), 2, S("a\0b\r\n"));
 }
 
-Test(message, read_file)
+/* open, expecting a refusal whose words hold want */
+static void
+refused(const char *path, enum message_how how, unsigned long long limit,
+    const char *want)
 {
-	char	 path[] = "/tmp/test_message.XXXXXX", err[256], *out;
-	size_t	 n, i;
-	int	 fd;
-	static char big[100000];
+	struct message_file	*m;
+	unsigned long long	 size;
+	char			 err[512] = "";
 
-	for (i = 0; i < sizeof big; i++)
-		big[i] = (char)(i % 251);
-	fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, big, sizeof big), (ssize_t)sizeof big);
-	close(fd);
-	cr_assert_eq(message_read_file(path, &out, &n, err, sizeof err), 0);
-	expect_bytes(out, n, big, sizeof big);
-	free(out);
+	m = message_file_open(path, how, limit, "the limit", &size, err,
+	    sizeof err);
+	cr_assert_null(m, "%s accepted", path);
+	cr_assert(strstr(err, want) != NULL, "\"%s\" lacks \"%s\"", err,
+	    want);
+	cr_assert(strstr(err, path) != NULL, "\"%s\" does not name %s", err,
+	    path);
+}
 
-	fd = open(path, O_WRONLY | O_TRUNC);
-	cr_assert_geq(fd, 0);
-	close(fd);
-	cr_assert_eq(message_read_file(path, &out, &n, err, sizeof err), 0);
-	cr_assert_eq(n, 0);
-	cr_assert_not_null(out);
-	free(out);
+/* Only regular files, measured before anything is sent: a device
+ * (:bdat /dev/zero reached 2 GB in memory), a FIFO (never waited on), a
+ * directory; a message over the limit as sent; for DATA, a NUL or a line
+ * too long to record. */
+Test(message, refusals)
+{
+	char	 path[64], fifo[64], *big;
+	size_t	 n = MESSAGE_LINE_MAX + 1;
+
+	refused("/dev/zero", MESSAGE_BDAT, NOLIMIT, "a character device");
+	refused("/", MESSAGE_DATA, NOLIMIT, "a directory");
+	refused("/nonexistent/x", MESSAGE_DATA, NOLIMIT, "No such file");
+	snprintf(fifo, sizeof fifo, "/tmp/test_message_fifo.%ld",
+	    (long)getpid());
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	refused(fifo, MESSAGE_DATA, NOLIMIT, "a FIFO");
+	unlink(fifo);
+
+	/* 10 octets, 12 as sent (CRLF): the size as sent counts */
+	temp_file(path, S("abcd\nefgh\n"));
+	refused(path, MESSAGE_BDAT, 9, "10 octets, more than the limit");
+	refused(path, MESSAGE_DATA, 11, "12 octets as sent, more than the "
+	    "limit");
+	refused(path, MESSAGE_BINARY, 9, "10 octets");
 	unlink(path);
 
-	err[0] = '\0';
-	cr_assert_eq(message_read_file(path, &out, &n, err, sizeof err), -1);
-	cr_assert_null(out);
-	cr_assert(strstr(err, path) != NULL, "error names the file: %s", err);
-	cr_assert(strstr(err, "No such file") != NULL, "%s", err);
+	temp_file(path, S("ok\nnul \0 here\n"));
+	refused(path, MESSAGE_DATA, NOLIMIT, "a NUL octet on line 2");
+	unlink(path);
 
-	cr_assert_eq(message_read_file("/", &out, &n, err, sizeof err), -1);
-	cr_assert(strstr(err, "directory") != NULL, "%s", err);
+	big = malloc(n + 10);
+	cr_assert_not_null(big);
+	memcpy(big, "a\n", 2);
+	memset(big + 2, 'x', n);
+	temp_file(path, big, n + 2);
+	refused(path, MESSAGE_DATA, NOLIMIT, "line 2 is over");
+	unlink(path);
+	free(big);
+}
+
+/* Within the limit, exactly at it, and the SIZE of a file with CRLF. */
+Test(message, limit_is_the_size_as_sent)
+{
+	struct message_file	*m;
+	unsigned long long	 size;
+	char			 path[64], err[256];
+
+	temp_file(path, S("abcd\r\nefgh"));
+	m = message_file_open(path, MESSAGE_DATA, 12, "the limit", &size, err,
+	    sizeof err);
+	cr_assert_not_null(m, "%s", err);
+	cr_assert_eq(size, 12);
+	message_file_close(m);
+	unlink(path);
 }
