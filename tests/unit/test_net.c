@@ -94,7 +94,7 @@ Test(net, target_forms)
 Test(net, unix_socket)
 {
 	char			err[256], path[] = "/tmp/smtpscope-net-XXXXXX";
-	char			sock[128];
+	char			sock[100];	/* fits sun_path (108) */
 	struct sockaddr_un	sun;
 	int			lfd, fd, afd;
 
