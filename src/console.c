@@ -772,10 +772,7 @@ console_shown_command(const struct client *c, const char *line,
 		return line;
 	if (kind == CLIENT_LINE_SECRET)
 		return SCRIPT_MASK;
-	if (strncasecmp(line, "AUTH", 4) != 0)
-		return line;
-	transcript_mask_auth(line, buf, size);
-	return buf;
+	return transcript_mask_auth(line, buf, size) ? buf : line;
 }
 
 /* --- history ---------------------------------------------------------------- */

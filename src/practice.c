@@ -493,11 +493,9 @@ practice_log_command(struct practice_conn *c, const char *line, size_t len,
 
 	if (c->hooks.log == NULL)
 		return;
-	if (len >= 5 && strncasecmp(line, "AUTH", 4) == 0 &&
-	    (line[4] == ' ' || line[4] == '\t')) {
-		transcript_mask_auth(line, masked, sizeof masked);
+	if (transcript_mask_auth(line, masked, sizeof masked))
 		practice_show(shown, sizeof shown, masked, strlen(masked), 0);
-	} else
+	else
 		practice_show(shown, sizeof shown, line, len, 0);
 	/* BDAT answers after its chunk: nothing to show yet. */
 	code = c->outlen >= before + 3 ? c->out + before : "...";

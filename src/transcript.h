@@ -37,7 +37,12 @@ int transcript_comment(struct transcript *, const char *text);
  * (events after it are dropped: the file ends at the last good event). */
 int transcript_error(const struct transcript *);
 
-/* The masked form of an AUTH command line ("AUTH PLAIN ********"), into buf. */
-void transcript_mask_auth(const char *line, char *buf, size_t size);
+/*
+ * The one mask of an AUTH command line: "AUTH PLAIN ********" into buf
+ * (size 0: nothing written), and 1, when line carries an initial
+ * response (the verb AUTH, in any case, after any white space, then a
+ * mechanism and more); else line as it is into buf, and 0.
+ */
+int transcript_mask_auth(const char *line, char *buf, size_t size);
 
 #endif

@@ -127,6 +127,28 @@ Test(transcript, mask_auth)
 	cr_assert_str_eq(buf, "NOOP AUTH PLAIN x");
 }
 
+/* White space before the verb or between the words (lines the checker
+ * refuses, and shows) never uncovers the initial response. */
+Test(transcript, mask_auth_whatever_the_spacing)
+{
+	char buf[64];
+
+	cr_assert_eq(transcript_mask_auth(" AUTH PLAIN dGVzdA==", buf,
+	    sizeof buf), 1);
+	cr_assert_str_eq(buf, " AUTH PLAIN ********");
+	cr_assert_eq(transcript_mask_auth("\tauth  plain\tdGVzdA==", buf,
+	    sizeof buf), 1);
+	cr_assert_str_eq(buf, "\tauth  plain ********");
+	cr_assert_eq(transcript_mask_auth("AUTH\tPLAIN dGVzdA== x", buf,
+	    sizeof buf), 1);
+	cr_assert_str_eq(buf, "AUTH\tPLAIN ********");
+	cr_assert_eq(transcript_mask_auth("AUTH PLAIN   ", buf, sizeof buf), 0);
+	cr_assert_str_eq(buf, "AUTH PLAIN   ");
+	/* size 0: only the verdict */
+	cr_assert_eq(transcript_mask_auth("AUTH PLAIN x", NULL, 0), 1);
+	cr_assert_eq(transcript_mask_auth("NOOP", NULL, 0), 0);
+}
+
 Test(transcript, escapes)
 {
 	FILE *f = tmpfile();
