@@ -104,6 +104,15 @@ static struct {
 
 static void	secret_clear(void);
 
+/*
+ * Leaving with a key: the first Ctrl-D while a transaction is open only
+ * says what leaving would lose; a second one, with nothing typed in
+ * between, leaves.  body_hint: a body line that reads like a command has
+ * been pointed out in this message already.
+ */
+static int	leave_armed;
+static int	body_hint;
+
 const char *
 console_prompt(const struct client *c)
 {
@@ -565,6 +574,85 @@ console_quit(struct client *c, const char *arg)
 	return CONSOLE_QUIT;
 }
 
+enum console_result
+console_leave(struct client *c)
+{
+	struct session	*s = client_session(c);
+	enum state	 st;
+	int		 armed = leave_armed;
+
+	leave_armed = 0;
+	if (secret.waiting) {
+		console_secret_cancel(c, "leaving");
+		return CONSOLE_QUIT;
+	}
+	if (s == NULL || client_fd(c) == -1)
+		return CONSOLE_QUIT;
+	if (session_in_body(s)) {
+		if (armed) {
+			client_message(c, CLIENT_MSG_ERROR, "left inside the "
+			    "message body: the message was never ended, so "
+			    "the server delivers nothing");
+			return console_quit(c, "");
+		}
+		client_message(c, CLIENT_MSG_INFO, "you are typing the "
+		    "message body: a line with a single \".\" ends the "
+		    "message and the server takes it.  To abandon it, press "
+		    "Ctrl-D again: the connection closes before the end of "
+		    "the message and nothing is delivered (:save FILE "
+		    "cannot be typed here: it would be message text)");
+		leave_armed = 1;
+		return CONSOLE_CONTINUE;
+	}
+	st = session_expected_state(s);
+	if ((st == STATE_MAIL || st == STATE_RCPT || st == STATE_DATA ||
+	    st == STATE_BDAT) && !armed) {
+		client_message(c, CLIENT_MSG_INFO, "a mail transaction is open "
+		    "(%zu recipient%s accepted, no message sent yet): leaving "
+		    "sends QUIT and the server drops it.  Press Ctrl-D again "
+		    "to leave; :save FILE keeps the session first",
+		    session_recipients(s), session_recipients(s) == 1 ? "" :
+		    "s");
+		leave_armed = 1;
+		return CONSOLE_CONTINUE;
+	}
+	return console_quit(c, "");
+}
+
+void
+console_leave_disarm(void)
+{
+	leave_armed = 0;
+}
+
+/*
+ * A body line that reads as a command (QUIT, RSET, :quit ...) is message
+ * text all the same; say so once per message.
+ */
+static void
+body_line_hint(struct client *c, const char *line)
+{
+	struct verbs_cmd	cmd;
+	size_t			i, n;
+
+	if (body_hint)
+		return;
+	n = strcspn(line, " \t");
+	if (line[0] == ':') {
+		for (i = 0; i < NCOMMANDS; i++)
+			if (strlen(commands[i].name) == n &&
+			    strncasecmp(commands[i].name, line, n) == 0)
+				break;
+		if (i == NCOMMANDS)
+			return;
+	} else if (verbs_lookup(line, n) == NULL ||
+	    verbs_parse(line, strlen(line), NULL, 0, &cmd) >= DIAG_ERROR)
+		return;
+	body_hint = 1;
+	client_message(c, CLIENT_MSG_INFO, "this is message text, sent as "
+	    "it is; end the message with a line holding a single \".\"");
+}
+
 static enum console_result
 local_command(struct client *c, const char *line)
 {
@@ -619,6 +707,7 @@ console_input(struct client *c, const char *input, int check)
 		secret_input(c, input);
 		return CONSOLE_CONTINUE;
 	}
+	leave_armed = 0;
 	len = strcspn(input, "\r\n");
 	if ((line = strndup(input, len)) == NULL)
 		return CONSOLE_CONTINUE;
@@ -638,11 +727,14 @@ console_input(struct client *c, const char *input, int check)
 		goto out;
 	}
 	if (session_in_body(s)) {
-		if (client_send(c, line) == 0)
+		if (client_send(c, line) == 0) {
+			body_line_hint(c, line);
 			lesson_said(c, lesson_sent(&lesson, line, 1, lesson_text,
 			    sizeof lesson_text), lesson_text);
+		}
 		goto out;
 	}
+	body_hint = 0;
 	if (line[0] == '!') {
 		client_send(c, line + 1);
 		goto out;

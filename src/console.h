@@ -16,6 +16,17 @@ enum console_result {
 /* Handle one input line.  check=0 is --no-check. */
 enum console_result console_input(struct client *, const char *line, int check);
 
+/*
+ * Ctrl-D on an empty line.  Leaves (CONSOLE_QUIT, after QUIT is sent as
+ * :quit does) unless a transaction is open or a message body is being
+ * typed: then it says what leaving would lose and how to end the message
+ * or keep the session (:save), and only a second Ctrl-D, with no line in
+ * between, leaves.  Nothing is ever sent as body text.  A front end
+ * calls console_leave_disarm() when the user does something else (Ctrl-C).
+ */
+enum console_result console_leave(struct client *);
+void console_leave_disarm(void);
+
 /* The prompt for the current state: "smtp> ", "data> ", "auth> ", or
  * "password for USER (not shown): " while :auth waits for a secret. */
 const char *console_prompt(const struct client *);

@@ -36,6 +36,7 @@ struct plain {
 	int			 color;
 	int			 in_readline;	/* the input line is on screen */
 	int			 quit;
+	int			 unfinished;	/* input ended inside a body */
 	char			 last_sent[512];	/* last command line shown */
 	char			*typed;		/* line just typed (echo shown) */
 };
@@ -323,13 +324,13 @@ on_line(char *line)
 	struct plain	*p = current;
 	int		 secret = console_reading_secret(p->c);
 
-	if (line == NULL) {		/* Ctrl-D */
+	if (line == NULL) {		/* Ctrl-D on an empty line */
 		p->in_readline = 0;
-		printf("\n");
-		console_secret_cancel(p->c, "leaving");
+		if (console_leave(p->c) == CONSOLE_QUIT)
+			p->quit = 1;
 		secret_mode(p);
-		console_input(p->c, ":quit", 0);
-		p->quit = 1;
+		p->in_readline = !p->quit;
+		rl_set_prompt(console_prompt(p->c));
 		return;
 	}
 	p->in_readline = 0;
@@ -372,7 +373,7 @@ run_interactive(struct plain *p)
 {
 	struct pollfd		pfd[2];
 	struct sigaction	sa, old_term, old_hup;
-	int			n;
+	int			n, empty;
 
 	console_history_load();
 	complete_install(current_session);
@@ -404,6 +405,8 @@ run_interactive(struct plain *p)
 			/* Ctrl-C drops the line being typed, as in a shell
 			 * (and the password prompt of :auth). */
 			got_sigint = 0;
+			console_leave_disarm();
+			empty = rl_end == 0 && !console_reading_secret(p->c);
 			rl_free_line_state();
 			rl_callback_sigcleanup();
 			rl_replace_line("", 0);
@@ -415,6 +418,9 @@ run_interactive(struct plain *p)
 				/* the password prompt goes */
 				printf("\r\033[K");
 			}
+			if (empty)
+				printf("* Ctrl-C clears the line; to leave, type "
+				    ":quit or press Ctrl-D on an empty line\n");
 			rl_on_new_line();
 			(*rl_redisplay_function)();
 		}
@@ -477,6 +483,15 @@ run_piped(struct plain *p)
 		if (rc == -2)
 			goto out;
 	}
+	/* The script stopped in the middle of a message: the server never
+	 * got its end, so nothing was delivered; not a normal ending. */
+	if (client_fd(p->c) != -1 && client_session(p->c) != NULL &&
+	    session_in_body(client_session(p->c))) {
+		client_message(p->c, CLIENT_MSG_ERROR, "the input ended inside "
+		    "the message body: the message was never ended (a line "
+		    "with a single \".\"), so nothing was sent");
+		p->unfinished = 1;
+	}
 	/* Read what the server still says (its reply to QUIT, its close). */
 	if (client_fd(p->c) != -1)
 		client_wait(p->c, -1);
@@ -507,6 +522,8 @@ plain_drive(struct plain *p)
 	else
 		run_piped(p);
 	status = client_failed(p->c);
+	if (p->unfinished && status == EXIT_OK)
+		status = EXIT_FAILED;
 	free(p->typed);
 	p->typed = NULL;
 	current = NULL;

@@ -83,7 +83,9 @@ static const struct {
 	{ "PgUp PgDn", "scroll both panes together (the mouse wheel too)" },
 	{ "Tab", "complete verbs, parameters, local commands" },
 	{ "Up Down", "command history" },
-	{ "Ctrl-C", "clear the line; on an empty line, leave" },
+	{ "Ctrl-C", "clear the line (never leaves, never sends)" },
+	{ "Ctrl-D", "on an empty line, leave (asks first while a "
+	    "transaction or a message is open)" },
 	{ "Ctrl-L", "redraw the screen" },
 };
 
@@ -325,10 +327,10 @@ tui_rl_line(char *line)
 	t->hint = NULL;
 	t->view.follow = 1;
 	if (line == NULL) {		/* Ctrl-D on an empty line */
-		console_secret_cancel(t->c, "leaving");
-		if (!t->closed)
-			console_input(t->c, ":quit", 0);
-		t->quit = 1;
+		if (console_leave(t->c) == CONSOLE_QUIT)
+			t->quit = 1;
+		rl_inhibit_completion = console_reading_secret(t->c);
+		rl_set_prompt(console_prompt(t->c));
 		return;
 	}
 	p = line + strspn(line, " \t");
@@ -677,6 +679,9 @@ tui_key(struct tui *t, int rc, wint_t k)
 	}
 	switch (k) {
 	case 3:				/* Ctrl-C */
+		/* As in a shell: the line goes, nothing is sent, nobody
+		 * leaves. */
+		console_leave_disarm();
 		if (console_reading_secret(t->c)) {
 			/* gives up the password prompt of :auth */
 			rl_replace_line("", 0);
@@ -688,9 +693,9 @@ tui_key(struct tui *t, int rc, wint_t k)
 			rl_replace_line("", 0);
 			rl_point = 0;
 		} else {
-			if (!t->closed)
-				console_input(t->c, ":quit", 0);
-			t->quit = 1;
+			free(t->hint);
+			t->hint = strdup("Ctrl-C clears the line; to leave, "
+			    "type :quit or press Ctrl-D on an empty line");
 		}
 		return;
 	case 12:			/* Ctrl-L */
