@@ -749,7 +749,7 @@ annotate_reply(const struct reply *r, const char *command,
 }
 
 char *
-annotate_code(int code, const char *esc, char *err, size_t errlen)
+annotate_code(int code, const char *esc, int flags, char *err, size_t errlen)
 {
 	struct sbuf sb = { NULL, 0, 0, 0, 0 };
 	const struct code_info *ci = NULL;
@@ -759,6 +759,7 @@ annotate_code(int code, const char *esc, char *err, size_t errlen)
 	size_t n, i;
 	int subject = 0, heading = 0;
 
+	sb.nowrap = (flags & ANNOTATE_NO_WRAP) != 0;
 	if (esc != NULL && esc[0] == '\0')
 		esc = NULL;
 	if (code == 0 && esc == NULL) {
@@ -977,12 +978,12 @@ annotate_parse_query(const char *s, int *code, char *esc, char *err,
 }
 
 char *
-annotate_query(const char *s, char *err, size_t errlen)
+annotate_query(const char *s, int flags, char *err, size_t errlen)
 {
 	char esc[12];
 	int code;
 
 	if (annotate_parse_query(s, &code, esc, err, errlen) == -1)
 		return NULL;
-	return annotate_code(code, esc, err, errlen);
+	return annotate_code(code, esc, flags, err, errlen);
 }

@@ -48,9 +48,11 @@ char *annotate_reply(const struct reply *r, const char *command,
     enum annotate_ctx ctx, int flags);
 
 /* Explanation of a code alone (smtpscope explain, :explain): code is a
- * basic code (0 = none), esc an enhanced code or NULL.  Returns NULL and
- * fills err when neither is known or well formed. */
-char *annotate_code(int code, const char *esc, char *err, size_t errlen);
+ * basic code (0 = none), esc an enhanced code or NULL; flags 0 or
+ * ANNOTATE_NO_WRAP.  Returns NULL and fills err when neither is known or
+ * well formed. */
+char *annotate_code(int code, const char *esc, int flags, char *err,
+    size_t errlen);
 
 /*
  * Parse what a user asks to have explained (`smtpscope explain ARGS`,
@@ -72,6 +74,6 @@ const char *annotate_ctx_label(const char *key, int heading);
 
 /* annotate_parse_query() then annotate_code(): the whole of `:explain`.
  * Returns a new string (caller frees) or NULL with err filled. */
-char *annotate_query(const char *s, char *err, size_t errlen);
+char *annotate_query(const char *s, int flags, char *err, size_t errlen);
 
 #endif

@@ -222,7 +222,7 @@ cmd_explain(int argc, char **argv)
 		}
 		len += (size_t)n;
 	}
-	if ((out = annotate_query(query, err, sizeof err)) == NULL) {
+	if ((out = annotate_query(query, 0, err, sizeof err)) == NULL) {
 		/* err quotes the query: cmd_error() makes it safe to show */
 		cmd_error("explain", "%s", err);
 		return EXIT_USAGE;

@@ -113,6 +113,10 @@ static void	secret_clear(void);
 static int	leave_armed;
 static int	body_hint;
 
+/* How the front end shows text (console_set_display()). */
+static size_t	display_width = CONSOLE_WIDTH_DEFAULT;
+static int	display_wraps;
+
 const char *
 console_prompt(const struct client *c)
 {
@@ -219,7 +223,8 @@ console_explain(struct client *c, const char *arg)
 		    "[X.Y.Z], e.g. :explain 550 5.1.1");
 		return CONSOLE_CONTINUE;
 	}
-	if ((text = annotate_query(arg, err, sizeof err)) == NULL) {
+	if ((text = annotate_query(arg, display_wraps ? ANNOTATE_NO_WRAP : 0,
+	    err, sizeof err)) == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
 		return CONSOLE_CONTINUE;
 	}
@@ -572,6 +577,13 @@ console_quit(struct client *c, const char *arg)
 			client_wait(c, 5000);
 	}
 	return CONSOLE_QUIT;
+}
+
+void
+console_set_display(size_t width, int wraps)
+{
+	display_width = width > 0 ? width : CONSOLE_WIDTH_DEFAULT;
+	display_wraps = wraps;
 }
 
 enum console_result

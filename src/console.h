@@ -17,6 +17,16 @@ enum console_result {
 enum console_result console_input(struct client *, const char *line, int check);
 
 /*
+ * How the front end shows text.  width: the display columns a quoted
+ * command line may take (a longer one is shown shortened around its
+ * problem); wraps: 1 when the front end wraps text to its own panes (the
+ * console then hands over logical lines, never wrapped), 0 when it shows
+ * text as it is.  Until called: CONSOLE_WIDTH_DEFAULT, 0.
+ */
+#define CONSOLE_WIDTH_DEFAULT	100
+void console_set_display(size_t width, int wraps);
+
+/*
  * Ctrl-D on an empty line.  Leaves (CONSOLE_QUIT, after QUIT is sent as
  * :quit does) unless a transaction is open or a message body is being
  * typed: then it says what leaving would lose and how to end the message

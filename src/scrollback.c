@@ -379,6 +379,15 @@ sb_lay_init(struct scrollback *sb, struct sb_lay *l, const struct sb_entry *e)
 	stacked_notes = 0;
 	switch (g->mode) {
 	case SCROLLBACK_SIDE:
+		/* Messages (help, local commands' output, errors) have no
+		 * annotation: they take the whole width. */
+		if (e->kind >= SCROLLBACK_INFO && e->note == NULL) {
+			l->lw = g->width;
+			l->tw = l->lw - l->text_x;
+			if (l->tw < 1)
+				l->tw = 1;
+			break;
+		}
 		l->sep_x = g->left;
 		l->note_x = g->left + 2;
 		l->nw = g->width - l->note_x;

@@ -149,6 +149,8 @@ tui_render_row(void *arg, const struct scrollback_row *r)
 	int lw;
 
 	lw = r->sep_x >= 0 ? r->sep_x : d->cols;
+	if (r->sep_x >= 0)
+		tui_render_line(d->win, d->y, r->sep_x, 1, 1);
 	a = tui_render_attr(tui_render_pair(r), d->color);
 	if (r->time != NULL) {
 		wattrset(d->win, A_DIM);
@@ -191,9 +193,6 @@ tui_render_conv(WINDOW *win, int y0, int rows, const struct scrollback_geom *g,
 	d.y = y0;
 	d.cols = g->width;
 	d.color = color;
-	/* The separator runs the whole height, under the last entry too. */
-	if (g->mode == SCROLLBACK_SIDE)
-		tui_render_line(win, y0, g->left, rows, 1);
 	have = scrollback_top(sb, view, rows, &n, &skip);
 	end = scrollback_end(sb);
 	for (; d.y < y0 + have && n < end; n++) {
@@ -201,4 +200,8 @@ tui_render_conv(WINDOW *win, int y0, int rows, const struct scrollback_geom *g,
 		    tui_render_row, &d);
 		skip = 0;
 	}
+	/* Each row of the panes draws its part of the separator (messages
+	 * span both panes); it goes on under the last entry. */
+	if (g->mode == SCROLLBACK_SIDE && d.y < y0 + rows)
+		tui_render_line(win, d.y, g->left, y0 + rows - d.y, 1);
 }

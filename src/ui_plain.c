@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -503,11 +505,20 @@ out:
 static void
 plain_init(struct plain *p, const struct ui_opts *u)
 {
+	struct winsize	ws;
+
 	memset(p, 0, sizeof *p);
 	p->u = u;
 	p->interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	/* --color=always (2) colours a pipe too; auto only a terminal. */
 	p->color = u->color == 2 || (u->color && isatty(STDOUT_FILENO));
+	/* A diagnostic quotes its line two columns in, within the
+	 * terminal; text is printed as it is (annotate wraps it). */
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col > 2)
+		console_set_display(ws.ws_col - 2, 0);
+	else
+		console_set_display(CONSOLE_WIDTH_DEFAULT, 0);
 }
 
 /* Run the dialogue on p->c, connected; returns the exit status. */

@@ -45,6 +45,7 @@
 
 #define TUI_KEYQ	64	/* bytes of one key, UTF-8 encoded */
 #define TUI_WHEEL_ROWS	3
+#define TUI_PROMPT_COLS	6	/* "smtp> ", "data> ": where the input starts */
 
 struct tui {
 	struct client		*c;
@@ -385,6 +386,10 @@ tui_layout(struct tui *t)
 	t->conv_rows = LINES - below;
 	if (t->conv_rows < 1)
 		t->conv_rows = 1;
+	/* A quoted command line fits under the input text; the panes wrap
+	 * what the console says. */
+	console_set_display(COLS > TUI_PROMPT_COLS + SANITIZE_SHORTEN_MIN ?
+	    (size_t)(COLS - TUI_PROMPT_COLS) : SANITIZE_SHORTEN_MIN, 1);
 	tui_render_geom(&g, COLS, t->show_notes, client_raw(t->c));
 	if (memcmp(&g, &t->geom, sizeof g) != 0) {
 		t->geom = g;

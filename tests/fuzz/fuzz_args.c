@@ -54,7 +54,7 @@ check_query(const char *s)
 			abort();
 	} else if (err[0] == '\0')
 		abort();
-	if ((text = annotate_query(s, err, sizeof err)) != NULL) {
+	if ((text = annotate_query(s, 0, err, sizeof err)) != NULL) {
 		if (text[0] == '\0')
 			abort();
 		free(text);

@@ -409,7 +409,7 @@ Test(annotate, code_alone)
 {
 	char err[256], *s;
 
-	s = annotate_code(550, "5.1.1", err, sizeof err);
+	s = annotate_code(550, "5.1.1", 0, err, sizeof err);
 	cr_assert_not_null(s, "%s", err);
 	assert_has(s, "550 Requested action not taken: mailbox unavailable");
 	assert_has(s, "\nmeaning: ");
@@ -421,32 +421,32 @@ Test(annotate, code_alone)
 	assert_width(s, 100);
 	free(s);
 
-	s = annotate_code(0, "X.7.26", err, sizeof err);
+	s = annotate_code(0, "X.7.26", 0, err, sizeof err);
 	cr_assert_not_null(s);
 	assert_has(s, "X.7.26 Multiple authentication checks failed");
 	free(s);
-	s = annotate_code(0, "5.1.99", err, sizeof err);
+	s = annotate_code(0, "5.1.99", 0, err, sizeof err);
 	cr_assert_not_null(s);
 	assert_has(s, "detail not registered");
 	free(s);
 
-	cr_assert_null(annotate_code(299, NULL, err, sizeof err));
+	cr_assert_null(annotate_code(299, NULL, 0, err, sizeof err));
 	assert_has(err, "299 is not defined by any RFC");
-	cr_assert_null(annotate_code(650, NULL, err, sizeof err));
-	cr_assert_null(annotate_code(0, NULL, err, sizeof err));
-	cr_assert_null(annotate_code(0, "5.9.1", err, sizeof err));
-	cr_assert_null(annotate_code(0, "5.1", err, sizeof err));
+	cr_assert_null(annotate_code(650, NULL, 0, err, sizeof err));
+	cr_assert_null(annotate_code(0, NULL, 0, err, sizeof err));
+	cr_assert_null(annotate_code(0, "5.9.1", 0, err, sizeof err));
+	cr_assert_null(annotate_code(0, "5.1", 0, err, sizeof err));
 }
 
 Test(annotate, query_whole_line)
 {
 	char err[256], *s;
 
-	s = annotate_query("550 5.1.1 User unknown", err, sizeof err);
+	s = annotate_query("550 5.1.1 User unknown", 0, err, sizeof err);
 	cr_assert_not_null(s, "%s", err);
 	assert_has(s, "5.1.1 Bad destination mailbox address");
 	free(s);
-	cr_assert_null(annotate_query("hello", err, sizeof err));
+	cr_assert_null(annotate_query("hello", 0, err, sizeof err));
 }
 
 Test(annotate, hostile_replies_bounded)
@@ -483,7 +483,7 @@ Test(annotate, hostile_replies_bounded)
 
 Test(annotate, x_form_takes_class_from_code)
 {
-	char err[256], *s = annotate_code(451, "X.4.1", err, sizeof err);
+	char err[256], *s = annotate_code(451, "X.4.1", 0, err, sizeof err);
 
 	cr_assert_not_null(s, "%s", err);
 	assert_has(s, "\n4.4.1 No answer from host");

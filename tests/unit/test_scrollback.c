@@ -246,6 +246,27 @@ Test(scrollback, side_by_side_note_wraps_and_keeps_alignment)
 	scrollback_free(sb);
 }
 
+/* Help and the output of local commands have no annotation: side by
+ * side they use the whole width, wrapped once. */
+Test(scrollback, messages_span_both_panes)
+{
+	struct scrollback *sb = scrollback_new(10, 1);
+	struct rows rs = { .n = 0 };
+	char text[200];
+
+	memset(text, 'h', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	memcpy(text + 80, " ", 1);
+	add(sb, SCROLLBACK_HELP, text, NULL, -1);
+	geom(sb, SCROLLBACK_SIDE, 100, 60, 0);
+	scrollback_layout(sb, 0, 0, 20, collect, &rs);
+	cr_assert_eq(rs.r[0].sep_x, -1, "no separator across a message");
+	cr_assert_eq(strlen(rs.text[0]), 80, "%s", rs.text[0]);
+	cr_assert_eq(strlen(rs.text[1]), 100 - 12, "the whole width");
+	cr_assert_eq(rs.n, 3);
+	scrollback_free(sb);
+}
+
 Test(scrollback, stacked_puts_note_under_reply)
 {
 	struct scrollback *sb = scrollback_new(10, 1);
