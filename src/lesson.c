@@ -261,9 +261,10 @@ lesson_active(const struct lesson_run *r)
 }
 
 /* Commands a lesson lets through whatever the step: they change nothing
- * in the dialogue (RFC 5321 4.1.1.6 - 4.1.1.9). */
+ * in the dialogue (RFC 5321 4.1.1.6 - 4.1.1.9), or end it (QUIT: the
+ * lesson stops on its 221). */
 static const enum verb_id lesson_harmless_verbs[] = {
-	VERB_NOOP, VERB_HELP, VERB_VRFY, VERB_EXPN,
+	VERB_NOOP, VERB_HELP, VERB_VRFY, VERB_EXPN, VERB_QUIT,
 };
 
 static int

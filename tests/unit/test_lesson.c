@@ -103,8 +103,9 @@ Test(lesson, transaction_with_a_mistake)
 	has("EHLO was step 2, done already; this step is MAIL FROM");
 	cr_assert_eq(lesson_check(&r, "RSET", 0, text, sizeof text), -1);
 	has("RSET is not part of this lesson");
-	/* harmless ones pass */
+	/* harmless ones pass, and QUIT always does */
 	cr_assert_eq(lesson_check(&r, "NOOP", 0, text, sizeof text), 0);
+	cr_assert_eq(lesson_check(&r, "QUIT", 0, text, sizeof text), 0);
 	cr_assert_eq(lesson_reply(&r, 250, "NOOP", ANNOTATE_COMMAND, text,
 	    sizeof text), 0);
 	command(&r, "mail from:<alice@example.org>", 250);
@@ -241,6 +242,12 @@ Test(lesson, closed_connection_stops)
 	    ANNOTATE_COMMAND, text, sizeof text), 1);
 	has("the server closed the connection (421): lesson \"transaction\" "
 	    "stops at step 3/8");
+	cr_assert(!lesson_active(&r));
+	/* QUIT in the middle: the lesson stops on its 221 */
+	lesson_start(&r, lesson_find("transaction"), 1, text, sizeof text);
+	command(&r, "QUIT", 221);
+	has("the server closed the connection (221): lesson \"transaction\" "
+	    "stops at step 2/8");
 	cr_assert(!lesson_active(&r));
 	/* and :lesson off */
 	lesson_start(&r, lesson_find("transaction"), 1, text, sizeof text);
