@@ -275,6 +275,9 @@ static double	practice_now(const struct practice_conn *);
 static int	practice_gate(struct practice_conn *, const struct verbs_cmd *,
 		    int, const char *);
 static int	practice_local_part(const char *, const char *const *, size_t);
+static int	practice_refuse_rcpt(struct practice_conn *, const char *,
+		    const char *, const char *, ...)
+		    __attribute__((format(__printf__, 4, 5)));
 
 static void	practice_set_state(struct practice_conn *, enum state);
 static void	practice_out(struct practice_conn *, const char *, size_t);
@@ -1914,6 +1917,24 @@ practice_sc_no_esmtp(struct practice_conn *c, const struct verbs_cmd *cmd,
 	return 1;
 }
 
+/* A recipient refused: "CODES <rcpt>: TEXT" (codes "550 5.1.1"), the
+ * recipient made safe to quote.  Returns 1: the hook answered. */
+static int
+practice_refuse_rcpt(struct practice_conn *c, const char *rcpt,
+    const char *codes, const char *fmt, ...)
+{
+	char	shown[PRACTICE_SHOWN_MAX], text[PRACTICE_REPLY_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	practice_show(shown, sizeof shown, rcpt, strlen(rcpt),
+	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
+	practice_reply(c, "%s <%s>: %s", codes, shown, text);
+	return 1;
+}
+
 /* 1 when the local part of mailbox starts with one of the prefixes
  * (any case). */
 static int
@@ -1938,7 +1959,7 @@ static int
 practice_sc_greylist(struct practice_conn *c, const char *rcpt)
 {
 	struct practice_memory	*m = c->memory;
-	char			 shown[PRACTICE_SHOWN_MAX], *key;
+	char			*key;
 	double			 now = practice_now(c), wait;
 	size_t			 i, oldest = 0, klen;
 
@@ -1966,42 +1987,31 @@ practice_sc_greylist(struct practice_conn *c, const char *rcpt)
 	wait = m->pairs[i].first + 1000.0 * c->opts.greylist_s - now;
 	if (wait <= 0)
 		return 0;
-	practice_show(shown, sizeof shown, rcpt, strlen(rcpt),
-	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
-	practice_reply(c, "451 4.7.1 <%s>: Recipient address rejected: "
-	    "greylisted, try again in %.0f s (RFC 6647)", shown,
+	return practice_refuse_rcpt(c, rcpt, "451 4.7.1", "Recipient address "
+	    "rejected: greylisted, try again in %.0f s (RFC 6647)",
 	    wait < 1000 ? 1 : wait / 1000);
-	return 1;
 }
 
 static int
 practice_sc_unknown_user(struct practice_conn *c, const char *rcpt)
 {
 	static const char *const unknown[] = { "unknown", "nobody" };
-	char	shown[PRACTICE_SHOWN_MAX];
 
 	if (!practice_local_part(rcpt, unknown, 2))
 		return 0;
-	practice_show(shown, sizeof shown, rcpt, strlen(rcpt),
-	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
-	practice_reply(c, "550 5.1.1 <%s>: Recipient address rejected: User "
-	    "unknown", shown);
-	return 1;
+	return practice_refuse_rcpt(c, rcpt, "550 5.1.1", "Recipient address "
+	    "rejected: User unknown");
 }
 
 static int
 practice_sc_mailbox_full(struct practice_conn *c, const char *rcpt)
 {
 	static const char *const full[] = { "full" };
-	char	shown[PRACTICE_SHOWN_MAX];
 
 	if (!practice_local_part(rcpt, full, 1))
 		return 0;
-	practice_show(shown, sizeof shown, rcpt, strlen(rcpt),
-	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
-	practice_reply(c, "452 4.2.2 <%s>: Mailbox full, try again later",
-	    shown);
-	return 1;
+	return practice_refuse_rcpt(c, rcpt, "452 4.2.2", "Mailbox full, try "
+	    "again later");
 }
 
 /* mailbox-full, at the end of data: a mailbox has 4 KiB left, and a
@@ -2023,7 +2033,6 @@ static int
 practice_sc_relay_denied(struct practice_conn *c, const char *rcpt)
 {
 	const char	*at = strrchr(rcpt, '@');
-	char		 shown[PRACTICE_SHOWN_MAX];
 	size_t		 i;
 
 	if (at == NULL)		/* <Postmaster>: always local (4.5.1) */
@@ -2035,8 +2044,6 @@ practice_sc_relay_denied(struct practice_conn *c, const char *rcpt)
 	    sizeof practice_local_domains[0]; i++)
 		if (strcasecmp(at, practice_local_domains[i]) == 0)
 			return 0;
-	practice_show(shown, sizeof shown, rcpt, strlen(rcpt),
-	    SANITIZE_ASCII | SANITIZE_KEEP_BACKSLASH);
-	practice_reply(c, "554 5.7.1 <%s>: Relay access denied", shown);
-	return 1;
+	return practice_refuse_rcpt(c, rcpt, "554 5.7.1", "Relay access "
+	    "denied");
 }
