@@ -62,6 +62,7 @@ struct client {
 							   in the transcripts */
 	size_t			 nunrecorded;
 	char			 server[300];
+	char			 route[600];	/* proxy_describe() */
 	char			 tls_sum[256];
 	const struct session_answer *answer;	/* the reply handed over */
 };
@@ -151,6 +152,7 @@ client_new(const struct client_opts *o, const struct client_ops *ops,
 		    o->lmtp ? "lmtp://" : "",
 		    strchr(o->host, ':') != NULL ? "[" : "", o->host,
 		    strchr(o->host, ':') != NULL ? "]" : "", o->port);
+	proxy_describe(&o->proxy, c->route, sizeof c->route);
 	return c;
 }
 
@@ -227,6 +229,7 @@ client_free(struct client *c)
 	transcript_close(c->log);
 	if (c->logf != NULL)
 		fclose(c->logf);
+	proxy_opts_wipe(&c->o.proxy);
 	free(c);
 }
 
@@ -463,7 +466,8 @@ start_tls(struct client *c, const char *what)
 int
 client_connect(struct client *c)
 {
-	char	err[512], peer[64];
+	char	err[512], peer[64], notes[1300];
+	const char *nl, *line;
 	int	fd;
 
 	if (c->o.record != NULL) {
@@ -484,11 +488,18 @@ client_connect(struct client *c)
 		record_comment(c, err);
 	}
 
+	/* the route is part of the header: how the server was reached */
+	if (c->route[0] != '\0') {
+		snprintf(notes, sizeof notes, "via %s", c->route);
+		record_comment(c, notes);
+	}
+	notes[0] = '\0';
 	if (c->o.unix_path != NULL)
 		fd = net_connect_unix(c->o.unix_path, err, sizeof err);
 	else
-		fd = net_connect(c->o.host, c->o.port, c->o.family,
-		    c->o.timeout_s * 1000, err, sizeof err);
+		fd = net_open(&c->o.proxy, c->o.host, c->o.port, c->o.family,
+		    c->o.timeout_s * 1000, notes, sizeof notes, err,
+		    sizeof err);
 	if (fd < 0) {
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
 		record_comment(c, err);
@@ -506,11 +517,19 @@ client_connect(struct client *c)
 	session_set_report(c->s, on_state_change, c);
 	session_set_lmtp(c->s, c->o.lmtp);
 	net_peer_name(fd, peer, sizeof peer);
-	if (peer[0] != '\0')
+	if (peer[0] != '\0' && c->o.proxy.socks_host[0] == '\0')
 		client_message(c, CLIENT_MSG_INFO, "connected to %s (%s)",
 		    c->server, peer);
 	else
 		client_message(c, CLIENT_MSG_INFO, "connected to %s", c->server);
+	/* what the proxies did, on the screen and in the recording */
+	for (line = notes; *line != '\0'; line = nl != NULL ? nl + 1 : "") {
+		nl = strchr(line, '\n');
+		snprintf(err, sizeof err, "%.*s", nl != NULL ?
+		    (int)(nl - line) : (int)strlen(line), line);
+		client_message(c, CLIENT_MSG_INFO, "%s", err);
+		record_comment(c, err);
+	}
 	if (c->o.tls && start_tls(c, "tls") == -1)
 		return NET_ERR_TLS;
 	notify_state(c);
@@ -1453,6 +1472,12 @@ const char *
 client_practice(const struct client *c)
 {
 	return c->o.practice;
+}
+
+const char *
+client_route(const struct client *c)
+{
+	return c->route;
 }
 
 const char *

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "exitcode.h"
 #include "net.h"
+#include "proxy.h"
 #include "reply.h"
 #include "session.h"
 #include "tls.h"
@@ -25,6 +26,9 @@ struct client_opts {
 	int		 lmtp;		/* --lmtp, lmtp://, unix:: the dialogue
 					   is LMTP (RFC 2033): LHLO, and one
 					   reply per recipient after the data */
+	struct proxy_opts proxy;	/* --socks5, --proxy-protocol (TCP
+					   only); its password is wiped by
+					   client_free() */
 	int		 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
 	int		 timeout_s;	/* connect and read timeout */
 	int		 tls;		/* implicit TLS (port 465) */
@@ -200,6 +204,10 @@ const enum state *client_state_trail(const struct client *, size_t *n);
 int client_show_secrets(const struct client *);	/* --show-secrets */
 const struct conn *client_conn(const struct client *);
 const char *client_server_name(const struct client *);	/* "host:port" */
+/* How the server is reached, for status bars and :state: "SOCKS5
+ * 127.0.0.1:1080 (user alice), PROXY v2" (proxy_describe(): never the
+ * password), or "" when directly. */
+const char *client_route(const struct client *);
 /* The practice server's scenario (client_opts.practice), or NULL when
  * the server is not smtpscope's practice server. */
 const char *client_practice(const struct client *);

@@ -126,21 +126,36 @@ int cmd_tls_option(int ch, const char *arg, struct client_opts *o);
  * usage lines, and one parser for both.
  */
 enum {
-	CMD_OPT_LMTP = 1200,
+	CMD_OPT_LMTP = 1200, CMD_OPT_SOCKS5, CMD_OPT_PROXY_PROTOCOL,
+	CMD_OPT_PROXY_SOURCE,
 };
 
 #define CMD_NET_LONG_OPTIONS \
-	{ "lmtp",	  no_argument,	     NULL, CMD_OPT_LMTP }
+	{ "lmtp",	  no_argument,	     NULL, CMD_OPT_LMTP }, \
+	{ "socks5",	  required_argument, NULL, CMD_OPT_SOCKS5 }, \
+	{ "proxy-protocol", required_argument, NULL, CMD_OPT_PROXY_PROTOCOL }, \
+	{ "proxy-source", required_argument, NULL, CMD_OPT_PROXY_SOURCE }
 
 #define CMD_NET_USAGE \
 "  --lmtp               speak LMTP (RFC 2033): LHLO, and one reply per\n" \
 "                       recipient after the data (also lmtp://HOST:PORT,\n" \
-"                       or unix:PATH for a Unix socket)\n"
+"                       or unix:PATH for a Unix socket)\n" \
+"  --socks5 [USER:PASS@]HOST:PORT  through this SOCKS5 proxy (RFC 1928;\n" \
+"                       USER:PASS: RFC 1929), which resolves the server's\n" \
+"                       name; the password is never shown or recorded\n" \
+"  --proxy-protocol v1|v2  send a HAProxy PROXY header first, as a load\n" \
+"                       balancer does (Postfix: smtpd_upstream_proxy_protocol)\n" \
+"  --proxy-source ADDR:PORT  the client it names (default: our own address)\n"
 
 /* Apply connection option ch (a CMD_OPT_* value above) with its argument
  * to o: EXIT_OK done, EXIT_USAGE a bad value (said on stderr), -1 ch is
- * not such an option. */
-int cmd_net_option(int ch, const char *arg, struct client_opts *o);
+ * not such an option.  The password of --socks5 is overwritten in arg
+ * (the process's arguments), so that ps(1) does not show it. */
+int cmd_net_option(int ch, char *arg, struct client_opts *o);
+
+/* Once every option is read: the connection options agree with each
+ * other.  EXIT_OK, or EXIT_USAGE (said on stderr). */
+int cmd_net_check(const struct client_opts *o);
 
 /*
  * The server argument (HOST[:PORT], lmtp://HOST:PORT or unix:PATH,

@@ -231,7 +231,8 @@ parse_options(int argc, char **argv, struct connect_args *a)
 		    "other\n");
 		return EXIT_USAGE;
 	}
-	if (cmd_tls_check(&a->c) != EXIT_OK)
+	if (cmd_tls_check(&a->c) != EXIT_OK ||
+	    cmd_net_check(&a->c) != EXIT_OK)
 		return EXIT_USAGE;
 	return auth_option(a);
 }
@@ -368,16 +369,59 @@ cmd_tls_option(int ch, const char *arg, struct client_opts *o)
 }
 
 int
-cmd_net_option(int ch, const char *arg, struct client_opts *o)
+cmd_net_option(int ch, char *arg, struct client_opts *o)
 {
-	(void)arg;
+	char	err[256], *at, *colon;
+	int	rc;
+
 	switch (ch) {
 	case CMD_OPT_LMTP:
 		o->lmtp = 1;
 		return EXIT_OK;
+	case CMD_OPT_SOCKS5:
+		rc = proxy_parse_socks(arg, &o->proxy, err, sizeof err);
+		/* the password leaves the process's arguments (ps) */
+		if ((at = strrchr(arg, '@')) != NULL &&
+		    (colon = memchr(arg, ':', (size_t)(at - arg))) != NULL)
+			OPENSSL_cleanse(colon + 1, (size_t)(at - colon - 1));
+		if (rc == -1)
+			break;
+		return EXIT_OK;
+	case CMD_OPT_PROXY_PROTOCOL:
+		if (proxy_parse_version(arg, &o->proxy, err, sizeof err) == -1)
+			break;
+		return EXIT_OK;
+	case CMD_OPT_PROXY_SOURCE:
+		if (proxy_parse_source(arg, &o->proxy, err, sizeof err) == -1)
+			break;
+		return EXIT_OK;
 	default:
 		return -1;
 	}
+	cmd_error(NULL, "%s", err);
+	return EXIT_USAGE;
+}
+
+int
+cmd_net_check(const struct client_opts *o)
+{
+	const struct proxy_opts	*p = &o->proxy;
+
+	if (p->pp_addr[0] != '\0' && p->pp_version == 0)
+		cmd_error(NULL, "--proxy-source goes with --proxy-protocol");
+	else if (p->socks_host[0] != '\0' && p->pp_version != 0)
+		/* the server would see the SOCKS proxy, not a balancer */
+		cmd_error(NULL, "--socks5 and --proxy-protocol exclude each "
+		    "other: a PROXY header speaks for a load balancer in front "
+		    "of the server, and through SOCKS5 the server sees the "
+		    "proxy");
+	else if ((p->socks_host[0] != '\0' || p->pp_version != 0) &&
+	    o->unix_path != NULL)
+		cmd_error(NULL, "--socks5 and --proxy-protocol need a TCP "
+		    "server, not unix:PATH");
+	else
+		return EXIT_OK;
+	return EXIT_USAGE;
 }
 
 int
@@ -429,6 +473,7 @@ run_ui(struct connect_args *a)
 	else
 		rc = ui_plain_run(&a->c, &a->u);
 	OPENSSL_cleanse(a->secret, sizeof a->secret);
+	proxy_opts_wipe(&a->c.proxy);
 	return rc;
 }
 
@@ -443,6 +488,12 @@ run_mx(struct connect_args *a, int argc)
 
 	if (optind != argc) {
 		fprintf(stderr, "smtpscope: --mx takes no server\n");
+		return EXIT_USAGE;
+	}
+	if (a->c.proxy.socks_host[0] != '\0') {
+		/* the MX hosts are resolved and tried from here */
+		fprintf(stderr, "smtpscope: --mx and --socks5 exclude each "
+		    "other\n");
 		return EXIT_USAGE;
 	}
 	snprintf(a->port, sizeof a->port, "%s", a->mxport != NULL ?
@@ -492,7 +543,8 @@ cmd_connect(int argc, char **argv)
 	 * host really named "practice" is reached as practice:25. */
 	if (strcmp(argv[optind], "practice") == 0)
 		return run_practice(&a);
-	if (cmd_target(NULL, argv[optind], "25", &a.target, &a.c) != EXIT_OK)
+	if (cmd_target(NULL, argv[optind], "25", &a.target, &a.c) != EXIT_OK ||
+	    cmd_net_check(&a.c) != EXIT_OK)
 		return EXIT_USAGE;
 	/* RFC 8314 3.3: port 465 is implicit TLS submission. */
 	if (a.c.port != NULL && strcmp(a.c.port, "465") == 0 &&

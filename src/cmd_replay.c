@@ -513,7 +513,8 @@ cmd_replay(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (cmd_tls_check(&o.client) != EXIT_OK)
+	if (cmd_tls_check(&o.client) != EXIT_OK ||
+	    cmd_net_check(&o.client) != EXIT_OK)
 		return EXIT_USAGE;
 	argc -= optind;
 	argv += optind;
@@ -540,13 +541,15 @@ cmd_replay(int argc, char **argv)
 	}
 	if (argc == 2) {
 		if (cmd_target("replay", argv[1], o.client.tls ? "465" : "25",
-		    &target, &o.client) != EXIT_OK)
+		    &target, &o.client) != EXIT_OK ||
+		    cmd_net_check(&o.client) != EXIT_OK)
 			return EXIT_USAGE;
 		/* RFC 8314 3.3: port 465 is implicit TLS. */
 		if (o.client.port != NULL && strcmp(o.client.port, "465") == 0)
 			o.client.tls = 1;
 	}
 	status = replay_run(argv[0], &o, &report_ops, &rep, &live);
+	proxy_opts_wipe(&o.client.proxy);
 	if (live != NULL) {
 		/* the exit status is still the replay's */
 		replay_hand_over(live, check);

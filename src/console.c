@@ -405,11 +405,13 @@ console_state(struct client *c, const char *arg)
 		len += sanitize_buf(kw + len, sizeof kw - len,
 		    caps->keywords[i], strlen(caps->keywords[i]), 0);
 	}
-	client_message(c, CLIENT_MSG_HELP, "server %s, state %s%s%s, %zu "
-	    "recipient(s) accepted, %zu awaiting reply\nstate changes: %s\n"
-	    "TLS: %s\nAUTH: %s\n"
+	client_message(c, CLIENT_MSG_HELP, "server %s%s%s%s, state %s%s%s, "
+	    "%zu recipient(s) accepted, %zu awaiting reply\nstate changes: "
+	    "%s\nTLS: %s\nAUTH: %s\n"
 	    "EHLO keywords: %s\nvalid now: %s\nbytes: %llu sent, %llu "
 	    "received", client_server_name(c),
+	    session_lmtp(s) ? " (LMTP)" : "",
+	    *client_route(c) != '\0' ? " via " : "", client_route(c),
 	    session_state_name(session_state(s)),
 	    session_indeterminate(s) ? " (a BDAT failed: the transaction is "
 	    "indeterminate until RSET)" : "",

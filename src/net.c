@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "proxy.h"
 #include "tls.h"
 
 static int		copy_part(char *dst, size_t dstlen, const char *src,
@@ -287,6 +288,48 @@ net_connect(const char *host, const char *port, int family, int timeout_ms,
 		return fd;
 	}
 	return result;
+}
+
+int
+net_open(const struct proxy_opts *o, const char *host, const char *port,
+    int family, int timeout_ms, char *notes, size_t noteslen, char *err,
+    size_t errlen)
+{
+	char	why[512], note[600];
+	double	deadline = net_clock_ms() + timeout_ms;
+	size_t	len = 0;
+	int	fd, rc, left;
+
+	if (noteslen > 0)
+		notes[0] = '\0';
+	if (o == NULL || (o->socks_host[0] == '\0' && o->pp_version == 0))
+		return net_connect(host, port, family, timeout_ms, err, errlen);
+	if (o->socks_host[0] == '\0')
+		fd = net_connect(host, port, family, timeout_ms, err, errlen);
+	else if ((fd = net_connect(o->socks_host, o->socks_port, family,
+	    timeout_ms, why, sizeof why)) < 0)
+		snprintf(err, errlen, "cannot reach the SOCKS5 proxy: %s", why);
+	else {
+		left = (int)(deadline - net_clock_ms());
+		if ((rc = proxy_socks5(fd, o, host, port, left > 0 ? left : 1,
+		    note, sizeof note, err, errlen)) != NET_OK) {
+			close(fd);
+			return rc;
+		}
+		len = (size_t)snprintf(notes, noteslen, "%s", note);
+	}
+	if (fd < 0 || o->pp_version == 0)
+		return fd;
+	left = (int)(deadline - net_clock_ms());
+	if ((rc = proxy_send_header(fd, o, left > 0 ? left : 1, note,
+	    sizeof note, err, errlen)) != NET_OK) {
+		close(fd);
+		return rc;
+	}
+	if (len < noteslen)
+		snprintf(notes + len, noteslen - len, "%s%s", len > 0 ? "\n" :
+		    "", note);
+	return fd;
 }
 
 int

@@ -44,6 +44,21 @@ struct net_target {
 int net_parse_target(const char *arg, const char *default_port,
     struct net_target *, char *err, size_t errlen);
 
+struct proxy_opts;	/* proxy.h */
+
+/*
+ * Connect to host:port the way o says (o NULL, or zeroed: directly, as
+ * net_connect()): through its SOCKS5 proxy (connect to the proxy, then
+ * proxy_socks5(): the proxy resolves the name), then, with a PROXY
+ * protocol version, send that header (proxy_send_header()).  What each
+ * proxy step did is said in notes, one line each ("" when direct).
+ * Returns a connected, non-blocking socket, or a negative enum net_error
+ * with err set.
+ */
+int net_open(const struct proxy_opts *o, const char *host, const char *port,
+    int family, int timeout_ms, char *notes, size_t noteslen, char *err,
+    size_t errlen);
+
 /* Connect to the Unix socket at path.  Returns a connected, non-blocking
  * socket, or a negative enum net_error with err set. */
 int net_connect_unix(const char *path, char *err, size_t errlen);

@@ -412,10 +412,12 @@ tui_draw_status(struct tui *t, int y)
 	field[0] = '\0';
 	if (*console_lesson_status(lesson, sizeof lesson) != '\0')
 		snprintf(field, sizeof field, " %s |", lesson);
-	snprintf(line, sizeof line, "%s %s | %s | %s |%s next: %s | F1 help"
-	    "  F2 notes  F3 raw",
+	snprintf(line, sizeof line, "%s %s%s%s | %s | %s |%s next: %s | F1 "
+	    "help  F2 notes  F3 raw",
 	    t->view.follow ? "" : " SCROLLED (PgDn) |",
 	    client_server_name(t->c) != NULL ? client_server_name(t->c) : "",
+	    /* how it is reached: SOCKS5, PROXY header */
+	    *client_route(t->c) != '\0' ? " via " : "", client_route(t->c),
 	    tls != NULL && *tls != '\0' ? tls : "no TLS",
 	    t->closed ? "CLOSED" : s != NULL ?
 	    session_state_name(session_state(s)) : "CONNECTING",

@@ -31,6 +31,11 @@
 #                           127.0.0.1 (-6: of ::1); sets SINK_PORT
 #   start_hostile REPLIES   tests/lib/hostile_server.py serving the canned
 #                           replies of the file REPLIES; sets HOSTILE_PORT
+#   start_socks [-b ADDR] [USER PASS]   a SOCKS5 proxy (microsocks) on a
+#                           free port of 127.0.0.1, connecting from ADDR
+#                           (-b, e.g. 127.0.0.2: the server sees that
+#                           address), asking for USER and PASS when given
+#                           (RFC 1929); sets SOCKS_PORT
 #   skip MSG                the test cannot run here: a peer cannot be
 #                           installed (say which, and its Debian package).
 #                           Exits 77 (skip), or 1 (fail) when CI is set: a
@@ -38,6 +43,10 @@
 #   bg_register PID         kill PID at exit
 #   fail MSG                print MSG and the last output, exit 1
 #   assert_grep PATTERN FILE / assert_no_grep PATTERN FILE   (grep -E)
+#   wait_grep PATTERN FILE [WHAT]   wait (bounded: $SERVER_WAIT s) until
+#                           FILE, written by another process (a server's
+#                           log), has a line matching PATTERN (grep -E);
+#                           else fail, saying WHAT
 # Every server started here is killed at exit, on failure too.
 
 set -u
@@ -90,6 +99,18 @@ assert_grep() {
 
 assert_no_grep() {
 	if grep -Eq -- "$1" "$2"; then LAST_OUT=$2; fail "did not expect /$1/ in $(basename "$2")"; fi
+}
+
+wait_grep() {
+	_wg_i=0
+	until grep -Eq -- "$1" "$2" 2>/dev/null; do
+		_wg_i=$((_wg_i + 1))
+		if [ $_wg_i -gt $((SERVER_WAIT * 10)) ]; then
+			LAST_OUT=$2
+			fail "${3:-never saw /$1/ in $(basename "$2")}"
+		fi
+		sleep 0.1
+	done
 }
 
 free_port() {
@@ -179,6 +200,22 @@ start_sink() {
 	[ "$_sink_host" = ::1 ] && set -- -6 "$@"
 	start_server -H "$_sink_host" sink "$SMTP_SINK" "$@"
 	SINK_PORT=$SERVER_PORT
+}
+
+MICROSOCKS=$(command -v microsocks || echo /usr/bin/microsocks)
+
+start_socks() {
+	[ -x "$MICROSOCKS" ] || skip "microsocks not installed (Debian package microsocks)"
+	_socks_bind=""
+	if [ "${1:-}" = -b ]; then
+		_socks_bind=$2
+		shift 2
+	fi
+	set -- -i 127.0.0.1 -p @PORT@ ${_socks_bind:+-b "$_socks_bind"} \
+	    ${1:+-u "$1"} ${2:+-P "$2"}
+	_socks_n=$((${_socks_n:-0} + 1))
+	start_server "socks$_socks_n" "$MICROSOCKS" "$@"
+	SOCKS_PORT=$SERVER_PORT
 }
 
 start_hostile() {

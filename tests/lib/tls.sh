@@ -13,8 +13,8 @@
 #                            only (connecting to 127.0.0.1 is a name mismatch)
 #       $TLS_CLIENT_CERT $TLS_CLIENT_KEY   a client certificate from the CA
 #                            (CN=smtpscope test client)
-#   start_tls_server    a real SMTP server with TLS on 127.0.0.1 (makes the
-#                       certificates if needed):
+#   start_tls_server [--proxy-protocol]   a real SMTP server with TLS on
+#                       127.0.0.1 (makes the certificates if needed):
 #       $STARTTLS_PORT       plain, offers STARTTLS (RFC 3207)
 #       $SMTPS_PORT          TLS from the first byte (RFC 8314 3.3)
 #       $TLS_SERVER          "postfix" or "aiosmtpd" (the fallback)
@@ -23,6 +23,12 @@
 #       $CCERT_PORT          STARTTLS, asks for a client certificate
 #                            (Postfix only: smtpd_tls_ask_ccert; its log
 #                            $T/pf/maillog names the one it got)
+#       $PROXY_PORT          with --proxy-protocol (Postfix only, else
+#                            skip): reads a HAProxy PROXY header, v1 or
+#                            v2, before the SMTP dialogue
+#                            (smtpd_upstream_proxy_protocol = haproxy) and
+#                            logs the client it names: "connect from
+#                            unknown[ADDR]" (no reverse lookup)
 #     Postfix smtpd is used when it can run here: a private instance with
 #     its own configuration and queue under $T, started in the foreground
 #     and stopped at exit.  It accepts mail only for @example.test and
@@ -183,6 +189,11 @@ _tls_start_postfix() {
 	EXPIRED_PORT=$(free_port)
 	WRONGNAME_PORT=$(free_port)
 	CCERT_PORT=$(free_port)
+	_pf_waits=""
+	if [ -n "${_tls_proxy:-}" ]; then
+		PROXY_PORT=$(free_port)
+		_pf_waits="-p $PROXY_PORT"
+	fi
 	cat >"$_pf/etc/main.cf" <<EOF
 compatibility_level = 3.6
 queue_directory = $_pf/queue
@@ -247,13 +258,20 @@ anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 EOF
+	# A server behind a load balancer: the PROXY header first.
+	[ -z "${_tls_proxy:-}" ] || cat >>"$_pf/etc/master.cf" <<EOF
+127.0.0.1:$PROXY_PORT inet n - n - - smtpd
+  -o smtpd_upstream_proxy_protocol=haproxy
+  -o smtpd_peername_lookup=no
+EOF
 	# A caller's additions to the configuration (tests/lib/auth.sh).
 	[ -z "${TLS_POSTFIX_HOOK:-}" ] || "$TLS_POSTFIX_HOOK" "$_pf/etc"
 	# "postfix check" creates the queue directories with their owners.
 	"$_postfix" -c "$_pf/etc" check >"$_pf/check.log" 2>&1 ||
 	    { LAST_OUT=$_pf/check.log; fail "postfix check failed"; }
+	# shellcheck disable=SC2086
 	start_server -p "$STARTTLS_PORT" -p "$SMTPS_PORT" -p "$EXPIRED_PORT" \
-	    -p "$WRONGNAME_PORT" -p "$CCERT_PORT" postfix \
+	    -p "$WRONGNAME_PORT" -p "$CCERT_PORT" $_pf_waits postfix \
 	    "$POSTFIX_SBIN/master" -c "$_pf/etc" -d
 	TLS_SERVER=postfix
 }
@@ -272,9 +290,13 @@ _tls_start_aiosmtpd() {
 }
 
 start_tls_server() {
+	_tls_proxy=
+	[ "${1:-}" = --proxy-protocol ] && _tls_proxy=1
 	tls_make_certs
 	if _tls_postfix_usable; then
 		_tls_start_postfix
+	elif [ -n "${_tls_proxy:-}" ]; then
+		skip "the PROXY protocol test needs a private Postfix smtpd (Debian package postfix), which must run as root"
 	else
 		echo "note: no private Postfix here (it needs root); TLS tests use aiosmtpd" >&2
 		_tls_start_aiosmtpd
