@@ -405,20 +405,28 @@ transcript_comment(struct transcript *t, const char *text)
 {
 	const char *p = text;
 	size_t n;
+	int cut = 0;
+	/* "# " and room to spare under the reader's limit */
+	const size_t max = SCRIPT_LINE_MAX - 16;
 
 	if (t == NULL)
 		return 0;
 	if (t->failed)
 		return -1;
-	/* One "# " line per line of text. */
+	/* One "# " line per line of text, cut where the reader would
+	 * refuse it.  A comment never reads as the "# server" header, which
+	 * names the server replay connects to. */
 	do {
 		n = strcspn(p, "\n");
-		fputs("# ", t->f);
-		transcript_escape(t->f, p, n);
+		fputs(strncmp(p, "server ", 7) == 0 ? "#  " : "# ", t->f);
+		cut |= transcript_escape_max(t->f, p, n, max);
 		putc('\n', t->f);
 		p += n;
 		if (*p == '\n')
 			p++;
 	} while (*p != '\0');
+	if (cut)
+		fprintf(t->f, "# (lines above cut to %zu octets, the longest "
+		    "this file format takes)\n", max);
 	return transcript_end(t);
 }

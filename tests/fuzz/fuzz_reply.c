@@ -4,7 +4,11 @@
  * Input: the first byte seeds the split sizes, the rest is what the
  * server sends.  The rest is parsed twice, once in one piece and once in
  * pieces of 1..16 bytes, and both must give the same replies.  Each reply
- * is checked against the invariants of reply.h; a broken one aborts.
+ * is checked against the invariants of reply.h (each line as received,
+ * reply_line_raw(), included); then every reply is written by the
+ * transcript writer and the file must read back as a valid session file,
+ * with an expectation only for the replies that came whole and valid (a
+ * reply cut short is a comment).  A broken invariant aborts.
  */
 #include "config.h"
 
@@ -14,6 +18,8 @@
 #include <string.h>
 
 #include "reply.h"
+#include "script.h"
+#include "transcript.h"
 
 struct fuzz_run {
 	struct reply	**r;
@@ -28,6 +34,7 @@ static void	 fuzz_drain(struct reply_parser *, struct fuzz_run *);
 static void	 fuzz_parse(const char *, size_t, unsigned, struct fuzz_run *);
 static void	 fuzz_check_reply(const struct reply *);
 static void	 fuzz_compare(const struct reply *, const struct reply *);
+static void	 fuzz_record(const struct fuzz_run *);
 
 static void
 fuzz_drain(struct reply_parser *p, struct fuzz_run *run)
@@ -118,6 +125,25 @@ fuzz_check_reply(const struct reply *r)
 		/* the code and separator (0, 3 or 4 octets) and the text */
 		linebytes += l->len + (l->code == 0 ? 0 : 3);
 	}
+	/* each line as received: in order inside raw, its text at its end,
+	 * its code at its start */
+	for (i = 0; i < r->nlines; i++) {
+		const struct reply_line *l = &r->lines[i];
+		const char *p;
+		size_t n;
+
+		if ((p = reply_line_raw(r, i, &n)) == NULL ||
+		    p < r->raw || p + n > r->raw + r->rawlen)
+			abort();
+		if (i > 0 && l->rawoff < r->lines[i - 1].rawoff +
+		    r->lines[i - 1].rawlen)
+			abort();
+		if (n < l->len || memcmp(p + n - l->len, l->text, l->len) != 0)
+			abort();
+		if (l->code != 0 && (n < 3 || p[0] != '0' + l->code / 100 ||
+		    p[2] != '0' + l->code % 10))
+			abort();
+	}
 	/* raw holds every kept octet: text, codes, separators, line ends */
 	if (r->rawlen < linebytes || r->rawlen > linebytes + 4 * r->nlines)
 		abort();
@@ -152,6 +178,45 @@ fuzz_compare(const struct reply *a, const struct reply *b)
 			abort();
 }
 
+/* The replies recorded: a valid session file, expecting only replies
+ * that came whole and valid. */
+static void
+fuzz_record(const struct fuzz_run *run)
+{
+	const unsigned	 cut = REPLY_FAULT_INCOMPLETE | REPLY_FAULT_TRUNCATED |
+			    REPLY_FAULT_TOO_MANY_LINES | REPLY_FAULT_BAD_CODE |
+			    REPLY_FAULT_BAD_SEPARATOR;
+	struct transcript	*t;
+	struct script		*s;
+	struct script_info	 info;
+	char			 err[512];
+	size_t			 i, whole = 0;
+	FILE			*f;
+
+	if ((f = tmpfile()) == NULL)
+		return;
+	if ((t = transcript_fopen(f, 0, NULL, 0, 0)) == NULL) {
+		fclose(f);
+		return;
+	}
+	for (i = 0; i < run->n; i++) {
+		transcript_reply(t, run->r[i], -1);
+		if ((run->r[i]->faults & cut) == 0)
+			whole++;
+	}
+	transcript_close(t);
+	rewind(f);
+	if ((s = script_fopen(f, 1, "fuzz")) == NULL) {
+		fclose(f);
+		return;
+	}
+	if (script_validate(s, &info, err, sizeof err) != 0)
+		abort();
+	if (info.expectations > whole)
+		abort();
+	script_close(s);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -179,6 +244,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* every octet fed is in some raw or counted as dropped */
 	if (total != len)
 		abort();
+	fuzz_record(&whole);
 	for (i = 0; i < whole.n; i++) {
 		reply_free(whole.r[i]);
 		reply_free(split.r[i]);

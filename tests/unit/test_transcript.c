@@ -363,3 +363,36 @@ Test(transcript, header_server_escaped)
 	transcript_close(t);
 	fclose(f);
 }
+
+/* Comments read back whatever they hold: a line too long for the reader
+ * is cut (a partial reply kept at the end of a session may be 64 KiB of
+ * control bytes, four octets each once escaped), and a comment never
+ * reads as the "# server" header that names the server replay uses. */
+Test(transcript, comments_read_back)
+{
+	FILE		 *f = tmpfile();
+	struct transcript *t = transcript_fopen(f, 0, NULL, 0, 0);
+	struct script	 *sc;
+	struct script_info info;
+	char		 err[256], *s, *big;
+	size_t		 n = 40000;
+
+	cr_assert_not_null(t);
+	big = malloc(n + 1);
+	cr_assert_not_null(big);
+	memset(big, '\x1b', n);
+	big[n] = '\0';
+	cr_assert_eq(transcript_comment(t, "server evil.example:25"), 0);
+	cr_assert_eq(transcript_comment(t, big), 0);
+	cr_assert_eq(reads_back(f, &s), 0, "%s", s);
+	cr_assert(strstr(s, "\n# (lines above cut to ") != NULL);
+	free(s);
+	rewind(f);
+	sc = script_fopen(f, 0, "w.smtp");
+	cr_assert_eq(script_validate(sc, &info, err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(info.server, "", "a comment named the server");
+	script_close(sc);
+	transcript_close(t);
+	fclose(f);
+	free(big);
+}
