@@ -73,4 +73,28 @@ rc=$?
 LAST_OUT=$T/replay.out
 [ $rc -eq 1 ] || fail "replay of a cut-short greeting: exit status $rc, expected 1"
 assert_grep 'unexpected reply' "$T/replay.out"
+
+# Replies no S: line can expect: a bad separator, no code.  Shown as they
+# came with their faults named; recorded as comments, quoted as they came.
+cat >"$T/bad" <<'EOT'
+220 ok\r\n
+---
+2200 long\r\n
+---
+22 short\r\n
+---
+221 bye\r\n
+EOT
+start_hostile "$T/bad"
+printf 'NOOP\nNOOP\nQUIT\n' | "$SMTPSCOPE" --record "$T/bad.smtp" \
+    "127.0.0.1:$HOSTILE_PORT" >"$T/out" 2>"$T/err"
+LAST_OUT=$T/out
+assert_grep '^S: 2200 long$' "$T/out"
+assert_grep '^S: 22 short$' "$T/out"
+assert_grep 'faults: .*not followed by SP' "$T/out"
+assert_grep 'faults: .*three-digit reply code' "$T/out"
+LAST_OUT=$T/bad.smtp
+assert_grep '^# S: 2200 long$' "$T/bad.smtp"
+assert_grep '^# S: 22 short$' "$T/bad.smtp"
+assert_grep '^S: 221 bye$' "$T/bad.smtp"
 exit 0

@@ -115,6 +115,23 @@ LAST_OUT=$T/out9
 [ $rc -eq 1 ] || fail "cut-short greeting: exit status $rc, expected 1"
 assert_grep 'cut\.smtp:2: mismatch in the greeting: the reply was cut short: the connection closed inside it' "$T/out9"
 
+# --- replay's own recording: a reply with a line over 64 KiB is cut, so it
+# is kept as comments, never as an expectation -----------------------------
+big=$("$PYTHON" -c 'print("x" * 70000)')
+printf '220 ok\\r\\n\n---\n250 %s\\r\\n\n---\n221 bye\\r\\n\n' "$big" >"$T/long"
+start_hostile "$T/long"
+printf '# smtpscope session 1\nS: 220\nC: NOOP\nS: 250\nC: QUIT\nS: 221\n' >"$T/l.smtp"
+"$SMTPSCOPE" replay --record "$T/lrec.smtp" "$T/l.smtp" "127.0.0.1:$HOSTILE_PORT" \
+    >"$T/out12" 2>"$T/err12"
+rc=$?
+LAST_OUT=$T/out12
+[ $rc -eq 0 ] || fail "a 70000-octet line: exit status $rc, expected 0"
+LAST_OUT=$T/lrec.smtp
+assert_grep '^# a reply that no S: line can expect \(cut short: a line over 64 KiB\)' "$T/lrec.smtp"
+assert_grep '^# S: 250 x{1000}' "$T/lrec.smtp"
+assert_no_grep '^S: 250 ' "$T/lrec.smtp"
+assert_grep '^S: 221 bye$' "$T/lrec.smtp"
+
 # --- replies quoted exactly as they came (a bad separator, a line without
 # a code), each mismatch naming its command or the greeting ---------------------
 cat >"$T/q" <<'EOT'
