@@ -130,7 +130,7 @@ cmd_lint(int argc, char **argv)
 	}
 	for (i = 0; i < cmd.diags.n; i++) {
 		d = &cmd.diags.d[i];
-		shown = diag_show(line, d, 0, width, caret, sizeof caret);
+		shown = diag_show(line, len, d, 0, width, caret, sizeof caret);
 		if (!fits)
 			printf("%s\n", shown != NULL ? shown : "");
 		free(shown);

@@ -112,6 +112,7 @@ static void	secret_clear(void);
  */
 static int	leave_armed;
 static int	body_hint;
+static size_t	refused_at;	/* the first error of the line refused last */
 
 /* How the front end shows text (console_set_display()). */
 static size_t	display_width = CONSOLE_WIDTH_DEFAULT;
@@ -585,6 +586,8 @@ void
 console_set_display(size_t width, int wraps)
 {
 	display_width = width > 0 ? width : CONSOLE_WIDTH_DEFAULT;
+	if (display_width > CONSOLE_WIDTH_MAX)
+		display_width = CONSOLE_WIDTH_MAX;
 	display_wraps = wraps;
 }
 
@@ -681,40 +684,146 @@ local_command(struct client *c, const char *line)
 	return CONSOLE_CONTINUE;
 }
 
+/*
+ * One problem of a typed line, under the line as the front end shows
+ * it: the line (masked, shortened around the problem to the display
+ * width), the caret, the message.  Never repeats a long line in full.
+ */
 static void
-report_diags(struct client *c, const char *line, const struct diag_list *dl)
+show_problem(struct client *c, const char *line, size_t len,
+    const struct diag *dp)
 {
-	char		*shown, caret[600], masked[600];
-	size_t		 i;
-	struct diag	 d;
+	char		*shown, *text, caret[CONSOLE_WIDTH_MAX + 8];
+	char		 masked[600];
+	struct diag	 d = *dp;
+	size_t		 n;
 
 	/* an AUTH line's initial response is a secret: shown masked, a
 	 * caret that would point into it points at the mask */
-	line = console_shown_command(c, line, CLIENT_LINE_COMMAND, masked,
-	    sizeof masked);
-	for (i = 0; i < dl->n; i++) {
-		d = dl->d[i];
-		if (d.column >= strlen(line)) {
-			d.column = strlen(line) > 0 ? strlen(line) - 1 : 0;
-			d.length = 1;
-		}
-		shown = diag_show(line, &d, 0, SIZE_MAX, caret, sizeof caret);
-		client_message(c, CLIENT_MSG_DIAG, "%s\n%s\n%s: %s%s%s%s",
-		    shown ? shown : "", caret,
-		    diag_severity_name(d.severity), d.msg,
-		    d.rfc ? " (" : "", d.rfc ? d.rfc : "", d.rfc ? ")" : "");
-		free(shown);
+	if (transcript_mask_auth(line, masked, sizeof masked) &&
+	    !client_show_secrets(c)) {
+		line = masked;
+		len = strlen(masked);
 	}
+	if (d.column >= len) {
+		d.column = len > 0 ? len - 1 : 0;
+		d.length = 1;
+	}
+	if (d.column + d.length > len)
+		d.length = len - d.column > 0 ? len - d.column : 1;
+	if ((shown = diag_show(line, len, &d, 0, display_width, caret,
+	    sizeof caret)) == NULL)
+		return;
+	n = strlen(shown) + strlen(caret) + strlen(d.msg) + 64 +
+	    (d.rfc != NULL ? strlen(d.rfc) : 0);
+	if ((text = malloc(n)) != NULL) {
+		snprintf(text, n, "%s\n%s\n%s: %s%s%s%s", shown, caret,
+		    diag_severity_name(d.severity), d.msg, d.rfc ? " (" : "",
+		    d.rfc ? d.rfc : "", d.rfc ? ")" : "");
+		client_message_text(c, CLIENT_MSG_DIAG, text);
+		free(text);
+	}
+	free(shown);
+}
+
+/*
+ * A typed line is text: a NUL octet would cut it where the line ends for
+ * the engine, so it is refused wherever it is, and octets that are not
+ * UTF-8 are refused in a body line or a SASL response (a command's are
+ * the grammar's to judge; "!" sends them as they are).  Returns 1 when
+ * refused (said), with the offset of the octet in *at.
+ */
+static int
+refuse_octets(struct client *c, const char *line, size_t len, int utf8,
+    size_t *at)
+{
+	struct diag	 d;
+	const char	*nul;
+	size_t		 i, n;
+
+	memset(&d, 0, sizeof d);
+	d.severity = DIAG_ERROR;
+	d.length = 1;
+	if ((nul = memchr(line, '\0', len)) != NULL) {
+		d.column = (size_t)(nul - line);
+		if (utf8 && session_in_body(client_session(c))) {
+			snprintf(d.msg, sizeof d.msg, "a NUL octet (0x00) at "
+			    "column %zu: message text cannot carry it (a binary "
+			    "body goes with :bdat FILE); not sent",
+			    d.column + 1);
+			d.rfc = "RFC 5322 2.1";
+		} else
+			snprintf(d.msg, sizeof d.msg, "a NUL octet (0x00) at "
+			    "column %zu: a typed line cannot carry it; not "
+			    "sent", d.column + 1);
+		goto refuse;
+	}
+	for (i = 0; utf8 && i < len; i += n) {
+		if ((unsigned char)line[i] < 0x80) {
+			n = 1;
+			continue;
+		}
+		if ((n = sanitize_utf8((const unsigned char *)line + i, len - i,
+		    NULL)) > 0)
+			continue;
+		d.column = i;
+		snprintf(d.msg, sizeof d.msg, "octet 0x%02x at column %zu is "
+		    "not valid UTF-8; not sent (a body in another charset goes "
+		    "with :data FILE)", (unsigned char)line[i], i + 1);
+		goto refuse;
+	}
+	return 0;
+refuse:
+	show_problem(c, line, len, &d);
+	*at = d.column;
+	return 1;
+}
+
+static void
+report_diags(struct client *c, const char *line, size_t len,
+    const struct diag_list *dl)
+{
+	size_t	i;
+
+	for (i = 0; i < dl->n; i++)
+		show_problem(c, line, len, &dl->d[i]);
+}
+
+/* "not sent": how to send it all the same, quoting the line shortened
+ * around its first error, never in full. */
+static void
+refused(struct client *c, const char *line, size_t len, size_t at)
+{
+	char	 masked[600], *shown;
+	size_t	 col, cols, width;
+
+	if (transcript_mask_auth(line, masked, sizeof masked) &&
+	    !client_show_secrets(c)) {
+		line = masked;
+		len = strlen(masked);
+		at = at < len ? at : 0;
+	}
+	width = display_width > 60 ? display_width - 40 : SANITIZE_SHORTEN_MIN;
+	shown = sanitize_shorten(line, len, at, 1, width, 0, &col, &cols);
+	client_message(c, CLIENT_MSG_ERROR, "not sent: fix it, or send it "
+	    "unchecked as !%s", shown != NULL ? shown : "");
+	free(shown);
+}
+
+size_t
+console_refused_at(void)
+{
+	return refused_at;
 }
 
 enum console_result
-console_input(struct client *c, const char *input, int check)
+console_input(struct client *c, const char *input, size_t inlen, int check)
 {
 	struct session		*s = client_session(c);
 	struct diag_list	 dl;
-	char			*line, *warn[8], masked[600];
+	char			*line, *warn[8];
 	size_t			 len, i, nwarn;
-	int			 sev = 0;
+	int			 sev;
 	enum console_result	 rc = CONSOLE_CONTINUE;
 
 	if (secret.waiting) {
@@ -722,9 +831,18 @@ console_input(struct client *c, const char *input, int check)
 		return CONSOLE_CONTINUE;
 	}
 	leave_armed = 0;
-	len = strcspn(input, "\r\n");
-	if ((line = strndup(input, len)) == NULL)
+	refused_at = 0;
+	for (len = 0; len < inlen && input[len] != '\r' && input[len] != '\n';)
+		len++;
+	if ((line = malloc(len + 1)) == NULL)
 		return CONSOLE_CONTINUE;
+	memcpy(line, input, len);
+	line[len] = '\0';
+	if (refuse_octets(c, line, len, s != NULL && (session_in_body(s) ||
+	    session_in_sasl(s)), &refused_at)) {
+		rc = CONSOLE_REFUSED;
+		goto out;
+	}
 
 	if (line[0] == ':' && (s == NULL || !session_in_body(s))) {
 		rc = local_command(c, line);
@@ -763,20 +881,23 @@ console_input(struct client *c, const char *input, int check)
 	}
 	if (check) {
 		const struct caps *caps = session_caps(s);
-		memset(&dl, 0, sizeof dl);
+
+		/* no NUL is left in it (refuse_octets()) */
 		sev = verbs_check(line, caps->ehlo ? caps : NULL,
 		    session_lmtp(s) ? VERBS_LMTP : 0, &dl);
-		report_diags(c, line, &dl);
+		report_diags(c, line, len, &dl);
 		nwarn = session_check_order(s, line, warn, 8);
 		for (i = 0; i < nwarn; i++) {
 			client_message(c, CLIENT_MSG_WARNING, "%s", warn[i]);
 			free(warn[i]);
 		}
 		if (sev >= DIAG_ERROR) {
-			client_message(c, CLIENT_MSG_ERROR, "not sent: fix the "
-			    "error above, or send the line as it is with !%s",
-			    console_shown_command(c, line, CLIENT_LINE_COMMAND,
-			    masked, sizeof masked));
+			for (i = 0; i < dl.n; i++)
+				if (dl.d[i].severity >= DIAG_ERROR)
+					break;
+			refused_at = i < dl.n ? dl.d[i].column : 0;
+			refused(c, line, len, refused_at);
+			rc = CONSOLE_REFUSED;
 			goto out;
 		}
 	}

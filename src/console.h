@@ -11,10 +11,20 @@
 enum console_result {
 	CONSOLE_CONTINUE = 0,
 	CONSOLE_QUIT = 1,	/* :quit, or the session is over */
+	CONSOLE_REFUSED = 2,	/* not sent: the line has an error (said) */
 };
 
-/* Handle one input line.  check=0 is --no-check. */
-enum console_result console_input(struct client *, const char *line, int check);
+/*
+ * Handle one input line of len octets (it ends there or at the first CR
+ * or LF).  check=0 is --no-check.  A NUL octet is refused wherever it is,
+ * octets that are not UTF-8 in a body line or a SASL response, and a
+ * command with a syntax error unless check is 0: CONSOLE_REFUSED, and
+ * console_refused_at() gives the offset of the first error, where a front
+ * end that keeps the line for editing puts the cursor.
+ */
+enum console_result console_input(struct client *, const char *line,
+    size_t len, int check);
+size_t console_refused_at(void);
 
 /*
  * How the front end shows text.  width: the display columns a quoted
@@ -24,6 +34,7 @@ enum console_result console_input(struct client *, const char *line, int check);
  * text as it is.  Until called: CONSOLE_WIDTH_DEFAULT, 0.
  */
 #define CONSOLE_WIDTH_DEFAULT	100
+#define CONSOLE_WIDTH_MAX	512
 void console_set_display(size_t width, int wraps);
 
 /*

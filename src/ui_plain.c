@@ -28,6 +28,7 @@
 #include "complete.h"
 #include "console.h"
 #include "sanitize.h"
+#include "transcript.h"
 #include "ui.h"
 #include "verbs.h"
 
@@ -41,6 +42,9 @@ struct plain {
 	int			 unfinished;	/* input ended inside a body */
 	char			 last_sent[512];	/* last command line shown */
 	char			*typed;		/* line just typed (echo shown) */
+	char			*refill;	/* a refused line, back into the
+						   input once Readline is done */
+	size_t			 refill_at;	/* ... with the cursor here */
 };
 
 static struct plain		*current;	/* for Readline's callbacks */
@@ -214,7 +218,7 @@ plain_reply(void *arg, const struct reply *r, const char *command,
  * single because a diagnostic's command line is sanitized already.
  */
 static void
-print_lines(const char *prefix, const char *text, FILE *f)
+print_lines(const char *prefix, const char *text, const char *suffix, FILE *f)
 {
 	const char *nl;
 	char *safe;
@@ -224,7 +228,8 @@ print_lines(const char *prefix, const char *text, FILE *f)
 		nl = strchr(text, '\n');
 		n = nl != NULL ? (size_t)(nl - text) : strlen(text);
 		safe = sanitize(text, n, SANITIZE_KEEP_BACKSLASH);
-		fprintf(f, "%s%s\n", prefix, safe != NULL ? safe : "");
+		fprintf(f, "%s%s%s\n", prefix, safe != NULL ? safe : "",
+		    suffix);
 		free(safe);
 		if (nl == NULL)
 			break;
@@ -236,7 +241,8 @@ static void
 plain_message(void *arg, enum client_msg kind, const char *text)
 {
 	struct plain *p = arg;
-	char *safe;
+	const char *nl, *msg, *sev;
+	char *safe, *line;
 
 	out_begin(p);
 	switch (kind) {
@@ -254,14 +260,28 @@ plain_message(void *arg, enum client_msg kind, const char *text)
 		free(safe);
 		break;
 	case CLIENT_MSG_DIAG:
-		print_lines("  ", text, stdout);
+		/* the line, then the caret and the message in the colour of
+		 * their severity: errors red, warnings yellow */
+		nl = strchr(text, '\n');
+		msg = nl != NULL ? strchr(nl + 1, '\n') : NULL;
+		sev = msg == NULL ? "" : strncmp(msg + 1, "error", 5) == 0 ?
+		    col(p, "\033[31m  ") : strncmp(msg + 1, "warning", 7) ==
+		    0 ? col(p, "\033[33m  ") : col(p, "\033[2m  ");
+		if (nl != NULL && (line = strndup(text, (size_t)(nl - text))) !=
+		    NULL) {
+			print_lines("  ", line, "", stdout);
+			free(line);
+			text = nl + 1;
+		}
+		print_lines(*sev != '\0' ? sev : "  ", text,
+		    col(p, "\033[0m"), stdout);
 		break;
 	case CLIENT_MSG_HELP:
-		print_lines("", text, stdout);
+		print_lines("", text, "", stdout);
 		break;
 	case CLIENT_MSG_INFO:
 	default:
-		print_lines("* ", text, stdout);
+		print_lines("* ", text, "", stdout);
 		break;
 	}
 	out_end(p);
@@ -341,8 +361,23 @@ on_line(char *line)
 	console_history_add(p->c, line);
 	free(p->typed);
 	p->typed = secret ? NULL : strdup(line[0] == '!' ? line + 1 : line);
-	if (console_input(p->c, line, p->u->check) == CONSOLE_QUIT)
+	switch (console_input(p->c, line, strlen(line), p->u->check)) {
+	case CONSOLE_QUIT:
 		p->quit = 1;
+		break;
+	case CONSOLE_REFUSED:
+		/* back at the prompt, the cursor at the error (not a line
+		 * with an AUTH secret: it is not shown again) */
+		if (!secret && (client_show_secrets(p->c) ||
+		    !transcript_mask_auth(line, NULL, 0))) {
+			free(p->refill);
+			p->refill = strdup(line);
+			p->refill_at = console_refused_at();
+		}
+		break;
+	default:
+		break;
+	}
 	free(p->typed);
 	p->typed = NULL;
 	if (secret) {
@@ -445,8 +480,17 @@ run_interactive(struct plain *p)
 			continue;	/* EINTR: Ctrl-C */
 		if (pfd[1].revents)
 			client_on_readable(p->c);
-		if (pfd[0].revents && !p->quit)
+		if (pfd[0].revents && !p->quit) {
 			rl_callback_read_char();
+			if (p->refill != NULL && !p->quit) {
+				rl_insert_text(p->refill);
+				rl_point = p->refill_at < (size_t)rl_end ?
+				    (int)p->refill_at : rl_end;
+				(*rl_redisplay_function)();
+			}
+			free(p->refill);
+			p->refill = NULL;
+		}
 	}
 	p->in_readline = 0;
 	console_secret_cancel(p->c, "leaving");
@@ -462,12 +506,16 @@ run_piped(struct plain *p)
 {
 	char	*line = NULL;
 	size_t	 cap = 0;
+	ssize_t	 n;
 	int	 rc;
 
 	if (client_wait(p->c, -1) == -2)
 		goto out;
-	while (client_fd(p->c) != -1 && getline(&line, &cap, stdin) != -1) {
-		if (console_input(p->c, line, p->u->check) == CONSOLE_QUIT)
+	while (client_fd(p->c) != -1 &&
+	    (n = getline(&line, &cap, stdin)) != -1) {
+		/* the length: a NUL in the line is refused, not a cut */
+		if (console_input(p->c, line, (size_t)n, p->u->check) ==
+		    CONSOLE_QUIT)
 			break;
 		/* :auth cannot ask for the password here: standard input
 		 * is the script */
@@ -537,6 +585,8 @@ plain_drive(struct plain *p)
 		status = EXIT_FAILED;
 	free(p->typed);
 	p->typed = NULL;
+	free(p->refill);
+	p->refill = NULL;
 	current = NULL;
 	return status;
 }

@@ -40,6 +40,7 @@
 #include "console.h"
 #include "sanitize.h"
 #include "scrollback.h"
+#include "transcript.h"
 #include "tui_render.h"
 #include "ui.h"
 
@@ -62,8 +63,18 @@ struct tui {
 	int			 quit;
 	int			 closed;	/* connection gone */
 	int			 conv_rows;
-	char			*diag;		/* syntax diagnostic, 3 lines */
-	char			*hint;		/* completion candidates */
+	int			 below_rows;	/* under the input line */
+	char			*diag;		/* the diagnostics of the line
+						   last entered: 3 lines each
+						   (line, caret, message) */
+	char			*hint;		/* completion candidates, or a
+						   word on a key */
+	char			*under;		/* the input line diag and hint
+						   are about: once it changes
+						   they go */
+	char			*refill;	/* a refused line, back into the
+						   input once Readline is done */
+	size_t			 refill_at;	/* ... with the cursor here */
 	char			 last_error[512];
 	char			 last_sent[512];	/* last command line sent */
 	unsigned char		 keyq[TUI_KEYQ];
@@ -92,6 +103,10 @@ static const struct {
 
 static void tui_add(struct tui *, enum scrollback_kind, const char *,
     size_t, const char *, int, double);
+static void tui_diag_add(struct tui *, const char *);
+static void tui_below_clear(struct tui *);
+static void tui_below_keep(struct tui *);
+static int tui_draw_below(struct tui *, int, int, int);
 
 /* ---- engine callbacks ---------------------------------------------------- */
 
@@ -166,11 +181,10 @@ tui_message(void *arg, enum client_msg kind, const char *text)
 
 	switch (kind) {
 	case CLIENT_MSG_DIAG:
-		/* Shown under the input line, where the command was typed. */
-		free(t->diag);
-		t->diag = strdup(text);
-		k = SCROLLBACK_WARNING;
-		break;
+		/* Shown under the input line, where the command was typed,
+		 * and nowhere else: every problem of the line. */
+		tui_diag_add(t, text);
+		return;
 	case CLIENT_MSG_HELP:
 		k = SCROLLBACK_HELP;
 		break;
@@ -187,6 +201,41 @@ tui_message(void *arg, enum client_msg kind, const char *text)
 		break;
 	}
 	tui_add(t, k, text, strlen(text), NULL, 0, -1);
+}
+
+/* Keep one more diagnostic (3 lines) of the line just entered. */
+static void
+tui_diag_add(struct tui *t, const char *text)
+{
+	size_t	 have = t->diag != NULL ? strlen(t->diag) : 0;
+	char	*d;
+
+	if ((d = realloc(t->diag, have + strlen(text) + 2)) == NULL)
+		return;
+	if (have > 0)
+		d[have++] = '\n';
+	memcpy(d + have, text, strlen(text) + 1);
+	t->diag = d;
+}
+
+/* The words under the input line go. */
+static void
+tui_below_clear(struct tui *t)
+{
+	free(t->diag);
+	t->diag = NULL;
+	free(t->hint);
+	t->hint = NULL;
+	free(t->under);
+	t->under = NULL;
+}
+
+/* They are about the input as it is now; they go once it changes. */
+static void
+tui_below_keep(struct tui *t)
+{
+	free(t->under);
+	t->under = strdup(rl_line_buffer != NULL ? rl_line_buffer : "");
 }
 
 static void
@@ -291,6 +340,7 @@ tui_rl_matches(char **matches, int n, int maxlen)
 	for (i = 1; i <= n; i++)
 		used += (size_t)snprintf(t->hint + used, len - used, "%s%s",
 		    i > 1 ? "  " : "", matches[i]);
+	tui_below_keep(t);
 }
 
 static const struct session *
@@ -322,10 +372,7 @@ tui_rl_line(char *line)
 	const char *p;
 	int secret;
 
-	free(t->diag);
-	t->diag = NULL;
-	free(t->hint);
-	t->hint = NULL;
+	tui_below_clear(t);
 	t->view.follow = 1;
 	if (line == NULL) {		/* Ctrl-D on an empty line */
 		if (console_leave(t->c) == CONSOLE_QUIT)
@@ -345,8 +392,24 @@ tui_rl_line(char *line)
 	console_history_add(t->c, line);
 	if (strcasecmp(p, ":help") == 0)
 		tui_help_entry(t);
-	if (console_input(t->c, line, t->u->check) == CONSOLE_QUIT)
+	switch (console_input(t->c, line, strlen(line), t->u->check)) {
+	case CONSOLE_QUIT:
 		t->quit = 1;
+		break;
+	case CONSOLE_REFUSED:
+		/* Back into the input, the cursor at the error, to be
+		 * fixed there (not a line with an AUTH secret: it is not
+		 * shown again). */
+		if (!secret && (client_show_secrets(t->c) ||
+		    !transcript_mask_auth(line, NULL, 0))) {
+			free(t->refill);
+			t->refill = strdup(line);
+			t->refill_at = console_refused_at();
+		}
+		break;
+	default:
+		break;
+	}
 	if (secret) {
 		OPENSSL_cleanse(line, strlen(line));
 		if (rl_line_buffer != NULL)
@@ -368,8 +431,23 @@ tui_feed(struct tui *t, const char *bytes, size_t n)
 		    (unsigned char)bytes[i];
 		t->keyq_len++;
 	}
-	while (t->keyq_len > 0 && !t->quit)
+	while (t->keyq_len > 0 && !t->quit) {
 		rl_callback_read_char();
+		if (t->refill != NULL) {
+			rl_replace_line(t->refill, 0);
+			rl_point = t->refill_at < (size_t)rl_end ?
+			    (int)t->refill_at : rl_end;
+			free(t->refill);
+			t->refill = NULL;
+		}
+		/* What is said under the input is about the line it was
+		 * said for: it goes as soon as that line changes. */
+		if (t->under == NULL && (t->diag != NULL || t->hint != NULL))
+			tui_below_keep(t);
+		else if (t->under != NULL && rl_line_buffer != NULL &&
+		    strcmp(rl_line_buffer, t->under) != 0)
+			tui_below_clear(t);
+	}
 	/* A key the handler did not eat (we are quitting) is dropped. */
 	t->keyq_len = 0;
 }
@@ -382,7 +460,10 @@ tui_layout(struct tui *t)
 	struct scrollback_geom g;
 	int below;
 
-	below = 2 + (t->diag != NULL ? 3 : 0) + (t->hint != NULL ? 1 : 0);
+	/* status bar and input, then what is said under the input: at
+	 * most a third of the screen */
+	t->below_rows = tui_draw_below(t, 0, LINES / 3, 0);
+	below = 2 + t->below_rows;
 	t->conv_rows = LINES - below;
 	if (t->conv_rows < 1)
 		t->conv_rows = 1;
@@ -459,7 +540,7 @@ tui_draw_input(struct tui *t, int y)
 	/* Scroll the line sideways so that the cursor stays visible. */
 	start = 0;
 	while (start < point &&
-	    scrollback_cols(line + start, point - start) > avail) {
+	    scrollback_cols(line + start, point - start) >= avail) {
 		n = scrollback_wrap(line + start, point - start, 1, 0, &next);
 		start += n > 0 ? n : 1;
 	}
@@ -468,47 +549,108 @@ tui_draw_input(struct tui *t, int y)
 	return pcols + w;
 }
 
-static void
-tui_draw_below(struct tui *t, int y)
+/*
+ * Text under the input, wrapped at spaces to the screen from column x
+ * (continuation rows 2 further in), at most max rows from y.  Text of
+ * our own that may quote sanitized bytes: made safe again, a backslash
+ * kept single.  Draws only when draw is set; returns the rows it takes.
+ */
+static int
+tui_below_text(int y, int x, const char *s, size_t len, int max, int draw)
 {
-	const char *p, *nl;
-	int i, x;
-	char *safe;
+	char	*safe;
+	size_t	 pos, n, next, slen;
+	int	 rows, hang;
 
-	x = 0;
-	if (rl_display_prompt != NULL)
-		x = scrollback_cols(rl_display_prompt,
-		    strlen(rl_display_prompt));
-	if (t->diag != NULL) {
-		/* command, caret, message: aligned with the input text. */
-		for (p = t->diag, i = 0; i < 3 && p != NULL; i++) {
-			nl = strchr(p, '\n');
-			/* The command line in it is sanitized already:
-			 * escaping it again would move the caret. */
-			if ((safe = sanitize(p, nl != NULL ?
-			    (size_t)(nl - p) : strlen(p),
-			    SANITIZE_KEEP_BACKSLASH)) != NULL) {
-				wattrset(stdscr, i == 0 ? A_NORMAL : A_BOLD |
-				    tui_render_attr(TUI_PAIR_WARNING,
-				    t->color));
-				tui_render_text(stdscr, y + i, i == 2 ? 0 : x,
-				    safe, strlen(safe), COLS - (i == 2 ? 0 : x));
-				free(safe);
-			}
-			p = nl != NULL ? nl + 1 : NULL;
-		}
-		y += 3;
+	if (max <= 0 || (safe = sanitize(s, len, SANITIZE_KEEP_BACKSLASH)) ==
+	    NULL)
+		return 0;
+	slen = strlen(safe);
+	hang = COLS - x > 24 ? 2 : 0;
+	for (pos = 0, rows = 0; rows < max && (pos < slen || rows == 0);
+	    rows++) {
+		n = scrollback_wrap(safe + pos, slen - pos, COLS - x -
+		    (rows > 0 ? hang : 0), 1, &next);
+		if (draw)
+			tui_render_text(stdscr, y + rows, x + (rows > 0 ?
+			    hang : 0), safe + pos, n, COLS - x);
+		pos += next;
 	}
-	if (t->hint != NULL) {
-		wattrset(stdscr, A_DIM);
-		if ((safe = sanitize(t->hint, strlen(t->hint),
-		    SANITIZE_KEEP_BACKSLASH)) != NULL) {
-			tui_render_text(stdscr, y, x, safe, strlen(safe),
-			    COLS - x);
-			free(safe);
+	free(safe);
+	return rows;
+}
+
+static attr_t
+tui_severity_attr(struct tui *t, const char *msg)
+{
+	if (strncmp(msg, "error", 5) == 0)
+		return A_BOLD | tui_render_attr(TUI_PAIR_ERROR, t->color);
+	if (strncmp(msg, "warning", 7) == 0)
+		return A_BOLD | tui_render_attr(TUI_PAIR_WARNING, t->color);
+	return A_DIM;
+}
+
+/*
+ * What is said under the input line: each diagnostic of the line last
+ * entered (the line as the console quoted it, once while the next one
+ * quotes the same, aligned with the input text; the caret; the message
+ * wrapped to the screen, in the colour of its severity), then the hint.
+ * At most max rows from y; draws when draw is set; returns the rows.
+ */
+static int
+tui_draw_below(struct tui *t, int y, int max, int draw)
+{
+	const char	*p, *l[3], *prev = NULL;
+	size_t		 ln[3], prevlen = 0;
+	int		 i, x, pass, quote, rows = 0;
+	attr_t		 a;
+
+	x = rl_display_prompt != NULL ? scrollback_cols(rl_display_prompt,
+	    strlen(rl_display_prompt)) : TUI_PROMPT_COLS;
+	if (x > COLS / 2)
+		x = 0;
+	/* errors first: they are why the line was not sent */
+	for (pass = 0; pass < 2; pass++)
+	for (p = t->diag; p != NULL && *p != '\0' && rows < max;) {
+		for (i = 0; i < 3; i++) {
+			l[i] = p;
+			ln[i] = strcspn(p, "\n");
+			p += ln[i];
+			if (*p == '\n')
+				p++;
 		}
+		if ((strncmp(l[2], "error", 5) == 0) != (pass == 0))
+			continue;
+		a = tui_severity_attr(t, l[2]);
+		quote = prev == NULL || prevlen != ln[0] ||
+		    memcmp(prev, l[0], ln[0]) != 0;
+		/* a diagnostic is shown whole, or not at all */
+		if (rows + quote + 1 + tui_below_text(0, 0, l[2], ln[2],
+		    max, 0) > max)
+			break;
+		if (quote) {
+			if (draw)
+				wattrset(stdscr, A_NORMAL);
+			rows += tui_below_text(y + rows, x, l[0], ln[0], 1,
+			    draw);
+		}
+		prev = l[0];
+		prevlen = ln[0];
+		if (draw)
+			wattrset(stdscr, a);
+		rows += tui_below_text(y + rows, x, l[1], ln[1], 1, draw);
+		rows += tui_below_text(y + rows, 0, l[2], ln[2], max - rows,
+		    draw);
 	}
-	wattrset(stdscr, A_NORMAL);
+	if (t->hint != NULL && rows < max) {
+		if (draw)
+			wattrset(stdscr, A_DIM);
+		rows += tui_below_text(y + rows, x, t->hint, strlen(t->hint),
+		    max - rows < 2 ? max - rows : 2, draw);
+	}
+	if (draw)
+		wattrset(stdscr, A_NORMAL);
+	return rows;
 }
 
 static void
@@ -573,7 +715,7 @@ tui_draw(struct tui *t)
 	y = t->conv_rows;
 	tui_draw_status(t, y);
 	x = tui_draw_input(t, y + 1);
-	tui_draw_below(t, y + 2);
+	tui_draw_below(t, y + 2, t->below_rows, 1);
 	wmove(stdscr, y + 1, x < COLS ? x : COLS - 1);
 	wrefresh(stdscr);
 }
@@ -699,10 +841,12 @@ tui_key(struct tui *t, int rc, wint_t k)
 		} else if (rl_end > 0) {
 			rl_replace_line("", 0);
 			rl_point = 0;
+			tui_below_clear(t);
 		} else {
-			free(t->hint);
+			tui_below_clear(t);
 			t->hint = strdup("Ctrl-C clears the line; to leave, "
 			    "type :quit or press Ctrl-D on an empty line");
+			tui_below_keep(t);
 		}
 		return;
 	case 12:			/* Ctrl-L */
@@ -924,6 +1068,8 @@ out:
 	}
 	free(t.diag);
 	free(t.hint);
+	free(t.under);
+	free(t.refill);
 	scrollback_free(t.sb);
 	return status;
 }

@@ -2498,13 +2498,13 @@ diag_caret(const struct diag *d, char *buf, size_t size)
 }
 
 char *
-diag_show(const char *line, const struct diag *d, int flags, size_t width,
-    char *buf, size_t size)
+diag_show(const char *line, size_t len, const struct diag *d, int flags,
+    size_t width, char *buf, size_t size)
 {
 	char	*shown;
 	size_t	 col, cols;
 
-	if ((shown = sanitize_shorten(line, strlen(line), d->column,
+	if ((shown = sanitize_shorten(line, len, d->column,
 	    d->length, width, flags, &col, &cols)) == NULL) {
 		if (size > 0)
 			buf[0] = '\0';

@@ -208,7 +208,8 @@ int verbs_domain_ok(const char *s, size_t n, int strict);
 void diag_caret(const struct diag *d, char *buf, size_t size);
 
 /*
- * How a front end shows diagnostic d of the checked line: the line as
+ * How a front end shows diagnostic d of the checked line (len octets, NUL
+ * octets shown as "\x00"): the line as
  * sanitize_shorten() gives it (flags as sanitize(); at most width display
  * columns, SIZE_MAX for the whole line), shortened around the problem,
  * and in buf the caret line under it ("      ^~~~": columns count what
@@ -216,7 +217,7 @@ void diag_caret(const struct diag *d, char *buf, size_t size);
  * Returns the line to show (the caller frees), or NULL when out of
  * memory.
  */
-char *diag_show(const char *line, const struct diag *d, int flags,
-    size_t width, char *buf, size_t size);
+char *diag_show(const char *line, size_t len, const struct diag *d,
+    int flags, size_t width, char *buf, size_t size);
 
 #endif

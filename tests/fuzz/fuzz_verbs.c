@@ -84,7 +84,7 @@ fuzz_check(const char *line, const struct diag_list *dl, int worst)
 		if ((int)d->severity > max)
 			max = d->severity;
 		diag_caret(d, caret, sizeof caret);
-		free(diag_show(line, d, SANITIZE_ASCII, 80, caret,
+		free(diag_show(line, len, d, SANITIZE_ASCII, 80, caret,
 		    sizeof caret));
 	}
 	/* Diagnostics beyond DIAG_MAX are dropped, never a graver one. */

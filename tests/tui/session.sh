@@ -35,6 +35,10 @@ sed -n "$((n + 2))p" "$T/screen" | grep -Eq '^ +\^' ||
 sed -n "$((n + 3))p" "$T/screen" | grep -q 'error' ||
     { LAST_OUT=$T/screen; fail "no message under the caret"; }
 assert_no_grep 'C: MAIL FRM' "$T/screen"
+# The refused line stays in the input, to be fixed; Ctrl-C clears it.
+assert_grep '^smtp> MAIL FRM:<a@example\.org>' "$T/screen"
+tui_keys C-c
+tui_wait '^smtp> *$' "Ctrl-C did not clear the refused line"
 
 # Tab completion, as in the plain console.
 tui_type 'mail fr'

@@ -315,7 +315,7 @@ Test(client, auth_not_advertised_warned_once)
 	cr_assert(read(fd, buf, sizeof buf) > 0);
 	cr_assert_eq(write(fd, "250-mx\r\n250 PIPELINING\r\n", 24), 24);
 	cr_assert_eq(client_wait(c, 5000), 0);
-	console_input(c, "AUTH PLAIN", 1);
+	console_input(c, "AUTH PLAIN", 10, 1);
 	cr_assert_eq(s.warnings, 1, "%d warnings, the last: %s", s.warnings,
 	    s.last);
 	cr_assert(strstr(s.last, "expect 502") != NULL, "%s", s.last);

@@ -438,7 +438,7 @@ static void
 caret_for(const char *line, const struct diag *d, int flags, char *buf,
     size_t size)
 {
-	char *shown = diag_show(line, d, flags, SIZE_MAX, buf, size);
+	char *shown = diag_show(line, strlen(line), d, flags, SIZE_MAX, buf, size);
 
 	cr_assert_not_null(shown);
 	free(shown);
@@ -496,7 +496,7 @@ Test(verbs, caret)
 		line[300] = '\x1b';
 		d.column = 300;
 		d.length = 1;
-		shown = diag_show(line, &d, 0, 60, buf, sizeof buf);
+		shown = diag_show(line, strlen(line), &d, 0, 60, buf, sizeof buf);
 		cr_assert_not_null(shown);
 		cr_assert_leq(strlen(shown), 60);
 		cr_assert_eq(strncmp(shown + strlen(buf) - 4, "\\x1b", 4), 0,
