@@ -84,18 +84,21 @@ fuzz_safe(const char *s)
 static void
 fuzz_mask(const char *line, const char *shown, int show_secrets)
 {
-	size_t	verb, mech;
+	size_t	lead, verb, mech;
 
 	if (show_secrets) {
 		if (strcmp(shown, line) != 0)
 			abort();
 		return;
 	}
-	verb = strcspn(line, " \t");
-	if (verb != 4 || strncasecmp(line, "AUTH", 4) != 0 ||
-	    line[verb] == '\0')
+	/* the verb after any white space, the mechanism after any */
+	lead = strspn(line, " \t");
+	verb = strcspn(line + lead, " \t");
+	if (verb != 4 || strncasecmp(line + lead, "AUTH", 4) != 0 ||
+	    line[lead + verb] == '\0')
 		return;
-	mech = verb + 1 + strcspn(line + verb + 1, " \t");
+	mech = lead + verb + strspn(line + lead + verb, " \t");
+	mech += strcspn(line + mech, " \t");
 	if (line[mech + strspn(line + mech, " \t")] == '\0')
 		return;		/* no initial response: nothing to hide */
 	if (strlen(shown) != mech + 1 + sizeof SCRIPT_MASK - 1 ||
@@ -114,7 +117,8 @@ fuzz_show(const char *line, const struct diag *d, size_t width)
 		w = SIZE_MAX;
 	else if (w < SANITIZE_SHORTEN_MIN)
 		w = SANITIZE_SHORTEN_MIN;
-	if ((shown = diag_show(line, d, 0, w, caret, sizeof caret)) == NULL)
+	if ((shown = diag_show(line, strlen(line), d, 0, w, caret,
+	    sizeof caret)) == NULL)
 		return;		/* out of memory */
 	fuzz_safe(shown);
 	cols = sanitize_cols(shown, strlen(shown));
