@@ -20,6 +20,7 @@
 #include "base64.h"
 #include "codes.h"
 #include "sanitize.h"
+#include "transcript.h"
 
 /* Front ends wrap anyway; keep lines below this where we can. */
 #define ANNOTATE_WIDTH		96
@@ -969,6 +970,13 @@ annotate_parse_query(const char *s, int *code, char *esc, char *err,
 		snprintf(err, errlen, "nothing to explain: give a reply code like 550 "
 		    "or an enhanced code like 5.1.1");
 	else {
+		/* a pasted AUTH line is quoted with its secret masked */
+		char masked[80];
+
+		transcript_mask_auth(p, masked, sizeof masked);
+		if (strcmp(masked, p) != 0 && strncmp(masked, p,
+		    strlen(masked)) != 0)
+			p = masked;
 		q = annotate_quote(p, strlen(p));
 		snprintf(err, errlen, "\"%s\" is not a reply code (try 550, "
 		    "5.1.1 or \"550 5.1.1 text\")", q != NULL ? q : "");

@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "sanitize.h"
+#include "transcript.h"
 #include "verbs.h"
 
 /* The width a line is shown in when standard output is no terminal, and
@@ -70,7 +71,7 @@ cmd_lint(int argc, char **argv)
 	const struct diag *d;
 	const char *line = NULL;
 	const char *capspec = NULL;
-	char	*shown, *full, caret[LINT_WIDTH_MAX + 8], quoted[256];
+	char	*shown, *full, caret[LINT_WIDTH_MAX + 8], quoted[256], *masked;
 	size_t	 i, len, width, col, cols;
 	int	 worst, a, fits;
 
@@ -114,6 +115,24 @@ cmd_lint(int argc, char **argv)
 	len = strlen(line);
 	worst = verbs_parse(line, len, capspec != NULL ? &caps : NULL, 0, &cmd);
 
+	/* RFC 4954 4: an AUTH line's initial response is a secret: it is
+	 * shown masked, and a problem inside it is pointed at the mask. */
+	if ((masked = malloc(len + sizeof "AUTH  ********")) == NULL) {
+		fprintf(stderr, "smtpscope: lint: out of memory\n");
+		caps_clear(&caps);
+		return EXIT_USAGE;
+	}
+	transcript_mask_auth(line, masked, len + sizeof "AUTH  ********");
+	if (strcmp(masked, line) != 0) {
+		line = masked;
+		len = strlen(masked);
+		for (i = 0; i < cmd.diags.n; i++)
+			if (cmd.diags.d[i].column >= len) {
+				cmd.diags.d[i].column = len - 1;
+				cmd.diags.d[i].length = 1;
+			}
+	}
+
 	/* The caret counts wide characters as two columns (wcwidth()). */
 	setlocale(LC_CTYPE, "");
 
@@ -146,6 +165,7 @@ cmd_lint(int argc, char **argv)
 	}
 	if (cmd.diags.n == 0)
 		printf("ok\n");
+	free(masked);
 	caps_clear(&caps);
 	return worst >= DIAG_ERROR ? EXIT_FAILED : EXIT_OK;
 }

@@ -99,6 +99,18 @@ run typed
 files="$files $out"
 assert_grep 'AUTH PLAIN \*\*\*\*\*\*\*\*' "$out"
 
+# Offline too: lint and explain never echo an initial response.
+ir=$(b64 "\\0$AUTH_USER\\0$AUTH_PASSWORD")
+"$SMTPSCOPE" lint "AUTH PLAIN $ir x" >"$T/lint.out" 2>&1
+"$SMTPSCOPE" lint "AUTH PLAIN $ir" >>"$T/lint.out" 2>&1
+"$SMTPSCOPE" explain "AUTH PLAIN $ir" >>"$T/lint.out" 2>&1
+LAST_OUT=$T/lint.out
+assert_grep '^AUTH PLAIN \*\*\*\*\*\*\*\*$' "$T/lint.out"
+assert_grep '^error: unexpected text after the initial response' "$T/lint.out"
+assert_grep 'explain: "AUTH PLAIN \*\*\*\*\*\*\*\*" is not a reply code' \
+    "$T/lint.out"
+files="$files $T/lint.out"
+
 assert_no_secret $files
 
 # The check can fail: with --show-secrets the secrets are there.
