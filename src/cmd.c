@@ -1,6 +1,7 @@
 /*
  * cmd.c -- what the subcommands' entry points share: the words of an
- * error line that quotes what the user typed, and the numeric options.
+ * error line that quotes what the user typed, the numeric options, and
+ * the TLS options of the console and replay.
  */
 #include "config.h"
 
@@ -65,6 +66,7 @@ static const struct cmd_range {
 	{ "replay", "--connections", "a count",	      1, 100000000 },
 	/* 0: any free port, said on standard output */
 	{ "serve",  "--port",	     "a port number", 0, 65535 },
+	{ "serve",  "--tls-port",    "a port number", 0, 65535 },
 	{ "serve",  "--max-clients", "a count",	      1, 10000 },
 	{ "serve",  "--size",	     "octets",	      1, LONG_MAX },
 };
@@ -99,4 +101,67 @@ cmd_number(const char *cmd, const char *opt, const char *arg, long *out)
 	cmd_error(cmd, "%s takes %s from %ld to %ld, not \"%s\"", opt,
 	    r->unit, r->min, r->max, cmd_quote(arg, quoted, sizeof quoted));
 	return -1;
+}
+
+int
+cmd_tls_option(int ch, const char *arg, struct client_opts *o)
+{
+	struct tls_opts	*t = &o->tlsopt;
+	char		 quoted[128];
+	int		*v;
+
+	switch (ch) {
+	case CMD_OPT_CAFILE:
+		t->cafile = arg;
+		return EXIT_OK;
+	case CMD_OPT_CAPATH:
+		t->capath = arg;
+		return EXIT_OK;
+	case CMD_OPT_INSECURE:
+		t->insecure = 1;
+		return EXIT_OK;
+	case CMD_OPT_TLS_NAME:
+		if (*arg == '\0') {
+			cmd_error(NULL, "--tls-name wants a name");
+			return EXIT_USAGE;
+		}
+		t->servername = arg;
+		return EXIT_OK;
+	case CMD_OPT_CERT:
+		t->certfile = arg;
+		return EXIT_OK;
+	case CMD_OPT_KEY:
+		t->keyfile = arg;
+		return EXIT_OK;
+	case CMD_OPT_TLS_MIN:
+	case CMD_OPT_TLS_MAX:
+		v = ch == CMD_OPT_TLS_MIN ? &t->min_version : &t->max_version;
+		if (tls_parse_version(arg, v) == -1) {
+			cmd_error(NULL, "--%s wants a TLS version: 1.0, 1.1, "
+			    "1.2 or 1.3, not \"%s\"", ch == CMD_OPT_TLS_MIN ?
+			    "tls-min" : "tls-max", cmd_quote(arg, quoted,
+			    sizeof quoted));
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	case CMD_OPT_CIPHERS:
+		t->ciphers = arg;
+		return EXIT_OK;
+	case CMD_OPT_CIPHERSUITES:
+		t->ciphersuites = arg;
+		return EXIT_OK;
+	default:
+		return -1;
+	}
+}
+
+int
+cmd_tls_check(const struct client_opts *o)
+{
+	char	err[1024];
+
+	if (tls_opts_check(&o->tlsopt, err, sizeof err) == 0)
+		return EXIT_OK;
+	cmd_error(NULL, "%s", err);
+	return EXIT_USAGE;
 }

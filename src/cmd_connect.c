@@ -319,56 +319,6 @@ auth_option(struct connect_args *a)
 }
 
 int
-cmd_tls_option(int ch, const char *arg, struct client_opts *o)
-{
-	struct tls_opts	*t = &o->tlsopt;
-	int		*v;
-
-	switch (ch) {
-	case CMD_OPT_CAFILE:
-		t->cafile = arg;
-		return EXIT_OK;
-	case CMD_OPT_CAPATH:
-		t->capath = arg;
-		return EXIT_OK;
-	case CMD_OPT_INSECURE:
-		t->insecure = 1;
-		return EXIT_OK;
-	case CMD_OPT_TLS_NAME:
-		if (*arg == '\0') {
-			fprintf(stderr, "smtpscope: --tls-name wants a name\n");
-			return EXIT_USAGE;
-		}
-		t->servername = arg;
-		return EXIT_OK;
-	case CMD_OPT_CERT:
-		t->certfile = arg;
-		return EXIT_OK;
-	case CMD_OPT_KEY:
-		t->keyfile = arg;
-		return EXIT_OK;
-	case CMD_OPT_TLS_MIN:
-	case CMD_OPT_TLS_MAX:
-		v = ch == CMD_OPT_TLS_MIN ? &t->min_version : &t->max_version;
-		if (tls_parse_version(arg, v) == -1) {
-			fprintf(stderr, "smtpscope: --%s wants a TLS version: "
-			    "1.0, 1.1, 1.2 or 1.3, not \"%s\"\n",
-			    ch == CMD_OPT_TLS_MIN ? "tls-min" : "tls-max", arg);
-			return EXIT_USAGE;
-		}
-		return EXIT_OK;
-	case CMD_OPT_CIPHERS:
-		t->ciphers = arg;
-		return EXIT_OK;
-	case CMD_OPT_CIPHERSUITES:
-		t->ciphersuites = arg;
-		return EXIT_OK;
-	default:
-		return -1;
-	}
-}
-
-int
 cmd_net_option(int ch, char *arg, struct client_opts *o)
 {
 	char	err[256], *at, *colon;
@@ -446,17 +396,6 @@ cmd_target(const char *cmd, const char *arg, const char *default_port,
 	if (t->lmtp)
 		o->lmtp = 1;
 	return EXIT_OK;
-}
-
-int
-cmd_tls_check(const struct client_opts *o)
-{
-	char	err[1024];
-
-	if (tls_opts_check(&o->tlsopt, err, sizeof err) == 0)
-		return EXIT_OK;
-	cmd_error(NULL, "%s", err);
-	return EXIT_USAGE;
 }
 
 static enum exitcode
@@ -585,11 +524,18 @@ run_practice(struct connect_args *a)
 		fprintf(stderr, "smtpscope: practice: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if ((pid = practice_net_spawn(&po, &port, err, sizeof err)) == -1) {
+	/* STARTTLS with a certificate made now, which the console trusts
+	 * (unless told other CAs): :starttls and --starttls verify */
+	if ((po.tls = practice_net_tls_new(NULL, NULL, po.server.hostname,
+	    err, sizeof err)) == NULL ||
+	    (pid = practice_net_spawn(&po, &port, err, sizeof err)) == -1) {
 		fprintf(stderr, "smtpscope: cannot start the practice server: "
 		    "%s\n", err);
+		practice_net_tls_free(po.tls);
 		return EXIT_CONNECT;
 	}
+	if (a->c.tlsopt.cafile == NULL && a->c.tlsopt.capath == NULL)
+		a->c.tlsopt.ca_pem = practice_net_tls_pem(po.tls);
 	snprintf(a->host, sizeof a->host, "127.0.0.1");
 	snprintf(a->port, sizeof a->port, "%d", port);
 	a->c.host = a->host;
@@ -601,5 +547,6 @@ run_practice(struct connect_args *a)
 	a->c.practice = practice_scenario_name(po.server.scenario);
 	rc = run_ui(a);
 	practice_net_stop(pid);
+	practice_net_tls_free(po.tls);
 	return rc;
 }

@@ -377,8 +377,13 @@ replay_practice(const char *path, int forced, struct practice_net_opts *po,
 	if (net_parse_target(info.server, "25", &t, err, sizeof err) == 0 &&
 	    t.lmtp)
 		po->server.lmtp = 1;
-	if ((pid = practice_net_spawn(po, &bound, err, sizeof err)) == -1) {
+	/* STARTTLS as the recording did, with a certificate made now */
+	if ((po->tls = practice_net_tls_new(NULL, NULL, NULL, err,
+	    sizeof err)) == NULL ||
+	    (pid = practice_net_spawn(po, &bound, err, sizeof err)) == -1) {
 		cmd_error("replay", "cannot start the practice server: %s", err);
+		practice_net_tls_free(po->tls);
+		po->tls = NULL;
 		return -2;
 	}
 	snprintf(host, hostlen, "127.0.0.1");
@@ -538,6 +543,10 @@ cmd_replay(int argc, char **argv)
 		o.client.port = port;
 		o.client.lmtp = po.server.lmtp;
 		o.client.practice = po.server.scenario;
+		/* the certificate of that server is the one to trust */
+		if (o.client.tlsopt.cafile == NULL &&
+		    o.client.tlsopt.capath == NULL)
+			o.client.tlsopt.ca_pem = practice_net_tls_pem(po.tls);
 	}
 	if (argc == 2) {
 		if (cmd_target("replay", argv[1], o.client.tls ? "465" : "25",
@@ -557,6 +566,7 @@ cmd_replay(int argc, char **argv)
 	}
 	if (pid > 0)
 		practice_net_stop(pid);
+	practice_net_tls_free(po.tls);
 	report_end(&rep);
 	return status;
 }

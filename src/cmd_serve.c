@@ -36,7 +36,7 @@ serve_usage(FILE *f)
 	fprintf(f,
 "usage: smtpscope serve [--port N] [--store DIR] [--hostname NAME]\n"
 "                       [--max-clients N] [--size N] [--scenario NAME] [--lmtp]\n"
-"                       [--quiet]\n"
+"                       [--quiet] [--tls-port N] [--cert FILE --key FILE] [--no-tls]\n"
 "       smtpscope serve --list-scenarios\n"
 "\n"
 "Run the practice SMTP server on 127.0.0.1 until interrupted.\n"
@@ -55,6 +55,13 @@ serve_usage(FILE *f)
 "  --lmtp            speak LMTP (RFC 2033): LHLO instead of HELO and EHLO,\n"
 "                    one reply per recipient after the data\n"
 "  --quiet           no log lines on stderr\n"
+"  --tls-port N      also serve implicit TLS (RFC 8314) on port N (0: a free\n"
+"                    one); STARTTLS (RFC 3207) is offered on --port\n"
+"  --cert FILE       TLS certificate, PEM, its chain after it (default: a\n"
+"                    key and a certificate signed by itself for the\n"
+"                    hostname, localhost and 127.0.0.1, made at start)\n"
+"  --key FILE        its private key (default: read from the --cert file)\n"
+"  --no-tls          neither STARTTLS nor a TLS port\n"
 "\n"
 "A client that sends nothing is closed after %d s, one that stops\n"
 "talking after %d s (RFC 5321 4.5.3.2.7).\n",
@@ -125,6 +132,10 @@ cmd_serve(int argc, char **argv)
 		{ "list-scenarios", no_argument,  NULL, 'l' },
 		{ "quiet",	 no_argument,	    NULL, 'q' },
 		{ "lmtp",	 no_argument,	    NULL, 'L' },
+		{ "tls-port",	 required_argument, NULL, 't' },
+		{ "cert",	 required_argument, NULL, 'C' },
+		{ "key",	 required_argument, NULL, 'K' },
+		{ "no-tls",	 no_argument,	    NULL, 'n' },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ NULL,		 0,		    NULL, 0 },
 	};
@@ -134,7 +145,10 @@ cmd_serve(int argc, char **argv)
 	unsigned long		 accepted;
 	long			 v;
 	int			 ch, port = PRACTICE_NET_DEFAULT_PORT, bound, fd;
-	int			 quiet = 0;
+	int			 quiet = 0, tls_port = -1, tls_bound, tls_fd = -1;
+	int			 no_tls = 0;
+	enum exitcode		 rc = EXIT_FAILED;
+	const char		*cert = NULL, *key = NULL;
 
 	memset(&opts, 0, sizeof opts);
 	optind = 1;
@@ -178,6 +192,20 @@ cmd_serve(int argc, char **argv)
 		case 'L':
 			opts.server.lmtp = 1;
 			break;
+		case 't':
+			if (cmd_number("serve", "--tls-port", optarg, &v) == -1)
+				return EXIT_USAGE;
+			tls_port = (int)v;
+			break;
+		case 'C':
+			cert = optarg;
+			break;
+		case 'K':
+			key = optarg;
+			break;
+		case 'n':
+			no_tls = 1;
+			break;
 		case 'h':
 			serve_usage(stdout);
 			return EXIT_OK;
@@ -203,16 +231,36 @@ cmd_serve(int argc, char **argv)
 		cmd_error("serve", "%s", err);
 		return EXIT_USAGE;
 	}
+	if (no_tls && (tls_port != -1 || cert != NULL || key != NULL)) {
+		cmd_error("serve", "--no-tls excludes --tls-port, --cert and "
+		    "--key");
+		return EXIT_USAGE;
+	}
+	if (key != NULL && cert == NULL) {
+		cmd_error("serve", "--key needs --cert");
+		return EXIT_USAGE;
+	}
+	if (!no_tls && (opts.tls = practice_net_tls_new(cert, key,
+	    opts.server.hostname, err, sizeof err)) == NULL) {
+		cmd_error("serve", "%s", err);
+		return EXIT_USAGE;
+	}
 	if (!quiet)
 		opts.log = serve_log;
 	if (practice_net_check(&opts, err, sizeof err) == -1) {
 		cmd_error("serve", "%s", err);
-		return EXIT_FAILED;
+		goto out;
 	}
 	if ((fd = practice_net_listen("127.0.0.1", port, &bound, err,
 	    sizeof err)) == -1) {
 		cmd_error("serve", "%s", err);
-		return EXIT_FAILED;
+		goto out;
+	}
+	if (tls_port != -1 && (tls_fd = practice_net_listen("127.0.0.1",
+	    tls_port, &tls_bound, err, sizeof err)) == -1) {
+		cmd_error("serve", "%s", err);
+		close(fd);
+		goto out;
 	}
 
 	/* No SA_RESTART: poll() returns at once on a signal. */
@@ -227,19 +275,26 @@ cmd_serve(int argc, char **argv)
 	/* tests/lib/common.sh reads this line for the port. */
 	printf("smtpscope: practice %sserver listening on 127.0.0.1:%d\n",
 	    opts.server.lmtp ? "LMTP " : "", bound);
+	if (tls_fd != -1)
+		printf("smtpscope: practice server: implicit TLS on "
+		    "127.0.0.1:%d\n", tls_bound);
 	printf("smtpscope: practice account for AUTH (offered after "
 	    "STARTTLS): user %s, password %s\n", AUTH_PRACTICE_USER,
 	    AUTH_PRACTICE_PASSWORD);
 	fflush(stdout);
-	if (practice_net_run(fd, &opts, &serve_stop, &accepted, err,
-	    sizeof err) == -1) {
+	if (practice_net_run(fd, tls_fd, &opts, &serve_stop, &accepted, err,
+	    sizeof err) == -1)
 		cmd_error("serve", "%s", err);
-		close(fd);
-		return EXIT_FAILED;
+	else {
+		printf("smtpscope: practice server stopped; %lu message%s "
+		    "accepted\n", accepted, accepted == 1 ? "" : "s");
+		fflush(stdout);
+		rc = EXIT_OK;
 	}
 	close(fd);
-	printf("smtpscope: practice server stopped; %lu message%s accepted\n",
-	    accepted, accepted == 1 ? "" : "s");
-	fflush(stdout);
-	return EXIT_OK;
+	if (tls_fd != -1)
+		close(tls_fd);
+out:
+	practice_net_tls_free(opts.tls);
+	return rc;
 }

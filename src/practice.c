@@ -15,11 +15,9 @@
  * replies stamps the output with a release time (struct practice_mark)
  * that the network layer honours.
  *
- * Seams for later work (docs/design.md, "The practice server"):
- *   - STARTTLS: a handler in practice_handlers[] and the keyword in
- *     practice_ehlo_keywords[]; the handler asks the network layer
- *     (through the hooks) to start TLS, which then calls
- *     practice_conn_tls_started() (AUTH is offered from then on);
+ * STARTTLS: practice_starttls() answers 220 and asks the network layer
+ * (hooks.starttls) to start TLS; the engine drops its input until
+ * practice_conn_tls_started() (AUTH is offered from then on).
  *
  * LMTP (RFC 2033, practice_opts.lmtp): LHLO is a row of the verb table
  * and the grammar refuses the other protocol's greeting; the end of the
@@ -54,6 +52,8 @@ enum practice_mode {
 	PRACTICE_MODE_DATA,		/* a DATA body, up to CRLF.CRLF */
 	PRACTICE_MODE_BDAT,		/* the octets of a BDAT chunk */
 	PRACTICE_MODE_SASL,		/* lines answering a 334 (RFC 4954 4) */
+	PRACTICE_MODE_TLS,		/* STARTTLS answered: nothing is read
+					   until TLS is up (RFC 3207 5) */
 	PRACTICE_MODE_CLOSED,		/* QUIT answered, or a 421 */
 };
 
@@ -110,6 +110,8 @@ struct practice_conn {
 	enum state		 state;		/* STATE_GREETED .. STATE_BDAT */
 	int			 ehlo;		/* the session began with EHLO */
 	int			 tls;		/* TLS is up: AUTH is offered */
+	size_t			 tls_dropped;	/* octets after STARTTLS, in
+						   clear, dropped */
 	int			 authenticated;	/* AUTH got 235 (RFC 4954 4) */
 	struct practice_auth	*sasl;		/* the AUTH exchange under way */
 	/* What this server advertised in its last EHLO reply, by which
@@ -311,6 +313,9 @@ static void	practice_sequence(struct practice_conn *,
 static void	practice_valid_now(const struct practice_conn *, char *,
 		    size_t);
 static void	practice_ehlo_caps(struct practice_conn *);
+static int	practice_implemented(const struct practice_conn *,
+		    enum verb_id);
+static int	practice_keyword_on(const struct practice_conn *, size_t);
 static void	practice_sasl_line(struct practice_conn *, char *, size_t);
 static void	practice_sasl_step(struct practice_conn *,
 		    const unsigned char *, size_t);
@@ -330,6 +335,7 @@ static practice_handler practice_expn;
 static practice_handler practice_help;
 static practice_handler practice_quit;
 static practice_handler practice_auth;
+static practice_handler practice_starttls;
 
 /*
  * The verbs this server implements, by verb id; the verb table (verbs.c)
@@ -352,6 +358,7 @@ static practice_handler *const practice_handlers[VERB_COUNT] = {
 	[VERB_NOOP] = practice_noop,
 	[VERB_QUIT] = practice_quit,
 	[VERB_AUTH] = practice_auth,
+	[VERB_STARTTLS] = practice_starttls,	/* with hooks.starttls */
 };
 
 /* The EHLO keywords, in the order they are listed. */
@@ -364,6 +371,7 @@ static const char *const practice_ehlo_keywords[] = {
 	"BINARYMIME",		/* RFC 3030 */
 	"DSN",			/* RFC 3461 */
 	"SMTPUTF8",		/* RFC 6531 */
+	"STARTTLS",		/* RFC 3207; with TLS, until it is up */
 	"HELP",			/* RFC 5321 4.1.1.8 */
 };
 #define PRACTICE_NKEYWORDS \
@@ -798,6 +806,12 @@ practice_conn_input(struct practice_conn *c, const void *buf, size_t len)
 		case PRACTICE_MODE_BDAT:
 			i += practice_bdat_bytes(c, p + i, len - i);
 			break;
+		case PRACTICE_MODE_TLS:
+			/* RFC 3207 5: what came in clear after STARTTLS
+			 * must not count as said under TLS. */
+			c->tls_dropped += len - i;
+			i = len;
+			break;
 		case PRACTICE_MODE_CLOSED:
 			break;
 		}
@@ -924,17 +938,24 @@ practice_judge(struct practice_conn *c, const struct verbs_cmd *cmd,
 		practice_refuse(c, d);
 		return;
 	}
-	if (practice_handlers[v->id] == NULL) {
+	if (!practice_implemented(c, v->id)) {
 		/* RFC 5321 4.2.4: 502 for a command not implemented.
-		 * STARTTLS gets 502 too, not 454: RFC 3207 4 keeps 454 for
-		 * "TLS not available due to temporary reason", and here it is
-		 * never available (it is not in the EHLO reply). */
+		 * STARTTLS without TLS gets 502 too, not 454: RFC 3207 4
+		 * keeps 454 for "TLS not available due to temporary reason",
+		 * and then it is never available (nor in the EHLO reply). */
 		practice_reply(c, "502 5.5.1 %s is not implemented by this "
 		    "server", v->name);
 		return;
 	}
 	if (v->id == VERB_BDAT) {
 		practice_bdat(c, cmd, line);
+		return;
+	}
+	if (v->id == VERB_STARTTLS && c->tls) {
+		/* RFC 3207 4.2: no second STARTTLS (EHLO no longer offers
+		 * it) */
+		practice_reply(c, "503 5.5.1 TLS is already active (RFC 3207 "
+		    "4.2)");
 		return;
 	}
 	if (v->id == VERB_AUTH && c->ehlo && !c->tls) {
@@ -970,6 +991,26 @@ practice_negotiated(const struct practice_conn *c, const struct verb_info *v)
 	    caps_find(&c->caps, v->extension) != NULL);
 }
 
+/* This server answers verb id with a handler of its own: STARTTLS only
+ * when the network layer can start TLS. */
+static int
+practice_implemented(const struct practice_conn *c, enum verb_id id)
+{
+	if (practice_handlers[id] == NULL)
+		return 0;
+	return id != VERB_STARTTLS || c->hooks.starttls != NULL;
+}
+
+/* Keyword i of practice_ehlo_keywords[] is offered now: STARTTLS with
+ * TLS, until it is up (RFC 3207 4.2). */
+static int
+practice_keyword_on(const struct practice_conn *c, size_t i)
+{
+	if (strcmp(practice_ehlo_keywords[i], "STARTTLS") != 0)
+		return 1;
+	return c->hooks.starttls != NULL && !c->tls;
+}
+
 /* The verbs this server takes now, space-separated, into buf. */
 static void
 practice_valid_now(const struct practice_conn *c, char *buf, size_t size)
@@ -980,7 +1021,7 @@ practice_valid_now(const struct practice_conn *c, char *buf, size_t size)
 	buf[0] = '\0';
 	t = verbs_table(&n);
 	for (i = 0; i < n && len < size; i++)
-		if (practice_handlers[t[i].id] != NULL &&
+		if (practice_implemented(c, t[i].id) &&
 		    (t[i].states & STATE_BIT(c->state)) &&
 		    verbs_in_protocol(&t[i], c->opts.lmtp) &&
 		    practice_negotiated(c, &t[i]))
@@ -1011,6 +1052,8 @@ practice_ehlo_caps(struct practice_conn *c)
 	size_t	i, len = 0;
 
 	for (i = 0; i < PRACTICE_NKEYWORDS && len < sizeof spec; i++) {
+		if (!practice_keyword_on(c, i))
+			continue;
 		len += (size_t)snprintf(spec + len, sizeof spec - len, "%s%s",
 		    len ? " " : "", practice_ehlo_keywords[i]);
 		if (strcmp(practice_ehlo_keywords[i], "SIZE") == 0 &&
@@ -1033,7 +1076,7 @@ practice_hello(struct practice_conn *c, const struct verbs_cmd *cmd,
     const char *line, int ehlo)
 {
 	char	shown[PRACTICE_SHOWN_MAX];
-	size_t	i;
+	size_t	i, last;
 
 	practice_txn_reset(c);
 	practice_set_state(c, STATE_READY);
@@ -1053,14 +1096,17 @@ practice_hello(struct practice_conn *c, const struct verbs_cmd *cmd,
 	practice_reply(c, "250-%s greets %s", c->host, shown);
 	if (c->tls)
 		practice_reply(c, "250-AUTH %s", PRACTICE_AUTH_MECHS);
+	for (last = 0, i = 0; i < PRACTICE_NKEYWORDS; i++)
+		if (practice_keyword_on(c, i))
+			last = i;
 	for (i = 0; i < PRACTICE_NKEYWORDS; i++) {
-		int last = i + 1 == PRACTICE_NKEYWORDS;
-
+		if (!practice_keyword_on(c, i))
+			continue;
 		if (strcmp(practice_ehlo_keywords[i], "SIZE") == 0)
-			practice_reply(c, "250%cSIZE %zu", last ? ' ' : '-',
+			practice_reply(c, "250%cSIZE %zu", i == last ? ' ' : '-',
 			    c->max_size);
 		else
-			practice_reply(c, "250%c%s", last ? ' ' : '-',
+			practice_reply(c, "250%c%s", i == last ? ' ' : '-',
 			    practice_ehlo_keywords[i]);
 	}
 }
@@ -1284,6 +1330,24 @@ practice_expn(struct practice_conn *c, const struct verbs_cmd *cmd,
 	practice_reply(c, "502 5.5.1 EXPN is disabled here (RFC 5321 7.3)");
 }
 
+/*
+ * RFC 3207 4: 220, then the handshake.  The network layer starts it once
+ * the 220 is sent; what the client sent after STARTTLS in clear is
+ * dropped (RFC 3207 5), never read as commands.
+ */
+static void
+practice_starttls(struct practice_conn *c, const struct verbs_cmd *cmd,
+    const char *line)
+{
+	(void)cmd;
+	(void)line;
+	practice_txn_reset(c);
+	practice_reply(c, "220 2.0.0 Ready to start TLS");
+	c->mode = PRACTICE_MODE_TLS;
+	c->tls_dropped = 0;
+	c->hooks.starttls(c->hooks.arg);
+}
+
 /* Text as 214 reply lines of at most 72 columns of it; the last one ends
  * the reply when last is set. */
 static void
@@ -1332,7 +1396,7 @@ practice_help(struct practice_conn *c, const struct verbs_cmd *cmd,
 		}
 		practice_reply(c, "214-2.0.0 %s", v->syntax);
 		snprintf(more, sizeof more, "%s (%s%s)", v->help, v->rfc,
-		    practice_handlers[v->id] == NULL ? "; not implemented by "
+		    !practice_implemented(c, v->id) ? "; not implemented by "
 		    "this server" : "");
 		practice_help_text(c, more, 1);
 		return;
@@ -1340,7 +1404,7 @@ practice_help(struct practice_conn *c, const struct verbs_cmd *cmd,
 	t = verbs_table(&n);
 	list[0] = '\0';
 	for (i = 0; i < n && len < sizeof list; i++)
-		if (practice_handlers[t[i].id] != NULL &&
+		if (practice_implemented(c, t[i].id) &&
 		    verbs_in_protocol(&t[i], c->opts.lmtp))
 			len += (size_t)snprintf(list + len, sizeof list - len,
 			    "%s%s", len ? " " : "", t[i].name);
@@ -1491,12 +1555,18 @@ practice_sasl_end(struct practice_conn *c)
 void
 practice_conn_tls_started(struct practice_conn *c)
 {
+	if (c->tls_dropped > 0)
+		practice_logf(c, "%zu octets sent in clear after STARTTLS "
+		    "dropped (RFC 3207 5)", c->tls_dropped);
+	c->tls_dropped = 0;
 	practice_txn_reset(c);
 	practice_sasl_end(c);
 	caps_clear(&c->caps);
 	c->ehlo = 0;
 	c->authenticated = 0;
 	c->tls = 1;
+	if (c->mode == PRACTICE_MODE_TLS)
+		c->mode = PRACTICE_MODE_CMD;
 	practice_set_state(c, STATE_GREETED);
 }
 

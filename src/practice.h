@@ -22,10 +22,12 @@
  * Extensions offered after EHLO: PIPELINING (RFC 2920), SIZE (RFC 1870),
  * 8BITMIME (RFC 6152), ENHANCEDSTATUSCODES (RFC 2034), CHUNKING and
  * BINARYMIME (RFC 3030), DSN (RFC 3461, parameters checked and ignored),
- * SMTPUTF8 (RFC 6531), HELP, and once TLS is up AUTH (RFC 4954: PLAIN,
- * LOGIN, CRAM-MD5, SCRAM-SHA-256 for the practice account of auth.h;
- * before TLS, AUTH gets 538).  Verbs of the table it does not implement
- * (STARTTLS, ETRN, ATRN, BURL and the obsolete ones) get 502 5.5.1.
+ * SMTPUTF8 (RFC 6531), HELP, STARTTLS (RFC 3207) when the network layer
+ * can do TLS (practice_hooks.starttls) until TLS is up, and once TLS is
+ * up AUTH (RFC 4954: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256 for the
+ * practice account of auth.h; before TLS, AUTH gets 538).  Verbs of the
+ * table it does not implement (ETRN, ATRN, BURL and the obsolete ones,
+ * STARTTLS without TLS) get 502 5.5.1.
  *
  * With practice_opts.lmtp it speaks LMTP (RFC 2033): LHLO opens the
  * session (HELO and EHLO get 500), and the end of the data gets one reply
@@ -95,6 +97,11 @@ struct practice_hooks {
 	 * retry may come, when a held reply is released.  NULL: time
 	 * stands still, and replies are never held. */
 	double		(*clock)(void *arg);
+	/* STARTTLS was answered 220: start TLS once the output is sent,
+	 * then call practice_conn_tls_started().  Until then the engine
+	 * drops whatever it is given (RFC 3207 5).  NULL: no TLS here;
+	 * STARTTLS is neither offered nor implemented. */
+	void		(*starttls)(void *arg);
 	void		*arg;
 };
 
@@ -148,8 +155,9 @@ double practice_conn_held(const struct practice_conn *);
  * it once its output, held output included, is sent. */
 int practice_conn_done(const struct practice_conn *);
 
-/* TLS is up on the connection (the network layer did the handshake):
- * the session starts over (RFC 3207 4.2) and EHLO offers AUTH. */
+/* TLS is up on the connection (the network layer did the handshake,
+ * after STARTTLS or at once on an implicit TLS port): the session starts
+ * over (RFC 3207 4.2), EHLO offers AUTH and no longer STARTTLS. */
 void practice_conn_tls_started(struct practice_conn *);
 
 /* 1 while the engine is reading a DATA body or a BDAT chunk. */

@@ -8,6 +8,13 @@
  * sent nothing gets a shorter timeout than one that has talked, and when
  * every slot is taken the longest-idle connection is closed with 421 to
  * make room, so idle connections cannot lock the others out.
+ *
+ * TLS is a layer of its own under the engine: a client is in clear,
+ * sending the 220 to its STARTTLS (nothing is read then: the ClientHello
+ * must reach OpenSSL, not the engine), in the handshake (driven by what
+ * OpenSSL wants, on the same poll() loop), or under TLS, where reads and
+ * writes go through SSL_read()/SSL_write().  The engine is told when TLS
+ * is up (practice_conn_tls_started()).
  */
 #include "config.h"
 
@@ -28,10 +35,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "net.h"
 #include "practice.h"
@@ -45,6 +60,22 @@
 /* The child of `smtpscope practice` serves one learner, who may think
  * long before typing. */
 #define PRACTICE_NET_LEARNER_TIMEOUT	(30 * 60)
+
+/* Days the certificate made at start is valid. */
+#define PRACTICE_NET_CERT_DAYS	30
+
+struct practice_net_tls {
+	SSL_CTX		*ctx;
+	char		*pem;		/* the certificate, for clients */
+};
+
+/* Where a client is with TLS. */
+enum practice_net_tls_state {
+	PRACTICE_NET_CLEAR,		/* no TLS (yet) */
+	PRACTICE_NET_STARTTLS,		/* sending the 220 to STARTTLS */
+	PRACTICE_NET_HANDSHAKE,		/* in the handshake */
+	PRACTICE_NET_TLS,		/* TLS is up */
+};
 
 /* The server's side of one run. */
 struct practice_net {
@@ -64,6 +95,9 @@ struct practice_net_client {
 	int			 eof;		/* client closed its side */
 	int			 spoke;		/* it has sent something */
 	double			 last;		/* ms of the last input (or connect) */
+	enum practice_net_tls_state tls;
+	SSL			*ssl;		/* from the handshake on */
+	short			 want;		/* poll events OpenSSL waits for */
 };
 
 static void	practice_net_log(struct practice_net *, unsigned long,
@@ -83,8 +117,17 @@ static int	practice_net_flush(struct practice_net_client *);
 static void	practice_net_drop(struct practice_net_client *, const char *,
 		    const char *);
 static int	practice_net_read(struct practice_net_client *);
-static void	practice_net_accept(struct practice_net *, int,
+static void	practice_net_accept(struct practice_net *, int, int,
 		    struct practice_net_client *, int);
+static int	practice_net_tls_cert(const char *, EVP_PKEY **, X509 **,
+		    char *, size_t);
+static void	practice_net_tls_error(char *, size_t, const char *);
+static void	practice_net_starttls(void *);
+static int	practice_net_tls_begin(struct practice_net_client *);
+static int	practice_net_handshake(struct practice_net_client *);
+static int	practice_net_tls_read(struct practice_net_client *);
+static int	practice_net_tls_flush(struct practice_net_client *);
+static short	practice_net_events(struct practice_net_client *);
 static void	practice_net_child_signal(int);
 
 static pid_t practice_net_parent;	/* in the child of practice_net_spawn */
@@ -249,6 +292,331 @@ practice_net_deliver(void *arg, const struct practice_envelope *env,
 }
 
 /* ------------------------------------------------------------------------ */
+/* TLS. */
+
+/* err = "WHAT: <OpenSSL's reasons>" (the queue emptied). */
+static void
+practice_net_tls_error(char *err, size_t errlen, const char *what)
+{
+	unsigned long	e = ERR_peek_error();
+	const char	*r;
+
+	/* the first error is the cause; a system error in its own words */
+	r = e == 0 ? NULL : ERR_SYSTEM_ERROR(e) ?
+	    strerror(ERR_GET_REASON(e)) : ERR_reason_error_string(e);
+	snprintf(err, errlen, "%s: %s", what, r != NULL ? r : "error");
+	ERR_clear_error();
+}
+
+/* A new P-256 key and a certificate signed by it for host, localhost and
+ * 127.0.0.1: the names a learner's client connects by.  0 or -1. */
+static int
+practice_net_tls_cert(const char *host, EVP_PKEY **keyp, X509 **certp,
+    char *err, size_t errlen)
+{
+	X509V3_CTX	 v3;
+	X509_EXTENSION	*ext;
+	X509_NAME	*nm;
+	EVP_PKEY	*key;
+	X509		*x = NULL;
+	char		 san[300];
+	static const struct {
+		int		 nid;
+		const char	*value;
+	} exts[] = {
+		{ NID_basic_constraints, "critical,CA:FALSE" },
+		{ NID_key_usage, "critical,digitalSignature" },
+		{ NID_ext_key_usage, "serverAuth" },
+		{ NID_subject_alt_name, NULL },		/* san */
+	};
+	size_t		 i;
+
+	if ((key = EVP_EC_gen("P-256")) == NULL || (x = X509_new()) == NULL)
+		goto fail;
+	snprintf(san, sizeof san, "DNS:%s,DNS:localhost,IP:127.0.0.1", host);
+	if (!X509_set_version(x, 2) ||
+	    !ASN1_INTEGER_set(X509_get_serialNumber(x), (long)time(NULL)) ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), -3600) == NULL ||
+	    X509_gmtime_adj(X509_getm_notAfter(x),
+	    (long)PRACTICE_NET_CERT_DAYS * 86400) == NULL ||
+	    !X509_set_pubkey(x, key))
+		goto fail;
+	nm = X509_get_subject_name(x);
+	if (!X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC,
+	    (const unsigned char *)host, -1, -1, 0) ||
+	    !X509_set_issuer_name(x, nm))
+		goto fail;
+	X509V3_set_ctx_nodb(&v3);
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		ext = X509V3_EXT_conf_nid(NULL, &v3, exts[i].nid,
+		    exts[i].value != NULL ? exts[i].value : san);
+		if (ext == NULL || !X509_add_ext(x, ext, -1)) {
+			X509_EXTENSION_free(ext);
+			goto fail;
+		}
+		X509_EXTENSION_free(ext);
+	}
+	if (!X509_sign(x, key, EVP_sha256()))
+		goto fail;
+	*keyp = key;
+	*certp = x;
+	return 0;
+fail:
+	practice_net_tls_error(err, errlen, "cannot make a certificate");
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return -1;
+}
+
+struct practice_net_tls *
+practice_net_tls_new(const char *cert_file, const char *key_file,
+    const char *hostname, char *err, size_t errlen)
+{
+	struct practice_net_tls	*t;
+	EVP_PKEY		*key = NULL;
+	X509			*cert = NULL;
+	BIO			*b = NULL;
+	char			 what[600], *p;
+	long			 n;
+
+	ERR_clear_error();
+	if ((t = calloc(1, sizeof *t)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((t->ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
+	    !SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION)) {
+		practice_net_tls_error(err, errlen, "cannot set up TLS");
+		goto fail;
+	}
+	/* The engine's output buffer moves and grows between tries. */
+	SSL_CTX_set_mode(t->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (cert_file != NULL) {
+		if (!SSL_CTX_use_certificate_chain_file(t->ctx, cert_file)) {
+			snprintf(what, sizeof what, "cannot load the "
+			    "certificate %s", cert_file);
+			practice_net_tls_error(err, errlen, what);
+			goto fail;
+		}
+		if (!SSL_CTX_use_PrivateKey_file(t->ctx, key_file != NULL ?
+		    key_file : cert_file, SSL_FILETYPE_PEM)) {
+			snprintf(what, sizeof what, "cannot load the key %s "
+			    "(or it does not belong to %s)", key_file != NULL ?
+			    key_file : cert_file, cert_file);
+			practice_net_tls_error(err, errlen, what);
+			goto fail;
+		}
+		cert = SSL_CTX_get0_certificate(t->ctx);
+	} else {
+		if (practice_net_tls_cert(hostname != NULL ? hostname :
+		    PRACTICE_DEFAULT_HOST, &key, &cert, err, errlen) == -1)
+			goto fail;
+		if (!SSL_CTX_use_certificate(t->ctx, cert) ||
+		    !SSL_CTX_use_PrivateKey(t->ctx, key)) {
+			practice_net_tls_error(err, errlen, "cannot set up TLS");
+			goto fail;
+		}
+	}
+	if ((b = BIO_new(BIO_s_mem())) == NULL || !PEM_write_bio_X509(b, cert) ||
+	    (n = BIO_get_mem_data(b, &p)) <= 0 ||
+	    (t->pem = strndup(p, (size_t)n)) == NULL) {
+		practice_net_tls_error(err, errlen, "cannot set up TLS");
+		goto fail;
+	}
+	BIO_free(b);
+	if (cert_file == NULL) {
+		/* the context holds references of its own */
+		X509_free(cert);
+		EVP_PKEY_free(key);
+	}
+	return t;
+fail:
+	BIO_free(b);
+	if (cert_file == NULL) {
+		X509_free(cert);
+		EVP_PKEY_free(key);
+	}
+	practice_net_tls_free(t);
+	return NULL;
+}
+
+void
+practice_net_tls_free(struct practice_net_tls *t)
+{
+	if (t == NULL)
+		return;
+	SSL_CTX_free(t->ctx);
+	free(t->pem);
+	free(t);
+}
+
+const char *
+practice_net_tls_pem(const struct practice_net_tls *t)
+{
+	return t->pem;
+}
+
+/* The engine's starttls hook: its 220 is in the output; the handshake
+ * starts once it is sent (practice_net_flush). */
+static void
+practice_net_starttls(void *arg)
+{
+	struct practice_net_client *cl = arg;
+
+	cl->tls = PRACTICE_NET_STARTTLS;
+}
+
+/* The handshake starts on cl's socket.  -1 when it cannot. */
+static int
+practice_net_tls_begin(struct practice_net_client *cl)
+{
+	if ((cl->ssl = SSL_new(cl->net->o->tls->ctx)) == NULL ||
+	    !SSL_set_fd(cl->ssl, cl->fd)) {
+		ERR_clear_error();
+		return -1;
+	}
+	SSL_set_accept_state(cl->ssl);
+	cl->tls = PRACTICE_NET_HANDSHAKE;
+	cl->want = POLLIN;
+	return practice_net_handshake(cl);
+}
+
+/* Drive the handshake one step.  -1 when it failed (logged). */
+static int
+practice_net_handshake(struct practice_net_client *cl)
+{
+	const SSL_CIPHER	*c;
+	char			 why[300];
+	int			 r, e;
+
+	ERR_clear_error();
+	if ((r = SSL_accept(cl->ssl)) == 1) {
+		cl->tls = PRACTICE_NET_TLS;
+		cl->want = 0;
+		c = SSL_get_current_cipher(cl->ssl);
+		practice_net_log(cl->net, cl->id, "TLS up: %s %s",
+		    SSL_get_version(cl->ssl), c != NULL ?
+		    SSL_CIPHER_get_name(c) : "none");
+		practice_conn_tls_started(cl->conn);
+		return 0;
+	}
+	e = SSL_get_error(cl->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		cl->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		return 0;
+	}
+	if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
+		snprintf(why, sizeof why, "TLS handshake failed: the client "
+		    "closed the connection");
+	else
+		practice_net_tls_error(why, sizeof why, "TLS handshake failed");
+	practice_net_log(cl->net, cl->id, "%s", why);
+	return -1;
+}
+
+/* Read what TLS has decrypted.  -1 when the connection is broken. */
+static int
+practice_net_tls_read(struct practice_net_client *cl)
+{
+	char	buf[16384];
+	size_t	outlen;
+	int	r, e;
+
+	for (;;) {
+		ERR_clear_error();
+		if ((r = SSL_read(cl->ssl, buf, sizeof buf)) > 0) {
+			cl->last = net_clock_ms();
+			cl->spoke = 1;
+			practice_conn_input(cl->conn, buf, (size_t)r);
+			(void)practice_conn_output(cl->conn, &outlen);
+			/* decrypted bytes wait inside OpenSSL, which poll()
+			 * cannot see: read on, unless the output is full */
+			if (practice_conn_done(cl->conn) ||
+			    cl->tls != PRACTICE_NET_TLS ||
+			    outlen >= PRACTICE_NET_OUT_HIGH)
+				return 0;
+			continue;
+		}
+		e = SSL_get_error(cl->ssl, r);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			cl->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+			return 0;
+		}
+		/* close_notify, or the client went without one */
+		if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL &&
+		    ERR_peek_error() == 0) || ERR_GET_REASON(ERR_peek_error()) ==
+		    SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			ERR_clear_error();
+			cl->eof = 1;
+			practice_conn_eof(cl->conn);
+			return 0;
+		}
+		ERR_clear_error();
+		practice_conn_eof(cl->conn);
+		return -1;
+	}
+}
+
+/* Send what can be sent now through TLS.  -1 when broken. */
+static int
+practice_net_tls_flush(struct practice_net_client *cl)
+{
+	const char	*out;
+	size_t		 len;
+	int		 r, e;
+
+	for (;;) {
+		out = practice_conn_output(cl->conn, &len);
+		if (len == 0)
+			return 0;
+		ERR_clear_error();
+		if ((r = SSL_write(cl->ssl, out, len > INT_MAX ? INT_MAX :
+		    (int)len)) > 0) {
+			practice_conn_consume(cl->conn, (size_t)r);
+			continue;
+		}
+		e = SSL_get_error(cl->ssl, r);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			cl->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+			return 0;
+		}
+		ERR_clear_error();
+		return -1;
+	}
+}
+
+/* The poll() events cl waits for. */
+static short
+practice_net_events(struct practice_net_client *cl)
+{
+	size_t	outlen;
+	short	ev = 0;
+
+	(void)practice_conn_output(cl->conn, &outlen);
+	switch (cl->tls) {
+	case PRACTICE_NET_STARTTLS:
+		/* only the 220: the ClientHello is for OpenSSL */
+		return outlen > 0 ? POLLOUT : 0;
+	case PRACTICE_NET_HANDSHAKE:
+		return cl->want;
+	case PRACTICE_NET_TLS:
+		if (cl->want == POLLOUT)
+			ev |= POLLOUT;
+		break;
+	case PRACTICE_NET_CLEAR:
+		break;
+	}
+	if (!cl->eof && !practice_conn_done(cl->conn) &&
+	    outlen < PRACTICE_NET_OUT_HIGH)
+		ev |= POLLIN;
+	if (outlen > 0)
+		ev |= POLLOUT;
+	return ev;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Options and the listening socket. */
 
 int
@@ -319,7 +687,8 @@ practice_net_listen(const char *addr, int port, int *bound, char *err,
 /* ------------------------------------------------------------------------ */
 /* Clients. */
 
-/* Send what can be sent now.  -1 when the connection is broken. */
+/* Send what can be sent now (in clear, or through TLS); after the 220
+ * to STARTTLS, start the handshake.  -1 when the connection is broken. */
 static int
 practice_net_flush(struct practice_net_client *cl)
 {
@@ -327,6 +696,10 @@ practice_net_flush(struct practice_net_client *cl)
 	size_t		 len;
 	ssize_t		 w;
 
+	if (cl->tls == PRACTICE_NET_HANDSHAKE)
+		return 0;	/* the greeting waits on a TLS port */
+	if (cl->tls == PRACTICE_NET_TLS)
+		return practice_net_tls_flush(cl);
 	for (;;) {
 		out = practice_conn_output(cl->conn, &len);
 		if (len == 0)
@@ -334,6 +707,10 @@ practice_net_flush(struct practice_net_client *cl)
 		w = send(cl->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w > 0) {
 			practice_conn_consume(cl->conn, (size_t)w);
+			(void)practice_conn_output(cl->conn, &len);
+			if (len == 0 && cl->tls == PRACTICE_NET_STARTTLS &&
+			    practice_conn_held(cl->conn) == 0)
+				return practice_net_tls_begin(cl);
 			continue;
 		}
 		if (w == -1 && errno == EINTR)
@@ -349,25 +726,42 @@ static void
 practice_net_drop(struct practice_net_client *cl, const char *bye,
     const char *why)
 {
-	if (bye != NULL) {
+	if (bye != NULL && cl->tls == PRACTICE_NET_TLS) {
+		(void)practice_net_flush(cl);
+		(void)SSL_write(cl->ssl, bye, (int)strlen(bye));
+	} else if (bye != NULL && cl->tls == PRACTICE_NET_CLEAR) {
 		(void)practice_net_flush(cl);
 		(void)send(cl->fd, bye, strlen(bye), MSG_NOSIGNAL |
 		    MSG_DONTWAIT);
 	}
 	practice_net_log(cl->net, cl->id, "closed (%s)", why);
+	if (cl->ssl != NULL) {
+		/* one close_notify, without waiting for the client's */
+		if (cl->tls == PRACTICE_NET_TLS)
+			(void)SSL_shutdown(cl->ssl);
+		SSL_free(cl->ssl);
+		ERR_clear_error();
+		cl->ssl = NULL;
+	}
+	cl->tls = PRACTICE_NET_CLEAR;
 	close(cl->fd);
 	practice_conn_free(cl->conn);
 	cl->fd = -1;
 	cl->conn = NULL;
 }
 
-/* Read what is there; -1 when the connection is broken. */
+/* Read what is there (or take a handshake step); -1 when the connection
+ * is broken. */
 static int
 practice_net_read(struct practice_net_client *cl)
 {
 	char	buf[16384];
 	ssize_t	r;
 
+	if (cl->tls == PRACTICE_NET_HANDSHAKE)
+		return practice_net_handshake(cl);
+	if (cl->tls == PRACTICE_NET_TLS)
+		return practice_net_tls_read(cl);
 	r = recv(cl->fd, buf, sizeof buf, MSG_DONTWAIT);
 	if (r > 0) {
 		cl->last = net_clock_ms();
@@ -392,7 +786,7 @@ practice_net_read(struct practice_net_client *cl)
  * make room: idle connections, even many, never keep a new client out.
  */
 static void
-practice_net_accept(struct practice_net *net, int lfd,
+practice_net_accept(struct practice_net *net, int lfd, int tls,
     struct practice_net_client *cls, int max)
 {
 	static const char room[] = "421 4.3.2 Too many connections: this "
@@ -423,10 +817,15 @@ practice_net_accept(struct practice_net *net, int lfd,
 		cl->eof = 0;
 		cl->spoke = 0;
 		cl->last = net_clock_ms();
+		cl->tls = PRACTICE_NET_CLEAR;
+		cl->ssl = NULL;
+		cl->want = 0;
 		memset(&hooks, 0, sizeof hooks);
 		hooks.log = net->o->log != NULL ? practice_net_conn_log : NULL;
 		hooks.deliver = practice_net_deliver;
 		hooks.clock = practice_net_clock;
+		hooks.starttls = net->o->tls != NULL && !tls ?
+		    practice_net_starttls : NULL;
 		hooks.arg = cl;
 		if ((cl->conn = practice_conn_new(&net->server, &hooks)) ==
 		    NULL) {
@@ -434,15 +833,21 @@ practice_net_accept(struct practice_net *net, int lfd,
 			cl->fd = -1;
 			continue;
 		}
-		practice_net_log(net, cl->id, "connected");
+		practice_net_log(net, cl->id, "connected%s", tls ?
+		    " (implicit TLS)" : "");
+		/* RFC 8314 3.3: TLS first; the greeting waits for it */
+		if (tls && practice_net_tls_begin(cl) == -1) {
+			practice_net_drop(cl, NULL, "TLS handshake failed");
+			continue;
+		}
 		(void)practice_net_flush(cl);
 	}
 }
 
 int
-practice_net_run(int listen_fd, const struct practice_net_opts *opts,
-    volatile sig_atomic_t *stop, unsigned long *accepted, char *err,
-    size_t errlen)
+practice_net_run(int listen_fd, int tls_fd,
+    const struct practice_net_opts *opts, volatile sig_atomic_t *stop,
+    unsigned long *accepted, char *err, size_t errlen)
 {
 	static const char bye[] = "421 4.3.2 Practice server shutting "
 	    "down\r\n";
@@ -452,7 +857,7 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 	struct pollfd		*pfd = NULL;
 	struct rlimit		 rl;
 	double			 now, limit, held, due;
-	int			 max, i, n, rc = -1, first, wait, timeout;
+	int			 max, i, n, rc = -1, first, wait, timeout, nl;
 	size_t			 outlen;
 	short			 re;
 
@@ -468,6 +873,11 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 	    PRACTICE_NET_IDLE_TIMEOUT;
 	if (practice_net_check(opts, err, errlen) == -1)
 		return -1;
+	if (tls_fd != -1 && opts->tls == NULL) {
+		snprintf(err, errlen, "a TLS port needs TLS set up");
+		return -1;
+	}
+	nl = tls_fd != -1 ? 2 : 1;	/* listening sockets first in pfd */
 	/*
 	 * One descriptor per client, and poll() refuses (EINVAL) more
 	 * descriptors than the open-file limit: --max-clients above it
@@ -483,7 +893,7 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 		    "(open-file limit %lu)", max, (unsigned long)rl.rlim_cur);
 	}
 	if ((cls = calloc((size_t)max, sizeof *cls)) == NULL ||
-	    (pfd = calloc((size_t)max + 1, sizeof *pfd)) == NULL ||
+	    (pfd = calloc((size_t)max + 2, sizeof *pfd)) == NULL ||
 	    (net.server.memory = practice_memory_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -498,30 +908,30 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 		pfd[0].fd = listen_fd;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
+		if (nl == 2) {
+			pfd[1].fd = tls_fd;
+			pfd[1].events = POLLIN;
+			pfd[1].revents = 0;
+		}
 		/* A timeout, so idle clients and a dead parent are noticed,
 		 * and shorter when a held reply (slow) falls due sooner. */
 		timeout = 1000;
 		now = net_clock_ms();
 		for (i = 0; i < max; i++) {
 			cl = &cls[i];
-			pfd[i + 1].fd = cl->fd;
-			pfd[i + 1].events = 0;
-			pfd[i + 1].revents = 0;
+			pfd[i + nl].fd = cl->fd;
+			pfd[i + nl].events = 0;
+			pfd[i + nl].revents = 0;
 			if (cl->fd == -1)
 				continue;
-			(void)practice_conn_output(cl->conn, &outlen);
-			if (!cl->eof && !practice_conn_done(cl->conn) &&
-			    outlen < PRACTICE_NET_OUT_HIGH)
-				pfd[i + 1].events |= POLLIN;
-			if (outlen > 0)
-				pfd[i + 1].events |= POLLOUT;
+			pfd[i + nl].events = practice_net_events(cl);
 			if ((held = practice_conn_held(cl->conn)) > 0) {
 				due = held - now + 1;
 				if (due < timeout)
 					timeout = due < 0 ? 0 : (int)due;
 			}
 		}
-		n = poll(pfd, (nfds_t)max + 1, timeout);
+		n = poll(pfd, (nfds_t)(max + nl), timeout);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -530,14 +940,33 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 		}
 		for (i = 0; i < max; i++) {
 			cl = &cls[i];
-			re = pfd[i + 1].revents;
-			if (cl->fd == -1 || pfd[i + 1].fd != cl->fd)
+			re = pfd[i + nl].revents;
+			if (cl->fd == -1 || pfd[i + nl].fd != cl->fd)
 				continue;
+			/* OpenSSL may want to read to write, and the other
+			 * way round: its step runs on either event */
 			if ((re & (POLLIN | POLLHUP | POLLERR)) &&
-			    (pfd[i + 1].events & POLLIN) &&
+			    (pfd[i + nl].events & POLLIN) &&
 			    practice_net_read(cl) == -1) {
-				practice_net_drop(cl, NULL, "connection reset");
+				practice_net_drop(cl, NULL, cl->tls ==
+				    PRACTICE_NET_HANDSHAKE ? "TLS handshake "
+				    "failed" : "connection reset");
 				continue;
+			}
+			if (cl->tls == PRACTICE_NET_HANDSHAKE &&
+			    (re & POLLOUT) && practice_net_handshake(cl) == -1) {
+				practice_net_drop(cl, NULL, "TLS handshake "
+				    "failed");
+				continue;
+			}
+			if (cl->tls == PRACTICE_NET_TLS && cl->want == POLLOUT &&
+			    (re & POLLOUT)) {
+				cl->want = 0;
+				if (practice_net_read(cl) == -1) {
+					practice_net_drop(cl, NULL,
+					    "connection reset");
+					continue;
+				}
 			}
 			if (practice_net_flush(cl) == -1) {
 				practice_net_drop(cl, NULL, "write failed");
@@ -551,7 +980,7 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 				continue;
 			}
 			if ((re & (POLLERR | POLLNVAL)) ||
-			    ((re & POLLHUP) && !(pfd[i + 1].events & POLLIN))) {
+			    ((re & POLLHUP) && !(pfd[i + nl].events & POLLIN))) {
 				practice_net_drop(cl, NULL, "hang-up");
 				continue;
 			}
@@ -566,7 +995,9 @@ practice_net_run(int listen_fd, const struct practice_net_opts *opts,
 		}
 		/* Accepted last: a slot freed above is used at once. */
 		if (pfd[0].revents & POLLIN)
-			practice_net_accept(&net, listen_fd, cls, max);
+			practice_net_accept(&net, listen_fd, 0, cls, max);
+		if (nl == 2 && (pfd[1].revents & POLLIN))
+			practice_net_accept(&net, tls_fd, 1, cls, max);
 	}
 	rc = 0;
  out:
@@ -654,8 +1085,8 @@ practice_net_spawn(const struct practice_net_opts *opts, int *port,
 		if (nul > STDERR_FILENO)
 			close(nul);
 	}
-	if (practice_net_run(fd, &o, &practice_net_child_stop, &accepted, cerr,
-	    sizeof cerr) == -1)
+	if (practice_net_run(fd, -1, &o, &practice_net_child_stop, &accepted,
+	    cerr, sizeof cerr) == -1)
 		_exit(1);
 	_exit(0);
 }

@@ -1,9 +1,11 @@
 /*
  * practice_net.h -- the network layer of the practice server: listen on
  * 127.0.0.1, one non-blocking poll() loop over many protocol engines
- * (practice.h), the message store, timeouts, and the child that
- * `smtpscope practice` starts.  It logs through a callback its front end
- * supplies and never writes to the terminal itself.
+ * (practice.h), TLS (STARTTLS, RFC 3207, and implicit TLS, RFC 8314 3.3)
+ * with a certificate made at start or read from files, the message store,
+ * timeouts, and the child that `smtpscope practice` starts.  It logs
+ * through a callback its front end supplies and never writes to the
+ * terminal itself.
  */
 #ifndef SMTPSCOPE_PRACTICE_NET_H
 #define SMTPSCOPE_PRACTICE_NET_H
@@ -20,8 +22,13 @@
 #define PRACTICE_NET_FIRST_TIMEOUT	60
 #define PRACTICE_NET_IDLE_TIMEOUT	(5 * 60)
 
+struct practice_net_tls;
+
 struct practice_net_opts {
 	struct practice_opts	 server;	/* the engine's options */
+	/* TLS (practice_net_tls_new()): STARTTLS is offered, and a TLS
+	 * port may be served.  NULL: plain only. */
+	struct practice_net_tls	*tls;
 	const char		*store_dir;	/* keep accepted messages here, or NULL */
 	int			 max_clients;	/* 0: 64; when full, the longest
 						   idle client makes room */
@@ -44,13 +51,27 @@ int practice_net_check(const struct practice_net_opts *, char *err,
 int practice_net_listen(const char *addr, int port, int *bound, char *err,
     size_t errlen);
 
-/* Serve clients on the listening socket until *stop becomes non-zero (a
- * signal handler sets it) or a fatal error.  *accepted counts the
- * messages accepted.  Returns 0, or -1 with err set.  Writes use
- * MSG_NOSIGNAL: no SIGPIPE. */
-int practice_net_run(int listen_fd, const struct practice_net_opts *,
-    volatile sig_atomic_t *stop, unsigned long *accepted, char *err,
-    size_t errlen);
+/*
+ * TLS for the practice server: the certificate (a chain may follow it)
+ * and key of cert_file and key_file (PEM; key_file NULL: in cert_file),
+ * or, with cert_file NULL, a new P-256 key and a certificate signed by
+ * itself for hostname (NULL: PRACTICE_DEFAULT_HOST), localhost and
+ * 127.0.0.1, made in memory.  TLS 1.2 and later.  NULL with err set.
+ */
+struct practice_net_tls *practice_net_tls_new(const char *cert_file,
+    const char *key_file, const char *hostname, char *err, size_t errlen);
+void practice_net_tls_free(struct practice_net_tls *);
+/* The server's certificate in PEM, for a client to trust it. */
+const char *practice_net_tls_pem(const struct practice_net_tls *);
+
+/* Serve clients on the listening socket (and on tls_fd, whose clients
+ * speak TLS from the first octet, unless -1; it needs opts->tls) until
+ * *stop becomes non-zero (a signal handler sets it) or a fatal error.
+ * *accepted counts the messages accepted.  Returns 0, or -1 with err
+ * set.  Writes use MSG_NOSIGNAL: no SIGPIPE. */
+int practice_net_run(int listen_fd, int tls_fd,
+    const struct practice_net_opts *, volatile sig_atomic_t *stop,
+    unsigned long *accepted, char *err, size_t errlen);
 
 /* Fork a child serving on a fresh port on 127.0.0.1; returns its pid and
  * the port in *port, or -1 with err set.  The port is bound before the

@@ -186,6 +186,7 @@ static void	 tls_fill_session(struct tls *);
 static void	 tls_verify_error(const struct tls_info *, char *, size_t);
 static void	 tls_reasons(const struct tls_info *, char *, size_t);
 static int	 tls_dane_setup(struct tls *, const struct tls_opts *);
+static int	 tls_trust_pem(SSL_CTX *, const char *);
 
 /* ---- the socket BIO ----------------------------------------------- */
 
@@ -314,7 +315,10 @@ tls_errq(char *buf, size_t size, int *reason)
 		if (reason != NULL && *reason == 0 &&
 		    ERR_GET_LIB(e) == ERR_LIB_SSL)
 			*reason = ERR_GET_REASON(e);
-		if ((r = ERR_reason_error_string(e)) == NULL) {
+		/* "system lib" says less than the system's own words */
+		if (ERR_SYSTEM_ERROR(e))
+			r = strerror(ERR_GET_REASON(e));
+		else if ((r = ERR_reason_error_string(e)) == NULL) {
 			snprintf(code, sizeof(code), "error %lx", e);
 			r = code;
 		}
@@ -682,6 +686,11 @@ tls_ctx_new(const struct tls_opts *o, int check, char *err, size_t errlen)
 		    "CAs goes to --cafile)", o->capath);
 		goto fail;
 	}
+	if (o->ca_pem != NULL && tls_trust_pem(ctx, o->ca_pem) == -1) {
+		tls_fail(err, errlen, "cannot trust the certificate given",
+		    "not PEM");
+		goto fail;
+	}
 	if (o->cafile != NULL || o->capath != NULL) {
 		if (!SSL_CTX_load_verify_locations(ctx, o->cafile, o->capath)) {
 			snprintf(what, sizeof(what), "cannot load CA %s %s",
@@ -690,7 +699,8 @@ tls_ctx_new(const struct tls_opts *o, int check, char *err, size_t errlen)
 			tls_fail(err, errlen, what, "unreadable");
 			goto fail;
 		}
-	} else if (!check && !SSL_CTX_set_default_verify_paths(ctx)) {
+	} else if (!check && o->ca_pem == NULL &&
+	    !SSL_CTX_set_default_verify_paths(ctx)) {
 		tls_fail(err, errlen, "cannot load the system CA certificates",
 		    "unreadable");
 		goto fail;
@@ -737,6 +747,27 @@ fail:
 	ERR_clear_error();
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+/* Trust the certificates of PEM text pem.  0, or -1 when it holds none. */
+static int
+tls_trust_pem(SSL_CTX *ctx, const char *pem)
+{
+	X509_STORE	*store = SSL_CTX_get_cert_store(ctx);
+	BIO		*b;
+	X509		*x;
+	int		 n = 0;
+
+	if ((b = BIO_new_mem_buf(pem, -1)) == NULL)
+		return -1;
+	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+		if (X509_STORE_add_cert(store, x))
+			n++;
+		X509_free(x);
+	}
+	BIO_free(b);
+	ERR_clear_error();
+	return n > 0 ? 0 : -1;
 }
 
 int

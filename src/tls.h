@@ -29,6 +29,9 @@ struct tls_opts {
 	const char	*cafile;	/* --cafile; NULL and no capath: the
 					   system's CAs */
 	const char	*capath;	/* --capath DIR (hashed, c_rehash) */
+	const char	*ca_pem;	/* certificates to trust, PEM text (the
+					   practice server's); with it, the
+					   system's CAs are not loaded */
 	const char	*certfile;	/* --cert: client certificate (PEM,
 					   chain after it) */
 	const char	*keyfile;	/* --key: its key (default: certfile) */

@@ -10,7 +10,9 @@
  * greeting and EHLO/HELO an enhanced code of the same class (RFC 2034 3).
  * Every log line is checked too: no control bytes (they reach a
  * terminal), at most a few hundred octets, and no AUTH argument shown
- * (RFC 4954 4: it is a secret).  A broken invariant aborts.
+ * (RFC 4954 4: it is a secret).  STARTTLS is offered; TLS never comes
+ * up, so after a 220 to it nothing more may be answered (RFC 3207 5),
+ * however the input is split.  A broken invariant aborts.
  */
 #include "config.h"
 
@@ -28,12 +30,14 @@ struct fuzz_out {
 	size_t	 cap;
 	int	 in_ehlo;	/* inside a 250- EHLO reply */
 	int	 first;		/* the greeting comes first */
+	int	 starttls;	/* the engine asked for TLS */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	fuzz_check_line(struct fuzz_out *, const char *, size_t);
 static void	fuzz_log(void *, const char *);
+static void	fuzz_starttls(void *);
 static void	fuzz_take(struct practice_conn *, struct fuzz_out *);
 static void	fuzz_run(const char *, size_t, unsigned, struct fuzz_out *);
 
@@ -100,6 +104,17 @@ fuzz_log(void *arg, const char *line)
 		abort();
 }
 
+/* The network layer would start TLS: once, and nothing is answered after
+ * (the handshake never comes). */
+static void
+fuzz_starttls(void *arg)
+{
+	struct fuzz_out *o = arg;
+
+	if (o->starttls++)
+		abort();
+}
+
 /* Move the engine's output into o, checking each line. */
 static void
 fuzz_take(struct practice_conn *c, struct fuzz_out *o)
@@ -111,6 +126,10 @@ fuzz_take(struct practice_conn *c, struct fuzz_out *o)
 	p = practice_conn_output(c, &len);
 	if (len == 0)
 		return;
+	/* only the 220 to STARTTLS, taken with the reply before it */
+	if (o->starttls && o->len > 0 && memmem(o->buf, o->len,
+	    "220 2.0.0 Ready to start TLS\r\n", 30) != NULL)
+		abort();
 	if (o->len + len > o->cap) {
 		o->cap = (o->len + len) * 2;
 		if ((nb = realloc(o->buf, o->cap)) == NULL)
@@ -135,7 +154,8 @@ static void
 fuzz_run(const char *buf, size_t len, unsigned seed, struct fuzz_out *o)
 {
 	struct practice_opts	 opts;
-	struct practice_hooks	 hooks = { .log = fuzz_log };
+	struct practice_hooks	 hooks = { .log = fuzz_log,
+	    .starttls = fuzz_starttls };
 	struct practice_conn	*c;
 	size_t			 off = 0, n;
 	uint32_t		 x = seed * 2654435761u + 1;
@@ -144,6 +164,7 @@ fuzz_run(const char *buf, size_t len, unsigned seed, struct fuzz_out *o)
 	opts.max_size = 4096;	/* reach the size limit with short inputs */
 	memset(o, 0, sizeof *o);
 	o->first = 1;
+	hooks.arg = o;
 	if ((c = practice_conn_new(&opts, &hooks)) == NULL)
 		abort();
 	fuzz_take(c, o);

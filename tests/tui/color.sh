@@ -10,7 +10,9 @@ esc=$(printf '\033')
 # $T/color and the plain one in $T/screen.
 run() {
 	rm -f "$T/status"
-	tui_start 140 30 "$*"
+	# tall enough for EHLO and its whole reply (the annotation lists each
+	# extension)
+	tui_start 140 40 "$*"
 	tui_wait '^smtp>'
 	tui_type 'EHLO client.example'
 	tui_keys Enter

@@ -25,6 +25,12 @@
 #include <sys/prctl.h>
 #endif
 
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include <criterion/criterion.h>
 
 #include "caps.h"
@@ -928,6 +934,120 @@ Test(practice, hooks_log_and_deliver)
 	    k.log);
 	cr_expect_eq(practice_conn_messages(c), 1);
 	practice_conn_free(c);
+}
+
+/* ---- STARTTLS (RFC 3207) with a network layer that can do TLS -------- */
+
+static int starttls_calls;
+
+static void
+capture_starttls(void *arg)
+{
+	(void)arg;
+	starttls_calls++;
+}
+
+static struct practice_conn *
+tls_conn(struct captured *k)
+{
+	struct practice_hooks	 h = { .log = capture_log,
+	    .starttls = capture_starttls, .arg = k };
+	struct practice_conn	*c;
+
+	memset(k, 0, sizeof *k);
+	starttls_calls = 0;
+	c = practice_conn_new(NULL, &h);
+	cr_assert_not_null(c);
+	free(drain(c));
+	return c;
+}
+
+Test(practice, starttls_offered_and_started)
+{
+	struct captured		 k;
+	struct practice_conn	*c = tls_conn(&k);
+	char			*r;
+
+	r = say(c, "EHLO x.example\r\n");
+	cr_expect(strstr(r, "\r\n250-STARTTLS\r\n250 HELP\r\n") != NULL,
+	    "%s", r);
+	free(r);
+	/* before EHLO offered it: the order */
+	expect(c, "RSET\r\n", "250 2.0.0 Reset ok\r\n");
+	/* in a transaction: not valid (the verb table: after EHLO only) */
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	expect_code(c, "STARTTLS\r\n", "503 5.5.1 Bad sequence of commands: "
+	    "STARTTLS is not valid now");
+	expect_code(c, "RSET\r\n", "250 ");
+	cr_expect_eq(starttls_calls, 0);
+	/* RFC 3207 5: what follows STARTTLS in clear is never read */
+	expect(c, "STARTTLS\r\nMAIL FROM:<evil@example.org>\r\n",
+	    "220 2.0.0 Ready to start TLS\r\n");
+	cr_expect_eq(starttls_calls, 1);
+	expect(c, "RCPT TO:<b@example.org>\r\n", "");
+	practice_conn_tls_started(c);
+	cr_expect(strstr(k.log, "55 octets sent in clear after STARTTLS "
+	    "dropped (RFC 3207 5)\n") != NULL, "%s", k.log);
+	/* RFC 3207 4.2: the session starts over, STARTTLS is gone */
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "503 5.5.1 ");
+	r = say(c, "EHLO x.example\r\n");
+	cr_expect(strstr(r, "\r\n250 HELP\r\n") != NULL, "%s", r);
+	cr_expect(strstr(r, "STARTTLS") == NULL, "%s", r);
+	free(r);
+	expect(c, "STARTTLS\r\n", "503 5.5.1 TLS is already active (RFC 3207 "
+	    "4.2)\r\n");
+	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 ");
+	cr_expect_eq(starttls_calls, 1);
+	practice_conn_free(c);
+}
+
+Test(practice, starttls_after_helo)
+{
+	struct captured		 k;
+	struct practice_conn	*c = tls_conn(&k);
+	char			*r;
+
+	expect_code(c, "HELO x.example\r\n", "250 ");
+	expect_code(c, "STARTTLS\r\n", "503 5.5.1 STARTTLS needs the STARTTLS "
+	    "extension, which only EHLO offers");
+	r = say(c, "HELP\r\n");
+	cr_expect(strstr(r, " STARTTLS") != NULL, "%s", r);
+	free(r);
+	practice_conn_free(c);
+}
+
+/* The certificate made at start: the names a client connects by. */
+Test(practice, tls_certificate_made_at_start)
+{
+	struct practice_net_tls	*t;
+	const char		*pem;
+	char			 err[256];
+	BIO			*b;
+	X509			*x;
+
+	t = practice_net_tls_new(NULL, NULL, "mx.practice.example", err,
+	    sizeof err);
+	cr_assert_not_null(t, "%s", err);
+	pem = practice_net_tls_pem(t);
+	b = BIO_new_mem_buf(pem, -1);
+	x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	cr_assert_not_null(x);
+	cr_expect_eq(X509_check_host(x, "mx.practice.example", 0, 0, NULL), 1);
+	cr_expect_eq(X509_check_host(x, "localhost", 0, 0, NULL), 1);
+	cr_expect_eq(X509_check_ip_asc(x, "127.0.0.1", 0), 1);
+	cr_expect_eq(X509_check_host(x, "other.example", 0, 0, NULL), 0);
+	cr_expect_eq(X509_check_purpose(x, X509_PURPOSE_SSL_SERVER, 0), 1);
+	cr_expect_eq(X509_cmp_current_time(X509_get0_notBefore(x)), -1);
+	cr_expect_eq(X509_cmp_current_time(X509_get0_notAfter(x)), 1);
+	X509_free(x);
+	BIO_free(b);
+	practice_net_tls_free(t);
+
+	cr_expect_null(practice_net_tls_new("/nonexistent/cert.pem", NULL,
+	    NULL, err, sizeof err));
+	cr_expect_str_eq(err, "cannot load the certificate "
+	    "/nonexistent/cert.pem: No such file or directory");
+	practice_net_tls_free(NULL);
 }
 
 /* The log never shows an AUTH secret, nor raw control bytes, nor a
@@ -2128,4 +2248,59 @@ Test(practice, lmtp_mailbox_full)
 	free(big);
 	cr_expect_eq(practice_conn_messages(c), 1);
 	practice_conn_free(c);
+}
+
+/* STARTTLS through the network layer: the child of practice_net_spawn()
+ * with a certificate made at start; the 220 in clear, then TLS. */
+Test(practice, spawn_starttls, .timeout = 60)
+{
+	struct practice_net_opts o = { 0 };
+	SSL_CTX			*ctx;
+	SSL			*ssl;
+	X509_STORE		*store;
+	BIO			*b;
+	X509			*x;
+	char			 err[256], buf[4096];
+	int			 pid, port = 0, fd, n, got = 0;
+
+	o.tls = practice_net_tls_new(NULL, NULL, NULL, err, sizeof err);
+	cr_assert_not_null(o.tls, "%s", err);
+	pid = practice_net_spawn(&o, &port, err, sizeof err);
+	cr_assert(pid > 0, "%s", err);
+	fd = connect_port(port);
+	read_until(fd, buf, sizeof buf, "\r\n");
+	cr_assert_eq(write(fd, "EHLO me\r\n", 9), 9);
+	read_until(fd, buf, sizeof buf, "250 HELP\r\n");
+	cr_expect(strstr(buf, "\r\n250-STARTTLS\r\n") != NULL, "%s", buf);
+	cr_assert_eq(write(fd, "STARTTLS\r\n", 10), 10);
+	read_until(fd, buf, sizeof buf, "\r\n");
+	cr_expect_str_eq(buf, "220 2.0.0 Ready to start TLS\r\n");
+
+	/* trust the certificate it made, and nothing else */
+	ctx = SSL_CTX_new(TLS_client_method());
+	store = SSL_CTX_get_cert_store(ctx);
+	b = BIO_new_mem_buf(practice_net_tls_pem(o.tls), -1);
+	x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	cr_assert(X509_STORE_add_cert(store, x));
+	X509_free(x);
+	BIO_free(b);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	ssl = SSL_new(ctx);
+	SSL_set_fd(ssl, fd);
+	SSL_set1_host(ssl, PRACTICE_DEFAULT_HOST);
+	cr_assert_eq(SSL_connect(ssl), 1);
+	cr_assert_eq(SSL_write(ssl, "EHLO me\r\nQUIT\r\n", 15), 15);
+	while (got < (int)sizeof buf - 1 && (n = SSL_read(ssl, buf + got,
+	    (int)sizeof buf - 1 - got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	cr_expect(strncmp(buf, "250-practice.smtpscope.test greets me\r\n",
+	    39) == 0, "%s", buf);
+	cr_expect(strstr(buf, "STARTTLS") == NULL, "%s", buf);
+	cr_expect(strstr(buf, "\r\n221 2.0.0 ") != NULL, "%s", buf);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	close(fd);
+	cr_expect_eq(practice_net_stop(pid), 0);
+	practice_net_tls_free(o.tls);
 }
