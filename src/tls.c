@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -187,6 +189,7 @@ static void	 tls_verify_error(const struct tls_info *, char *, size_t);
 static void	 tls_reasons(const struct tls_info *, char *, size_t);
 static int	 tls_dane_setup(struct tls *, const struct tls_opts *);
 static int	 tls_trust_pem(SSL_CTX *, const char *);
+static void	 tls_quickack(int);
 
 /* ---- the socket BIO ----------------------------------------------- */
 
@@ -749,6 +752,25 @@ fail:
 	return NULL;
 }
 
+/*
+ * Acknowledge what arrives next at once.  After the handshake a TLS 1.3
+ * server sends its session tickets, then the reply to the first command;
+ * a server that leaves Nagle's algorithm on holds that small reply until
+ * the tickets are acknowledged, and a client that delays its ACK (40 ms
+ * on Linux) makes every probe wait that long.
+ */
+static void
+tls_quickack(int fd)
+{
+#ifdef TCP_QUICKACK
+	int	one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+#else
+	(void)fd;
+#endif
+}
+
 /* Trust the certificates of PEM text pem.  0, or -1 when it holds none. */
 static int
 tls_trust_pem(SSL_CTX *ctx, const char *pem)
@@ -1277,6 +1299,8 @@ tls_write(struct tls *t, const void *buf, size_t len, int timeout_ms,
 		tls_fail(err, errlen, "TLS write failed", "protocol error");
 		return NET_ERR_TLS;
 	}
+	/* the reply comes next: acknowledge what precedes it at once */
+	tls_quickack(t->fd);
 	return 0;
 }
 
