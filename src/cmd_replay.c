@@ -252,14 +252,17 @@ report_result(void *arg, const struct replay_result *res)
 	char			*note, *shown;
 	size_t			 n;
 
-	report_describe(res, what, sizeof what);
-	if (rep->tap)
+	/* a match is worded only when it is printed */
+	if (rep->tap) {
+		report_describe(res, what, sizeof what);
 		printf("%sok %lu - line %lu: %s%s%s\n", res->ok ? "" : "not ",
 		    res->test, res->line, what, res->ok ? "" : ", ",
 		    res->ok ? "" : res->why);
-	else if (res->ok) {
-		if (rep->verbose)
+	} else if (res->ok) {
+		if (rep->verbose) {
+			report_describe(res, what, sizeof what);
 			printf("%s:%lu: ok: %s\n", res->file, res->line, what);
+		}
 	} else if (res->after == NULL ||
 	    (r != NULL && res->ctx == ANNOTATE_GREETING))
 		printf("%s:%lu: mismatch in the greeting: %s\n", res->file,

@@ -27,13 +27,21 @@
 #include "script.h"
 #include "session.h"
 
-/* A reply received and not yet compared. */
+/*
+ * A reply received and not yet compared: a copy, in buffers the slot keeps
+ * for the next reply (replies come and go by the thousand; their sizes
+ * hardly change).
+ */
 struct got {
-	struct reply		 r;		/* deep copy */
-	char			*command;	/* the line it answers, or NULL */
+	struct reply		 r;		/* lines[].text point into text */
 	enum annotate_ctx	 ctx;
-	char			*rcpt;		/* LMTP: its recipient, or NULL */
+	const char		*command;	/* the line it answers (cmd), or NULL */
+	const char		*rcpt;		/* LMTP: its recipient (rcptbuf),
+						   or NULL */
 	size_t			 rcpt_index, rcpt_count;
+	char			*cmd, *rcptbuf;
+	char			*text;		/* every line's text, NUL after each */
+	size_t			 linecap, textcap, rawcap, cmdcap, rcptcap;
 };
 
 struct replay {
@@ -48,6 +56,7 @@ struct replay {
 
 	struct got		*q;		/* ring of received replies */
 	size_t			 qhead, qlen, qcap;
+	struct got		 spare;		/* one taken out of the ring */
 
 	int			 stop;		/* stop at the next event */
 	unsigned long		 tests, failed;
@@ -61,6 +70,8 @@ static void	on_sent(void *, const char *, enum client_line);
 static void	on_reply(void *, const struct reply *, const char *,
 		    enum annotate_ctx, double);
 static void	on_message(void *, enum client_msg, const char *);
+static void	keep_text(char *, size_t, const char *, size_t);
+static int	got_string(char **, size_t *, const char *, const char **);
 static void	replay_error(struct replay *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static enum exitcode replay_connection(struct replay *, int, struct client **);
@@ -76,64 +87,96 @@ static const struct client_ops replay_no_ops;
 
 /* --- received replies --------------------------------------------------- */
 
-static void
-got_free(struct got *g)
+/* At least need bytes in *buf (of *cap).  0 or -1. */
+static int
+got_room(char **buf, size_t *cap, size_t need)
 {
-	size_t i;
+	char *nb;
 
-	for (i = 0; i < g->r.nlines; i++)
-		free(g->r.lines[i].text);
-	free(g->r.lines);
-	free(g->r.raw);
-	free(g->command);
-	free(g->rcpt);
-	memset(g, 0, sizeof *g);
+	if (need <= *cap)
+		return 0;
+	if ((nb = realloc(*buf, need)) == NULL)
+		return -1;
+	*buf = nb;
+	*cap = need;
+	return 0;
 }
 
+/* Copy reply r (answering command, in ctx) into g, reusing its buffers. */
 static int
 got_copy(struct got *g, const struct reply *r, const char *command,
     enum annotate_ctx ctx, const struct client *c)
 {
-	const char *rcpt;
-	size_t i;
+	struct reply_line *nl;
+	const char *rcpt = NULL;
+	size_t i, text = 0;
+	char *t;
 
-	memset(g, 0, sizeof *g);
+	for (i = 0; i < r->nlines; i++)
+		text += r->lines[i].len + 1;
+	if (r->nlines > g->linecap) {
+		if ((nl = reallocarray(g->r.lines, r->nlines,
+		    sizeof *nl)) == NULL)
+			return -1;
+		g->r.lines = nl;
+		g->linecap = r->nlines;
+	}
+	if (got_room(&g->text, &g->textcap, text) == -1 ||
+	    got_room(&g->r.raw, &g->rawcap, r->rawlen + 1) == -1)
+		return -1;
 	g->r.code = r->code;
 	memcpy(g->r.enhanced, r->enhanced, sizeof g->r.enhanced);
 	g->r.faults = r->faults;
+	g->r.nlines = r->nlines;
 	g->ctx = ctx;
-	if (r->nlines > 0 &&
-	    (g->r.lines = calloc(r->nlines, sizeof *g->r.lines)) == NULL)
-		return -1;
 	/* the bytes as received: reports quote them (reply_line_raw()) */
-	if (r->raw != NULL) {
-		if ((g->r.raw = malloc(r->rawlen + 1)) == NULL)
-			goto fail;
+	if (r->raw != NULL)
 		memcpy(g->r.raw, r->raw, r->rawlen);
-		g->r.raw[r->rawlen] = '\0';
-		g->r.rawlen = r->rawlen;
+	g->r.raw[r->rawlen] = '\0';
+	g->r.rawlen = r->rawlen;
+	for (i = 0, t = g->text; i < r->nlines; i++) {
+		g->r.lines[i] = r->lines[i];
+		g->r.lines[i].text = t;
+		memcpy(t, r->lines[i].text, r->lines[i].len);
+		t[r->lines[i].len] = '\0';
+		t += r->lines[i].len + 1;
 	}
-	for (i = 0; i < r->nlines; i++) {
-		g->r.nlines++;
-		g->r.lines[i].code = r->lines[i].code;
-		g->r.lines[i].len = r->lines[i].len;
-		g->r.lines[i].rawoff = r->lines[i].rawoff;
-		g->r.lines[i].rawlen = r->lines[i].rawlen;
-		if ((g->r.lines[i].text = malloc(r->lines[i].len + 1)) == NULL)
-			goto fail;
-		memcpy(g->r.lines[i].text, r->lines[i].text, r->lines[i].len);
-		g->r.lines[i].text[r->lines[i].len] = '\0';
-	}
-	if (command != NULL && (g->command = strdup(command)) == NULL)
-		goto fail;
 	/* RFC 2033 4.2: the recipient an LMTP reply is for */
-	if (client_reply_rcpt(c, &rcpt, &g->rcpt_index, &g->rcpt_count) &&
-	    rcpt != NULL && (g->rcpt = strdup(rcpt)) == NULL)
-		goto fail;
+	g->rcpt_index = g->rcpt_count = 0;
+	if (!client_reply_rcpt(c, &rcpt, &g->rcpt_index, &g->rcpt_count))
+		rcpt = NULL;
+	if (got_string(&g->cmd, &g->cmdcap, command, &g->command) == -1 ||
+	    got_string(&g->rcptbuf, &g->rcptcap, rcpt, &g->rcpt) == -1)
+		return -1;
 	return 0;
-fail:
-	got_free(g);
-	return -1;
+}
+
+/* A copy of s (or NULL) into *to, in *buf kept for the next.  0 or -1. */
+static int
+got_string(char **buf, size_t *cap, const char *s, const char **to)
+{
+	size_t len;
+
+	*to = NULL;
+	if (s == NULL)
+		return 0;
+	len = strlen(s);
+	if (got_room(buf, cap, len + 1) == -1)
+		return -1;
+	memcpy(*buf, s, len + 1);
+	*to = *buf;
+	return 0;
+}
+
+static void
+got_free(struct got *g)
+{
+	free(g->r.lines);
+	free(g->r.raw);
+	free(g->text);
+	free(g->cmd);
+	free(g->rcptbuf);
+	memset(g, 0, sizeof *g);
 }
 
 static int
@@ -147,7 +190,7 @@ queue_push(struct replay *rp, const struct reply *r, const char *command,
 		ncap = rp->qcap ? rp->qcap * 2 : 16;
 		if ((nq = calloc(ncap, sizeof *nq)) == NULL)
 			return -1;
-		for (i = 0; i < rp->qlen; i++)
+		for (i = 0; i < rp->qcap; i++)
 			nq[i] = rp->q[(rp->qhead + i) % rp->qcap];
 		free(rp->q);
 		rp->q = nq;
@@ -161,26 +204,40 @@ queue_push(struct replay *rp, const struct reply *r, const char *command,
 	return 0;
 }
 
-/* Take the oldest reply into *g (the caller frees it).  0 or -1 empty. */
+/* Take the oldest reply into *g, whose buffers the ring keeps instead.
+ * 0, or -1 when none waits. */
 static int
 queue_pop(struct replay *rp, struct got *g)
 {
+	struct got t;
+
 	if (rp->qlen == 0)
 		return -1;
+	t = *g;
 	*g = rp->q[rp->qhead];
-	memset(&rp->q[rp->qhead], 0, sizeof rp->q[rp->qhead]);
+	rp->q[rp->qhead] = t;
 	rp->qhead = (rp->qhead + 1) % rp->qcap;
 	rp->qlen--;
 	return 0;
 }
 
+/* Forget the replies waiting (their slots stay for the next ones). */
 static void
 queue_clear(struct replay *rp)
 {
-	struct got g;
+	rp->qhead = rp->qlen = 0;
+}
 
-	while (queue_pop(rp, &g) == 0)
-		got_free(&g);
+/* The end: every buffer goes. */
+static void
+queue_free(struct replay *rp)
+{
+	size_t i;
+
+	for (i = 0; i < rp->qcap; i++)
+		got_free(&rp->q[i]);
+	free(rp->q);
+	got_free(&rp->spare);
 }
 
 /* --- client callbacks --------------------------------------------------- */
@@ -217,6 +274,21 @@ on_message(void *arg, enum client_msg kind, const char *text)
 		rp->ops->message(rp->arg, kind, text);
 }
 
+/* Keep a line of the file for the reports that may name it (the file's
+ * line buffer is reused): cut to size, up to a NUL it may hold. */
+static void
+keep_text(char *dst, size_t size, const char *src, size_t len)
+{
+	const char *nul;
+
+	if (len >= size)
+		len = size - 1;
+	if ((nul = memchr(src, '\0', len)) != NULL)
+		len = (size_t)(nul - src);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 /* One error line for the front end. */
 static void
 replay_error(struct replay *rp, const char *fmt, ...)
@@ -233,18 +305,14 @@ replay_error(struct replay *rp, const char *fmt, ...)
 /* --- matching ----------------------------------------------------------- */
 
 int
-replay_match_line(const char *exp, size_t explen, const char *got,
+replay_match_line(const struct script_event *exp, const char *got,
     size_t gotlen, int first, int strict, char *why, size_t whylen)
 {
-	char code[4], sep, esc[12], gesc[12], e[128];
+	const char *code = exp->code, *esc = exp->enhanced;
+	char gesc[12];
 	int gcode = 0;
 	size_t i;
 
-	if (script_parse_status(exp, explen, code, &sep, esc, e,
-	    sizeof e) == -1) {
-		snprintf(why, whylen, "%s", e);
-		return 0;
-	}
 	for (i = 0; i < 3 && i < gotlen; i++) {
 		if (!isdigit((unsigned char)got[i]))
 			break;
@@ -266,7 +334,8 @@ replay_match_line(const char *exp, size_t explen, const char *got,
 			return 0;
 		}
 	}
-	if (strict && (explen != gotlen || memcmp(exp, got, explen) != 0)) {
+	if (strict && (exp->len != gotlen ||
+	    memcmp(exp->text, got, gotlen) != 0)) {
 		snprintf(why, whylen, "the text differs (--strict)");
 		return 0;
 	}
@@ -375,12 +444,9 @@ await_all(struct replay *rp)
 static void
 report_unexpected(struct replay *rp, unsigned long line)
 {
-	struct got g;
-
-	while (!rp->stop && queue_pop(rp, &g) == 0) {
-		report(rp, line, "(no reply expected here)", &g, 0,
+	while (!rp->stop && queue_pop(rp, &rp->spare) == 0) {
+		report(rp, line, "(no reply expected here)", &rp->spare, 0,
 		    "unexpected reply");
-		got_free(&g);
 		rp->status = EXIT_FAILED;
 		if (!rp->o->keep_going)
 			rp->stop = 1;
@@ -397,7 +463,7 @@ send_command(struct replay *rp, const char *text)
 	size_t n, m = sizeof SCRIPT_MASK - 1;
 	int rc;
 
-	snprintf(rp->last, sizeof rp->last, "%s", text);
+	keep_text(rp->last, sizeof rp->last, text, strlen(text));
 	rp->last_unsent = 0;
 	if (!script_is_masked(text))
 		return client_send(rp->c, text);
@@ -419,7 +485,6 @@ send_command(struct replay *rp, const char *text)
 static void
 repeat_rset(struct replay *rp, unsigned long run)
 {
-	struct got g;
 	int ok;
 	char why[128];
 
@@ -435,12 +500,11 @@ repeat_rset(struct replay *rp, unsigned long run)
 		rp->stop = 1;
 		return;
 	}
-	queue_pop(rp, &g);
-	ok = script_code_match("250", g.r.code);
+	queue_pop(rp, &rp->spare);
+	ok = script_code_match("250", rp->spare.r.code);
 	snprintf(why, sizeof why, "expected 250 to RSET before run %lu", run);
-	report(rp, rp->info.repeat_line, "250 (RSET before a repeat)", &g, ok,
-	    why);
-	got_free(&g);
+	report(rp, rp->info.repeat_line, "250 (RSET before a repeat)",
+	    &rp->spare, ok, why);
 	if (!ok) {
 		rp->status = EXIT_FAILED;
 		if (!rp->o->keep_going)
@@ -467,12 +531,14 @@ expect_line(struct replay *rp, struct expect *x, const struct script_event *ev)
 	size_t n;
 
 	if (!x->open) {
-		memset(x, 0, sizeof *x);
+		/* x->g keeps its buffers for the next reply */
 		x->open = 1;
 		x->ok = 1;
+		x->have = 0;
+		x->index = 0;
+		x->why[0] = '\0';
 		x->line = ev->line;
-		snprintf(x->first, sizeof x->first, "%.*s", (int)ev->len,
-		    ev->text);
+		keep_text(x->first, sizeof x->first, ev->text, ev->len);
 		if (await_reply(rp) == 0) {
 			queue_pop(rp, &x->g);
 			x->have = 1;
@@ -493,8 +559,8 @@ expect_line(struct replay *rp, struct expect *x, const struct script_event *ev)
 		    &n)) != NULL) {
 			/* the line as received, not rebuilt from its code */
 			if (x->index == 0 || rp->o->strict)
-				x->ok = replay_match_line(ev->text, ev->len, got,
-				    n, x->index == 0, rp->o->strict, x->why,
+				x->ok = replay_match_line(ev, got, n,
+				    x->index == 0, rp->o->strict, x->why,
 				    sizeof x->why);
 		}
 	}
@@ -514,8 +580,6 @@ expect_line(struct replay *rp, struct expect *x, const struct script_event *ev)
 		    "(--strict)");
 	}
 	report(rp, x->line, x->first, x->have ? &x->g : NULL, x->ok, x->why);
-	if (x->have)
-		got_free(&x->g);
 	x->open = 0;
 	if (!x->ok) {
 		rp->status = EXIT_FAILED;
@@ -543,7 +607,8 @@ play_event(struct replay *rp, struct expect *x, const struct script_event *ev,
 			await_all(rp);
 		if (rp->stop || closed(rp)) {
 			/* the S: lines after it name it, not sent */
-			snprintf(rp->last, sizeof rp->last, "%s", ev->text);
+			keep_text(rp->last, sizeof rp->last, ev->text,
+			    ev->len);
 			rp->last_unsent = 1;
 			break;
 		}
@@ -564,8 +629,8 @@ play_event(struct replay *rp, struct expect *x, const struct script_event *ev,
 			break;
 		}
 		if (ev->len == 1 && ev->text[0] == '.')
-			snprintf(rp->last, sizeof rp->last, "%s",
-			    "(end of the body)");
+			keep_text(rp->last, sizeof rp->last,
+			    "(end of the body)", 17);
 		client_send(rp->c, ev->text);
 		break;
 	case SCRIPT_SERVER:
@@ -674,6 +739,7 @@ out:
 	 * sends each line at once */
 	client_set_batch(rp->c, 0);
 	queue_clear(rp);
+	got_free(&x.g);
 	if (client_failed(rp->c) == EXIT_CONNECT && rp->status < EXIT_CONNECT)
 		rp->status = EXIT_CONNECT;
 	if (last && rp->o->interactive && !closed(rp) &&
@@ -763,7 +829,7 @@ replay_run(const char *path, const struct replay_opts *o,
 		ops->summary(arg, &sum);
 	}
 out:
-	free(rp.q);
+	queue_free(&rp);
 	script_close(rp.sc);
 	return rc;
 }

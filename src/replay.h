@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include "client.h"
 #include "exitcode.h"
+#include "script.h"
 
 struct replay_opts {
 	/* Connection options; host and port NULL: from the file's
@@ -89,11 +90,12 @@ enum exitcode replay_run(const char *path, const struct replay_opts *o,
 
 /*
  * Compare reply line text (code, separator and text as received) with the
- * expectation of S: line exp: the code by pattern, the enhanced code when
- * exp has one and first is set, the whole text when strict.  Returns 1 on
- * a match, else 0 with why set.
+ * expectation of S: line exp (as script_next() gives it, its status parsed):
+ * the code by pattern, the enhanced code when exp has one and first is
+ * set, the whole text when strict.  Returns 1 on a match, else 0 with why
+ * set.
  */
-int replay_match_line(const char *exp, size_t explen, const char *got,
+int replay_match_line(const struct script_event *exp, const char *got,
     size_t gotlen, int first, int strict, char *why, size_t whylen);
 
 #endif

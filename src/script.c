@@ -652,14 +652,15 @@ script_parse_status(const char *text, size_t len, char code[4], char *sep,
 int
 script_code_match(const char *pattern, int code)
 {
-	char digits[4];
-	int i;
+	int digits[3], i;
 
 	if (code < 100 || code > 999)
 		return 0;
-	snprintf(digits, sizeof digits, "%03d", code);
+	digits[0] = code / 100;
+	digits[1] = code / 10 % 10;
+	digits[2] = code % 10;
 	for (i = 0; i < 3; i++)
-		if (pattern[i] != 'x' && pattern[i] != digits[i])
+		if (pattern[i] != 'x' && pattern[i] - '0' != digits[i])
 			return 0;
 	return 1;
 }
