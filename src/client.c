@@ -35,6 +35,7 @@ struct client {
 	int			 raw;
 	int			 starttls_sent;	/* automatic STARTTLS done */
 	int			 auth_started;	/* --auth run */
+	int			 stuff_told;	/* dot-stuffing explained */
 	struct auth		*auth;		/* the exchange client_auth() runs */
 	int			 rec_failed;	/* --record error shown */
 	int			 dispatching;	/* replies are handed over: sends
@@ -1245,16 +1246,29 @@ send_body_line(struct client *c, const char *line, size_t len)
 		client_message(c, CLIENT_MSG_ERROR, "out of memory");
 		return -1;
 	}
-	rc = write_bytes(c, buf, n);
-	free(buf);
-	if (rc == -1)
-		return -1;
-	if ((shown = strndup(line, len)) == NULL)
-		return 0;
+	if ((rc = write_bytes(c, buf, n)) == -1 ||
+	    (shown = strndup(line, len)) == NULL) {
+		free(buf);
+		return rc;
+	}
+	/* The recording keeps the line as typed (a session file's D: line
+	 * is stuffed when replayed); the front end shows what went on the
+	 * wire, without its CRLF. */
 	record(c, &(struct event){ .type = EVENT_BODY, .text = shown });
+	buf[n - 2] = '\0';
 	if (c->ops->sent != NULL)
-		c->ops->sent(c->arg, shown, CLIENT_LINE_BODY);
+		c->ops->sent(c->arg, buf, CLIENT_LINE_BODY);
+	/* RFC 5321 4.5.2: said once, the first time it happens */
+	if (n - 2 > len && !c->stuff_told) {
+		c->stuff_told = 1;
+		client_message(c, CLIENT_MSG_INFO, "the line starts with \".\": "
+		    "it went out as \"%.20s%s\", the dot doubled, so that no "
+		    "line but the last reads as the end of the message; the "
+		    "server takes one dot off again (RFC 5321 4.5.2)", buf,
+		    n - 2 > 20 ? "..." : "");
+	}
 	free(shown);
+	free(buf);
 	return 0;
 }
 

@@ -65,7 +65,9 @@ struct client_opts {
 /* Kinds of line the client sends, as reported to the front end. */
 enum client_line {
 	CLIENT_LINE_COMMAND,	/* C: */
-	CLIENT_LINE_BODY,	/* D: a body line (as typed, before stuffing) */
+	CLIENT_LINE_BODY,	/* D: a body line as it went on the wire,
+				   without CRLF: a leading dot doubled (RFC
+				   5321 4.5.2); "." is the end of the body */
 	CLIENT_LINE_SECRET,	/* C: a SASL response (shown masked) */
 };
 

@@ -18,7 +18,11 @@ assert_grep '^S: 220 ' "$T/out"
 assert_grep '^C: EHLO me$' "$T/out"
 assert_grep '^S: 250-PIPELINING' "$T/out"
 assert_grep '^S: 354 ' "$T/out"
-assert_grep '^D: \.leading dot$' "$T/out"
+# what went on the wire: the leading dot doubled, said once
+assert_grep '^D: \.\.leading dot$' "$T/out"
+assert_grep '^D: \.\.\.two dots$' "$T/out"
+[ "$(grep -c 'the dot doubled' "$T/out")" = 1 ] ||
+    fail "dot-stuffing not explained exactly once"
 assert_grep '^S: 221 ' "$T/out"
 # every reply is followed by its explanation line
 replies=$(grep -c '^S: [0-9][0-9][0-9] ' "$T/out")

@@ -3,7 +3,8 @@
 # first and red, warnings yellow; the line stays in the input with the
 # cursor at the error; what is said under it goes once the line changes.
 # A 600-character line is shown shortened around each problem, never in
-# full; an AUTH line is shown masked and not put back.
+# full; an AUTH line is shown masked and not put back.  A body line is
+# shown as it went on the wire (dot-stuffed).
 . "$TOP_SRCDIR/tests/lib/common.sh"
 . "$TOP_SRCDIR/tests/tui/lib.sh"
 
@@ -56,6 +57,25 @@ tui_keys Enter
 tui_wait '^ +AUTH PLAIN \*\*\*\*\*\*\*\*' "the refused AUTH line is not shown masked"
 tui_wait '^smtp> *$' "the AUTH line was put back into the input"
 assert_no_grep 'c2VjcmV0' "$T/screen"
+
+# A body line starting with a dot: shown as it went on the wire, said
+# once; the raw view shows the bytes with their CRLF.
+tui_type 'RCPT TO:<b@example.org>'
+tui_keys Enter
+tui_wait 'Recipient <b@example.org> ok' "RCPT"
+tui_type 'DATA'
+tui_keys Enter
+tui_wait '^data>' "no body mode"
+tui_type '.hidden'
+tui_keys Enter
+tui_wait 'D: \.\.hidden' "the stuffed line is not shown as sent"
+tui_wait 'the dot doubled' "dot-stuffing not explained"
+tui_keys F3
+tui_wait 'D: \.\.hidden\\r\\n' "the raw view does not show the bytes sent"
+tui_keys F3
+tui_type '.'
+tui_keys Enter
+tui_wait 'S: 250 2\.0\.0 Message accepted' "end of data"
 
 tui_type ':quit'
 tui_keys Enter
