@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1352,6 +1353,32 @@ timed_out(struct client *c, int timeout_ms)
 	record_comment(c, msg);
 	if (!c->failed)
 		c->failed = EXIT_FAILED;
+}
+
+int
+client_timeout_left(const struct client *c)
+{
+	double	sent, left;
+
+	if (!c->connected || c->s == NULL ||
+	    (sent = session_oldest_sent_ms(c->s)) < 0)
+		return -1;
+	left = sent + c->o.timeout_s * 1000.0 - net_clock_ms();
+	if (left <= 0)
+		return 0;
+	return left > INT_MAX ? INT_MAX : (int)left + 1;
+}
+
+int
+client_check_timeout(struct client *c)
+{
+	if (client_timeout_left(c) != 0)
+		return 0;
+	/* RFC 5321 4.5.3.2: a client gives up on a server that does not
+	 * answer; the same words as client_wait(), then the end */
+	timed_out(c, c->o.timeout_s * 1000);
+	lost(c, "", 0);
+	return 1;
 }
 
 int

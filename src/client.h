@@ -195,6 +195,20 @@ enum exitcode client_failed(const struct client *);
  * timeout_ms passes (-1: the --timeout).  Returns 0, -1 closed, -2 timeout. */
 int client_wait(struct client *, int timeout_ms);
 
+/*
+ * The one timeout rule, for front ends that wait in a poll() of their
+ * own (the consoles on a terminal): the oldest reply awaited must be
+ * complete within --timeout of the moment its line was sent (the
+ * greeting: of the connection).  client_timeout_left() gives the
+ * milliseconds left (0: late), or -1 when no reply is awaited: how long
+ * such a poll() may wait.  client_check_timeout(), once it has run out:
+ * when the reply is late indeed, says so as client_wait() does (the same
+ * message, also in the recordings) and ends the session; returns 1 then,
+ * else 0.
+ */
+int client_timeout_left(const struct client *);
+int client_check_timeout(struct client *);
+
 /* Write the whole session so far as a session file.  0 or -1 (reported). */
 int client_save(struct client *, const char *path);
 

@@ -638,6 +638,12 @@ session_pending(const struct session *s)
 	return s->qlen;
 }
 
+double
+session_oldest_sent_ms(const struct session *s)
+{
+	return s->qlen > 0 ? s->q[s->qhead].sent_ms : -1;
+}
+
 static int
 group_ender(enum verb_id v)
 {

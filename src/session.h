@@ -67,6 +67,10 @@ int session_on_send(struct session *, const char *line, enum annotate_ctx kind,
 
 /* Number of replies still awaited: lines sent, and the greeting. */
 size_t session_pending(const struct session *);
+/* When the oldest line still awaiting its reply was sent (the sent_ms
+ * given to session_on_send(); the greeting: session_new()'s now_ms), or
+ * -1 when no reply is awaited. */
+double session_oldest_sent_ms(const struct session *);
 
 /* What a reply answered, from session_on_reply(). */
 struct session_answer {

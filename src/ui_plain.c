@@ -475,11 +475,15 @@ run_interactive(struct plain *p)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = client_fd(p->c);
 		pfd[1].events = POLLIN;
-		n = poll(pfd, 2, -1);
+		/* no longer than the reply awaited may take (--timeout) */
+		n = poll(pfd, 2, client_timeout_left(p->c));
 		if (n == -1)
 			continue;	/* EINTR: Ctrl-C */
 		if (pfd[1].revents)
 			client_on_readable(p->c);
+		/* what came in time is read: now, is a reply late? */
+		if (client_check_timeout(p->c))
+			continue;	/* said; the loop leaves */
 		if (pfd[0].revents && !p->quit) {
 			rl_callback_read_char();
 			if (p->refill != NULL && !p->quit) {

@@ -942,7 +942,8 @@ tui_loop(struct tui *t)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = client_fd(t->c);
 		pfd[2].events = POLLIN;
-		n = poll(pfd, pfd[2].fd != -1 ? 3 : 2, -1);
+		/* no longer than the reply awaited may take (--timeout) */
+		n = poll(pfd, pfd[2].fd != -1 ? 3 : 2, client_timeout_left(t->c));
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -954,6 +955,9 @@ tui_loop(struct tui *t)
 			client_on_readable(t->c);
 			tui_state(t);
 		}
+		/* what came in time is read: now, is a reply late? */
+		if (client_check_timeout(t->c))
+			tui_state(t);
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			t->quit = 1;
 			break;

@@ -1,7 +1,9 @@
 #!/bin/sh
 # A hostile server: its greeting carries a clear-screen sequence and an
 # OSC sequence setting the terminal title.  The split view must show the
-# bytes escaped (\x1b...) and the terminal must not obey them.
+# bytes escaped (\x1b...) and the terminal must not obey them.  A server
+# that sends its greeting one byte a second meets --timeout, in the split
+# view and in the plain console on a terminal, with the engine's words.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 . "$TOP_SRCDIR/tests/tui/lib.sh"
 
@@ -63,4 +65,36 @@ tui_wait 'connection closed'
 tui_keys Enter
 status=$(tui_wait_exit)
 [ "$status" = 0 ] || fail "exit status $status after QUIT, expected 0"
+
+cat >"$T/slow.py" <<'PY'
+import socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept()
+    try:
+        for b in b"220 slow.example ready\r\n":
+            c.sendall(bytes([b]))
+            time.sleep(1)
+    except OSError:
+        pass
+    c.close()
+PY
+start_server slow "$PYTHON" "$T/slow.py"
+slow=$SERVER_PORT
+for view in split plain; do
+	opt=""
+	[ "$view" = plain ] && opt=--plain
+	rm -f "$T/status"
+	tmx kill-server >/dev/null 2>&1
+	tui_start 140 40 "\"$SMTPSCOPE\" $opt --timeout 2 127.0.0.1:$slow"
+	tui_wait "no reply from 127\\.0\\.0\\.1:$slow within 2 s \\(only [0-9]+ bytes of an unfinished reply came\\)" \
+	    "$view: --timeout not applied to the slow greeting"
+	[ "$view" = split ] && tui_keys Enter
+	status=$(tui_wait_exit)
+	[ "$status" = 1 ] || fail "$view: exit status $status after the timeout, expected 1"
+done
 exit 0

@@ -33,7 +33,10 @@ unset NO_COLOR
 $*
 echo \$? >"$T/status"
 RUN
-	tmx new-session -d -x "$_w" -y "$_h" "sh $T/run.sh" ||
+	# remain-on-exit: what a console printed as it left stays there
+	# to be captured
+	tmx new-session -d -x "$_w" -y "$_h" "sh $T/run.sh" \; \
+	    set-option -g remain-on-exit on >/dev/null ||
 	    fail "tmux new-session failed"
 }
 

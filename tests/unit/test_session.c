@@ -96,6 +96,23 @@ Test(session, greeting_is_pending_from_the_start)
 	session_free(s);
 }
 
+/* The consoles' timeout counts from when the oldest line awaiting its
+ * reply was sent (the greeting: the connection). */
+Test(session, oldest_sent_time)
+{
+	struct session *s = session_new(5.0);
+
+	cr_assert_eq(session_oldest_sent_ms(s), 5.0);
+	answer(s, fixture_reply(220, NULL, 1, "hi"));
+	cr_assert_eq(session_oldest_sent_ms(s), -1);
+	cr_assert_eq(session_on_send(s, "NOOP", ANNOTATE_COMMAND, 7.0), 0);
+	cr_assert_eq(session_on_send(s, "NOOP", ANNOTATE_COMMAND, 9.0), 0);
+	cr_assert_eq(session_oldest_sent_ms(s), 7.0);
+	answer(s, fixture_reply(250, NULL, 1, "ok"));
+	cr_assert_eq(session_oldest_sent_ms(s), 9.0);
+	session_free(s);
+}
+
 Test(session, greeting_421_ends_the_session)
 {
 	struct session *s = session_new(0);
