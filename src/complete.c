@@ -1,8 +1,8 @@
 /*
  * complete.c -- Readline completion for the console.
  *
- * What is offered depends on the word's place on the line: verbs and
- * ":" commands first, then "FROM:<" / "TO:<", then the ESMTP parameters
+ * What is offered depends on the word's place on the line: verbs (those
+ * valid now, and advertised) and ":" commands first, then "FROM:<" / "TO:<", then the ESMTP parameters
  * of the service extensions -- only those the server advertised when its
  * EHLO reply is known, all of them otherwise -- AUTH mechanisms, HELP
  * topics and file names.  Words are separated by spaces only, so
@@ -184,9 +184,12 @@ is_lower_word(const char *text)
 }
 
 /*
- * RFC 5321 2.4: verbs are case-insensitive; offer them as typed.  The
- * obsolete ones, and the greeting of the other protocol (LHLO in SMTP,
- * HELO and EHLO in LMTP: RFC 2033 4.1), only as HELP topics (all = 1).
+ * RFC 5321 2.4: verbs are case-insensitive; offer them as typed.  As a
+ * command, only the verbs valid now that the server advertised
+ * (session_verb_next(): of this protocol too, RFC 2033 4.1); while the
+ * session is not known, the current SMTP verbs.  Every verb, the
+ * obsolete ones too, as a HELP topic (all = 1).  Any verb may still be
+ * typed.
  */
 static void
 add_verbs(const char *text, int all)
@@ -194,14 +197,15 @@ add_verbs(const char *text, int all)
 	const struct verb_info *t;
 	const struct session *s;
 	size_t	 n, i;
-	int	 lmtp;
 
 	s = complete_getter != NULL ? complete_getter() : NULL;
-	lmtp = s != NULL && session_lmtp(s);
 	t = verbs_table(&n);
-	for (i = 0; i < n; i++)
-		if (all || (!t[i].obsolete && verbs_in_protocol(&t[i], lmtp)))
-			cand_add(t[i].name, text, complete_lower);
+	for (i = 0; i < n; i++) {
+		if (!all && (s != NULL ? !session_verb_next(s, &t[i]) :
+		    t[i].obsolete || !verbs_in_protocol(&t[i], 0)))
+			continue;
+		cand_add(t[i].name, text, complete_lower);
+	}
 }
 
 static void

@@ -887,6 +887,23 @@ indeterminate_ok(enum verb_id v)
 	return v == VERB_RSET || v == VERB_QUIT;
 }
 
+int
+session_verb_next(const struct session *s, const struct verb_info *v)
+{
+	enum state st = session_expected_state(s);
+
+	if (st == STATE_DATA || st == STATE_AUTH)
+		return 0;
+	if (v->obsolete || !(v->states & STATE_BIT(st)) ||
+	    !verbs_in_protocol(v, s->d.lmtp))
+		return 0;
+	if (!extension_ok(s, v))
+		return 0;
+	if (s->d.indeterminate && !indeterminate_ok(v->id))
+		return 0;
+	return 1;
+}
+
 void
 session_next_verbs(const struct session *s, char *buf, size_t size)
 {
@@ -907,12 +924,7 @@ session_next_verbs(const struct session *s, char *buf, size_t size)
 	}
 	t = verbs_table(&n);
 	for (i = 0; i < n; i++) {
-		if (t[i].obsolete || !(t[i].states & STATE_BIT(st)) ||
-		    !verbs_in_protocol(&t[i], s->d.lmtp))
-			continue;
-		if (!extension_ok(s, &t[i]))
-			continue;
-		if (s->d.indeterminate && !indeterminate_ok(t[i].id))
+		if (!session_verb_next(s, &t[i]))
 			continue;
 		len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
 		    "%s%s", len ? " " : "", t[i].name);

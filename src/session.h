@@ -134,6 +134,12 @@ void session_on_close(struct session *);
 size_t session_check_order(const struct session *, const char *line,
     char **out, size_t max);
 
+/* 1 when verb v is valid next: allowed in the state the pending
+ * commands lead to, of this protocol (SMTP or LMTP), advertised in the
+ * EHLO reply when it belongs to an extension (none before it), not
+ * obsolete; none while a body or a SASL response is typed. */
+int session_verb_next(const struct session *, const struct verb_info *v);
+
 /* Verbs valid now, space-separated, into buf (e.g. "MAIL RSET NOOP QUIT").
  * Pending commands count as if they will succeed. */
 void session_next_verbs(const struct session *, char *buf, size_t size);

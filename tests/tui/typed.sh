@@ -15,6 +15,13 @@ tui_type 'EHLO me'
 tui_keys Enter
 tui_wait 'S: 250 HELP' "no EHLO reply"
 
+# Tab Tab on an empty line: the verbs valid now that the server offers.
+tui_keys Tab Tab
+tui_wait '^ +.*EHLO +.*MAIL +.*QUIT' "Tab Tab did not list the verbs"
+n=$(tui_line '^ +.*EHLO +.*MAIL +.*QUIT')
+sed -n "${n}p" "$T/screen" | grep -Eq 'ATRN|AUTH|BURL|ETRN|DATA|RCPT|BDAT' &&
+    { LAST_OUT=$T/screen; fail "Tab offered verbs not valid now or not advertised"; }
+
 # A warning and an error: both shown, the error first, in its colour.
 tui_type 'MAIL FROM: <a@example.org> SIZE=x'
 tui_keys Enter

@@ -11,6 +11,7 @@
 #include <readline/readline.h>
 
 #include "complete.h"
+#include "fixture.h"
 
 static char	 linebuf[512];
 static char	**matches;
@@ -313,13 +314,70 @@ get_session(void)
 	return sess;
 }
 
+/* A session past its greeting. */
+static struct session *
+greeted(void)
+{
+	struct session		*s = session_new(0);
+	struct session_answer	 a;
+	struct reply		*r = fixture_reply(220, NULL, 1, "mx ESMTP");
+
+	cr_assert_not_null(s);
+	session_on_reply(s, r, &a);
+	reply_free(r);
+	return s;
+}
+
+static void
+answer(struct session *s, const char *line, struct reply *r)
+{
+	struct session_answer a;
+
+	cr_assert_eq(session_on_send(s, line, ANNOTATE_COMMAND, 1.0), 0);
+	session_on_reply(s, r, &a);
+	reply_free(r);
+}
+
+/* An empty line offers the verbs valid now that the server advertised:
+ * no ATRN, AUTH, BURL, ETRN, STARTTLS to a server without them, no DATA
+ * before a recipient; every verb is still a HELP topic. */
+Test(complete, only_verbs_valid_now)
+{
+	char	**m;
+
+	sess = greeted();
+	complete_install(get_session);
+	m = complete("");
+	cr_assert(has(m, "EHLO") && has(m, "HELO") && has(m, "QUIT"));
+	cr_assert(!has(m, "MAIL") && !has(m, "STARTTLS") && !has(m, "DATA"),
+	    "before EHLO");
+	answer(sess, "EHLO me", fixture_reply(250, NULL, 3, "mx", "PIPELINING",
+	    "SIZE 1000"));
+	m = complete("");
+	cr_assert(has(m, "MAIL") && has(m, "NOOP") && has(m, "RSET"));
+	cr_assert(!has(m, "ATRN") && !has(m, "AUTH") && !has(m, "BURL") &&
+	    !has(m, "ETRN") && !has(m, "STARTTLS") && !has(m, "BDAT"),
+	    "not advertised");
+	cr_assert(!has(m, "DATA") && !has(m, "RCPT"), "not valid yet");
+	cr_assert_null(complete("DA"));
+	cr_assert_null(complete("ST"));
+	m = complete(":help ST");
+	cr_assert_str_eq(m[0], "STARTTLS", "every verb is a HELP topic");
+	answer(sess, "MAIL FROM:<a@b>", fixture_reply(250, NULL, 1, "ok"));
+	answer(sess, "RCPT TO:<c@d>", fixture_reply(250, NULL, 1, "ok"));
+	m = complete("DA");
+	cr_assert_str_eq(m[0], "DATA");
+	complete_install(NULL);
+	session_free(sess);
+	sess = NULL;
+}
+
 /* Through the installed getter: nothing is offered in body mode. */
 Test(complete, session_state)
 {
 	char	**m;
 
-	sess = session_new(0);
-	cr_assert_not_null(sess);
+	sess = greeted();
 	complete_install(get_session);
 	cr_assert_eq(rl_attempted_completion_function, complete_attempt);
 	session_set_state(sess, STATE_READY);
