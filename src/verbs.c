@@ -2270,8 +2270,13 @@ verbs_lookup(const char *name, size_t len)
 
 	if (name == NULL)
 		return NULL;
+	if (len == 0)
+		return NULL;
+	/* the first letter (ASCII, case folded) and the length first: most
+	 * rows differ there */
 	for (i = 0; i < NVERBS; i++)
-		if (strlen(verb_table[i].name) == len &&
+		if ((verb_table[i].name[0] | 0x20) == (name[0] | 0x20) &&
+		    strlen(verb_table[i].name) == len &&
 		    strncasecmp(verb_table[i].name, name, len) == 0)
 			return &verb_table[i];
 	return NULL;
