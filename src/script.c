@@ -26,6 +26,8 @@ struct script {
 	char		*name;
 	char		*buf;		/* the current line, SCRIPT_LINE_MAX + 1 */
 	size_t		 len;
+	char		 rbuf[16384];	/* read from f, not yet taken */
+	size_t		 rpos, rlen;
 	long		 offset;	/* of the next line to read */
 	unsigned long	 line;		/* number of the last line read */
 	char		 server[300];	/* from "# server HOST:PORT" */
@@ -123,26 +125,41 @@ script_err(const struct script *s, char *err, size_t errlen,
  * error.  *start gets the offset of the line.  A line with no line end
  * within SCRIPT_LINE_MAX octets (and its CR) is refused at once, without
  * reading on: a device such as /dev/zero, or a pipe, may never end it.
+ * The file is read in blocks (rbuf), each line found with memchr().
  */
 static int
 script_readline(struct script *s, long *start)
 {
-	int ch;
-	size_t n = 0, taken = 0;
+	const char *p, *nl;
+	size_t n = 0, taken = 0, k;
 
 	*start = s->offset;
-	while ((ch = getc_unlocked(s->f)) != EOF) {
-		taken++;
-		if (ch == '\n')
-			break;
-		if (n == SCRIPT_LINE_MAX + 1) {
+	for (;;) {
+		if (s->rpos == s->rlen) {
+			s->rpos = 0;
+			s->rlen = fread(s->rbuf, 1, sizeof s->rbuf, s->f);
+			if (s->rlen == 0) {
+				if (ferror(s->f))
+					return -2;
+				break;
+			}
+		}
+		p = s->rbuf + s->rpos;
+		k = s->rlen - s->rpos;
+		if ((nl = memchr(p, '\n', k)) != NULL)
+			k = (size_t)(nl - p);
+		if (k > SCRIPT_LINE_MAX + 1 - n) {
 			s->line++;
 			return -1;
 		}
-		s->buf[n++] = (char)ch;
+		memcpy(s->buf + n, p, k);
+		n += k;
+		k += nl != NULL;
+		s->rpos += k;
+		taken += k;
+		if (nl != NULL)
+			break;
 	}
-	if (ch == EOF && ferror(s->f))
-		return -2;
 	if (taken == 0)
 		return 0;
 	s->offset += (long)taken;
@@ -308,7 +325,9 @@ script_next(struct script *s, struct script_event *ev, char *err,
 				return -1;
 			continue;
 		}
-		if (s->buf[strspn(s->buf, " \t")] == '\0')
+		/* blank: nothing, or only white space */
+		if ((s->buf[0] == '\0' || s->buf[0] == ' ' ||
+		    s->buf[0] == '\t') && s->buf[strspn(s->buf, " \t")] == '\0')
 			continue;
 		break;
 	}
@@ -317,8 +336,8 @@ script_next(struct script *s, struct script_event *ev, char *err,
 	ev->line = s->line;
 	ev->offset = start;
 	/* RFC-like tag: one letter, a colon, then one space or the end. */
-	if (s->len < 2 || s->buf[1] != ':' ||
-	    strchr("CDST", s->buf[0]) == NULL) {
+	if (s->len < 2 || s->buf[1] != ':' || (s->buf[0] != 'C' &&
+	    s->buf[0] != 'D' && s->buf[0] != 'S' && s->buf[0] != 'T')) {
 		script_err(s, err, errlen, "unknown line: expected \"C:\", "
 		    "\"D:\", \"S:\", \"T:\", a \"#\" comment or a blank line");
 		return -1;
@@ -553,6 +572,7 @@ script_seek(struct script *s, long offset, unsigned long line)
 	if (fseek(s->f, offset, SEEK_SET) == -1)
 		return -1;
 	clearerr(s->f);
+	s->rpos = s->rlen = 0;
 	s->offset = offset;
 	s->line = line;
 	return 0;
@@ -573,10 +593,16 @@ hexval(int c)
 long
 script_unescape(char *s, size_t len, char *err, size_t errlen)
 {
-	size_t i, o = 0;
+	const char *bs;
+	size_t i, o;
 	int hi, lo;
 
-	for (i = 0; i < len; i++) {
+	/* most lines hold no backslash: nothing to undo */
+	if ((bs = memchr(s, '\\', len)) == NULL) {
+		s[len] = '\0';
+		return (long)len;
+	}
+	for (i = o = (size_t)(bs - s); i < len; i++) {
 		if (s[i] != '\\') {
 			s[o++] = s[i];
 			continue;
