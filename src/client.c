@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,7 @@ static int	write_out(struct client *);
 static int	wbuf_add(struct client *, const char *, size_t);
 static int	write_raw(struct client *, const char *, size_t);
 static int	send_line(struct client *, const char *);
-static int	send_body_line(struct client *, const char *, size_t);
+static int	send_body_line(struct client *, const char *, size_t, int);
 static int	send_body_end(struct client *);
 static int	send_bdat(struct client *, const char *, size_t, int);
 static int	refuse_after_starttls(struct client *);
@@ -1015,7 +1016,8 @@ flush(struct client *c)
 				send_line(c, o.data);
 				break;
 			case OUT_BODY_LINE:
-				send_body_line(c, o.data, o.len);
+				/* the queue's copy ends with a NUL */
+				send_body_line(c, o.data, o.len, 1);
 				break;
 			case OUT_BODY_END:
 				send_body_end(c);
@@ -1190,7 +1192,7 @@ send_line(struct client *c, const char *line)
 	if (session_in_body(c->s)) {
 		if (strcmp(line, ".") == 0)
 			return send_body_end(c);
-		return send_body_line(c, line, strlen(line));
+		return send_body_line(c, line, strlen(line), 1);
 	}
 	if (session_expected_state(c->s) == STATE_DATA &&
 	    session_state(c->s) != STATE_DATA) {
@@ -1228,34 +1230,38 @@ client_send_body_line(struct client *c, const char *line, size_t len)
 {
 	if (c->dispatching)
 		return queue_send(c, OUT_BODY_LINE, line, len, 0);
-	return after_send(c, send_body_line(c, line, len));
+	return after_send(c, send_body_line(c, line, len, 0));
 }
 
+/* A body line of len octets; terminated: line[len] is a NUL, and the
+ * recording takes the line as it is (else a copy ending there). */
 static int
-send_body_line(struct client *c, const char *line, size_t len)
+send_body_line(struct client *c, const char *line, size_t len,
+    int terminated)
 {
-	char	*buf, *shown;
-	size_t	 n;
-	int	 rc;
+	char		 small[1024], *buf = small, *shown = NULL;
+	const char	*text = line;
+	size_t		 n;
+	int		 rc;
 
 	if (!c->connected || !session_in_body(c->s)) {
 		client_message(c, CLIENT_MSG_ERROR, "no message body is "
 		    "expected now (DATA was not answered 354): line not sent");
 		return -1;
 	}
-	if ((buf = message_stuff_line(line, len, &n)) == NULL) {
+	if (MESSAGE_STUFFED(len) > sizeof small &&
+	    (len > SIZE_MAX - 3 || (buf = malloc(MESSAGE_STUFFED(len))) == NULL)) {
 		client_message(c, CLIENT_MSG_ERROR, "out of memory");
 		return -1;
 	}
+	n = message_stuff_line(line, len, buf);
 	if ((rc = write_bytes(c, buf, n)) == -1 ||
-	    (shown = strndup(line, len)) == NULL) {
-		free(buf);
-		return rc;
-	}
+	    (!terminated && (text = shown = strndup(line, len)) == NULL))
+		goto out;
 	/* The recording keeps the line as typed (a session file's D: line
 	 * is stuffed when replayed); the front end shows what went on the
 	 * wire, without its CRLF. */
-	record(c, &(struct event){ .type = EVENT_BODY, .text = shown });
+	record(c, &(struct event){ .type = EVENT_BODY, .text = text });
 	buf[n - 2] = '\0';
 	if (c->ops->sent != NULL)
 		c->ops->sent(c->arg, buf, CLIENT_LINE_BODY);
@@ -1268,9 +1274,11 @@ send_body_line(struct client *c, const char *line, size_t len)
 		    "server takes one dot off again (RFC 5321 4.5.2)", buf,
 		    n - 2 > 20 ? "..." : "");
 	}
+out:
 	free(shown);
-	free(buf);
-	return 0;
+	if (buf != small)
+		free(buf);
+	return rc;
 }
 
 int

@@ -43,17 +43,11 @@ static int		 message_eol(FILE *, int);
 static int		 message_measure(struct message_file *,
 			    unsigned long long, const char *, char *, size_t);
 
-char *
-message_stuff_line(const char *line, size_t len, size_t *outlen)
+size_t
+message_stuff_line(const char *line, size_t len, char *o)
 {
-	char	*o;
 	size_t	 k = 0;
 
-	if (len > (size_t)-1 - 4)
-		return NULL;
-	o = malloc(len + 4);
-	if (o == NULL)
-		return NULL;
 	/* RFC 5321 4.5.2: "If the first character is a period ..." */
 	if (len > 0 && line[0] == '.')
 		o[k++] = '.';
@@ -62,8 +56,7 @@ message_stuff_line(const char *line, size_t len, size_t *outlen)
 	k += len;
 	o[k++] = '\r';
 	o[k++] = '\n';
-	*outlen = k;
-	return o;
+	return k;
 }
 
 /* What a file that is not a regular one is, for the refusal. */

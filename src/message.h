@@ -23,9 +23,10 @@
 #define MESSAGE_CHUNK_MAX	MESSAGE_FILE_MAX
 
 /* One body line as typed (no line ending) -> bytes to send: a leading
- * '.' doubled (RFC 5321 4.5.2), CRLF appended.  Returns a new buffer
- * (caller frees) and its length in *outlen; NULL when out of memory. */
-char *message_stuff_line(const char *line, size_t len, size_t *outlen);
+ * '.' doubled (RFC 5321 4.5.2), CRLF appended, into out, which holds
+ * MESSAGE_STUFFED(len) octets.  Returns their number. */
+#define MESSAGE_STUFFED(len)	((len) + 3)
+size_t message_stuff_line(const char *line, size_t len, char *out);
 
 /* How a message file is sent. */
 enum message_how {
