@@ -122,8 +122,8 @@ static const struct lesson_step lesson_starttls[] = {
 	{ .title = "STARTTLS", .expect = LESSON_COMMAND,
 	  .verb = VERB_STARTTLS, .reply = 2,
 	  .prompt = "ask for encryption: type STARTTLS (or :starttls)",
-	  .learn = "220: the TLS handshake followed at once; the status bar "
-	      "now shows the TLS version.  What was said in clear is forgotten "
+	  .learn = "220: the TLS handshake follows at once; then the status bar "
+	      "shows the TLS version.  What was said in clear is forgotten "
 	      "by both sides",
 	  .rfc = "RFC 3207 4, 4.2" },
 	{ .title = "EHLO again", .expect = LESSON_COMMAND, .verb = VERB_EHLO,

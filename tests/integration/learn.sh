@@ -50,4 +50,10 @@ printf ':lesson pipelining\nEHLO me\nMAIL FROM:<a@example.org>\nRCPT TO:<b@examp
 assert_grep '^step 3/8 answered: 250 to MAIL FROM' "$T/out"
 assert_grep '^step 5/8 done: 354, the third reply' "$T/out"
 assert_grep '^lesson "pipelining" complete, with 0 mistakes' "$T/out"
+# STARTTLS on the practice server, the lesson to its end.
+printf ':lesson starttls\nEHLO me\nSTARTTLS\nEHLO me\nQUIT\n' |
+    "$SMTPSCOPE" practice --no-learn >"$T/out" 2>&1 || fail "the starttls lesson"
+assert_grep '^step 3/5 done: 220: the TLS handshake follows at once' "$T/out"
+assert_grep '^\* TLS \(starttls\): TLSv1\.[23] .*verify=ok' "$T/out"
+assert_grep '^lesson "starttls" complete, with 0 mistakes' "$T/out"
 exit 0

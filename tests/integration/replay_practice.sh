@@ -43,6 +43,12 @@ assert_grep '^# practice normal$' "$T/again.smtp"
 	{ LAST_OUT=$T/out; fail "replay --practice takes the file's scenario"; }
 "$SMTPSCOPE" replay "$EX/scenarios/relay-denied.smtp" >"$T/out" 2>&1 ||
 	{ LAST_OUT=$T/out; fail "replay of a file with a practice header"; }
+# through STARTTLS (the practice server replay starts is trusted) and AUTH
+"$SMTPSCOPE" replay "$EX/scenarios/tls-required.smtp" >"$T/out" 2>&1 ||
+	{ LAST_OUT=$T/out; fail "tls-required through STARTTLS"; }
+SMTPSCOPE_SECRET=AHN0dWRlbnQAcHJhY3RpY2U= \
+    "$SMTPSCOPE" replay "$EX/scenarios/auth-required.smtp" >"$T/out" 2>&1 ||
+	{ LAST_OUT=$T/out; fail "auth-required through STARTTLS and AUTH"; }
 "$SMTPSCOPE" replay --scenario normal "$EX/scenarios/unknown-user.smtp" >"$T/out" 2>&1
 [ $? -eq 1 ] || { LAST_OUT=$T/out; fail "--scenario normal should make unknown-user.smtp mismatch"; }
 assert_grep 'mismatch after "RCPT TO:<nobody@example\.org>"' "$T/out"

@@ -2,8 +2,16 @@
 # The practice server's scenarios: every one that --list-scenarios names
 # has a session file in examples/scenarios/ that replays green against
 # `smtpscope serve --scenario NAME`; greylisting takes a retry once the
-# delay has passed; slow holds every reply.
+# delay has passed; slow holds every reply.  tls-required and
+# auth-required go through STARTTLS (and AUTH) to a MAIL that is taken:
+# the servers here use the test CA's certificate, which replay trusts.
 . "$TOP_SRCDIR/tests/lib/common.sh"
+. "$TOP_SRCDIR/tests/lib/tls.sh"
+tls_make_certs
+# the PLAIN initial response of the practice account (RFC 4616), for
+# the masked AUTH line of auth-required.smtp
+SMTPSCOPE_SECRET=$(b64 '\0student\0practice')
+export SMTPSCOPE_SECRET
 SC=$TOP_SRCDIR/examples/scenarios
 
 "$SMTPSCOPE" serve --list-scenarios >"$T/list" 2>&1 || { LAST_OUT=$T/list; fail "serve --list-scenarios"; }
@@ -23,9 +31,10 @@ while read -r name teaches; do
 	extra=""
 	[ "$name" = slow ] && extra="--reply-delay 200"
 	# shellcheck disable=SC2086
-	start_server "sc-$name" "$SMTPSCOPE" serve --port 0 --quiet --scenario "$name" $extra
+	start_server "sc-$name" "$SMTPSCOPE" serve --port 0 --quiet --scenario "$name" \
+	    --cert "$TLS_CERT" --key "$TLS_KEY" $extra
 	LAST_OUT=$T/out
-	"$SMTPSCOPE" replay "$f" "127.0.0.1:$SERVER_PORT" >"$T/out" 2>&1 ||
+	"$SMTPSCOPE" replay --cafile "$TLS_CA" "$f" "127.0.0.1:$SERVER_PORT" >"$T/out" 2>&1 ||
 		fail "examples/scenarios/$name.smtp did not replay green"
 	assert_grep ' 0 mismatches$' "$T/out"
 	n=$((n + 1))

@@ -223,7 +223,7 @@ Test(lesson, starttls)
 	command(&r, "EHLO me", 250);
 	cr_assert_eq(lesson_reply(&r, 220, "STARTTLS", ANNOTATE_COMMAND, text,
 	    sizeof text), 1);
-	has("step 3/5 done: 220: the TLS handshake");
+	has("step 3/5 done: 220: the TLS handshake follows");
 	has("RFC 3207 4, 4.2");
 	command(&r, "EHLO me", 250);
 	has("AUTH is often offered only now");
