@@ -51,6 +51,8 @@ static void	annotate_ehlo_auth(struct sbuf *, const char *, size_t, int);
 static void	annotate_challenge(struct sbuf *, const struct reply *,
 		    const char *);
 static void	annotate_size(char *, size_t, unsigned long long);
+static int	annotate_cites(const char *, const char *);
+static void	annotate_rfc_keep(const char *, const char *, char *, size_t);
 static void	annotate_rfcs(struct sbuf *, const char *, const char *,
 		    const char *);
 static size_t	annotate_esc_token(const char *, char *);
@@ -525,6 +527,46 @@ annotate_rfcs(struct sbuf *sb, const char *a, const char *b, const char *c)
 		sb_wrap(sb, "rfc: ", line);
 }
 
+/* Whether references refs cite document doc ("RFC 3207"). */
+static int
+annotate_cites(const char *refs, const char *doc)
+{
+	const char	*p;
+	size_t		 n = strlen(doc);
+
+	for (p = refs; (p = strstr(p, doc)) != NULL; p += n)
+		if (p[n] == '\0' || p[n] == ' ' || p[n] == ';' || p[n] == ',')
+			return 1;
+	return 0;
+}
+
+/*
+ * The references of refs ("RFC 5321 4.2.2, 4.3.2; RFC 3207 4") to RFC
+ * 5321 and to the documents ctx cites, into out: the others go.
+ */
+static void
+annotate_rfc_keep(const char *refs, const char *ctx, char *out, size_t size)
+{
+	const char	*p, *e;
+	char		 doc[16];
+	size_t		 len = 0, dl;
+
+	out[0] = '\0';
+	for (p = refs; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, ";");
+		while (*p == ' ')
+			p++;
+		/* "RFC nnnn" is the document */
+		dl = strncmp(p, "RFC ", 4) == 0 ? 4 + strcspn(p + 4, " ;") :
+		    (size_t)(e - p);
+		snprintf(doc, sizeof doc, "%.*s", (int)dl, p);
+		if (strcmp(doc, "RFC 5321") != 0 && !annotate_cites(ctx, doc))
+			continue;
+		len += (size_t)snprintf(out + len, len < size ? size - len : 0,
+		    "%s%.*s", len > 0 ? "; " : "", (int)(e - p), p);
+	}
+}
+
 /* The words for the context keys that are not shown as they are. */
 static const struct {
 	const char	*key;
@@ -561,6 +603,7 @@ annotate_reply(const struct reply *r, const char *command,
 	const struct code_ctx *cx = NULL;
 	const struct auth_mech *mech;
 	char verb[16], arg[24], label[64], line[512], rfc[96], faults[512];
+	char general[256];
 	const char *key = NULL, *next, *why;
 	int code = r->code;
 
@@ -734,8 +777,17 @@ annotate_reply(const struct reply *r, const char *command,
 		const struct esc_info *e = r->enhanced[0] != '\0' ?
 		    codes_lookup_enhanced(r->enhanced) : NULL;
 
-		annotate_rfcs(&sb, cx != NULL ? cx->rfc : NULL,
-		    ci != NULL ? ci->rfc : NULL, e != NULL ? e->rfc : NULL);
+		/* After a command with a row of its own, the code's general
+		 * references to other extensions' documents (RFC 3207 and
+		 * RFC 4954 for any 501) would cite what does not apply. */
+		if (ci != NULL && cx != NULL && cx->rfc != NULL)
+			annotate_rfc_keep(ci->rfc, cx->rfc, general,
+			    sizeof general);
+		else
+			snprintf(general, sizeof general, "%s",
+			    ci != NULL && ci->rfc != NULL ? ci->rfc : "");
+		annotate_rfcs(&sb, cx != NULL ? cx->rfc : NULL, general,
+		    e != NULL ? e->rfc : NULL);
 	}
 
 	if (r->faults != 0) {

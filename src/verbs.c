@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -319,6 +320,7 @@ static const struct verb_info verb_table[] = {
 	},
 };
 #define NVERBS	(sizeof verb_table / sizeof verb_table[0])
+#define VERBS_NEAR_MAX	12	/* longest word verbs_near() compares */
 
 /* ------------------------------------------------------------------ */
 /* The parser state.                                                  */
@@ -393,6 +395,7 @@ static void	 check_length(struct parser *);
 static uintmax_t decimal(const char *, size_t);
 static int	 parse_path_intro(struct parser *, const char *);
 static void	 caret_fill(size_t, size_t, char *, size_t);
+static const struct verb_info *verbs_near(const char *, size_t, int);
 static int	 parse_domain_or_literal(struct parser *);
 
 /*
@@ -2282,6 +2285,61 @@ verbs_lookup(const char *name, size_t len)
 	return NULL;
 }
 
+/*
+ * The verb an unknown word was most likely meant to be: at most one
+ * edit away (a letter wrong, missing, extra, or two letters swapped:
+ * "EHOL" for EHLO), two for words of six letters or more, any case; a
+ * current verb of the protocol before any other.  NULL when none is
+ * that close.
+ */
+static const struct verb_info *
+verbs_near(const char *w, size_t n, int lmtp)
+{
+	size_t			 d[VERBS_NEAR_MAX + 2][VERBS_NEAR_MAX + 2];
+	size_t			 i, j, k, m, cost, best = SIZE_MAX, limit;
+	const struct verb_info	*v, *found = NULL;
+	int			 rank, found_rank = 0;
+
+	if (n < 3 || n > VERBS_NEAR_MAX)
+		return NULL;
+	limit = n >= 6 ? 2 : 1;
+	for (k = 0; k < NVERBS; k++) {
+		v = &verb_table[k];
+		if ((m = strlen(v->name)) > VERBS_NEAR_MAX)
+			continue;
+		/* optimal string alignment distance */
+		for (i = 0; i <= n; i++)
+			d[i][0] = i;
+		for (j = 0; j <= m; j++)
+			d[0][j] = j;
+		for (i = 1; i <= n; i++)
+			for (j = 1; j <= m; j++) {
+				cost = toupper((unsigned char)w[i - 1]) !=
+				    v->name[j - 1];
+				d[i][j] = d[i - 1][j] + 1;
+				if (d[i][j - 1] + 1 < d[i][j])
+					d[i][j] = d[i][j - 1] + 1;
+				if (d[i - 1][j - 1] + cost < d[i][j])
+					d[i][j] = d[i - 1][j - 1] + cost;
+				if (i > 1 && j > 1 && toupper((unsigned char)
+				    w[i - 1]) == v->name[j - 2] &&
+				    toupper((unsigned char)w[i - 2]) ==
+				    v->name[j - 1] && d[i - 2][j - 2] + 1 <
+				    d[i][j])
+					d[i][j] = d[i - 2][j - 2] + 1;
+			}
+		if (d[n][m] > limit)
+			continue;
+		rank = !v->obsolete && verbs_in_protocol(v, lmtp) ? 2 : 1;
+		if (d[n][m] < best || (d[n][m] == best && rank > found_rank)) {
+			best = d[n][m];
+			found = v;
+			found_rank = rank;
+		}
+	}
+	return found;
+}
+
 const struct verb_info *
 verbs_identify(const char *line)
 {
@@ -2299,6 +2357,7 @@ verbs_parse(const char *line, size_t len, const struct caps *caps,
     unsigned flags, struct verbs_cmd *out)
 {
 	struct parser p;
+	const struct verb_info *near;
 	size_t	 i, w;
 	int	 c;
 
@@ -2366,6 +2425,12 @@ verbs_parse(const char *line, size_t len, const struct caps *caps,
 			diag_reply(&p, DIAG_WARNING, 500, "5.5.2", 0, w,
 			    "RFC 5321 4.1.5", "private-use command: only "
 			    "servers that know it will understand it");
+		else if (printable(line, w) && (near = verbs_near(line, w,
+		    (flags & VERBS_LMTP) != 0)) != NULL)
+			diag_reply(&p, DIAG_ERROR, 500, "5.5.2", 0, w,
+			    "RFC 5321 4.1.1", "unknown command \"%.*s\": did "
+			    "you mean %s?", (int)(w > 40 ? 40 : w), line,
+			    near->name);
 		else if (printable(line, w))
 			diag_reply(&p, DIAG_ERROR, 500, "5.5.2", 0, w,
 			    "RFC 5321 4.1.1", "unknown command \"%.*s\"",

@@ -37,6 +37,10 @@ assert_grep '^D: QUIT$' "$T/out"
     fail "the hint about message text is not given exactly once"
 [ -z "$(ls "$T/store")" ] || fail "a message was delivered"
 
+# A verb mistyped: the checker guesses which was meant.
+printf '%s\n' 'EHOL me' 'QUIT' | run
+assert_grep 'error: unknown command "EHOL": did you mean EHLO\?' "$T/out"
+
 # A NUL, in a command and in a body; a body line that is not UTF-8.
 printf 'EHLO me\nNOOP a\000b\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\nDATA\nbad \377 octet\nnul\000here\nkept\n.\nQUIT\n' | run
 [ "$(cat "$T/rc")" = 0 ] || fail "exit status $(cat "$T/rc")"

@@ -715,3 +715,31 @@ Test(annotate, learn_adds_why)
 	free(odd);
 	free(junk);
 }
+
+/* A 501 after RCPT cites what applies to RCPT: not RFC 3207 (STARTTLS)
+ * nor RFC 4954 (AUTH), which the code's general references name; after
+ * STARTTLS and AUTH their own documents stay. */
+Test(annotate, citations_fit_the_command)
+{
+	char err[256];
+	char *s = ann(fixture_reply(501, "5.5.4", 1, "5.5.4 syntax"),
+	    "RCPT TO:a@b", ANNOTATE_COMMAND, 0);
+
+	assert_has(s, "\nrfc: RFC 5321 ");
+	assert_lacks(s, "RFC 3207");
+	assert_lacks(s, "RFC 4954");
+	free(s);
+	s = ann(fixture_reply(501, NULL, 1, "no parameters"), "STARTTLS x",
+	    ANNOTATE_COMMAND, 0);
+	assert_has(s, "RFC 3207");
+	free(s);
+	s = ann(fixture_reply(501, NULL, 1, "cancelled"), "AUTH PLAIN",
+	    ANNOTATE_COMMAND, 0);
+	assert_has(s, "RFC 4954");
+	free(s);
+	/* the code alone (explain 501): its own references, all of them */
+	s = annotate_code(501, NULL, 0, err, sizeof err);
+	cr_assert_not_null(s);
+	assert_has(s, "RFC 3207 4");
+	free(s);
+}

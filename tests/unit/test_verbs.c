@@ -129,6 +129,36 @@ Test(verbs, control_characters)
 	cr_assert_str_eq(dl.d[0].msg, "unknown command");
 }
 
+/* An unknown verb one edit away from a verb: the verb is suggested
+ * (lint and the practice server say so too). */
+Test(verbs, did_you_mean)
+{
+	struct diag_list dl;
+
+	cr_assert_eq(verbs_check("EHOL me", NULL, 0, &dl), DIAG_ERROR);
+	cr_assert_str_eq(dl.d[0].msg, "unknown command \"EHOL\": did you "
+	    "mean EHLO?");
+	cr_assert_eq(dl.d[0].reply, 500);
+	(void)verbs_check("qiut", NULL, 0, &dl);
+	cr_assert_str_eq(dl.d[0].msg, "unknown command \"qiut\": did you "
+	    "mean QUIT?");
+	(void)verbs_check("STARTLS", NULL, 0, &dl);
+	cr_assert_str_eq(dl.d[0].msg, "unknown command \"STARTLS\": did "
+	    "you mean STARTTLS?");
+	(void)verbs_check("DTA", NULL, 0, &dl);
+	cr_assert_str_eq(dl.d[0].msg, "unknown command \"DTA\": did you "
+	    "mean DATA?");
+	/* LHLO in LMTP, EHLO or HELO in SMTP */
+	(void)verbs_check("LHOL x", NULL, VERBS_LMTP, &dl);
+	cr_assert_str_eq(dl.d[0].msg, "unknown command \"LHOL\": did you "
+	    "mean LHLO?");
+	/* nothing near: no guess */
+	(void)verbs_check("FROB", NULL, 0, &dl);
+	cr_assert_str_eq(dl.d[0].msg, "unknown command \"FROB\"");
+	(void)verbs_check("NOPE", NULL, 0, &dl);
+	cr_assert_str_eq(dl.d[0].msg, "unknown command \"NOPE\"");
+}
+
 static char *
 repeat(char c, size_t n)
 {
