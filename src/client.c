@@ -35,7 +35,15 @@ struct client {
 	int			 connected;
 	enum exitcode		 failed;	/* the exit status earned */
 	int			 raw;
-	int			 starttls_sent;	/* automatic STARTTLS done */
+	int			 starttls_sent;	/* STARTTLS sent (--starttls or
+						   client_starttls()) */
+	int			 tls_required;	/* --starttls or client_starttls():
+						   nothing in clear, a failure
+						   ends the session */
+	int			 tls_failed;	/* ... and TLS could not be had */
+	int			 ehlo_for_tls;	/* an EHLO whose 250 starts TLS is
+						   on its way */
+	char			*held;		/* the line waiting for TLS */
 	int			 auth_started;	/* --auth run */
 	int			 stuff_told;	/* dot-stuffing explained */
 	struct auth		*auth;		/* the exchange client_auth() runs */
@@ -132,6 +140,14 @@ static int	auth_start(struct client *, const struct auth_mech *,
 		    const struct auth_opts *);
 static void	report_tls(struct client *, const struct tls *, const char *);
 static int	greeting_verb(enum verb_id);
+static int	hold_for_tls(struct client *, const char *);
+static void	release_held(struct client *);
+static void	drop_held(struct client *, const char *);
+static void	tls_failed(struct client *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static const char *auto_ehlo_name(const struct client *, char *, size_t);
+static const char *shown_line(const struct client *, const char *, char *,
+		    size_t);
 
 struct client *
 client_new(const struct client_opts *o, const struct client_ops *ops,
@@ -147,6 +163,7 @@ client_new(const struct client_opts *o, const struct client_ops *ops,
 	c->ops = ops;
 	c->arg = arg;
 	c->conn.fd = -1;
+	c->tls_required = o->starttls;
 	/* as net_parse_target() reads it back (the recording's header) */
 	if (o->unix_path != NULL)
 		snprintf(c->server, sizeof c->server, "unix:%s", o->unix_path);
@@ -223,6 +240,7 @@ client_free(struct client *c)
 	reply_parser_free(c->rp);
 	session_free(c->s);
 	auth_free(c->auth);
+	drop_held(c, NULL);
 	queue_clear(c);
 	free(c->out);
 	if (c->wbuf != NULL)
@@ -456,6 +474,10 @@ start_tls(struct client *c, const char *what)
 			    (int)strlen(line), line);
 		}
 		c->failed = EXIT_CONNECT;
+		if (c->tls_required) {
+			c->tls_failed = 1;
+			drop_held(c, "the handshake failed");
+		}
 		return -1;
 	}
 	c->conn.tls = t;
@@ -605,30 +627,40 @@ greeting_verb(enum verb_id v)
 	return v == VERB_EHLO || v == VERB_LHLO;
 }
 
-/* What the engine itself does after some replies: the STARTTLS upgrade
- * and the automatic STARTTLS of --starttls.  Returns 1 when TLS is up. */
+/* What the engine itself does after some replies: the STARTTLS upgrade,
+ * the automatic STARTTLS of --starttls and the end of a session that
+ * could not have TLS, --auth, and the line waiting for TLS.  Returns 1
+ * when TLS is up. */
 static int
 after_reply(struct client *c, const struct reply *r,
     const struct session_answer *a)
 {
-	const struct caps *caps = session_caps(c->s);
+	int	command = a->ctx == ANNOTATE_COMMAND;
 
-	if (a->ctx == ANNOTATE_COMMAND && a->verb == VERB_STARTTLS &&
-	    r->code == 220)
-		return client_tls_upgrade(c) == 0;
-	if (c->o.starttls && !session_tls(c->s) && !c->starttls_sent &&
-	    a->ctx == ANNOTATE_COMMAND && greeting_verb(a->verb) &&
-	    r->code == 250) {
-		c->starttls_sent = 1;
-		if (!caps->starttls) {
-			client_message(c, CLIENT_MSG_ERROR, "%s does not offer "
-			    "STARTTLS (not in its EHLO reply): ending the "
-			    "session", c->server);
-			c->failed = EXIT_CONNECT;
-			client_send(c, "QUIT");
-			return 0;
-		}
-		client_send(c, "STARTTLS");
+	if (command && a->verb == VERB_STARTTLS) {
+		if (r->code == 220)
+			return client_tls_upgrade(c) == 0;
+		/* RFC 3207 4: 454 (TLS not available now) or 501; a
+		 * STARTTLS the user typed before ours may be retried */
+		if (c->tls_required && c->starttls_sent && !session_tls(c->s))
+			tls_failed(c, "%s refused STARTTLS (%d)", c->server,
+			    r->code);
+		return 0;
+	}
+	if (command && a->verb == VERB_QUIT && c->tls_failed) {
+		/* nothing more will be sent: the session ends here */
+		lost(c, "", 1);
+		return 0;
+	}
+	if (command && greeting_verb(a->verb) && c->tls_required &&
+	    !session_tls(c->s) && !c->starttls_sent) {
+		c->ehlo_for_tls = 0;
+		if (r->code == 250)
+			client_starttls(c);
+		else if (c->held != NULL)
+			tls_failed(c, "%s refused EHLO: STARTTLS cannot be asked "
+			    "for", c->server);
+		return 0;
 	}
 	if (c->auth != NULL && (a->verb == VERB_AUTH ||
 	    a->ctx == ANNOTATE_AUTH_STEP))
@@ -636,12 +668,207 @@ after_reply(struct client *c, const struct reply *r,
 	/* --auth: once EHLO is accepted, under TLS when --starttls asked
 	 * for it */
 	else if (c->o.auth.mech != NULL && !c->auth_started &&
-	    a->ctx == ANNOTATE_COMMAND && greeting_verb(a->verb) &&
-	    r->code == 250 && (!c->o.starttls || session_tls(c->s))) {
+	    command && greeting_verb(a->verb) && r->code == 250 &&
+	    (!c->tls_required || session_tls(c->s))) {
 		c->auth_started = 1;
 		client_auth(c, &c->o.auth);
 	}
+	release_held(c);
 	return 0;
+}
+
+int
+client_starttls(struct client *c)
+{
+	if (!c->connected || c->s == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "not connected: nothing "
+		    "sent");
+		return -1;
+	}
+	if (session_tls(c->s)) {
+		client_message(c, CLIENT_MSG_ERROR, "TLS is already active");
+		return -1;
+	}
+	c->tls_required = 1;
+	c->starttls_sent = 1;
+	if (!session_caps(c->s)->starttls) {
+		tls_failed(c, "%s does not offer STARTTLS (not in its EHLO "
+		    "reply)", c->server);
+		return -1;
+	}
+	return client_send(c, "STARTTLS");
+}
+
+/*
+ * TLS was required and cannot be had: say why, drop the line that
+ * waited for it, and end the session: QUIT (the only line still sent),
+ * the connection closed at its 221 (after_reply()).
+ */
+static void
+tls_failed(struct client *c, const char *fmt, ...)
+{
+	va_list	ap;
+	char	why[600], msg[700];
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	c->tls_failed = 1;
+	c->failed = EXIT_CONNECT;
+	snprintf(msg, sizeof msg, "%s: ending the session (with --starttls "
+	    "nothing but EHLO, NOOP, RSET and QUIT goes out in clear)", why);
+	client_message(c, CLIENT_MSG_ERROR, "%s", msg);
+	record_comment(c, msg);
+	drop_held(c, "no TLS");
+	if (c->connected && session_expected_state(c->s) != STATE_QUIT)
+		client_send(c, "QUIT");
+}
+
+/* A line as messages quote it: an AUTH argument masked (unless
+ * --show-secrets). */
+static const char *
+shown_line(const struct client *c, const char *line, char *buf,
+    size_t size)
+{
+	if (c->o.show_secrets)
+		return line;
+	transcript_mask_auth(line, buf, size);
+	return buf;
+}
+
+/*
+ * TLS is required and not up yet (send_line()): 0 when line may go out
+ * now, 1 when it waits for TLS (the engine sends EHLO for STARTTLS first
+ * unless one is on its way), -1 when it is refused (reported).
+ */
+static int
+hold_for_tls(struct client *c, const char *line)
+{
+	const struct verb_info	*v = verbs_lookup(line, strcspn(line, " "));
+	enum verb_id		 id = v != NULL ? v->id : VERB_UNKNOWN;
+	const char		*name;
+	char			 ehlo[300], buf[256], shown[200], held[200];
+
+	if (c->tls_failed) {
+		if (id == VERB_QUIT)
+			return 0;
+		client_message(c, CLIENT_MSG_ERROR, "no TLS: \"%.100s\" not "
+		    "sent (with --starttls nothing goes out in clear)",
+		    shown_line(c, line, shown, sizeof shown));
+		return -1;
+	}
+	switch (id) {
+	case VERB_EHLO:
+	case VERB_LHLO:
+		if (!c->starttls_sent)
+			c->ehlo_for_tls = 1;
+		return 0;
+	case VERB_NOOP:
+	case VERB_RSET:
+	case VERB_QUIT:
+	case VERB_STARTTLS:
+		return 0;
+	default:
+		break;
+	}
+	if (c->held != NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "\"%.100s\" already waits "
+		    "for TLS (--starttls): \"%.100s\" not sent; send it once "
+		    "TLS is up", shown_line(c, c->held, held, sizeof held),
+		    shown_line(c, line, shown, sizeof shown));
+		return -1;
+	}
+	if ((c->held = strdup(line)) == NULL) {
+		client_message(c, CLIENT_MSG_ERROR, "out of memory: line not "
+		    "sent");
+		return -1;
+	}
+	shown_line(c, line, shown, sizeof shown);
+	if (c->ehlo_for_tls || c->starttls_sent) {
+		client_message(c, CLIENT_MSG_INFO, "--starttls: \"%.100s\" "
+		    "waits until TLS is up", shown);
+		return 1;
+	}
+	/* EHLO, never HELO: only EHLO's reply says whether STARTTLS is
+	 * offered (RFC 3207 4); a waiting HELO gives its name */
+	name = auto_ehlo_name(c, buf, sizeof buf);
+	if (id == VERB_HELO && line[4 + strspn(line + 4, " ")] != '\0')
+		name = line + 4 + strspn(line + 4, " ");
+	snprintf(ehlo, sizeof ehlo, "%s %.250s", session_lmtp(c->s) ? "LHLO" :
+	    "EHLO", name);
+	client_message(c, CLIENT_MSG_INFO, "--starttls: %s and STARTTLS "
+	    "first, \"%.100s\" once TLS is up (nothing but EHLO, NOOP, RSET "
+	    "and QUIT goes out in clear)", ehlo, shown);
+	if (send_line(c, ehlo) == -1) {
+		drop_held(c, NULL);
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * The line that waited for TLS goes once TLS is up, the EHLO after the
+ * handshake is answered and --auth is done: when nothing else is on its
+ * way.  Called after every reply.
+ */
+static void
+release_held(struct client *c)
+{
+	char	*line;
+
+	if (c->held == NULL || !c->connected || !session_tls(c->s) ||
+	    c->auth != NULL || c->nout > 0 || session_pending(c->s) > 0)
+		return;
+	line = c->held;
+	c->held = NULL;
+	client_send(c, line);
+	OPENSSL_cleanse(line, strlen(line));
+	free(line);
+}
+
+/* Forget the line that waited for TLS; why: say it was not sent (NULL:
+ * silently). */
+static void
+drop_held(struct client *c, const char *why)
+{
+	char	shown[200];
+
+	if (c->held == NULL)
+		return;
+	if (why != NULL)
+		client_message(c, CLIENT_MSG_ERROR, "%s: \"%.100s\" not sent",
+		    why, shown_line(c, c->held, shown, sizeof shown));
+	OPENSSL_cleanse(c->held, strlen(c->held));
+	free(c->held);
+	c->held = NULL;
+}
+
+/* The name of an EHLO the engine sends by itself: --ehlo, else the
+ * name of the user's last EHLO or HELO, else client_ehlo_name(). */
+static const char *
+auto_ehlo_name(const struct client *c, char *buf, size_t size)
+{
+	if (c->o.ehlo == NULL && c->s != NULL && *session_helo_name(c->s))
+		return session_helo_name(c->s);
+	return client_ehlo_name(c, buf, size);
+}
+
+const char *
+client_ehlo_name(const struct client *c, char *buf, size_t size)
+{
+	if (c->o.ehlo != NULL)
+		return c->o.ehlo;
+	/* RFC 5321 4.1.4: the primary host name, a full domain name */
+	if (size > 1 && gethostname(buf, size - 1) == 0) {
+		buf[size - 1] = '\0';
+		if (strchr(buf, '.') != NULL && buf[strlen(buf) - 1] != '.')
+			return buf;
+	}
+	/* "If this is not possible ..., an address literal SHOULD be
+	 * substituted for the domain name." */
+	if (c->connected && net_local_literal(c->conn.fd, buf, size) == 0)
+		return buf;
+	return "localhost";
 }
 
 /* --- AUTH ---------------------------------------------------------------- */
@@ -671,6 +898,11 @@ client_auth(struct client *c, const struct auth_opts *o)
 	if (!c->connected || c->s == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "not connected: nothing "
 		    "sent");
+		return -1;
+	}
+	if (c->tls_required && !session_tls(c->s)) {
+		client_message(c, CLIENT_MSG_ERROR, "AUTH waits for TLS "
+		    "(--starttls): nothing sent; authenticate once TLS is up");
 		return -1;
 	}
 	ao.user = client_auth_user(c, o->user);
@@ -803,9 +1035,10 @@ auth_reply(struct client *c, const struct reply *r)
 static void
 restart_parser(struct client *c)
 {
-	struct reply	*r;
-	char		 line[300];
-	size_t		 junk = 0;
+	const struct verb_info	*v;
+	struct reply		*r;
+	char			 line[300], name[256], *held;
+	size_t			 junk = 0;
 
 	while ((r = reply_parser_next(c->rp)) != NULL) {
 		junk += r->rawlen;
@@ -821,12 +1054,22 @@ restart_parser(struct client *c)
 		lost(c, "out of memory", 0);
 		return;
 	}
-	if (c->o.starttls && c->connected) {
-		snprintf(line, sizeof line, "%s %s", session_lmtp(c->s) ?
-		    "LHLO" : "EHLO", session_helo_name(c->s)[0] ?
-		    session_helo_name(c->s) : "localhost");
-		client_send(c, line);
+	if (!c->o.starttls || !c->connected)
+		return;
+	/* RFC 3207 4.2: the session starts over; a HELO that waited for
+	 * TLS says it in place of the EHLO the engine would send */
+	v = c->held != NULL ? verbs_lookup(c->held, strcspn(c->held, " ")) :
+	    NULL;
+	if (v != NULL && v->id == VERB_HELO) {
+		held = c->held;
+		c->held = NULL;
+		client_send(c, held);
+		free(held);
+		return;
 	}
+	snprintf(line, sizeof line, "%s %s", session_lmtp(c->s) ? "LHLO" :
+	    "EHLO", auto_ehlo_name(c, name, sizeof name));
+	client_send(c, line);
 }
 
 /* Hand one reply to the session, the transcripts and the front end.
@@ -945,7 +1188,14 @@ client_on_readable(struct client *c)
 			 * close: the same ending, not a failure. */
 			normal = (n == NET_ERR_CLOSED || n == NET_ERR_RESET) &&
 			    session_state(c->s) == STATE_QUIT;
-			if (n == NET_ERR_CLOSED && !normal)
+			if (session_state(c->s) == STATE_CONNECTED) {
+				/* no greeting: a connection failure */
+				c->failed = EXIT_CONNECT;
+				if (n == NET_ERR_CLOSED)
+					snprintf(err, sizeof err, "connection "
+					    "closed by %s before its greeting",
+					    c->server);
+			} else if (n == NET_ERR_CLOSED && !normal)
 				snprintf(err, sizeof err, "connection closed by "
 				    "%s without a 221 or 421 reply", c->server);
 			lost(c, err, normal);
@@ -1201,6 +1451,14 @@ send_line(struct client *c, const char *line)
 		    "(RFC 2920 3.1); line not sent");
 		return -1;
 	}
+	if (c->tls_required && !session_tls(c->s)) {
+		switch (hold_for_tls(c, line)) {
+		case 1:
+			return 0;
+		case -1:
+			return -1;
+		}
+	}
 	if (refuse_after_starttls(c))
 		return -1;
 	if (session_awaiting_challenge(c->s)) {
@@ -1309,6 +1567,28 @@ send_body_end(struct client *c)
 }
 
 int
+client_send_body(struct client *c, const char *buf, size_t len)
+{
+	size_t	start = 0, i = 0;
+
+	while (i < len) {
+		if (buf[i] == '\n' || buf[i] == '\r') {
+			if (client_send_body_line(c, buf + start, i - start) ==
+			    -1)
+				return -1;
+			if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')
+				i++;
+			start = ++i;
+		} else
+			i++;
+	}
+	if (start < len && client_send_body_line(c, buf + start,
+	    len - start) == -1)
+		return -1;
+	return 0;
+}
+
+int
 client_send_bdat(struct client *c, const char *chunk, size_t len, int last)
 {
 	if (c->dispatching)
@@ -1324,6 +1604,12 @@ send_bdat(struct client *c, const char *chunk, size_t len, int last)
 	char	line[64], note[96];
 
 	snprintf(line, sizeof line, "BDAT %zu%s", len, last ? " LAST" : "");
+	if (c->connected && c->tls_required && !session_tls(c->s)) {
+		client_message(c, CLIENT_MSG_ERROR, "no TLS yet: BDAT not sent "
+		    "(with --starttls nothing but EHLO, NOOP, RSET and QUIT "
+		    "goes out in clear)");
+		return -1;
+	}
 	if (c->connected && refuse_after_starttls(c))
 		return -1;
 	if (write_line(c, line, strlen(line)) == -1 ||
@@ -1354,9 +1640,20 @@ timed_out(struct client *c, int timeout_ms)
 	if (held > 0)
 		snprintf(part, sizeof part, " (only %zu bytes of an unfinished "
 		    "reply came)", held);
-	snprintf(msg, sizeof msg, "no reply from %s within %d s%s: the "
-	    "server may be slow (try a longer --timeout) or stuck", c->server,
-	    (timeout_ms + 999) / 1000, part);
+	if (session_state(c->s) == STATE_CONNECTED) {
+		/* RFC 5321 4.5.3.2.1: a server may hold its greeting; one
+		 * that never sends it cannot be talked to: a connection
+		 * failure, as a TLS handshake that times out */
+		snprintf(msg, sizeof msg, "%s accepted the connection but sent "
+		    "no greeting within %d s%s: it may be overloaded (try a "
+		    "longer --timeout), or not speak SMTP in clear (implicit "
+		    "TLS wants --tls)", c->server, (timeout_ms + 999) / 1000,
+		    part);
+		c->failed = EXIT_CONNECT;
+	} else
+		snprintf(msg, sizeof msg, "no reply from %s within %d s%s: "
+		    "the server may be slow (try a longer --timeout) or stuck",
+		    c->server, (timeout_ms + 999) / 1000, part);
 	client_message(c, CLIENT_MSG_ERROR, "%s", msg);
 	record_comment(c, msg);
 	if (!c->failed)

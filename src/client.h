@@ -32,7 +32,13 @@ struct client_opts {
 	int		 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
 	int		 timeout_s;	/* connect and read timeout */
 	int		 tls;		/* implicit TLS (port 465) */
-	int		 starttls;	/* STARTTLS right after the first EHLO */
+	int		 starttls;	/* STARTTLS right after the first EHLO,
+					   and nothing in clear before TLS
+					   but EHLO, HELO, NOOP, RSET and QUIT
+					   (see client_send()) */
+	const char	*ehlo;		/* --ehlo NAME: the name of the EHLO
+					   the engine sends by itself; NULL:
+					   client_ehlo_name()'s default */
 	struct tls_opts	 tlsopt;	/* CAs, --insecure, the name to verify
 					   and send as SNI (--tls-name, the
 					   MX name; NULL: host), client
@@ -125,6 +131,17 @@ int client_on_readable(struct client *);
  * client_set_batch() it is written to the output buffer, and a failed
  * write is reported by the flush that sends it.
  *
+ * With --starttls (client_opts.starttls), until TLS is up only EHLO,
+ * NOOP, RSET, QUIT and STARTTLS go out: any other line (HELO too: it
+ * cannot learn whether STARTTLS is offered) waits, and the engine sends
+ * EHLO and STARTTLS itself first unless they are on their way; it is
+ * sent once TLS is up and the EHLO after it (or the waiting HELO or EHLO
+ * in its place) and --auth are done.  One line waits at most; a second
+ * is refused.  When STARTTLS cannot be had (not offered, refused, the
+ * handshake failed, EHLO refused while a line waits) the waiting line is
+ * dropped, QUIT sent, nothing more sent, the connection closed after the
+ * 221, and the exit status is EXIT_CONNECT.
+ *
  * These four may be called from a callback: while a reply is handed over
  * the send waits in a queue and goes out once that reply's callbacks
  * have returned (they return 0; a failure is reported through
@@ -140,6 +157,32 @@ int client_send_body_end(struct client *);
 
 /* Send "BDAT <len> [LAST]" and the chunk (RFC 3030 2).  Returns 0 or -1. */
 int client_send_bdat(struct client *, const char *chunk, size_t len, int last);
+
+/* In body mode: send buf[0..len) as body lines (client_send_body_line()):
+ * LF, CRLF and a lone CR each end a line.  The end of the body is not
+ * sent.  Returns 0 or -1 (reported). */
+int client_send_body(struct client *, const char *buf, size_t len);
+
+/*
+ * STARTTLS now, with TLS required from here on (what --starttls does
+ * after the first EHLO): when the last EHLO reply did not offer it,
+ * says so and ends the session instead; otherwise sends STARTTLS, and
+ * the handshake follows its 220.  Should the server refuse or the
+ * handshake fail, the session ends as client_send() says for
+ * --starttls (EXIT_CONNECT).  Returns 0 when STARTTLS was sent, -1
+ * otherwise (reported).  May be called from a callback.
+ */
+int client_starttls(struct client *);
+
+/*
+ * The name the engine and the probes say EHLO (or HELO) with by
+ * themselves: --ehlo NAME; else this host's name when it is a full
+ * domain name (it has a dot); else, as RFC 5321 4.1.4 asks of a client
+ * without one, the address literal of our end of the connection
+ * ("[192.0.2.1]"); else "localhost".  Returns the name (the option, or
+ * buf).
+ */
+const char *client_ehlo_name(const struct client *, char *buf, size_t size);
 
 /*
  * Authenticate (RFC 4954) with o->mech as o->user (NULL: --auth-user)

@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "sanitize.h"
+#include "verbs.h"
 
 const char *
 cmd_quote(const char *arg, char *buf, size_t size)
@@ -44,6 +45,20 @@ cmd_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "smtpscope: %s%s%s\n", cmd != NULL ? cmd : "",
 	    cmd != NULL ? ": " : "", safe != NULL ? safe : "");
 	free(safe);
+}
+
+int
+cmd_ehlo_check(const char *arg)
+{
+	char	quoted[128];
+
+	/* RFC 5321 4.1.1.1: ehlo = "EHLO" SP ( Domain / address-literal ) */
+	if (verbs_domain_ok(arg, strlen(arg), 1))
+		return 0;
+	cmd_error(NULL, "--ehlo wants a domain name or an address literal "
+	    "such as [192.0.2.1] (RFC 5321 4.1.1.1), not \"%s\"",
+	    cmd_quote(arg, quoted, sizeof quoted));
+	return -1;
 }
 
 /*

@@ -37,6 +37,11 @@ enum exitcode cmd_mx_pick(const char *domain, const char *resolver,
  */
 int cmd_number(const char *cmd, const char *opt, const char *arg, long *out);
 
+/* --ehlo NAME (the console, the probes, `smtpscope mx`): 0 when arg is
+ * a domain or an address literal (RFC 5321 4.1.1.1), -1 after an error
+ * line. */
+int cmd_ehlo_check(const char *arg);
+
 /* The display columns an argument quoted in an error line takes at most. */
 #define CMD_QUOTE_WIDTH		60
 

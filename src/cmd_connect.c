@@ -6,6 +6,7 @@
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <getopt.h>
 #include <signal.h>
@@ -19,11 +20,19 @@
 
 #include "auth.h"
 #include "cmd.h"
+#include "compose.h"
 #include "exitcode.h"
+#include "message.h"
 #include "net.h"
 #include "practice.h"
 #include "practice_net.h"
+#include "probe.h"
 #include "ui.h"
+#include "verbs.h"
+
+/* RFC 5321 4.5.3.1.8: a server takes at least 100 recipients */
+#define CONNECT_MAX_TO		100
+#define CONNECT_MAX_HEADERS	100
 
 struct connect_args {
 	struct client_opts	 c;
@@ -41,6 +50,17 @@ struct connect_args {
 	struct practice_opts	 po;		/* practice: --scenario ... */
 	int			 learn;		/* --learn 1, --no-learn 0, else -1 */
 	int			 practice_opt;	/* one of them was given */
+	/* a one-shot probe or test message instead of the console */
+	const struct probe_point *quit_after;	/* --quit-after */
+	const char		*from;		/* --from */
+	const char		*to[CONNECT_MAX_TO];	/* --to */
+	size_t			 nto;
+	const char		*headers[CONNECT_MAX_HEADERS];	/* --header */
+	size_t			 nheaders;
+	const char		*body_arg;	/* --body FILE|TEXT */
+	struct compose_opts	 msg;
+	struct probe_plan	 plan;
+	int			 probe;		/* run plan, not the console */
 };
 
 enum {
@@ -49,6 +69,7 @@ enum {
 	OPT_SCROLLBACK, OPT_LATENCY, OPT_PIPELINE, OPT_MX, OPT_RESOLVER,
 	OPT_ANCHOR, OPT_PORT, OPT_AUTH, OPT_AUTH_USER, OPT_AUTH_PASSWORD_FILE,
 	OPT_LEARN, OPT_NO_LEARN,
+	OPT_QUIT_AFTER, OPT_FROM, OPT_TO, OPT_HEADER, OPT_BODY, OPT_EHLO,
 };
 
 static const struct option long_options[] = {
@@ -85,11 +106,20 @@ static const struct option long_options[] = {
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
+	{ "quit-after",		required_argument,	NULL, OPT_QUIT_AFTER },
+	{ "from",		required_argument,	NULL, OPT_FROM },
+	{ "to",			required_argument,	NULL, OPT_TO },
+	{ "header",		required_argument,	NULL, OPT_HEADER },
+	{ "body",		required_argument,	NULL, OPT_BODY },
+	{ "ehlo",		required_argument,	NULL, OPT_EHLO },
 	{ NULL,			0,			NULL, 0 },
 };
 
 /* Returns -1 to go on, or an exit status (enum exitcode). */
 static int	auth_option(struct connect_args *);
+static int	probe_option(struct connect_args *, int, char *);
+static int	probe_options(struct connect_args *);
+static int	probe_body(struct connect_args *);
 static int	read_secret(const char *, char *, size_t);
 
 static int
@@ -193,6 +223,15 @@ parse_options(int argc, char **argv, struct connect_args *a)
 				return EXIT_USAGE;
 			a->practice_opt = 1;
 			break;
+		case OPT_QUIT_AFTER:
+		case OPT_FROM:
+		case OPT_TO:
+		case OPT_HEADER:
+		case OPT_BODY:
+		case OPT_EHLO:
+			if (probe_option(a, ch, optarg) == -1)
+				return EXIT_USAGE;
+			break;
 		case 'l':
 			cmd_list_scenarios(stdout);
 			return EXIT_OK;
@@ -234,7 +273,204 @@ parse_options(int argc, char **argv, struct connect_args *a)
 	if (cmd_tls_check(&a->c) != EXIT_OK ||
 	    cmd_net_check(&a->c) != EXIT_OK)
 		return EXIT_USAGE;
-	return auth_option(a);
+	if ((rc = auth_option(a)) != -1)
+		return rc;
+	return probe_options(a);
+}
+
+/*
+ * An address given to --from or --to, as MAIL FROM:<...> or RCPT
+ * TO:<...> would carry it: "<>" around it are taken off, and the line
+ * is checked with the grammar of the console and lint.  Returns the
+ * address (inside arg), or NULL after an error line.
+ */
+static const char *
+probe_address(const char *opt, char *arg, const char *prefix)
+{
+	struct diag_list	 dl;
+	char			 line[1100], quoted[128];
+	size_t			 n = strlen(arg), i;
+
+	if (n >= 2 && arg[0] == '<' && arg[n - 1] == '>') {
+		arg[n - 1] = '\0';
+		arg++;
+	}
+	snprintf(line, sizeof line, "%s<%s>", prefix, arg);
+	memset(&dl, 0, sizeof dl);
+	if (strlen(arg) > 1000 || verbs_check(line, NULL, 0, &dl) >= DIAG_ERROR) {
+		for (i = 0; i < dl.n && dl.d[i].severity < DIAG_ERROR; i++)
+			;
+		cmd_error(NULL, "%s \"%s\": %s%s%s%s", opt, cmd_quote(arg, quoted,
+		    sizeof quoted), i < dl.n ? dl.d[i].msg : "too long",
+		    i < dl.n && dl.d[i].rfc != NULL ? " (" : "",
+		    i < dl.n && dl.d[i].rfc != NULL ? dl.d[i].rfc : "",
+		    i < dl.n && dl.d[i].rfc != NULL ? ")" : "");
+		return NULL;
+	}
+	return arg;
+}
+
+/* One of the options of a one-shot probe or test message.  0, or -1
+ * after an error line. */
+static int
+probe_option(struct connect_args *a, int ch, char *arg)
+{
+	char	err[512], quoted[128];
+
+	if (ch != OPT_EHLO)
+		a->probe = 1;
+	switch (ch) {
+	case OPT_QUIT_AFTER:
+		if ((a->quit_after = probe_step_lookup(arg)) == NULL) {
+			cmd_error(NULL, "--quit-after wants connect, banner, "
+			    "tls, ehlo, auth, mail, rcpt or data, not \"%s\"",
+			    cmd_quote(arg, quoted, sizeof quoted));
+			return -1;
+		}
+		return 0;
+	case OPT_FROM:
+		a->from = *arg == '\0' ? "" : probe_address("--from", arg,
+		    "MAIL FROM:");
+		return a->from != NULL ? 0 : -1;
+	case OPT_TO:
+		if (a->nto == CONNECT_MAX_TO) {
+			cmd_error(NULL, "--to: %d recipients at most (RFC 5321 "
+			    "4.5.3.1.8 asks servers to take 100)",
+			    CONNECT_MAX_TO);
+			return -1;
+		}
+		if ((a->to[a->nto] = probe_address("--to", arg,
+		    "RCPT TO:")) == NULL)
+			return -1;
+		a->nto++;
+		return 0;
+	case OPT_HEADER:
+		if (a->nheaders == CONNECT_MAX_HEADERS) {
+			cmd_error(NULL, "--header: %d at most",
+			    CONNECT_MAX_HEADERS);
+			return -1;
+		}
+		if (compose_check_header(arg, err, sizeof err) == -1) {
+			cmd_error(NULL, "--header \"%s\": %s", cmd_quote(arg, quoted,
+			    sizeof quoted), err);
+			return -1;
+		}
+		a->headers[a->nheaders++] = arg;
+		return 0;
+	case OPT_BODY:
+		a->body_arg = arg;
+		return 0;
+	case OPT_EHLO:
+		if (cmd_ehlo_check(arg) == -1)
+			return -1;
+		a->c.ehlo = arg;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * --body FILE|TEXT: the file when one of that name exists, measured now
+ * as :data would (a regular file, no NUL, no line too long) and streamed
+ * after DATA; the text itself otherwise.  0, or -1 after an error line.
+ */
+static int
+probe_body(struct connect_args *a)
+{
+	struct message_file	*mf;
+	struct stat		 st;
+	unsigned long long	 size;
+	char			 err[1100], quoted[128];
+	const char		*arg = a->body_arg;
+
+	if (stat(arg, &st) == -1) {
+		a->plan.body = arg;
+		a->plan.bodylen = strlen(arg);
+		return 0;
+	}
+	if ((mf = message_file_open(arg, MESSAGE_DATA, MESSAGE_FILE_MAX,
+	    "the 64 MiB smtpscope sends", &size, err, sizeof err)) == NULL) {
+		cmd_error(NULL, "--body \"%s\": %s", cmd_quote(arg, quoted,
+		    sizeof quoted), err);
+		return -1;
+	}
+	message_file_close(mf);
+	a->plan.body_file = arg;
+	return 0;
+}
+
+/*
+ * Once every option is read: the plan of a one-shot probe (--quit-after)
+ * or test message (--to), checked whole.  Returns -1 to go on, or an
+ * exit status.
+ */
+static int
+probe_options(struct connect_args *a)
+{
+	struct probe_plan	*p = &a->plan;
+	enum probe_step		 at;
+
+	if (!a->probe)
+		return -1;
+	at = a->quit_after != NULL ? a->quit_after->step : PROBE_DATA;
+	if (at >= PROBE_MAIL && a->from == NULL) {
+		cmd_error(NULL, "%s needs --from ADDRESS, the sender (--from '' "
+		    "for the null sender <>)", a->quit_after != NULL ?
+		    "--quit-after mail, rcpt and data" : "a test message");
+		return EXIT_USAGE;
+	}
+	if (at >= PROBE_RCPT && a->nto == 0) {
+		cmd_error(NULL, "%s needs --to ADDRESS, a recipient",
+		    a->quit_after != NULL ? "--quit-after rcpt and data" :
+		    "a test message");
+		return EXIT_USAGE;
+	}
+	if ((a->from != NULL && at < PROBE_MAIL) || (a->nto > 0 &&
+	    at < PROBE_RCPT)) {
+		cmd_error(NULL, "--quit-after %s stops before %s: leave out "
+		    "%s", a->quit_after->name, a->nto > 0 && at >= PROBE_MAIL ?
+		    "RCPT TO" : "MAIL FROM", a->nto > 0 && at >= PROBE_MAIL ?
+		    "--to" : "--from and --to");
+		return EXIT_USAGE;
+	}
+	if ((a->nheaders > 0 || a->body_arg != NULL) && at != PROBE_DATA) {
+		cmd_error(NULL, "--header and --body make the message: they go "
+		    "with --to (and --quit-after data)");
+		return EXIT_USAGE;
+	}
+	if (at == PROBE_TLS && !a->c.tls && !a->c.starttls) {
+		cmd_error(NULL, "--quit-after tls needs --starttls or --tls");
+		return EXIT_USAGE;
+	}
+	if (at == PROBE_AUTH && a->c.auth.mech == NULL) {
+		cmd_error(NULL, "--quit-after auth needs --auth MECH");
+		return EXIT_USAGE;
+	}
+	a->msg.from = a->from != NULL ? a->from : "";
+	a->msg.to = a->to;
+	a->msg.nto = a->nto;
+	a->msg.headers = a->headers;
+	a->msg.nheaders = a->nheaders;
+	/* RFC 5322 3.6: From is required, and the null sender names no
+	 * author */
+	if (at == PROBE_DATA && *a->msg.from == '\0' &&
+	    !compose_has_header(&a->msg, "From")) {
+		cmd_error(NULL, "--from '' (the null sender) gives no From: "
+		    "field: add --header 'From: ADDRESS' (RFC 5322 3.6)");
+		return EXIT_USAGE;
+	}
+	memset(p, 0, sizeof *p);
+	p->quit_after = at;
+	p->starttls = a->c.starttls ? PROBE_TLS_REQUIRED : PROBE_TLS_NONE;
+	p->helo_fallback = 1;
+	p->auth = a->c.auth.mech != NULL ? &a->c.auth : NULL;
+	p->from = a->msg.from;
+	p->to = a->to;
+	p->nto = a->nto;
+	p->message = &a->msg;
+	if (a->body_arg != NULL && probe_body(a) == -1)
+		return EXIT_USAGE;
+	return -1;
 }
 
 /*
@@ -402,12 +638,19 @@ static enum exitcode
 run_ui(struct connect_args *a)
 {
 	struct winsize	ws;
+	struct client_opts co;
 	int		tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	enum exitcode	rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (!a->plain && tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col >= 80 && ws.ws_row >= 24)
+	if (a->probe) {
+		/* the plan does the STARTTLS and AUTH the engine would */
+		co = a->c;
+		co.starttls = 0;
+		co.auth.mech = NULL;
+		rc = ui_plain_probe(&co, &a->u, &a->plan);
+	} else if (!a->plain && tty && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col >= 80 && ws.ws_row >= 24)
 		rc = ui_tui_run(&a->c, &a->u);
 	else
 		rc = ui_plain_run(&a->c, &a->u);

@@ -23,7 +23,7 @@
 
 enum {
 	OPT_TIMEOUT = 256, OPT_PORT, OPT_CAFILE, OPT_RESOLVER, OPT_ANCHOR,
-	OPT_DANE, OPT_MTA_STS,
+	OPT_DANE, OPT_MTA_STS, OPT_EHLO,
 };
 
 static const struct option mx_options[] = {
@@ -34,6 +34,7 @@ static const struct option mx_options[] = {
 	{ "dns-trust-anchor",	required_argument,	NULL, OPT_ANCHOR },
 	{ "dane",		no_argument,		NULL, OPT_DANE },
 	{ "mta-sts",		no_argument,		NULL, OPT_MTA_STS },
+	{ "ehlo",		required_argument,	NULL, OPT_EHLO },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -75,7 +76,10 @@ mx_usage(FILE *f)
 "  --resolver ADDR[:PORT]  ask this DNS server (default: /etc/resolv.conf)\n"
 "  --dns-trust-anchor FILE DNSSEC trust anchor (default: the root key)\n"
 "  --dane                  check DANE TLSA records (RFC 7672)\n"
-"  --mta-sts               fetch and check the MTA-STS policy (RFC 8461)\n", f);
+"  --mta-sts               fetch and check the MTA-STS policy (RFC 8461)\n"
+"  --ehlo NAME             the name to say EHLO with (default: this host's\n"
+"                          name when it has a dot, else the address literal\n"
+"                          of our end, as [192.0.2.1])\n", f);
 }
 
 /* prefix, then text (from the network) made safe, then suffix. */
@@ -286,7 +290,7 @@ cmd_mx(int argc, char **argv)
 	struct mx_out		 out;
 	struct dns_opts		 dopts;
 	struct dns		*dns;
-	char			 err[512], helo[256], port[16] = "25";
+	char			 err[512], port[16] = "25";
 	long			 v;
 	int			 ch;
 	enum exitcode		 rc;
@@ -329,6 +333,11 @@ cmd_mx(int argc, char **argv)
 		case OPT_MTA_STS:
 			o.mta_sts = 1;
 			break;
+		case OPT_EHLO:
+			if (cmd_ehlo_check(optarg) == -1)
+				return EXIT_USAGE;
+			o.helo = optarg;
+			break;
 		case 'h':
 			mx_usage(stdout);
 			return EXIT_OK;
@@ -346,15 +355,10 @@ cmd_mx(int argc, char **argv)
 		cmd_error(NULL, "%s", err);
 		return EXIT_USAGE;
 	}
-	/* RFC 5321 4.1.4: EHLO names the client's host */
-	if (gethostname(helo, sizeof helo) == -1 || helo[0] == '\0')
-		snprintf(helo, sizeof helo, "localhost");
-	helo[sizeof helo - 1] = '\0';
 	signal(SIGPIPE, SIG_IGN);
 	o.dns = dns;
 	o.domain = argv[optind];
 	o.port = port;
-	o.helo = helo;
 	out.o = &o;
 	out.rep = &rep;
 	if (mx_resolve(&o, &rep, err, sizeof err) == -1) {

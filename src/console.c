@@ -45,8 +45,6 @@ static void	secret_input(struct client *, const char *);
 static enum console_result console_state(struct client *, const char *);
 static enum console_result console_tls(struct client *, const char *);
 static enum console_result console_quit(struct client *, const char *);
-static unsigned long long console_message_limit(struct session *, char *,
-    size_t);
 static enum console_result console_lesson(struct client *, const char *);
 static void	lesson_said(struct client *, int, const char *);
 
@@ -425,25 +423,6 @@ console_state(struct client *c, const char *arg)
 	return CONSOLE_CONTINUE;
 }
 
-/*
- * The most a message file may be as sent: the SIZE the server advertised
- * (RFC 1870 4), else MESSAGE_FILE_MAX; what says which, for the refusal.
- */
-static unsigned long long
-console_message_limit(struct session *s, char *what, size_t size)
-{
-	const struct caps *caps = session_caps(s);
-
-	if (caps->size && caps->size_max > 0) {
-		snprintf(what, size, "the %lu octets the server advertised "
-		    "with SIZE (RFC 1870)", caps->size_max);
-		return caps->size_max;
-	}
-	snprintf(what, size, "the %lu octets (64 MiB) smtpscope sends when "
-	    "the server advertises no SIZE", MESSAGE_FILE_MAX);
-	return MESSAGE_FILE_MAX;
-}
-
 static enum console_result
 console_data(struct client *c, const char *arg)
 {
@@ -461,7 +440,7 @@ console_data(struct client *c, const char *arg)
 	}
 	/* measured, and refused, before DATA is sent */
 	if (*arg != '\0' && (mf = message_file_open(arg, MESSAGE_DATA,
-	    console_message_limit(s, what, sizeof what), what, &size, err,
+	    message_limit(session_caps(s), what, sizeof what), what, &size, err,
 	    sizeof err)) == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
 		return CONSOLE_CONTINUE;
@@ -537,7 +516,7 @@ console_bdat(struct client *c, const char *arg)
 		    "advertise CHUNKING: expect BDAT to be refused (RFC 3030 2)");
 	/* RFC 3030 3: a BINARYMIME body goes as it is, octet for octet */
 	if ((mf = message_file_open(path, session_binarymime(s) ?
-	    MESSAGE_BINARY : MESSAGE_BDAT, console_message_limit(s, what,
+	    MESSAGE_BINARY : MESSAGE_BDAT, message_limit(session_caps(s), what,
 	    sizeof what), what, &size, err, sizeof err)) == NULL) {
 		client_message(c, CLIENT_MSG_ERROR, "%s", err);
 		return CONSOLE_CONTINUE;

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "message.h"
 
 struct message_file {
@@ -315,4 +316,17 @@ message_file_close(struct message_file *m)
 	free(m->path);
 	free(m->line);
 	free(m);
+}
+
+unsigned long long
+message_limit(const struct caps *caps, char *what, size_t size)
+{
+	if (caps->size && caps->size_max > 0) {
+		snprintf(what, size, "the %lu octets the server advertised "
+		    "with SIZE (RFC 1870)", caps->size_max);
+		return caps->size_max;
+	}
+	snprintf(what, size, "the %lu octets (64 MiB) smtpscope sends when "
+	    "the server advertises no SIZE", MESSAGE_FILE_MAX);
+	return MESSAGE_FILE_MAX;
 }

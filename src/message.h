@@ -74,4 +74,13 @@ int message_file_chunk(struct message_file *, char *buf, size_t size,
 
 void message_file_close(struct message_file *);
 
+/*
+ * The most a message may be as sent: the SIZE the server advertised
+ * (RFC 1870 4) in caps, else MESSAGE_FILE_MAX; what gets the words that
+ * say which (limit_what of message_file_open()).
+ */
+struct caps;
+unsigned long long message_limit(const struct caps *caps, char *what,
+    size_t size);
+
 #endif

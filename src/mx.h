@@ -22,7 +22,8 @@ struct mx_opts {
 	int		 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
 	int		 timeout_s;
 	const char	*cafile;
-	const char	*helo;		/* EHLO name for the probes */
+	const char	*helo;		/* EHLO name for the probes (--ehlo;
+					   NULL: client_ehlo_name()) */
 	int		 dane;		/* look up and check TLSA records */
 	int		 mta_sts;	/* fetch and check the MTA-STS policy */
 };

@@ -191,6 +191,32 @@ net_peer_name(int fd, char *buf, size_t size)
 	    NI_NUMERICHOST);
 }
 
+int
+net_local_literal(int fd, char *buf, size_t size)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof ss;
+	char			addr[INET6_ADDRSTRLEN + 64];
+	int			n;
+
+	if (size == 0)
+		return -1;
+	buf[0] = '\0';
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, len, addr, sizeof addr, NULL,
+	    0, NI_NUMERICHOST) != 0)
+		return -1;
+	/* a link-local address's "%eth0" means nothing to the server */
+	addr[strcspn(addr, "%")] = '\0';
+	n = snprintf(buf, size, "[%s%s]", ss.ss_family == AF_INET6 ?
+	    "IPv6:" : "", addr);
+	if (n < 0 || (size_t)n >= size) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 /* One address: non-blocking connect, then poll for completion. */
 static int
 connect_one(const struct addrinfo *ai, int timeout_ms, int *fdp, int *errnop)

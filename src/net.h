@@ -73,6 +73,11 @@ int net_connect(const char *host, const char *port, int family,
 /* Numeric address of the peer of fd, "127.0.0.1" or "::1". */
 void net_peer_name(int fd, char *buf, size_t size);
 
+/* The local address of fd as an address literal (RFC 5321 4.1.3):
+ * "[192.0.2.1]" or "[IPv6:2001:db8::1]", what a client without a host
+ * name of its own says in EHLO (4.1.4).  Returns 0, or -1 (buf ""). */
+int net_local_literal(int fd, char *buf, size_t size);
+
 struct tls;	/* tls.h */
 
 struct conn {

@@ -28,6 +28,14 @@ enum exitcode ui_plain_run(const struct client_opts *, const struct ui_opts *);
  * input or the end of the connection.  Returns the exit status. */
 enum exitcode ui_plain_attach(struct client *, const struct ui_opts *);
 
+/* A one-shot probe or test message (--quit-after, --to): plan run by
+ * probe_drive() on a client of the given options, every step shown and
+ * explained as the plain console shows it, no input read.  Returns the
+ * exit status probe_drive() gives. */
+struct probe_plan;
+enum exitcode ui_plain_probe(const struct client_opts *,
+    const struct ui_opts *, const struct probe_plan *);
+
 /* ncurses split view; same contract. */
 enum exitcode ui_tui_run(const struct client_opts *, const struct ui_opts *);
 

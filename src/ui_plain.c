@@ -27,6 +27,7 @@
 #include "annotate.h"
 #include "complete.h"
 #include "console.h"
+#include "probe.h"
 #include "sanitize.h"
 #include "transcript.h"
 #include "ui.h"
@@ -546,6 +547,11 @@ run_piped(struct plain *p)
 		    "with a single \".\"), so nothing was sent");
 		p->unfinished = 1;
 	}
+	/* The input has ended: say goodbye as Ctrl-D does (QUIT unless it
+	 * was sent, or a message body is unfinished), rather than leave
+	 * the server to find the connection gone. */
+	if (client_fd(p->c) != -1)
+		console_input(p->c, ":quit", strlen(":quit"), 0);
 	/* Read what the server still says (its reply to QUIT, its close). */
 	if (client_fd(p->c) != -1)
 		client_wait(p->c, -1);
@@ -627,4 +633,25 @@ ui_plain_attach(struct client *c, const struct ui_opts *u)
 	p.c = c;
 	client_set_ops(c, &plain_ops, &p);
 	return plain_drive(&p);
+}
+
+enum exitcode
+ui_plain_probe(const struct client_opts *copts, const struct ui_opts *u,
+    const struct probe_plan *plan)
+{
+	struct plain		p;
+	struct probe_result	res;
+	enum exitcode		status;
+
+	plain_init(&p, u);
+	p.interactive = 0;	/* nothing is typed: nothing to echo */
+	if ((p.c = client_new(copts, &plain_ops, &p)) == NULL) {
+		fprintf(stderr, "smtpscope: out of memory\n");
+		return EXIT_FAILED;
+	}
+	current = &p;
+	status = probe_drive(p.c, plan, &plain_ops, &p, &res);
+	client_free(p.c);
+	current = NULL;
+	return status;
 }

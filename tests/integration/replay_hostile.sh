@@ -162,7 +162,8 @@ assert_grep '^#  received: 22 short$' "$T/out10"
 assert_grep '^not ok 3 - line 6: no code after NOOP, expected 250$' "$T/out10"
 
 # a server that closes without a greeting: the mismatch is the greeting's,
-# and the command never sent is named as such
+# and the command never sent is named as such; no greeting is a
+# connection that could not be set up (3), as everywhere
 printf '\n' >"$T/silent"
 start_hostile "$T/silent"
 printf '# smtpscope session 1\nS: 220\nC: QUIT\nS: 221\n' >"$T/s.smtp"
@@ -170,7 +171,7 @@ printf '# smtpscope session 1\nS: 220\nC: QUIT\nS: 221\n' >"$T/s.smtp"
     >"$T/out11" 2>"$T/err11"
 rc=$?
 LAST_OUT=$T/out11
-[ $rc -eq 1 ] || fail "no greeting: exit status $rc, expected 1"
+[ $rc -eq 3 ] || fail "no greeting: exit status $rc, expected 3"
 assert_grep 's\.smtp:2: mismatch in the greeting: no reply came' "$T/out11"
 assert_grep 's\.smtp:4: mismatch after "QUIT" \(not sent: the connection was closed\): no reply came' "$T/out11"
 assert_no_grep 'after ""' "$T/out11"

@@ -22,7 +22,10 @@
 #         configuration file); wait until each accepts connections.
 #       HOST is 127.0.0.1 unless -H says otherwise.  Fails (fail, exit 1)
 #       when the server exits or is not ready within $SERVER_WAIT seconds
-#       (default 60: generous, a loaded machine is no reason to fail).
+#       (default 60: generous, a loaded machine is no reason to fail);
+#       with -q, a server that exits before it listens makes it return 1
+#       instead: a port given with -p was taken meanwhile, and the caller
+#       tries others.
 #       Use a new NAME for a second server whose output a test reads.
 #   start_practice [ARGS]   `smtpscope serve --port 0 ARGS`; sets
 #                           PRACTICE_PORT, PRACTICE_PID; output in
@@ -146,11 +149,12 @@ _server_spawn() {
 }
 
 start_server() {
-	_ss_ports="" _ss_host=127.0.0.1
+	_ss_ports="" _ss_host=127.0.0.1 _ss_quiet=0
 	while :; do
 		case ${1:-} in
 		-p) _ss_ports="$_ss_ports $2"; shift 2 ;;
 		-H) _ss_host=$2; shift 2 ;;
+		-q) _ss_quiet=1; shift ;;
 		*) break ;;
 		esac
 	done
@@ -174,6 +178,7 @@ start_server() {
 	LAST_OUT=$T/$_ss_name.err
 	[ -s "$LAST_OUT" ] || LAST_OUT=$T/$_ss_name.out
 	if [ $_ss_rc -eq 1 ]; then
+		[ $_ss_quiet = 1 ] && return 1
 		fail "$_ss_name server exited before it listened: $*"
 	fi
 	fail "$_ss_name server not listening after $SERVER_WAIT s: $*"

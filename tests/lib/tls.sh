@@ -29,6 +29,7 @@
 #                            (smtpd_upstream_proxy_protocol = haproxy) and
 #                            logs the client it names: "connect from
 #                            unknown[ADDR]" (no reverse lookup)
+#       $NOTLS_PORT          plain, does not offer STARTTLS
 #     Postfix smtpd is used when it can run here: a private instance with
 #     its own configuration and queue under $T, started in the foreground
 #     and stopped at exit.  It accepts mail only for @example.test and
@@ -36,6 +37,10 @@
 #     denied".  Postfix's master must run as root; otherwise the aiosmtpd
 #     server below stands in (TLS_SERVER=aiosmtpd).  TLS_FORCE_AIOSMTPD=1
 #     selects the fallback.
+#   pf_mark / pf_session   (Postfix only) pf_mark notes where its log ends;
+#       pf_session waits until the log holds the end of a session begun
+#       since ("disconnect from"), and puts the lines since the mark in
+#       $T/pf/session: what Postfix saw of the session
 #   start_auth_server [ARGS]   tests/lib/auth_server.py (aiosmtpd): AUTH
 #       PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER for $AUTH_USER / $AUTH_PASSWORD
 #       ($AUTH_TOKEN for the OAuth ones); sets $AUTH_PORT.  ARGS go to the script
@@ -177,7 +182,8 @@ _tls_postfix_usable() {
 	return 0
 }
 
-_tls_start_postfix() {
+# _tls_postfix_config: free ports and a configuration using them
+_tls_postfix_config() {
 	_pf=$T/pf
 	_postfix=$(command -v postfix || echo /usr/sbin/postfix)
 	mkdir -p "$_pf/etc" "$_pf/queue" "$_pf/data"
@@ -189,6 +195,7 @@ _tls_start_postfix() {
 	EXPIRED_PORT=$(free_port)
 	WRONGNAME_PORT=$(free_port)
 	CCERT_PORT=$(free_port)
+	NOTLS_PORT=$(free_port)
 	_pf_waits=""
 	if [ -n "${_tls_proxy:-}" ]; then
 		PROXY_PORT=$(free_port)
@@ -241,6 +248,8 @@ EOF
   -o smtpd_tls_ask_ccert=yes
   -o smtpd_tls_CAfile=$TLS_CA
   -o smtpd_tls_loglevel=2
+127.0.0.1:$NOTLS_PORT inet n - n - - smtpd
+  -o smtpd_tls_security_level=none
 cleanup   unix n - n - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
 tlsmgr    unix - - n 1000? 1 tlsmgr
@@ -269,10 +278,27 @@ EOF
 	# "postfix check" creates the queue directories with their owners.
 	"$_postfix" -c "$_pf/etc" check >"$_pf/check.log" 2>&1 ||
 	    { LAST_OUT=$_pf/check.log; fail "postfix check failed"; }
-	# shellcheck disable=SC2086
-	start_server -p "$STARTTLS_PORT" -p "$SMTPS_PORT" -p "$EXPIRED_PORT" \
-	    -p "$WRONGNAME_PORT" -p "$CCERT_PORT" $_pf_waits postfix \
-	    "$POSTFIX_SBIN/master" -c "$_pf/etc" -d
+}
+
+_tls_start_postfix() {
+	# a port picked free may be taken (by a connection's local end, on
+	# a busy machine) before master binds it: then master exits, and
+	# other ports are tried
+	_tls_tries=5
+	while :; do
+		_tls_postfix_config
+		# shellcheck disable=SC2086
+		start_server -q -p "$STARTTLS_PORT" -p "$SMTPS_PORT" \
+		    -p "$EXPIRED_PORT" -p "$WRONGNAME_PORT" -p "$CCERT_PORT" \
+		    -p "$NOTLS_PORT" $_pf_waits postfix \
+		    "$POSTFIX_SBIN/master" -c "$_pf/etc" -d && break
+		_tls_tries=$((_tls_tries - 1))
+		[ $_tls_tries -gt 0 ] || { LAST_OUT=$_pf/maillog;
+		    fail "postfix exited before it listened, 5 times"; }
+	done
+	# the sessions start_server opened to see the ports listen (pf_mark)
+	_pf_nports=6
+	[ -z "$_pf_waits" ] || _pf_nports=7
 	TLS_SERVER=postfix
 }
 
@@ -286,6 +312,8 @@ _tls_start_aiosmtpd() {
 	start_auth_server --cert "$TLS_WRONG_CERT" --key "$TLS_WRONG_KEY"
 	WRONGNAME_PORT=$AUTH_PORT
 	CCERT_PORT=
+	start_auth_server
+	NOTLS_PORT=$AUTH_PORT
 	TLS_SERVER=aiosmtpd
 }
 
@@ -301,4 +329,35 @@ start_tls_server() {
 		echo "note: no private Postfix here (it needs root); TLS tests use aiosmtpd" >&2
 		_tls_start_aiosmtpd
 	fi
+}
+
+pf_mark() {
+	if [ -z "${_pf_mark:-}" ]; then
+		# Once: start_server connected to each port to see it listen;
+		# smtpd may log those sessions late, on a busy machine.  Mark
+		# the log once they are all in it.
+		_pf_mark=0
+		_pf_i=0
+		while [ "$(cat "$T/pf/maillog" 2>/dev/null |
+		    grep -c 'disconnect from')" -lt "$_pf_nports" ]; do
+			_pf_i=$((_pf_i + 1))
+			[ $_pf_i -lt 600 ] || { LAST_OUT=$T/pf/maillog;
+			    fail "Postfix logged not the $_pf_nports first sessions"; }
+			sleep 0.1
+		done
+	fi
+	_pf_mark=$(cat "$T/pf/maillog" 2>/dev/null | wc -l)
+}
+
+pf_session() {
+	_pf_i=0
+	while [ $_pf_i -lt 600 ]; do
+		tail -n +$((_pf_mark + 1)) "$T/pf/maillog" >"$T/pf/session" \
+		    2>/dev/null
+		grep -q 'disconnect from' "$T/pf/session" && return 0
+		sleep 0.1
+		_pf_i=$((_pf_i + 1))
+	done
+	LAST_OUT=$T/pf/maillog
+	fail "Postfix logged no end of the session"
 }

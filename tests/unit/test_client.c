@@ -103,10 +103,11 @@ listener(char *port, size_t size)
 	return fd;
 }
 
-/* A client connected to a server played by the test, greeting read;
- * the server's end of the connection into *fd. */
+/* A client of options base (or none) connected to a server played by
+ * the test, not greeted; the server's end of the connection into *fd. */
 static struct client *
-greeted(const struct client_ops *o_ops, void *arg, int *fd)
+connected(const struct client_opts *base, const struct client_ops *o_ops,
+    void *arg, int *fd)
 {
 	struct client_opts	o;
 	struct client		*c;
@@ -114,6 +115,8 @@ greeted(const struct client_ops *o_ops, void *arg, int *fd)
 	int			lfd;
 
 	memset(&o, 0, sizeof o);
+	if (base != NULL)
+		o = *base;
 	lfd = listener(port, sizeof port);
 	o.host = "127.0.0.1";
 	o.port = port;
@@ -124,6 +127,45 @@ greeted(const struct client_ops *o_ops, void *arg, int *fd)
 	*fd = accept(lfd, NULL, NULL);
 	cr_assert(*fd >= 0);
 	close(lfd);
+	return c;
+}
+
+/* What the client has sent, as the server reads it: exactly want, and
+ * nothing else within a moment. */
+static void
+expect_sent(int fd, const char *want)
+{
+	char	buf[1024];
+	size_t	len = 0, n = strlen(want);
+	ssize_t	r;
+
+	while (len < n && net_wait_readable(fd, 5000) == 1 &&
+	    (r = read(fd, buf + len, n - len)) > 0)
+		len += (size_t)r;
+	buf[len] = '\0';
+	cr_assert_str_eq(buf, want);
+	if (net_wait_readable(fd, 100) == 1) {
+		r = read(fd, buf, sizeof buf - 1);
+		buf[r > 0 ? r : 0] = '\0';
+		cr_assert(r <= 0, "also sent: %s", buf);
+	}
+}
+
+/* The server played by the test says text. */
+static void
+say(int fd, const char *text)
+{
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+}
+
+/* A client connected to a server played by the test, greeting read;
+ * the server's end of the connection into *fd. */
+static struct client *
+greeted(const struct client_ops *o_ops, void *arg, int *fd)
+{
+	struct client	*c;
+
+	c = connected(NULL, o_ops, arg, fd);
 	cr_assert_eq(write(*fd, "220 hi\r\n", 8), 8);
 	cr_assert_eq(client_wait(c, 5000), 0);
 	return c;
@@ -479,5 +521,206 @@ Test(client, batch_write_failure_reads_the_421_first)
 	cr_assert_str_eq(h.error, "");
 	cr_assert_eq(client_fd(c), -1);
 	cr_assert_eq(client_failed(c), EXIT_OK);
+	client_free(c);
+}
+
+struct told {
+	char	info[1024];	/* the last neutral message */
+	char	error[2048];	/* every error, one a line */
+};
+
+static void
+told_message(void *arg, enum client_msg kind, const char *text)
+{
+	struct told	*t = arg;
+	size_t		 len = strlen(t->error);
+
+	if (kind == CLIENT_MSG_INFO)
+		snprintf(t->info, sizeof t->info, "%s", text);
+	else if (kind == CLIENT_MSG_ERROR)
+		snprintf(t->error + len, sizeof t->error - len, "%s\n", text);
+}
+
+static const struct client_ops told_ops = {
+	.message = told_message,
+};
+
+/* --starttls, greeted: the client, and the server's end in *fd. */
+static struct client *
+starttls_greeted(struct told *t, int *fd)
+{
+	struct client_opts	o;
+	struct client		*c;
+
+	memset(t, 0, sizeof *t);
+	memset(&o, 0, sizeof o);
+	o.starttls = 1;
+	o.ehlo = "client.example";
+	c = connected(&o, &told_ops, t, fd);
+	say(*fd, "220 hi\r\n");
+	cr_assert_eq(client_wait(c, 5000), 0);
+	return c;
+}
+
+/* --starttls and a transaction command first: EHLO goes out alone (the
+ * engine's, with --ehlo's name); a server without STARTTLS gets QUIT and
+ * nothing else, the session ends at its 221 with EXIT_CONNECT. */
+Test(client, starttls_mail_first_never_in_clear)
+{
+	struct told	 t;
+	struct client	*c;
+	int		 fd;
+
+	c = starttls_greeted(&t, &fd);
+	cr_assert_eq(client_send(c, "MAIL FROM:<a@example.org>"), 0);
+	cr_assert(strstr(t.info, "EHLO client.example and STARTTLS first") !=
+	    NULL, "%s", t.info);
+	expect_sent(fd, "EHLO client.example\r\n");
+	say(fd, "250-mx\r\n250 PIPELINING\r\n");
+	cr_assert_eq(net_wait_readable(client_fd(c), 5000), 1);
+	cr_assert_eq(client_on_readable(c), 0);
+	expect_sent(fd, "QUIT\r\n");
+	cr_assert(strstr(t.error, "does not offer STARTTLS") != NULL, "%s",
+	    t.error);
+	cr_assert(strstr(t.error, "\"MAIL FROM:<a@example.org>\" not sent") !=
+	    NULL, "%s", t.error);
+	/* nothing else goes out, even asked */
+	cr_assert_eq(client_send(c, "RCPT TO:<b@example.org>"), -1);
+	say(fd, "221 bye\r\n");
+	client_wait(c, 5000);
+	cr_assert_eq(client_fd(c), -1, "the session goes on after its 221");
+	cr_assert_eq(client_failed(c), EXIT_CONNECT);
+	cr_assert_eq(read(fd, t.info, sizeof t.info), 0, "more was sent");
+	close(fd);
+	client_free(c);
+}
+
+/* HELO first: EHLO with its name instead (only EHLO learns of
+ * STARTTLS); a refused STARTTLS ends the session. */
+Test(client, starttls_helo_first_and_refused)
+{
+	struct told	 t;
+	struct client	*c;
+	int		 fd;
+
+	c = starttls_greeted(&t, &fd);
+	cr_assert_eq(client_send(c, "HELO me.example"), 0);
+	expect_sent(fd, "EHLO me.example\r\n");
+	/* a second line waits for nothing: refused */
+	cr_assert_eq(client_send(c, "MAIL FROM:<a@example.org>"), -1);
+	cr_assert(strstr(t.error, "already waits for TLS") != NULL, "%s",
+	    t.error);
+	say(fd, "250-mx\r\n250 STARTTLS\r\n");
+	cr_assert_eq(net_wait_readable(client_fd(c), 5000), 1);
+	cr_assert_eq(client_on_readable(c), 0);
+	expect_sent(fd, "STARTTLS\r\n");
+	say(fd, "454 4.7.0 TLS not available\r\n");
+	cr_assert_eq(net_wait_readable(client_fd(c), 5000), 1);
+	cr_assert_eq(client_on_readable(c), 0);
+	expect_sent(fd, "QUIT\r\n");
+	cr_assert(strstr(t.error, "refused STARTTLS (454)") != NULL, "%s",
+	    t.error);
+	cr_assert_eq(client_failed(c), EXIT_CONNECT);
+	close(fd);
+	client_free(c);
+}
+
+/* EHLO, NOOP, RSET and QUIT go out in clear; EHLO's 250 starts TLS. */
+Test(client, starttls_allowed_in_clear)
+{
+	struct told	 t;
+	struct client	*c;
+	int		 fd;
+
+	c = starttls_greeted(&t, &fd);
+	cr_assert_eq(client_send(c, "NOOP"), 0);
+	expect_sent(fd, "NOOP\r\n");
+	say(fd, "250 ok\r\n");
+	cr_assert_eq(client_wait(c, 5000), 0);
+	cr_assert_eq(client_send(c, "EHLO me.example"), 0);
+	expect_sent(fd, "EHLO me.example\r\n");
+	say(fd, "250-mx\r\n250 STARTTLS\r\n");
+	cr_assert_eq(net_wait_readable(client_fd(c), 5000), 1);
+	cr_assert_eq(client_on_readable(c), 0);
+	expect_sent(fd, "STARTTLS\r\n");
+	/* nothing may follow STARTTLS, and BDAT never waits */
+	cr_assert_eq(client_send_bdat(c, "x", 1, 1), -1);
+	close(fd);
+	client_free(c);
+}
+
+/* A server that accepts the connection and never greets: a connection
+ * failure (EXIT_CONNECT), as is one that closes before its greeting. */
+Test(client, no_greeting_is_a_connect_failure)
+{
+	struct told	 t;
+	struct client	*c;
+	int		 fd;
+
+	memset(&t, 0, sizeof t);
+	c = connected(NULL, &told_ops, &t, &fd);
+	cr_assert_eq(client_wait(c, 200), -2);
+	cr_assert(strstr(t.error, "accepted the connection but sent no "
+	    "greeting within 1 s") != NULL, "%s", t.error);
+	cr_assert_eq(client_failed(c), EXIT_CONNECT);
+	close(fd);
+	client_free(c);
+
+	memset(&t, 0, sizeof t);
+	c = connected(NULL, &told_ops, &t, &fd);
+	close(fd);
+	cr_assert_eq(client_wait(c, 5000), -1);
+	cr_assert(strstr(t.error, "before its greeting") != NULL, "%s",
+	    t.error);
+	cr_assert_eq(client_failed(c), EXIT_CONNECT);
+	client_free(c);
+}
+
+/* The EHLO name: --ehlo, else a host name with a dot, else the address
+ * literal of our end (RFC 5321 4.1.4). */
+Test(client, ehlo_name)
+{
+	struct client_opts	 o;
+	struct told		 t;
+	struct client		*c;
+	char			 buf[256], host[256];
+	const char		*name;
+	int			 fd;
+
+	memset(&o, 0, sizeof o);
+	o.ehlo = "given.example";
+	c = connected(&o, &told_ops, &t, &fd);
+	cr_assert_str_eq(client_ehlo_name(c, buf, sizeof buf),
+	    "given.example");
+	close(fd);
+	client_free(c);
+	c = connected(NULL, &told_ops, &t, &fd);
+	name = client_ehlo_name(c, buf, sizeof buf);
+	cr_assert_eq(gethostname(host, sizeof host), 0);
+	if (strchr(host, '.') != NULL)
+		cr_assert_str_eq(name, host);
+	else
+		cr_assert_str_eq(name, "[127.0.0.1]");
+	close(fd);
+	client_free(c);
+}
+
+/* A body given whole: each LF, CRLF or lone CR ends a line, each line
+ * dot-stuffed (RFC 5321 4.5.2). */
+Test(client, send_body_splits_lines)
+{
+	struct told	 t;
+	struct client	*c;
+	int		 fd;
+
+	memset(&t, 0, sizeof t);
+	c = greeted(&told_ops, &t, &fd);
+	cr_assert_eq(client_send(c, "DATA"), 0);
+	expect_sent(fd, "DATA\r\n");
+	say(fd, "354 go\r\n");
+	cr_assert_eq(client_wait(c, 5000), 0);
+	cr_assert_eq(client_send_body(c, "a\n.b\r\nc\rd", 9), 0);
+	expect_sent(fd, "a\r\n..b\r\nc\r\nd\r\n");
+	close(fd);
 	client_free(c);
 }
