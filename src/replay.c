@@ -398,6 +398,12 @@ await_reply(struct replay *rp)
 	 * without ever ending its reply must time out too. */
 	double deadline = net_clock_ms() + timeout;
 
+	/* The greeting: the engine's deadline, counted from the connection,
+	 * so that client_check_timeout() below agrees that it is late. */
+	if (client_fd(rp->c) != -1 &&
+	    session_state(client_session(rp->c)) == STATE_CONNECTED &&
+	    (left = client_timeout_left(rp->c)) >= 0)
+		deadline = net_clock_ms() + left;
 	while (rp->qlen == 0) {
 		/* What was written goes out before the wait, in one write (a
 		 * body and its ".", a PIPELINING group).  When the write
@@ -415,6 +421,11 @@ await_reply(struct replay *rp)
 			left = (int)(deadline - net_clock_ms());
 			rc = left > 0 ? net_wait_readable(client_fd(rp->c),
 			    left) : 0;
+			/* no greeting: the engine says so and ends the
+			 * session; the connection could not be set up (3) */
+			if (rc == 0 && session_state(s) == STATE_CONNECTED &&
+			    client_check_timeout(rp->c))
+				return -1;
 			if (rc == 0) {
 				replay_error(rp, "no reply from %s within %d s: "
 				    "the server may be slow (try a longer "

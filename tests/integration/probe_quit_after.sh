@@ -3,7 +3,8 @@
 # sends what it should and nothing more (the output and Postfix's log say
 # so), QUIT last (but for connect), with its exit status; --quit-after
 # auth against aiosmtpd with AUTH; --ehlo; a server that never greets
-# (3) and one without STARTTLS (3); the options' usage errors (2).
+# (3, for the console and replay too) and one without STARTTLS (3); the
+# options' usage errors (2).
 . "$TOP_SRCDIR/tests/lib/common.sh"
 . "$TOP_SRCDIR/tests/lib/tls.sh"
 start_tls_server
@@ -184,6 +185,14 @@ rc=$?
 LAST_OUT=$T/silent2.out
 [ "$rc" = 3 ] || fail "no greeting (console): exit status $rc, expected 3"
 assert_no_grep '^C: ' "$T/silent2.out"
+# replay says the same: 3
+printf '# smtpscope session 1\nS: 220\nC: QUIT\nS: 221\n' >"$T/silent.smtp"
+"$SMTPSCOPE" replay --timeout 1 "$T/silent.smtp" "127.0.0.1:$silent" \
+    >"$T/silent4.out" 2>&1
+rc=$?
+LAST_OUT=$T/silent4.out
+[ "$rc" = 3 ] || fail "no greeting (replay): exit status $rc, expected 3"
+assert_grep 'accepted the connection but sent no greeting within 1 s' "$T/silent4.out"
 # connect alone does not wait for it
 "$SMTPSCOPE" --timeout 1 --quit-after connect "127.0.0.1:$silent" \
     >"$T/silent3.out" 2>&1 || fail "--quit-after connect waited for a greeting"

@@ -91,10 +91,12 @@ for view in split plain; do
 	rm -f "$T/status"
 	tmx kill-server >/dev/null 2>&1
 	tui_start 140 40 "\"$SMTPSCOPE\" $opt --timeout 2 127.0.0.1:$slow"
-	tui_wait "no reply from 127\\.0\\.0\\.1:$slow within 2 s \\(only [0-9]+ bytes of an unfinished reply came\\)" \
+	tui_wait "127\\.0\\.0\\.1:$slow accepted the connection but sent no greeting within 2 s \\(only [0-9]+ bytes of an unfinished reply came\\)" \
 	    "$view: --timeout not applied to the slow greeting"
 	[ "$view" = split ] && tui_keys Enter
 	status=$(tui_wait_exit)
-	[ "$status" = 1 ] || fail "$view: exit status $status after the timeout, expected 1"
+	# a greeting that never completes: the connection could not be set
+	# up, as a TLS handshake that times out
+	[ "$status" = 3 ] || fail "$view: exit status $status after the timeout, expected 3"
 done
 exit 0

@@ -34,10 +34,17 @@ $*
 echo \$? >"$T/status"
 RUN
 	# remain-on-exit: what a console printed as it left stays there
-	# to be captured
-	tmx new-session -d -x "$_w" -y "$_h" "sh $T/run.sh" \; \
-	    set-option -g remain-on-exit on >/dev/null ||
-	    fail "tmux new-session failed"
+	# to be captured.  A server just killed (a test's second start) may
+	# still be going away on the socket: then the start fails, and is
+	# tried again once it has gone.
+	_i=0
+	until tmx new-session -d -x "$_w" -y "$_h" "sh $T/run.sh" \; \
+	    set-option -g remain-on-exit on >/dev/null 2>"$T/tmux.err"; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || { LAST_OUT=$T/tmux.err;
+		    fail "tmux new-session failed"; }
+		sleep 0.1
+	done
 }
 
 tui_keys() { tmx send-keys -t 0 "$@"; }
