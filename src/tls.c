@@ -180,6 +180,8 @@ static void	 tls_cert_fill(X509 *, struct tls_cert *);
 static const struct tls_fix *tls_fix_of(long);
 static const char *tls_version_name(int);
 static SSL_CTX	*tls_ctx_new(const struct tls_opts *, int, char *, size_t);
+static SSL_CTX	*tls_ctx_get(const struct tls_opts *, int, char *, size_t);
+static int	 tls_str_same(const char *, const char *);
 static void	 tls_add_fault(struct tls_info *, long, int, X509 *);
 static int	 tls_verify_cb(int, X509_STORE_CTX *);
 static int	 tls_cert_verify(X509_STORE_CTX *, void *);
@@ -743,6 +745,7 @@ tls_ctx_new(const struct tls_opts *o, int check, char *err, size_t errlen)
 	/* Every error is recorded by the callback and verification goes
 	 * on; tls_cert_verify() decides at the end. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, tls_verify_cb);
+	SSL_CTX_set_cert_verify_callback(ctx, tls_cert_verify, NULL);
 	ERR_clear_error();
 	return ctx;
 
@@ -807,10 +810,93 @@ tls_opts_check(const struct tls_opts *o, char *err, size_t errlen)
 	    o->ciphersuites == NULL && o->min_version == 0 &&
 	    o->max_version == 0))
 		return 0;
-	if ((ctx = tls_ctx_new(o, 1, err, errlen)) == NULL)
+	if ((ctx = tls_ctx_get(o, 1, err, errlen)) == NULL)
 		return -1;
 	SSL_CTX_free(ctx);
 	return 0;
+}
+
+static int
+tls_str_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * The context for opts, with a reference for the caller: one is kept for
+ * the process, so that the one tls_opts_check() built (its CAs read, its
+ * client certificate loaded) is the one the handshake uses, and every
+ * later connection of the same options too (replay --connections).  The
+ * options that belong to one connection (the name, insecure, DANE
+ * records) are not the context's.  check: as for tls_ctx_new(); the
+ * system's CAs are added once a handshake needs them.
+ */
+static SSL_CTX *
+tls_ctx_get(const struct tls_opts *o, int check, char *err, size_t errlen)
+{
+	static struct {
+		SSL_CTX		*ctx;
+		struct tls_opts	 o;		/* its strings our own copies */
+		int		 defaults;	/* the system's CAs loaded */
+	} kept;
+	static const struct tls_opts none;
+	struct tls_opts	*k = &kept.o;
+	SSL_CTX		*ctx;
+
+	if (o == NULL)
+		o = &none;
+	if (kept.ctx == NULL || !tls_str_same(k->cafile, o->cafile) ||
+	    !tls_str_same(k->capath, o->capath) ||
+	    !tls_str_same(k->ca_pem, o->ca_pem) ||
+	    !tls_str_same(k->certfile, o->certfile) ||
+	    !tls_str_same(k->keyfile, o->keyfile) ||
+	    !tls_str_same(k->ciphers, o->ciphers) ||
+	    !tls_str_same(k->ciphersuites, o->ciphersuites) ||
+	    k->min_version != o->min_version ||
+	    k->max_version != o->max_version) {
+		if ((ctx = tls_ctx_new(o, check, err, errlen)) == NULL)
+			return NULL;
+		SSL_CTX_free(kept.ctx);
+		free((char *)k->cafile);
+		free((char *)k->capath);
+		free((char *)k->ca_pem);
+		free((char *)k->certfile);
+		free((char *)k->keyfile);
+		free((char *)k->ciphers);
+		free((char *)k->ciphersuites);
+		memset(k, 0, sizeof(*k));
+		kept.ctx = ctx;
+		kept.defaults = !check;
+		k->min_version = o->min_version;
+		k->max_version = o->max_version;
+		if ((o->cafile != NULL && (k->cafile = strdup(o->cafile)) ==
+		    NULL) || (o->capath != NULL && (k->capath =
+		    strdup(o->capath)) == NULL) || (o->ca_pem != NULL &&
+		    (k->ca_pem = strdup(o->ca_pem)) == NULL) ||
+		    (o->certfile != NULL && (k->certfile =
+		    strdup(o->certfile)) == NULL) || (o->keyfile != NULL &&
+		    (k->keyfile = strdup(o->keyfile)) == NULL) ||
+		    (o->ciphers != NULL && (k->ciphers = strdup(o->ciphers)) ==
+		    NULL) || (o->ciphersuites != NULL && (k->ciphersuites =
+		    strdup(o->ciphersuites)) == NULL)) {
+			/* out of memory: keep nothing, use this one */
+			kept.ctx = NULL;
+			return ctx;
+		}
+	}
+	if (!check && !kept.defaults) {
+		/* tls_ctx_new() left them out for the check */
+		if (o->cafile == NULL && o->capath == NULL &&
+		    o->ca_pem == NULL &&
+		    !SSL_CTX_set_default_verify_paths(kept.ctx)) {
+			tls_fail(err, errlen, "cannot load the system CA "
+			    "certificates", "unreadable");
+			return NULL;
+		}
+		kept.defaults = 1;
+	}
+	SSL_CTX_up_ref(kept.ctx);
+	return kept.ctx;
 }
 
 /* Record what a check found wrong with cert (at depth), once. */
@@ -883,12 +969,18 @@ tls_verify_cb(int ok, X509_STORE_CTX *xs)
 static int
 tls_cert_verify(X509_STORE_CTX *xs, void *arg)
 {
-	struct tls	*t = arg;
-	struct tls_info	*in = &t->info;
+	SSL		*ssl = X509_STORE_CTX_get_ex_data(xs,
+			    SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct tls	*t = ssl != NULL ? SSL_get_app_data(ssl) : NULL;
+	struct tls_info	*in;
 	STACK_OF(X509)	*sent = X509_STORE_CTX_get0_untrusted(xs);
 	X509		*leaf = X509_STORE_CTX_get0_cert(xs);
 	int		 i, ok, match;
 
+	(void)arg;
+	if (t == NULL)
+		return 0;
+	in = &t->info;
 	in->nfaults = 0;
 	in->nsent = sent != NULL ? sk_X509_num(sent) : leaf != NULL;
 	in->ncerts = 0;
@@ -1097,9 +1189,8 @@ tls_start(int fd, const struct tls_opts *opts, int timeout_ms, char *err,
 		    strerror(errno));
 		goto fail;
 	}
-	if ((t->ctx = tls_ctx_new(opts, 0, err, errlen)) == NULL)
+	if ((t->ctx = tls_ctx_get(opts, 0, err, errlen)) == NULL)
 		goto fail;
-	SSL_CTX_set_cert_verify_callback(t->ctx, tls_cert_verify, t);
 	if ((t->ssl = SSL_new(t->ctx)) == NULL) {
 		tls_fail(err, errlen, "cannot set up TLS", "out of memory");
 		goto fail;

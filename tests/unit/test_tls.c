@@ -523,6 +523,41 @@ Test(tls, untrusted_chain_fix)
 	cr_assert_str_eq(line_of(err, 2, l, sizeof(l)), "", "%s", err);
 }
 
+/* The context tls_opts_check() built is the one the handshake uses: the
+ * CA file is read once, before connecting (a file removed after the
+ * check does not matter), and kept for later connections. */
+Test(tls, checked_context_is_kept)
+{
+	struct tls_opts	 o;
+	struct tls	*t;
+	char		 err[1024], copy[700];
+	FILE		*in, *out;
+	int		 ch;
+
+	snprintf(copy, sizeof(copy), "%s/ca-copy.pem", dir);
+	in = fopen(cafile, "r");
+	out = fopen(copy, "w");
+	cr_assert(in != NULL && out != NULL);
+	while ((ch = getc(in)) != EOF)
+		putc(ch, out);
+	fclose(in);
+	fclose(out);
+	memset(&o, 0, sizeof(o));
+	o.servername = "localhost";
+	o.cafile = copy;
+	cr_assert_eq(tls_opts_check(&o, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(unlink(copy), 0);
+	server_with(SRV_ECHO, leaf);
+	t = start_opts(&o, 5000, err, sizeof(err));
+	cr_assert_not_null(t, "%s", err);
+	cr_assert_eq(tls_verified(t), 1);
+	tls_free(t);
+	/* other options: a context of their own (the file is gone) */
+	o.ciphersuites = "TLS_AES_128_GCM_SHA256";
+	cr_assert_eq(tls_opts_check(&o, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "cannot load CA file ") != NULL, "%s", err);
+}
+
 Test(tls, capath)
 {
 	struct tls_opts	 o;
