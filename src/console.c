@@ -161,9 +161,10 @@ help_auth(struct client *c)
 		    m[i].proves, m[i].rfc);
 	if (len < sizeof buf)
 		snprintf(buf + len, sizeof buf - len, "\nThe practice server "
-		    "(smtpscope practice) offers PLAIN, LOGIN, CRAM-MD5 and "
-		    "SCRAM-SHA-256 after STARTTLS, for user %s, password %s: "
-		    "try :starttls, EHLO me, :auth SCRAM-SHA-256 %s",
+		    "(smtpscope practice) offers PLAIN, LOGIN, CRAM-MD5, "
+		    "SCRAM-SHA-256 and SCRAM-SHA-256-PLUS after STARTTLS, for "
+		    "user %s, password %s: try :starttls, EHLO me, :auth "
+		    "SCRAM-SHA-256-PLUS %s",
 		    AUTH_PRACTICE_USER, AUTH_PRACTICE_PASSWORD,
 		    AUTH_PRACTICE_USER);
 	client_message(c, CLIENT_MSG_HELP, "%s", buf);

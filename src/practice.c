@@ -114,6 +114,7 @@ struct practice_conn {
 						   clear, dropped */
 	int			 authenticated;	/* AUTH got 235 (RFC 4954 4) */
 	struct practice_auth	*sasl;		/* the AUTH exchange under way */
+	struct practice_auth_binding binding;	/* of the TLS connection */
 	/* What this server advertised in its last EHLO reply, by which
 	 * commands are judged; after HELO nothing (RFC 5321 4.1.1.1). */
 	struct caps		 caps;
@@ -1063,8 +1064,9 @@ practice_ehlo_caps(struct practice_conn *c)
 	}
 	/* RFC 4954 4 and 15: password mechanisms only under TLS */
 	if (c->tls && len < sizeof spec)
-		snprintf(spec + len, sizeof spec - len, " AUTH %s",
-		    PRACTICE_AUTH_MECHS);
+		snprintf(spec + len, sizeof spec - len, " AUTH %s%s%s",
+		    PRACTICE_AUTH_MECHS, c->binding.len > 0 ? " " : "",
+		    c->binding.len > 0 ? PRACTICE_AUTH_PLUS : "");
 	if (caps_from_spec(&c->caps, spec) == -1)
 		caps_clear(&c->caps);
 	c->caps.ehlo = 1;
@@ -1095,7 +1097,9 @@ practice_hello(struct practice_conn *c, const struct verbs_cmd *cmd,
 	/* The reply lists the extensions, one a line. */
 	practice_reply(c, "250-%s greets %s", c->host, shown);
 	if (c->tls)
-		practice_reply(c, "250-AUTH %s", PRACTICE_AUTH_MECHS);
+		practice_reply(c, "250-AUTH %s%s%s", PRACTICE_AUTH_MECHS,
+		    c->binding.len > 0 ? " " : "", c->binding.len > 0 ?
+		    PRACTICE_AUTH_PLUS : "");
 	for (last = 0, i = 0; i < PRACTICE_NKEYWORDS; i++)
 		if (practice_keyword_on(c, i))
 			last = i;
@@ -1449,9 +1453,11 @@ practice_auth(struct practice_conn *c, const struct verbs_cmd *cmd,
 		return;
 	}
 	if ((c->sasl = practice_auth_new(line + cmd->arg.off,
-	    cmd->arg.len)) == NULL) {
+	    cmd->arg.len, &c->binding)) == NULL) {
 		practice_reply(c, "504 5.5.4 Unrecognized authentication "
-		    "type: offered are %s (RFC 4954 4)", PRACTICE_AUTH_MECHS);
+		    "type: offered are %s%s%s (RFC 4954 4)",
+		    PRACTICE_AUTH_MECHS, c->binding.len > 0 ? " " : "",
+		    c->binding.len > 0 ? PRACTICE_AUTH_PLUS : "");
 		return;
 	}
 	c->mode = PRACTICE_MODE_SASL;
@@ -1546,6 +1552,17 @@ practice_sasl_end(struct practice_conn *c)
 	c->sasl = NULL;
 	if (c->mode == PRACTICE_MODE_SASL)
 		c->mode = PRACTICE_MODE_CMD;
+}
+
+void
+practice_conn_channel_binding(struct practice_conn *c, const char *type,
+    const unsigned char *data, size_t len)
+{
+	if (len > sizeof c->binding.data)
+		return;
+	snprintf(c->binding.type, sizeof c->binding.type, "%s", type);
+	memcpy(c->binding.data, data, len);
+	c->binding.len = len;
 }
 
 /*

@@ -24,8 +24,9 @@
  * BINARYMIME (RFC 3030), DSN (RFC 3461, parameters checked and ignored),
  * SMTPUTF8 (RFC 6531), HELP, STARTTLS (RFC 3207) when the network layer
  * can do TLS (practice_hooks.starttls) until TLS is up, and once TLS is
- * up AUTH (RFC 4954: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256 for the
- * practice account of auth.h; before TLS, AUTH gets 538).  Verbs of the
+ * up AUTH (RFC 4954: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256, and with
+ * the channel binding SCRAM-SHA-256-PLUS, for the practice account of
+ * auth.h; before TLS, AUTH gets 538).  Verbs of the
  * table it does not implement (ETRN, ATRN, BURL and the obsolete ones,
  * STARTTLS without TLS) get 502 5.5.1.
  *
@@ -159,6 +160,12 @@ int practice_conn_done(const struct practice_conn *);
  * after STARTTLS or at once on an implicit TLS port): the session starts
  * over (RFC 3207 4.2), EHLO offers AUTH and no longer STARTTLS. */
 void practice_conn_tls_started(struct practice_conn *);
+
+/* The TLS channel binding as this server sees it (tls-exporter under TLS
+ * 1.3, tls-unique before): with it EHLO offers SCRAM-SHA-256-PLUS too
+ * (RFC 5802 6).  Call after practice_conn_tls_started(). */
+void practice_conn_channel_binding(struct practice_conn *, const char *type,
+    const unsigned char *data, size_t len);
 
 /* 1 while the engine is reading a DATA body or a BDAT chunk. */
 int practice_conn_in_message(const struct practice_conn *);

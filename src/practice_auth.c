@@ -42,13 +42,15 @@ static int	practice_auth_cb(Gsasl *, Gsasl_session *, Gsasl_property);
 static const struct {
 	const char	*name;
 	int		 initial;
+	int		 plus;		/* needs the channel binding */
 } practice_auth_mechs[] = {
-	{ "PLAIN", 1 }, { "LOGIN", 1 }, { "CRAM-MD5", 0 },
-	{ "SCRAM-SHA-256", 1 },
+	{ "PLAIN", 1, 0 }, { "LOGIN", 1, 0 }, { "CRAM-MD5", 0, 0 },
+	{ "SCRAM-SHA-256", 1, 0 }, { PRACTICE_AUTH_PLUS, 1, 1 },
 };
 
 struct practice_auth *
-practice_auth_new(const char *mech, size_t len)
+practice_auth_new(const char *mech, size_t len,
+    const struct practice_auth_binding *cb)
 {
 	struct practice_auth	*a;
 	unsigned char		 salt[16];
@@ -60,7 +62,8 @@ practice_auth_new(const char *mech, size_t len)
 		if (strlen(practice_auth_mechs[i].name) == len &&
 		    strncasecmp(practice_auth_mechs[i].name, mech, len) == 0)
 			break;
-	if (i == n || (a = calloc(1, sizeof *a)) == NULL)
+	if (i == n || (practice_auth_mechs[i].plus && (cb == NULL ||
+	    cb->len == 0)) || (a = calloc(1, sizeof *a)) == NULL)
 		return NULL;
 	a->initial = practice_auth_mechs[i].initial;
 	a->login = strcmp(practice_auth_mechs[i].name, "LOGIN") == 0;
@@ -77,6 +80,14 @@ practice_auth_new(const char *mech, size_t len)
 	    &a->sess) != GSASL_OK)
 		goto fail;
 	gsasl_property_set(a->sess, GSASL_SERVICE, "smtp");
+	/* RFC 5802 6: the client proves it sees the same TLS channel */
+	if (practice_auth_mechs[i].plus) {
+		if ((b64 = base64_encode(cb->data, cb->len)) == NULL)
+			goto fail;
+		gsasl_property_set(a->sess, strcmp(cb->type, "tls-exporter") ==
+		    0 ? GSASL_CB_TLS_EXPORTER : GSASL_CB_TLS_UNIQUE, b64);
+		free(b64);
+	}
 	return a;
 fail:
 	practice_auth_free(a);

@@ -10,8 +10,18 @@
 
 #include <stddef.h>
 
-/* What the EHLO reply lists after AUTH, in this order. */
+/* What the EHLO reply lists after AUTH, in this order; with the TLS
+ * channel binding known, SCRAM-SHA-256-PLUS too (RFC 5802 6). */
 #define PRACTICE_AUTH_MECHS	"PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256"
+#define PRACTICE_AUTH_PLUS	"SCRAM-SHA-256-PLUS"
+
+/* The channel binding of the connection, as the server sees it
+ * (tls_ssl_channel_binding()). */
+struct practice_auth_binding {
+	char		 type[16];	/* "tls-exporter", "tls-unique" */
+	unsigned char	 data[64];
+	size_t		 len;		/* 0: none (no TLS yet) */
+};
 
 enum practice_auth_step {
 	PRACTICE_AUTH_CHALLENGE,	/* send "334 " and *challenge */
@@ -23,9 +33,11 @@ enum practice_auth_step {
 
 struct practice_auth;
 
-/* An exchange with mechanism mech (one of PRACTICE_AUTH_MECHS, any
- * case).  NULL when it is not one of them, or out of memory. */
-struct practice_auth *practice_auth_new(const char *mech, size_t len);
+/* An exchange with mechanism mech (one of PRACTICE_AUTH_MECHS, or
+ * PRACTICE_AUTH_PLUS with a binding; any case).  NULL when it is not one
+ * of them, or out of memory. */
+struct practice_auth *practice_auth_new(const char *mech, size_t len,
+    const struct practice_auth_binding *);
 void practice_auth_free(struct practice_auth *);
 
 /*

@@ -51,6 +51,7 @@
 #include "net.h"
 #include "practice.h"
 #include "practice_net.h"
+#include "tls.h"
 
 /* Descriptors kept free besides the clients: the listening socket,
  * stdio, a store file being written. */
@@ -489,7 +490,9 @@ practice_net_handshake(struct practice_net_client *cl)
 {
 	const SSL_CIPHER	*c;
 	char			 why[300];
-	int			 r, e;
+	const char		*cbtype;
+	unsigned char		 cb[64];
+	int			 r, e, n;
 
 	ERR_clear_error();
 	if ((r = SSL_accept(cl->ssl)) == 1) {
@@ -500,6 +503,11 @@ practice_net_handshake(struct practice_net_client *cl)
 		    SSL_get_version(cl->ssl), c != NULL ?
 		    SSL_CIPHER_get_name(c) : "none");
 		practice_conn_tls_started(cl->conn);
+		/* SCRAM-SHA-256-PLUS binds to it (RFC 5802 6) */
+		if ((n = tls_ssl_channel_binding(cl->ssl, &cbtype, cb,
+		    sizeof cb)) > 0)
+			practice_conn_channel_binding(cl->conn, cbtype, cb,
+			    (size_t)n);
 		return 0;
 	}
 	e = SSL_get_error(cl->ssl, r);

@@ -1449,23 +1449,33 @@ int
 tls_channel_binding(const struct tls *t, const char **type, unsigned char *buf,
     size_t size)
 {
-	static const char label[] = "EXPORTER-Channel-Binding";
-	size_t n;
-
 	if (t == NULL || t->ssl == NULL)
 		return -1;
-	if (SSL_version(t->ssl) >= TLS1_3_VERSION) {
+	return tls_ssl_channel_binding(t->ssl, type, buf, size);
+}
+
+int
+tls_ssl_channel_binding(SSL *ssl, const char **type, unsigned char *buf,
+    size_t size)
+{
+	static const char label[] = "EXPORTER-Channel-Binding";
+	size_t	n;
+	int	mine;
+
+	if (SSL_version(ssl) >= TLS1_3_VERSION) {
 		/* RFC 9266 2: 32 octets, no context */
-		if (size < 32 || SSL_export_keying_material(t->ssl, buf, 32,
+		if (size < 32 || SSL_export_keying_material(ssl, buf, 32,
 		    label, sizeof label - 1, NULL, 0, 0) != 1)
 			return -1;
 		*type = "tls-exporter";
 		return 32;
 	}
-	/* RFC 5929 3.1: the client's Finished, or the server's when the
-	 * session was resumed (the server sent its Finished first) */
-	n = SSL_session_reused(t->ssl) ? SSL_get_peer_finished(t->ssl, buf,
-	    size) : SSL_get_finished(t->ssl, buf, size);
+	/* RFC 5929 3.1: the first Finished message of the latest
+	 * handshake: the client's after a full handshake, the server's
+	 * after a resumed one */
+	mine = SSL_is_server(ssl) == (int)SSL_session_reused(ssl);
+	n = mine ? SSL_get_finished(ssl, buf, size) :
+	    SSL_get_peer_finished(ssl, buf, size);
 	if (n == 0 || n > size)
 		return -1;
 	*type = "tls-unique";

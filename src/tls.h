@@ -179,5 +179,10 @@ int tls_dane(const struct tls *, struct tls_tlsa *match);
  */
 int tls_channel_binding(const struct tls *, const char **type,
     unsigned char *buf, size_t size);
+/* The same for any OpenSSL connection, client or server (the practice
+ * server's). */
+struct ssl_st;
+int tls_ssl_channel_binding(struct ssl_st *, const char **type,
+    unsigned char *buf, size_t size);
 
 #endif

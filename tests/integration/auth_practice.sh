@@ -1,7 +1,8 @@
 #!/bin/sh
 # AUTH end to end against the practice server: `smtpscope practice`
 # trusts the certificate its server made, STARTTLS, then each mechanism
-# the server offers (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256) with the
+# the server offers (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256 and, bound to
+# the TLS channel, SCRAM-SHA-256-PLUS, under TLS 1.3 and 1.2) with the
 # practice account gets 235 (SCRAM: the server's signature verified) and
 # a wrong password 535 naming the account, the session going on.  Before
 # STARTTLS AUTH is not offered: warned about and answered 538.  No SASL
@@ -15,7 +16,7 @@ AUTH_PASSWORD=practice
 AUTH_SECRET_RAW=0
 
 files=""
-for mech in PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256; do
+for mech in PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256 SCRAM-SHA-256-PLUS; do
 	out=$T/$mech.out
 	LAST_OUT=$out
 	printf 'EHLO me\nNOOP\nQUIT\n' | SMTPSCOPE_PASSWORD=$AUTH_PASSWORD \
@@ -25,7 +26,7 @@ for mech in PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256; do
 	rc=$?
 	[ "$rc" = 0 ] || fail "$mech: exit status $rc, expected 0"
 	assert_grep '^\* TLS \(starttls\): .*verify=ok$' "$out"
-	assert_grep '^S: 250-AUTH PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256$' "$out"
+	assert_grep '^S: 250-AUTH PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256 SCRAM-SHA-256-PLUS$' "$out"
 	assert_grep "^C: AUTH $mech" "$out"
 	assert_grep '^S: 235 2\.7\.0 ' "$out"
 	assert_no_grep 'AUTH without TLS' "$out"
@@ -44,6 +45,19 @@ for mech in PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256; do
 	files="$files $out"
 done
 assert_grep '^\* the server.s signature verified' "$T/SCRAM-SHA-256.out"
+assert_grep '^\* the server.s signature verified' "$T/SCRAM-SHA-256-PLUS.out"
+
+# -PLUS under TLS 1.2 binds to tls-unique (RFC 5929), under TLS 1.3 to
+# tls-exporter (RFC 9266): client and server must agree on either.
+out=$T/plus12.out
+LAST_OUT=$out
+printf 'EHLO me\nQUIT\n' | SMTPSCOPE_PASSWORD=$AUTH_PASSWORD "$SMTPSCOPE" \
+    --plain --timeout 20 --starttls --tls-max 1.2 \
+    --auth SCRAM-SHA-256-PLUS --auth-user "$AUTH_USER" practice >"$out" 2>&1
+assert_grep '^\* TLS \(starttls\): TLSv1\.2 ' "$out"
+assert_grep '^\* the server.s signature verified' "$out"
+assert_grep '^S: 235 ' "$out"
+files="$files $out"
 assert_grep 'sasl: SCRAM server-first-message' "$T/SCRAM-SHA-256.out"
 assert_grep 'sasl: the server asks for the password' "$T/LOGIN.out"
 

@@ -1995,6 +1995,14 @@ Test(practice, auth_offered_after_tls)
 	cr_expect(strstr(s, "\r\n250-AUTH PLAIN LOGIN CRAM-MD5 "
 	    "SCRAM-SHA-256\r\n") != NULL, "%s", s);
 	free(s);
+	/* without the channel binding there is no -PLUS */
+	expect_code(c, "AUTH SCRAM-SHA-256-PLUS\r\n", "504 5.5.4 ");
+	practice_conn_channel_binding(c, "tls-unique", (const unsigned char *)
+	    "0123456789ab", 12);
+	s = say(c, "EHLO again.example\r\n");
+	cr_expect(strstr(s, "\r\n250-AUTH PLAIN LOGIN CRAM-MD5 "
+	    "SCRAM-SHA-256 SCRAM-SHA-256-PLUS\r\n") != NULL, "%s", s);
+	free(s);
 	practice_conn_free(c);
 }
 
@@ -2046,12 +2054,22 @@ Test(practice, auth_refusals)
  * every mechanism offered gets 235 with the practice account, 535 with
  * a wrong password; SCRAM's server signature verifies.
  */
+static const unsigned char test_binding[32] = { 7, 7, 7 };
+
 static int
 auth_with(const char *mech, const char *password, int *verified)
 {
+	struct auth_binding	 cb = { "tls-exporter", test_binding,
+				    sizeof test_binding };
 	struct auth_opts	 o = { mech, AUTH_PRACTICE_USER, password, NULL,
-				    NULL, NULL };
-	struct practice_conn	*c = after_tls_ehlo();
+				    NULL, &cb };
+	struct practice_conn	*c = fresh(NULL);
+
+	/* the network layer gives the engine the binding it sees */
+	practice_conn_tls_started(c);
+	practice_conn_channel_binding(c, "tls-exporter", test_binding,
+	    sizeof test_binding);
+	free(say(c, "EHLO client.example\r\n"));
 	struct auth		*a;
 	char			 err[256], *line, *out, *in;
 	int			 code, turns = 0;
@@ -2085,7 +2103,7 @@ auth_with(const char *mech, const char *password, int *verified)
 Test(practice, auth_every_mechanism_with_the_client)
 {
 	static const char *mechs[] = { "PLAIN", "LOGIN", "CRAM-MD5",
-	    "SCRAM-SHA-256" };
+	    "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS" };
 	size_t	i;
 	int	v;
 
