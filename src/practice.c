@@ -505,10 +505,13 @@ practice_log_command(struct practice_conn *c, const char *line, size_t len,
 
 	if (c->hooks.log == NULL)
 		return;
+	/* The mask reads a C string: the line is shown up to its first NUL
+	 * (refused by the grammar anyway), so that nothing after one escapes
+	 * the mask ("AUTH PLAIN<NUL>secret"). */
 	if (transcript_mask_auth(line, masked, sizeof masked))
 		practice_show(shown, sizeof shown, masked, strlen(masked), 0);
 	else
-		practice_show(shown, sizeof shown, line, len, 0);
+		practice_show(shown, sizeof shown, line, strnlen(line, len), 0);
 	/* BDAT answers after its chunk: nothing to show yet. */
 	code = c->outlen >= before + 3 ? c->out + before : "...";
 	practice_logf(c, "%s -> %.3s", shown, code);

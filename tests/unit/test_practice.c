@@ -1076,6 +1076,15 @@ Test(practice, log_masks_and_sanitises)
 	cr_expect(strstr(k.log, "nnn... -> 500\n") != NULL, "%s", k.log);
 	cr_expect_lt(strlen(k.log), 600);
 	practice_conn_free(c);
+
+	/* a NUL before the secret does not unmask it (found by fuzz_practice) */
+	c = captured_conn(&k);
+	practice_conn_input(c, "AUTH PLAIN\0s3cr3t-pw\r\n",
+	    sizeof "AUTH PLAIN\0s3cr3t-pw\r\n" - 1);
+	free(drain(c));
+	cr_expect(strstr(k.log, "s3cr3t") == NULL, "%s", k.log);
+	cr_expect(strstr(k.log, "AUTH PLAIN -> 50") != NULL, "%s", k.log);
+	practice_conn_free(c);
 }
 
 Test(practice, check_opts)
