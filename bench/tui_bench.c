@@ -5,9 +5,10 @@
  *
  * Feeds LINES entries (a command, then its reply with an annotation,
  * alternately) into a scrollback of the default bound and, after each
- * one, redraws a 140x40 screen exactly as the console does
- * (tui_render_conv, then doupdate) on a terminal whose output goes to
- * /dev/null.  Prints "LINES ns-per-line"; with REPEAT > 1 the best of
+ * one, redraws a 140x40 screen exactly as the console does by default
+ * (tui_render_conv with a summary beside each reply, tui_render_detail
+ * with the newest reply's explanation, then doupdate) on a terminal
+ * whose output goes to /dev/null.  Prints "LINES ns-per-line"; with REPEAT > 1 the best of
  * REPEAT runs.  bench/tui.sh runs it at two sizes and prints the ratio.
  */
 #include "config.h"
@@ -61,16 +62,17 @@ bench_run(long lines)
 	struct scrollback_view view;
 	struct scrollback_geom g;
 	struct scrollback_item it;
+	uint64_t reply = UINT64_MAX;
 	double t0, t1;
 	long i;
-	int k, rows;
+	int k, rows, detail;
 
 	if ((sb = scrollback_new(SCROLLBACK_DEFAULT, 1)) == NULL) {
 		fputs("tui_bench: out of memory\n", stderr);
 		exit(1);
 	}
 	scrollback_view_init(&view);
-	tui_render_geom(&g, COLS, 1, 0);
+	tui_render_geom(&g, COLS, TUI_NOTES_SUMMARY, 0);
 	scrollback_set_geom(sb, &g);
 	rows = LINES - 2;
 	t0 = bench_now();
@@ -94,8 +96,17 @@ bench_run(long lines)
 			fputs("tui_bench: out of memory\n", stderr);
 			exit(1);
 		}
+		/* as the console draws by default: a summary beside each
+		 * reply, the newest reply's explanation under them */
+		if (it.kind == SCROLLBACK_SERVER)
+			reply = scrollback_end(sb) - 1;
+		detail = tui_render_detail_rows(sb, reply, COLS, rows / 5);
 		werase(stdscr);
-		tui_render_conv(stdscr, 0, rows, &g, sb, &view, 1);
+		tui_render_conv(stdscr, 0, rows - detail, &g, sb, &view, 1,
+		    reply, NULL);
+		if (detail > 0)
+			tui_render_detail(stdscr, rows - detail, detail, COLS,
+			    sb, reply, 1, " S: 250 2.1.0 Ok ", " F2 ");
 		wnoutrefresh(stdscr);
 		doupdate();
 	}

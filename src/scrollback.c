@@ -65,6 +65,7 @@ struct sb_lay {
 	size_t			 npos;
 	int			 ndone, nstart;
 	int			 nhang;		/* continuation rows' indent */
+	int			 summary;	/* the first line only, clipped */
 };
 
 static const char *const sb_marks[SCROLLBACK_KIND_COUNT] = {
@@ -403,6 +404,7 @@ sb_lay_init(struct scrollback *sb, struct sb_lay *l, const struct sb_entry *e)
 	if (e->note == NULL || (g->mode == SCROLLBACK_LEFT_ONLY) ||
 	    (stacked_notes && l->nw < 1))
 		l->ndone = 1;
+	l->summary = g->notes == SCROLLBACK_NOTES_SUMMARY;
 	if (l->nw < 1)
 		l->nw = 1;
 }
@@ -478,6 +480,15 @@ sb_lay_note(struct sb_lay *l, struct scrollback_row *r)
 	lf = memchr(p, '\n', len - l->npos);
 	lend = lf != NULL ? (size_t)(lf - buf) : len;
 	seg = lend - l->npos;
+	if (l->summary) {
+		/* one row: the renderer shortens it to the room */
+		r->note = p;
+		r->note_len = seg;
+		r->note_x = l->note_x;
+		r->note_clip = 1;
+		l->ndone = 1;
+		return 1;
+	}
 	if (l->nstart) {
 		/* Wrapped rows hang under the text of their line, past its
 		 * own indent, while the pane is wide enough for that. */
@@ -561,6 +572,46 @@ scrollback_layout(struct scrollback *sb, uint64_t n, int skip, int max,
 			continue;
 		done++;
 		if (fn(arg, &r) != 0)
+			break;
+	}
+	return done;
+}
+
+enum scrollback_kind
+scrollback_kind(const struct scrollback *sb, uint64_t n)
+{
+	if (n < sb->first || n >= sb->end)
+		return SCROLLBACK_KIND_COUNT;
+	return sb_get(sb, n)->kind;
+}
+
+int
+scrollback_note_layout(struct scrollback *sb, uint64_t n, int width,
+    int skip, int max, int (*fn)(void *, const struct scrollback_row *),
+    void *arg)
+{
+	struct sb_lay		 l;
+	struct scrollback_row	 r;
+	const struct sb_entry	*e;
+	int			 i, done;
+
+	if (n < sb->first || n >= sb->end || (e = sb_get(sb, n))->note == NULL)
+		return 0;
+	memset(&l, 0, sizeof l);
+	l.e = e;
+	l.nstart = 1;
+	l.nw = width > 0 ? width : 1;
+	for (i = 0, done = 0; done < max; i++) {
+		memset(&r, 0, sizeof r);
+		r.kind = e->kind;
+		r.code = e->code;
+		r.sep_x = -1;
+		if (!sb_lay_note(&l, &r))
+			break;
+		if (i < skip)
+			continue;
+		done++;
+		if (fn != NULL && fn(arg, &r) != 0)
 			break;
 	}
 	return done;

@@ -58,11 +58,19 @@ enum scrollback_mode {
 	SCROLLBACK_LEFT_ONLY,	/* conversation only, full width */
 };
 
+/* How much of each annotation the conversation shows. */
+enum scrollback_notes {
+	SCROLLBACK_NOTES_FULL,		/* every line, wrapped to the pane */
+	SCROLLBACK_NOTES_SUMMARY,	/* its first line, on one row beside
+					   the reply (stacked: under it) */
+};
+
 struct scrollback_geom {
 	enum scrollback_mode	 mode;
 	int			 width;	/* columns of the whole area */
 	int			 left;	/* columns of the left pane (SIDE) */
 	int			 raw;	/* raw byte view: CR and LF shown */
+	enum scrollback_notes	 notes;
 };
 
 /* Geometry actually used: columns of each part of a row. */
@@ -87,6 +95,9 @@ struct scrollback_row {
 	const char		*note;	/* annotation slice, or NULL */
 	size_t			 note_len;
 	int			 note_x;
+	int			 note_clip;	/* the slice is a whole line
+					   (a summary): show it shortened to
+					   the columns left, "..." where cut */
 	int			 sep_x;	/* column of the pane separator, -1 none */
 };
 
@@ -123,6 +134,22 @@ int scrollback_height(struct scrollback *, uint64_t n);
  * Returns the number of rows handed to fn. */
 int scrollback_layout(struct scrollback *, uint64_t n, int skip, int max,
     int (*fn)(void *, const struct scrollback_row *), void *arg);
+
+/* The kind of entry n; SCROLLBACK_KIND_COUNT when it is not in the
+ * ring. */
+enum scrollback_kind scrollback_kind(const struct scrollback *, uint64_t n);
+
+/*
+ * The annotation of entry n alone, wrapped to width columns as the right
+ * pane wraps it (a wrapped row hangs under its line): calls fn for each
+ * row from the skip-th, at most max, with note, note_len and note_x (from
+ * 0) set.  Returns the rows handed to fn; with fn NULL, the rows there
+ * are from skip on (at most max).  0 when the entry has no annotation.
+ * Costs O(annotation).
+ */
+int scrollback_note_layout(struct scrollback *, uint64_t n, int width,
+    int skip, int max, int (*fn)(void *, const struct scrollback_row *),
+    void *arg);
 
 /*
  * Where the view is.  bottom is the entry shown on the last row, skip how

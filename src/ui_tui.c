@@ -47,6 +47,9 @@
 #define TUI_KEYQ	64	/* bytes of one key, UTF-8 encoded */
 #define TUI_WHEEL_ROWS	3
 #define TUI_PROMPT_COLS	6	/* "smtp> ", "data> ": where the input starts */
+#define TUI_TITLE_MAX	160	/* the explanation's title row */
+#define TUI_FIELD_MAX	256	/* one field of the status bar */
+#define TUI_NEXT_SHORT	32	/* "next: HELO EHLO MAIL ... QUIT" */
 
 struct tui {
 	struct client		*c;
@@ -58,7 +61,17 @@ struct tui {
 	FILE			*rl_out;	/* Readline's output: /dev/null */
 	int			 color;
 	int			 utf8;		/* the locale is UTF-8 */
-	int			 show_notes;	/* F2 */
+	enum tui_notes		 notes;		/* F2 cycles */
+	uint64_t		 sel;		/* the reply explained when the
+						   user picked one, else
+						   UINT64_MAX: the latest */
+	uint64_t		 last_reply;	/* the latest reply's entry */
+	uint64_t		*rowmap;	/* entry on each row drawn */
+	int			 rowmap_n;
+	int			 key_older;	/* Alt-Up, Alt-Down: their key */
+	int			 key_newer;	/*   codes in this terminal */
+	int			 detail_rows;	/* the explanation's, above the
+						   status bar */
 	int			 help;		/* F1 overlay shown */
 	int			 quit;
 	int			 closed;	/* connection gone */
@@ -90,7 +103,12 @@ static const struct {
 	const char	*what;
 } tui_keys[] = {
 	{ "F1", "this help (any key closes it); :help lists the commands" },
-	{ "F2", "show or hide the annotation pane" },
+	{ "F2", "explanations: a summary beside each reply and the "
+	    "whole of one under them (the default), every one in full, or "
+	    "none" },
+	{ "Alt-Up/Down", "explain an older or newer reply (Shift-Up, "
+	    "Shift-Down, or a click on it); past the newest, follow the "
+	    "newest again" },
 	{ "F3", "raw byte view, CR LF visible (same as :raw)" },
 	{ "PgUp PgDn", "scroll both panes together (the mouse wheel too)" },
 	{ "Tab", "complete verbs, parameters, local commands" },
@@ -101,12 +119,19 @@ static const struct {
 	{ "Ctrl-L", "redraw the screen" },
 };
 
-static void tui_add(struct tui *, enum scrollback_kind, const char *,
+static int tui_add(struct tui *, enum scrollback_kind, const char *,
     size_t, const char *, int, double);
 static void tui_diag_add(struct tui *, const char *);
 static void tui_below_clear(struct tui *);
 static void tui_below_keep(struct tui *);
 static int tui_draw_below(struct tui *, int, int, int);
+static uint64_t tui_explained(struct tui *);
+static void tui_select(struct tui *, int);
+static void tui_click(struct tui *, int);
+static void tui_show_entry(struct tui *, uint64_t);
+static int tui_key_named(const char *);
+static int tui_title_row(void *, const struct scrollback_row *);
+static void tui_draw_detail(struct tui *, int);
 
 /* ---- engine callbacks ---------------------------------------------------- */
 
@@ -136,7 +161,7 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 {
 	struct tui *t = arg;
 	const char *answered = command;
-	char *note, *paired, masked[512];
+	char *note, *paired, *nl, masked[512];
 	const char *rcpt;
 	size_t len, ri, rn;
 
@@ -150,7 +175,12 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 		    sizeof masked);
 		len = strlen(command) + strlen(note) + 32;
 		if ((paired = malloc(len)) != NULL) {
-			snprintf(paired, len, "< answers C: %s\n%s", command, note);
+			/* the summary stays first: it is what shows beside
+			 * the reply */
+			nl = strchr(note, '\n');
+			snprintf(paired, len, "%.*s\n< answers C: %s%s",
+			    (int)(nl != NULL ? (size_t)(nl - note) :
+			    strlen(note)), note, command, nl != NULL ? nl : "");
 			free(note);
 			note = paired;
 		}
@@ -167,7 +197,9 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 			note = paired;
 		}
 	}
-	tui_add(t, SCROLLBACK_SERVER, r->raw, r->rawlen, note, r->code, ms);
+	if (tui_add(t, SCROLLBACK_SERVER, r->raw, r->rawlen, note, r->code,
+	    ms) == 0)
+		t->last_reply = scrollback_end(t->sb) - 1;
 	free(note);
 	/* a lesson step may advance on it */
 	console_on_reply(t->c, r, answered, ctx);
@@ -261,7 +293,7 @@ static const struct client_ops tui_ops = {
 	.state = tui_state,
 };
 
-static void
+static int
 tui_add(struct tui *t, enum scrollback_kind kind, const char *bytes,
     size_t len, const char *note, int code, double ms)
 {
@@ -276,7 +308,7 @@ tui_add(struct tui *t, enum scrollback_kind kind, const char *bytes,
 	it.len = bytes != NULL ? len : 0;
 	it.note = note;
 	/* Out of memory loses one line of display, not the session. */
-	(void)scrollback_add(t->sb, &it);
+	return scrollback_add(t->sb, &it);
 }
 
 /* ---- Readline, drawn by ncurses ------------------------------------------ */
@@ -374,6 +406,7 @@ tui_rl_line(char *line)
 
 	tui_below_clear(t);
 	t->view.follow = 1;
+	t->sel = UINT64_MAX;	/* back to the newest reply */
 	if (line == NULL) {		/* Ctrl-D on an empty line */
 		if (console_leave(t->c) == CONSOLE_QUIT)
 			t->quit = 1;
@@ -452,6 +485,121 @@ tui_feed(struct tui *t, const char *bytes, size_t n)
 	t->keyq_len = 0;
 }
 
+/* ---- the reply explained -------------------------------------------------- */
+
+/* The reply whose whole explanation is shown: the one picked, else the
+ * newest; UINT64_MAX when there is none (yet, or any longer). */
+static uint64_t
+tui_explained(struct tui *t)
+{
+	if (t->sel != UINT64_MAX &&
+	    scrollback_kind(t->sb, t->sel) == SCROLLBACK_SERVER)
+		return t->sel;
+	t->sel = UINT64_MAX;
+	if (scrollback_kind(t->sb, t->last_reply) == SCROLLBACK_SERVER)
+		return t->last_reply;
+	return UINT64_MAX;
+}
+
+/* Make entry n visible: the bottom of the screen when it is not. */
+static void
+tui_show_entry(struct tui *t, uint64_t n)
+{
+	int y;
+
+	for (y = 0; t->rowmap != NULL && y < t->conv_rows &&
+	    y < t->rowmap_n; y++)
+		if (t->rowmap[y] == n)
+			return;
+	t->view.follow = n + 1 >= scrollback_end(t->sb);
+	t->view.bottom = n;
+	t->view.skip = 0;
+}
+
+/* Explain the reply before (dir < 0) or after (dir > 0) the one
+ * explained; past the newest, follow the newest again. */
+static void
+tui_select(struct tui *t, int dir)
+{
+	uint64_t n, from, first = scrollback_first(t->sb),
+	    end = scrollback_end(t->sb);
+
+	if (t->notes != TUI_NOTES_SUMMARY)
+		t->notes = TUI_NOTES_SUMMARY;
+	if ((from = tui_explained(t)) == UINT64_MAX)
+		return;
+	if (dir < 0) {
+		for (n = from; n > first;)
+			if (scrollback_kind(t->sb, --n) == SCROLLBACK_SERVER) {
+				t->sel = n;
+				tui_show_entry(t, n);
+				return;
+			}
+		return;		/* the oldest already */
+	}
+	for (n = from + 1; n < end; n++)
+		if (scrollback_kind(t->sb, n) == SCROLLBACK_SERVER &&
+		    n != t->last_reply) {
+			t->sel = n;
+			tui_show_entry(t, n);
+			return;
+		}
+	t->sel = UINT64_MAX;
+	t->view.follow = 1;
+}
+
+/* A click on a reply explains it. */
+static void
+tui_click(struct tui *t, int y)
+{
+	uint64_t n;
+
+	if (y < 0 || y >= t->conv_rows || t->rowmap == NULL ||
+	    y >= t->rowmap_n || (n = t->rowmap[y]) == UINT64_MAX ||
+	    scrollback_kind(t->sb, n) != SCROLLBACK_SERVER)
+		return;
+	t->notes = TUI_NOTES_SUMMARY;
+	t->sel = n == t->last_reply ? UINT64_MAX : n;
+}
+
+/* The key code this terminal's description gives capability name (an
+ * extended key such as "kUP3", Alt-Up), or 0. */
+static int
+tui_key_named(const char *name)
+{
+	char	*seq = tigetstr(name);
+	int	 k;
+
+	if (seq == NULL || seq == (char *)-1 || (k = key_defined(seq)) <= 0)
+		return 0;
+	return k;
+}
+
+/* The explanation of the reply explained, under the conversation. */
+static int
+tui_title_row(void *arg, const struct scrollback_row *r)
+{
+	char *title = arg;
+
+	snprintf(title, TUI_TITLE_MAX, " S: %.*s%s%s%s ", (int)r->text_len,
+	    r->text, r->time != NULL ? " (" : "", r->time != NULL ? r->time :
+	    "", r->time != NULL ? ")" : "");
+	return 1;
+}
+
+static void
+tui_draw_detail(struct tui *t, int y)
+{
+	char title[TUI_TITLE_MAX];
+	uint64_t n = tui_explained(t);
+
+	title[0] = '\0';
+	scrollback_layout(t->sb, n, 0, 1, tui_title_row, title);
+	tui_render_detail(stdscr, y, t->detail_rows, COLS, t->sb, n, t->color,
+	    title, t->sel == UINT64_MAX ? " Alt-Up: an older reply  F2: all in "
+	    "full " : " Alt-Up/Down: another reply  F2: all in full ");
+}
+
 /* ---- drawing ------------------------------------------------------------------ */
 
 static void
@@ -464,17 +612,102 @@ tui_layout(struct tui *t)
 	 * most a third of the screen */
 	t->below_rows = tui_draw_below(t, 0, LINES / 3, 0);
 	below = 2 + t->below_rows;
-	t->conv_rows = LINES - below;
+	/* the explanation of one reply: a fifth of what is left at most, so
+	 * that the conversation keeps most of the screen */
+	t->detail_rows = 0;
+	if (t->notes == TUI_NOTES_SUMMARY && LINES - below >= 12)
+		t->detail_rows = tui_render_detail_rows(t->sb,
+		    tui_explained(t), COLS, (LINES - below) / 5 > 3 ?
+		    (LINES - below) / 5 : 3);
+	t->conv_rows = LINES - below - t->detail_rows;
 	if (t->conv_rows < 1)
 		t->conv_rows = 1;
+	if (t->rowmap_n < t->conv_rows) {
+		uint64_t *m = reallocarray(t->rowmap, (size_t)t->conv_rows,
+		    sizeof *m);
+
+		if (m != NULL) {
+			t->rowmap = m;
+			t->rowmap_n = t->conv_rows;
+		}
+	}
 	/* A quoted command line fits under the input text; the panes wrap
 	 * what the console says. */
 	console_set_display(COLS > TUI_PROMPT_COLS + SANITIZE_SHORTEN_MIN ?
 	    (size_t)(COLS - TUI_PROMPT_COLS) : SANITIZE_SHORTEN_MIN, 1);
-	tui_render_geom(&g, COLS, t->show_notes, client_raw(t->c));
+	tui_render_geom(&g, COLS, t->notes, client_raw(t->c));
 	if (memcmp(&g, &t->geom, sizeof g) != 0) {
 		t->geom = g;
 		scrollback_set_geom(t->sb, &g);
+	}
+}
+
+/*
+ * The status bar, laid out by priority: when the screen is too narrow
+ * for every field, the least needed go first (the server's name, TLS,
+ * the F2/F3 keys), then the verbs valid next are cut in the middle, QUIT
+ * kept last; the state and the key to help always stay.
+ */
+enum {
+	TUI_FIELD_SCROLLED, TUI_FIELD_SERVER, TUI_FIELD_TLS, TUI_FIELD_STATE,
+	TUI_FIELD_LESSON, TUI_FIELD_NEXT, TUI_FIELD_HELP, TUI_FIELD_KEYS,
+	TUI_NFIELDS
+};
+/* the order fields are given up in, the least needed first (the verbs
+ * valid next are cut first: to "next: ... QUIT" at least) */
+static const int tui_field_drop[] = {
+	TUI_FIELD_SERVER, TUI_FIELD_TLS, TUI_FIELD_KEYS, TUI_FIELD_NEXT,
+	TUI_FIELD_SCROLLED, TUI_FIELD_LESSON,
+};
+
+/* " | " between fields, two spaces between the keys */
+static const char *
+tui_status_sep(int i)
+{
+	return i == TUI_FIELD_KEYS ? "  " : " | ";
+}
+
+/* Columns of the fields that are on, with their separators. */
+static int
+tui_status_cols(char f[][TUI_FIELD_MAX])
+{
+	int i, cols = 0;
+
+	for (i = 0; i < TUI_NFIELDS; i++)
+		if (f[i][0] != '\0')
+			cols += (cols > 0 ? (int)strlen(tui_status_sep(i)) :
+			    1) + scrollback_cols(f[i], strlen(f[i]));
+	return cols;
+}
+
+/* "next: A B C D QUIT E" cut to fit room: "next: A B ... QUIT", QUIT
+ * kept whatever goes (the way out), else the last verb. */
+static void
+tui_status_next(char *field, const char *next, int room)
+{
+	const char	*keep, *q;
+	size_t		 n, klen;
+	int		 cut;
+
+	keep = strrchr(next, ' ');
+	keep = keep != NULL ? keep + 1 : next;
+	for (q = next; (q = strstr(q, "QUIT")) != NULL; q += 4)
+		if ((q == next || q[-1] == ' ') && (q[4] == ' ' ||
+		    q[4] == '\0')) {
+			keep = q;
+			break;
+		}
+	klen = strcspn(keep, " ");
+	for (n = strlen(next); ; n--) {
+		if (n > 0 && next[n] != ' ' && next[n] != '\0')
+			continue;
+		cut = n < strlen(next);
+		snprintf(field, TUI_FIELD_MAX, "next: %.*s%s%.*s", (int)n, next,
+		    !cut ? "" : keep < next + n ? (n > 0 ? " ..." : "...") :
+		    n > 0 ? " ... " : "... ", !cut || keep < next + n ? 0 :
+		    (int)klen, keep);
+		if ((int)strlen(field) <= room || n == 0)
+			return;
 	}
 }
 
@@ -483,26 +716,52 @@ tui_draw_status(struct tui *t, int y)
 {
 	struct session *s = client_session(t->c);
 	const char *tls;
-	char next[256], line[1024], safe[2048], lesson[128], field[140];
+	char f[TUI_NFIELDS][TUI_FIELD_MAX], next[256], lesson[128], line[1024],
+	    safe[2048];
+	size_t i, len;
+	int room;
 
+	memset(f, 0, sizeof f);
 	next[0] = '\0';
 	if (s != NULL)
 		session_next_verbs(s, next, sizeof next);
 	tls = client_tls_summary(t->c);
-	/* the lesson's step, when one runs (:lesson) */
-	field[0] = '\0';
-	if (*console_lesson_status(lesson, sizeof lesson) != '\0')
-		snprintf(field, sizeof field, " %s |", lesson);
-	snprintf(line, sizeof line, "%s %s%s%s | %s | %s |%s next: %s | F1 "
-	    "help  F2 notes  F3 raw",
-	    t->view.follow ? "" : " SCROLLED (PgDn) |",
+	if (!t->view.follow)
+		snprintf(f[TUI_FIELD_SCROLLED], TUI_FIELD_MAX, "SCROLLED (PgDn)");
+	/* how it is reached too: SOCKS5, PROXY header */
+	snprintf(f[TUI_FIELD_SERVER], TUI_FIELD_MAX, "%s%s%s",
 	    client_server_name(t->c) != NULL ? client_server_name(t->c) : "",
-	    /* how it is reached: SOCKS5, PROXY header */
-	    *client_route(t->c) != '\0' ? " via " : "", client_route(t->c),
-	    tls != NULL && *tls != '\0' ? tls : "no TLS",
-	    t->closed ? "CLOSED" : s != NULL ?
-	    session_state_name(session_state(s)) : "CONNECTING",
-	    field, t->closed ? "-" : next);
+	    *client_route(t->c) != '\0' ? " via " : "", client_route(t->c));
+	snprintf(f[TUI_FIELD_TLS], TUI_FIELD_MAX, "%s",
+	    tls != NULL && *tls != '\0' ? tls : "no TLS");
+	snprintf(f[TUI_FIELD_STATE], TUI_FIELD_MAX, "%s", t->closed ? "CLOSED" :
+	    s != NULL ? session_state_name(session_state(s)) : "CONNECTING");
+	/* the lesson's step, when one runs (:lesson) */
+	snprintf(f[TUI_FIELD_LESSON], TUI_FIELD_MAX, "%s",
+	    console_lesson_status(lesson, sizeof lesson));
+	snprintf(f[TUI_FIELD_HELP], TUI_FIELD_MAX, "F1 help");
+	snprintf(f[TUI_FIELD_KEYS], TUI_FIELD_MAX, "F2 %s  F3 raw",
+	    t->notes == TUI_NOTES_SUMMARY ? "full" : t->notes ==
+	    TUI_NOTES_FULL ? "no notes" : "summary");
+	/* give fields up while even a short list of verbs does not fit;
+	 * then the verbs take the room left */
+	if (t->closed)
+		snprintf(f[TUI_FIELD_NEXT], TUI_FIELD_MAX, "next: -");
+	else
+		tui_status_next(f[TUI_FIELD_NEXT], next, TUI_NEXT_SHORT);
+	for (i = 0; i < sizeof tui_field_drop / sizeof tui_field_drop[0] &&
+	    tui_status_cols(f) > COLS; i++)
+		f[tui_field_drop[i]][0] = '\0';
+	if (f[TUI_FIELD_NEXT][0] != '\0' && !t->closed) {
+		room = COLS - tui_status_cols(f) + scrollback_cols(
+		    f[TUI_FIELD_NEXT], strlen(f[TUI_FIELD_NEXT]));
+		tui_status_next(f[TUI_FIELD_NEXT], next, room);
+	}
+	for (i = 0, len = 0; i < TUI_NFIELDS && len < sizeof line; i++)
+		if (f[i][0] != '\0')
+			len += (size_t)snprintf(line + len, sizeof line - len,
+			    "%s%s", len > 0 ? tui_status_sep((int)i) : " ",
+			    f[i]);
 	wattrset(stdscr, t->color ?
 	    tui_render_attr(TUI_PAIR_STATUS, t->color) : A_REVERSE);
 	wmove(stdscr, y, 0);
@@ -709,10 +968,13 @@ tui_draw(struct tui *t)
 	tui_layout(t);
 	werase(stdscr);
 	tui_render_conv(stdscr, 0, t->conv_rows, &t->geom, t->sb, &t->view,
-	    t->color);
+	    t->color, t->notes == TUI_NOTES_SUMMARY ? tui_explained(t) :
+	    UINT64_MAX, t->rowmap_n >= t->conv_rows ? t->rowmap : NULL);
+	if (t->detail_rows > 0)
+		tui_draw_detail(t, t->conv_rows);
 	if (t->help)
 		tui_draw_help(t);
-	y = t->conv_rows;
+	y = t->conv_rows + t->detail_rows;
 	tui_draw_status(t, y);
 	x = tui_draw_input(t, y + 1);
 	tui_draw_below(t, y + 2, t->below_rows, 1);
@@ -759,7 +1021,9 @@ tui_key_code(struct tui *t, wint_t k)
 	case KEY_MOUSE:
 		if (getmouse(&ev) != OK)
 			break;
-		if (ev.bstate & BUTTON4_PRESSED)
+		if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+			tui_click(t, ev.y);
+		else if (ev.bstate & BUTTON4_PRESSED)
 			tui_scroll(t, TUI_WHEEL_ROWS);
 #ifdef BUTTON5_PRESSED
 		else if (ev.bstate & BUTTON5_PRESSED)
@@ -770,7 +1034,13 @@ tui_key_code(struct tui *t, wint_t k)
 		t->help = 1;
 		break;
 	case KEY_F(2):
-		t->show_notes = !t->show_notes;
+		t->notes = (t->notes + 1) % TUI_NOTES_COUNT;
+		break;
+	case KEY_SR:		/* Shift-Up */
+		tui_select(t, -1);
+		break;
+	case KEY_SF:		/* Shift-Down */
+		tui_select(t, 1);
 		break;
 	case KEY_F(3):
 		client_set_raw(t->c, !client_raw(t->c));
@@ -806,6 +1076,11 @@ tui_key_code(struct tui *t, wint_t k)
 			rl_delete(1, 0);
 		break;
 	default:
+		/* Alt-Up, Alt-Down: codes of this terminal's description */
+		if (t->key_older != 0 && (int)k == t->key_older)
+			tui_select(t, -1);
+		else if (t->key_newer != 0 && (int)k == t->key_newer)
+			tui_select(t, 1);
 		break;
 	}
 }
@@ -1001,7 +1276,9 @@ ui_tui_run(const struct client_opts *copts, const struct ui_opts *u)
 
 	memset(&t, 0, sizeof t);
 	t.u = u;
-	t.show_notes = 1;
+	t.notes = TUI_NOTES_SUMMARY;
+	t.sel = UINT64_MAX;
+	t.last_reply = UINT64_MAX;
 	scrollback_view_init(&t.view);
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
@@ -1026,13 +1303,15 @@ ui_tui_run(const struct client_opts *copts, const struct ui_opts *u)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	mousemask(BUTTON4_PRESSED
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
 	    | BUTTON5_PRESSED
 #endif
 	    , NULL);
 	mouseinterval(0);
 	t.color = tui_render_colors(u->color);
+	t.key_older = tui_key_named("kUP3");
+	t.key_newer = tui_key_named("kDN3");
 	tui_render_set_utf8(t.utf8);
 	if ((t.c = client_new(copts, &tui_ops, &t)) == NULL) {
 		status = EXIT_FAILED;
@@ -1074,6 +1353,7 @@ out:
 	free(t.hint);
 	free(t.under);
 	free(t.refill);
+	free(t.rowmap);
 	scrollback_free(t.sb);
 	return status;
 }

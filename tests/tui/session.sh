@@ -85,7 +85,7 @@ tui_wait '^smtp>'
 # Help: F1 opens an overlay, any key closes it.
 tui_keys F1
 tui_wait 'smtpscope help'
-assert_grep 'F2 +show or hide the annotation pane' "$T/screen"
+assert_grep 'F2 +explanations: a summary beside each reply' "$T/screen"
 tui_keys Escape
 tui_wait_gone 'smtpscope help' "F1 help did not close"
 # :help lists the local commands and the keys of the split view.

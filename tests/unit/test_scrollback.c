@@ -267,6 +267,46 @@ Test(scrollback, messages_span_both_panes)
 	scrollback_free(sb);
 }
 
+/* Summaries: one row beside each reply (stacked: under it), the whole
+ * first line handed over to be shortened where it is drawn. */
+Test(scrollback, summary_is_one_row)
+{
+	struct scrollback *sb = scrollback_new(10, 1);
+	struct rows rs = { .n = 0 };
+	struct scrollback_geom g = {
+		.mode = SCROLLBACK_SIDE, .width = 100, .left = 60,
+		.notes = SCROLLBACK_NOTES_SUMMARY,
+	};
+	const char *note = "250 after NOOP: nothing done; the connection is "
+	    "alive, and this summary is far longer than the pane\n"
+	    "code: 250\nnext: go on";
+
+	add(sb, SCROLLBACK_CLIENT, "NOOP\r\n", NULL, -1);
+	add(sb, SCROLLBACK_SERVER, "250 2.0.0 OK\r\n", note, 1);
+	scrollback_set_geom(sb, &g);
+	cr_assert_eq(scrollback_height(sb, 1), 1, "a reply, a row");
+	scrollback_layout(sb, 1, 0, 10, collect, &rs);
+	cr_assert_eq(rs.n, 1);
+	cr_assert_eq(rs.r[0].note_clip, 1);
+	cr_assert_eq(rs.r[0].note_x, 62);
+	cr_assert_eq(rs.r[0].note_len, strcspn(note, "\n"),
+	    "the whole first line, to be shortened where drawn");
+	g.mode = SCROLLBACK_STACKED;
+	scrollback_set_geom(sb, &g);
+	cr_assert_eq(scrollback_height(sb, 1), 2, "the reply, its summary");
+	/* the whole note alone, wrapped to a width */
+	cr_assert_eq(scrollback_note_layout(sb, 1, 200, 0, 100, NULL, NULL), 3);
+	cr_assert_gt(scrollback_note_layout(sb, 1, 40, 0, 100, NULL, NULL), 3,
+	    "wrapped");
+	cr_assert_eq(scrollback_note_layout(sb, 1, 200, 1, 100, NULL, NULL), 2,
+	    "from the second row");
+	cr_assert_eq(scrollback_note_layout(sb, 0, 200, 0, 100, NULL, NULL), 0,
+	    "a command has none");
+	cr_assert_eq(scrollback_kind(sb, 1), SCROLLBACK_SERVER);
+	cr_assert_eq(scrollback_kind(sb, 2), SCROLLBACK_KIND_COUNT);
+	scrollback_free(sb);
+}
+
 Test(scrollback, stacked_puts_note_under_reply)
 {
 	struct scrollback *sb = scrollback_new(10, 1);
