@@ -801,6 +801,62 @@ annotate_reply(const struct reply *r, const char *command,
 	return sb_finish(&sb);
 }
 
+/*
+ * The parts, read from the explanation itself so that they never differ
+ * from what the consoles show: its first line without RFC sections, and
+ * its "next: " and "rfc: " lines, one item a line (ANNOTATE_NO_WRAP); the
+ * "rfc: " line ("RFC 5321 4.1.1.2, 4.2.2; RFC 3463 3.2", annotate_rfcs())
+ * is cut into one section a string.
+ */
+int
+annotate_reply_parts(const struct reply *r, const char *command,
+    enum annotate_ctx ctx, struct annotate_parts *out)
+{
+	char		*text, *line, *nl, *doc, *semi, *sec, *comma;
+	size_t		 dl;
+
+	memset(out, 0, sizeof *out);
+	if ((text = annotate_reply(r, command, ctx, ANNOTATE_NO_RFC |
+	    ANNOTATE_NO_WRAP)) == NULL)
+		return -1;
+	snprintf(out->summary, sizeof out->summary, "%.*s",
+	    (int)strcspn(text, "\n"), text);
+	free(text);
+	if ((text = annotate_reply(r, command, ctx, ANNOTATE_NO_WRAP)) == NULL)
+		return -1;
+	for (line = text; line != NULL; line = nl != NULL ? nl + 1 : NULL) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		if (strncmp(line, "next: ", 6) == 0)
+			snprintf(out->next, sizeof out->next, "%s", line + 6);
+		if (strncmp(line, "rfc: ", 5) != 0)
+			continue;
+		for (doc = line + 5; doc != NULL; doc = semi != NULL ?
+		    semi + 2 : NULL) {
+			if ((semi = strstr(doc, "; ")) != NULL)
+				*semi = '\0';
+			/* "RFC nnnn" is the document, the rest its sections */
+			dl = strncmp(doc, "RFC ", 4) == 0 ? 4 +
+			    strcspn(doc + 4, " ") : strlen(doc);
+			if (doc[dl] == '\0' && out->nrfc < ANNOTATE_RFC_MAX)
+				snprintf(out->rfc[out->nrfc++],
+				    sizeof out->rfc[0], "%s", doc);
+			for (sec = doc + dl; *sec != '\0' &&
+			    out->nrfc < ANNOTATE_RFC_MAX; sec = comma) {
+				sec += strspn(sec, " ,");
+				if (*sec == '\0')
+					break;
+				comma = sec + strcspn(sec, ",");
+				snprintf(out->rfc[out->nrfc++],
+				    sizeof out->rfc[0], "%.*s %.*s", (int)dl,
+				    doc, (int)(comma - sec), sec);
+			}
+		}
+	}
+	free(text);
+	return 0;
+}
+
 char *
 annotate_code(int code, const char *esc, int flags, char *err, size_t errlen)
 {

@@ -47,6 +47,24 @@ enum {
 char *annotate_reply(const struct reply *r, const char *command,
     enum annotate_ctx ctx, int flags);
 
+/*
+ * What a program reads of the explanation of reply r (JSON Lines): the
+ * summary without its next step or RFC sections ("250 after MAIL FROM:
+ * sender accepted"), the next step ("" when there is none), and each RFC
+ * section the whole explanation cites, one a string ("RFC 5321 4.1.1.2",
+ * "RFC 3463 3.2"; at most ANNOTATE_RFC_MAX).  Returns 0, or -1 when out
+ * of memory.
+ */
+#define ANNOTATE_RFC_MAX	16
+struct annotate_parts {
+	char	 summary[512];
+	char	 next[512];
+	char	 rfc[ANNOTATE_RFC_MAX][48];
+	size_t	 nrfc;
+};
+int annotate_reply_parts(const struct reply *r, const char *command,
+    enum annotate_ctx ctx, struct annotate_parts *out);
+
 /* Explanation of a code alone (smtpscope explain, :explain): code is a
  * basic code (0 = none), esc an enhanced code or NULL; flags 0 or
  * ANNOTATE_NO_WRAP.  Returns NULL and fills err when neither is known or

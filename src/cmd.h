@@ -79,6 +79,10 @@ struct practice_opts;
 int cmd_scenario_option(const char *cmd, int opt, const char *arg,
     struct practice_opts *o);
 
+/* --json: one line of JSON Lines (jsonl.h) on standard output, flushed
+ * at once, for a script reading as the session goes. */
+void cmd_json_emit(void *arg, const char *line);
+
 /* Usage text to stream f. */
 void usage(FILE *f);
 

@@ -38,6 +38,7 @@ struct connect_args {
 	struct client_opts	 c;
 	struct ui_opts		 u;
 	int			 plain;
+	int			 json;		/* --json */
 	char			 host[256];
 	char			 port[32];
 	struct net_target	 target;	/* the server argument */
@@ -68,6 +69,7 @@ enum {
 	OPT_PLAIN, OPT_NO_CHECK, OPT_RECORD, OPT_SHOW_SECRETS, OPT_COLOR,
 	OPT_SCROLLBACK, OPT_LATENCY, OPT_PIPELINE, OPT_MX, OPT_RESOLVER,
 	OPT_ANCHOR, OPT_PORT, OPT_AUTH, OPT_AUTH_USER, OPT_AUTH_PASSWORD_FILE,
+	OPT_JSON,
 	OPT_LEARN, OPT_NO_LEARN,
 	OPT_QUIT_AFTER, OPT_FROM, OPT_TO, OPT_HEADER, OPT_BODY, OPT_EHLO,
 };
@@ -80,6 +82,7 @@ static const struct option long_options[] = {
 	CMD_NET_LONG_OPTIONS,
 	{ "show-certs",		no_argument,		NULL, OPT_SHOW_CERTS },
 	{ "plain",		no_argument,		NULL, OPT_PLAIN },
+	{ "json",		no_argument,		NULL, OPT_JSON },
 	{ "no-check",		no_argument,		NULL, OPT_NO_CHECK },
 	{ "record",		required_argument,	NULL, OPT_RECORD },
 	{ "show-secrets",	no_argument,		NULL, OPT_SHOW_SECRETS },
@@ -160,6 +163,11 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			a->c.show_certs = 1;
 			break;
 		case OPT_PLAIN:
+			a->plain = 1;
+			break;
+		case OPT_JSON:
+			/* line mode, events as JSON Lines, never a prompt */
+			a->json = 1;
 			a->plain = 1;
 			break;
 		case OPT_NO_CHECK:
@@ -537,7 +545,8 @@ auth_option(struct connect_args *a)
 		snprintf(prompt, sizeof prompt, "%s for %.200s (not shown): ",
 		    m->need == AUTH_NEED_TOKEN ? "token" : "password",
 		    a->c.auth.user);
-		if (m->need == AUTH_NEED_PASSWORD &&
+		/* --json is for scripts: it never asks */
+		if (m->need == AUTH_NEED_PASSWORD && !a->json &&
 		    read_secret(prompt, a->secret, sizeof a->secret) == 0)
 			break;
 		fprintf(stderr, "smtpscope: --auth %s: no %s: %s\n", m->name,
@@ -643,7 +652,11 @@ run_ui(struct connect_args *a)
 	enum exitcode	rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (a->probe) {
+	if (a->json && (a->u.json = jsonl_new("session", a->c.show_secrets,
+	    cmd_json_emit, NULL)) == NULL) {
+		fprintf(stderr, "smtpscope: out of memory\n");
+		rc = EXIT_FAILED;
+	} else if (a->probe) {
 		/* the plan does the STARTTLS and AUTH the engine would */
 		co = a->c;
 		co.starttls = 0;
@@ -654,6 +667,8 @@ run_ui(struct connect_args *a)
 		rc = ui_tui_run(&a->c, &a->u);
 	else
 		rc = ui_plain_run(&a->c, &a->u);
+	jsonl_end(a->u.json, rc);
+	a->u.json = NULL;
 	OPENSSL_cleanse(a->secret, sizeof a->secret);
 	proxy_opts_wipe(&a->c.proxy);
 	return rc;

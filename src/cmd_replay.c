@@ -23,6 +23,7 @@
 #include "replay.h"
 #include "sanitize.h"
 #include "script.h"
+#include "jsonl.h"
 #include "transcript.h"
 #include "ui.h"
 
@@ -41,6 +42,7 @@ struct report {
 enum {
 	OPT_TIMEOUT = 256, OPT_TLS, OPT_RECORD,
 	OPT_SHOW_SECRETS, OPT_STRICT, OPT_KEEP_GOING, OPT_TAP, OPT_INTERACTIVE,
+	OPT_JSON,
 	OPT_REPEAT, OPT_CONNECTIONS, OPT_NO_CHECK, OPT_PLAIN, OPT_COLOR,
 	OPT_PRACTICE,
 };
@@ -55,6 +57,7 @@ static const struct option replay_options[] = {
 	{ "strict",	 no_argument,	    NULL, OPT_STRICT },
 	{ "keep-going",	 no_argument,	    NULL, OPT_KEEP_GOING },
 	{ "tap",	 no_argument,	    NULL, OPT_TAP },
+	{ "json",	 no_argument,	    NULL, OPT_JSON },
 	{ "interactive", no_argument,	    NULL, OPT_INTERACTIVE },
 	{ "repeat",	 required_argument, NULL, OPT_REPEAT },
 	{ "connections", required_argument, NULL, OPT_CONNECTIONS },
@@ -87,6 +90,8 @@ replay_usage(FILE *f)
 "  --strict             compare the reply text too, not only the codes\n"
 "  --keep-going         go on after a mismatch\n"
 "  --tap                print TAP (one test per expected reply)\n"
+"  --json               print JSON Lines instead: one object per event\n"
+"                       (docs/json.md)\n"
 "  -v, --verbose        show every line sent, every result and the details\n"
 "                       of each TLS handshake\n"
 "  --repeat N           play the transaction part N times (RSET between)\n"
@@ -424,7 +429,8 @@ cmd_replay(int argc, char **argv)
 	char host[256], port[32];
 	struct net_target target;
 	long n;
-	int ch, rc, check = 1, practice = 0, pid = 0;
+	int ch, rc, check = 1, practice = 0, pid = 0, json = 0;
+	struct jsonl *j;
 	enum exitcode status;
 
 	/* A server that drops the connection gives a write error, not a
@@ -469,6 +475,9 @@ cmd_replay(int argc, char **argv)
 			break;
 		case OPT_TAP:
 			rep.tap = 1;
+			break;
+		case OPT_JSON:
+			json = 1;
 			break;
 		case OPT_INTERACTIVE:
 			o.interactive = 1;
@@ -524,6 +533,12 @@ cmd_replay(int argc, char **argv)
 	if (cmd_tls_check(&o.client) != EXIT_OK ||
 	    cmd_net_check(&o.client) != EXIT_OK)
 		return EXIT_USAGE;
+	if (json && (rep.tap || o.interactive)) {
+		cmd_error("replay", "--json excludes --tap and --interactive");
+		return EXIT_USAGE;
+	}
+	if (json)
+		rep.verbose = 0;	/* standard output is the JSON's */
 	argc -= optind;
 	argv += optind;
 	if (argc < 1 || argc > 2) {
@@ -560,7 +575,19 @@ cmd_replay(int argc, char **argv)
 		if (o.client.port != NULL && strcmp(o.client.port, "465") == 0)
 			o.client.tls = 1;
 	}
-	status = replay_run(argv[0], &o, &report_ops, &rep, &live);
+	if (json) {
+		/* JSON Lines: the same run, told by the one writer */
+		if ((j = jsonl_new("replay", o.client.show_secrets,
+		    cmd_json_emit, NULL)) == NULL) {
+			cmd_error("replay", "out of memory");
+			status = EXIT_FAILED;
+		} else {
+			status = replay_run(argv[0], &o, &jsonl_replay_ops, j,
+			    &live);
+			jsonl_end(j, status);
+		}
+	} else
+		status = replay_run(argv[0], &o, &report_ops, &rep, &live);
 	proxy_opts_wipe(&o.client.proxy);
 	if (live != NULL) {
 		/* the exit status is still the replay's */
@@ -570,6 +597,7 @@ cmd_replay(int argc, char **argv)
 	if (pid > 0)
 		practice_net_stop(pid);
 	practice_net_tls_free(po.tls);
-	report_end(&rep);
+	if (!json)
+		report_end(&rep);
 	return status;
 }

@@ -46,6 +46,8 @@ usage(FILE *f)
 "                       EHLO, NOOP, RSET and QUIT goes out before TLS (other\n"
 "                       lines wait for it), and no TLS ends the session (3)\n"
 "  --plain              line mode, no split view\n"
+"  --json               line mode for scripts: one JSON object per event on\n"
+"                       standard output (docs/json.md); never a prompt\n"
 "  -v, --verbose        line mode: the full explanation under each reply\n"
 "                       (default: one line; :explain CODE for more); the\n"
 "                       details of each TLS handshake (:tls shows them)\n"

@@ -195,6 +195,7 @@ probe_tls_result(struct client *c, struct probe_result *res)
 
 	res->tls = 1;
 	tls_summary(conn->tls, 0, res->tls_summary, sizeof res->tls_summary);
+	res->tls_info = *tls_get_info(conn->tls);
 	res->verified = tls_verified(conn->tls);
 	if ((res->dane_depth = tls_dane(conn->tls, &m)) >= 0) {
 		res->dane_usage = m.usage;

@@ -89,6 +89,7 @@ struct probe_result {
 	int		 starttls;	/* 1 when offered in the EHLO reply */
 	int		 tls;		/* 1 when the handshake completed */
 	char		 tls_summary[256];	/* tls_summary() */
+	struct tls_info	 tls_info;	/* tls_get_info(): the certificates */
 	int		 verified;	/* certificate verified: against the
 					   CAs and name, or by DANE */
 	int		 dane_depth;	/* tls_dane(): depth, -1, -2 */

@@ -6,6 +6,7 @@
 #define SMTPSCOPE_UI_H
 
 #include "client.h"
+#include "jsonl.h"
 
 struct ui_opts {
 	int		 check;		/* 0 with --no-check */
@@ -15,6 +16,10 @@ struct ui_opts {
 	int		 pipeline;	/* pipes: send RFC 2920 groups without waiting */
 	int		 verbose;	/* plain mode: full explanations, not one line */
 	int		 learn;		/* --learn: a "why" in each explanation */
+	struct jsonl	*json;		/* --json: the engine's events go to
+					   this writer (jsonl.h), not to the
+					   screen, and lines are read as from
+					   a pipe: never a prompt */
 };
 
 /* Plain line mode (Readline on a TTY, plain reads otherwise): creates

@@ -567,7 +567,8 @@ plain_init(struct plain *p, const struct ui_opts *u)
 
 	memset(p, 0, sizeof *p);
 	p->u = u;
-	p->interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	p->interactive = u->json == NULL && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO);
 	/* --color=always (2) colours a pipe too; auto only a terminal. */
 	p->color = u->color == 2 || (u->color && isatty(STDOUT_FILENO));
 	/* A diagnostic quotes its line two columns in, within the
@@ -608,19 +609,24 @@ ui_plain_run(const struct client_opts *copts, const struct ui_opts *u)
 	enum exitcode	status;
 
 	plain_init(&p, u);
-	if ((p.c = client_new(copts, &plain_ops, &p)) == NULL) {
+	/* --json: the events as JSON Lines, through the same driver */
+	if ((p.c = client_new(copts, u->json != NULL ? &jsonl_client_ops :
+	    &plain_ops, u->json != NULL ? (void *)u->json : &p)) == NULL) {
 		fprintf(stderr, "smtpscope: out of memory\n");
 		return EXIT_FAILED;
 	}
+	if (u->json != NULL)
+		jsonl_attach(u->json, p.c);
 	current = &p;
-	if (client_connect(p.c) != 0) {
+	if (client_connect(p.c) != 0)
 		status = client_failed(p.c);
-		client_free(p.c);
-		current = NULL;
-		return status;
-	}
-	status = plain_drive(&p);
+	else
+		status = plain_drive(&p);
+	/* the writer tells the client's last state before it goes */
+	if (u->json != NULL)
+		jsonl_attach(u->json, NULL);
 	client_free(p.c);
+	current = NULL;
 	return status;
 }
 
@@ -643,14 +649,25 @@ ui_plain_probe(const struct client_opts *copts, const struct ui_opts *u,
 	struct probe_result	res;
 	enum exitcode		status;
 
+	const struct client_ops	*ops = &plain_ops;
+	void			*arg = &p;
+
 	plain_init(&p, u);
 	p.interactive = 0;	/* nothing is typed: nothing to echo */
-	if ((p.c = client_new(copts, &plain_ops, &p)) == NULL) {
+	if (u->json != NULL) {		/* --json: to the writer */
+		ops = &jsonl_client_ops;
+		arg = u->json;
+	}
+	if ((p.c = client_new(copts, ops, arg)) == NULL) {
 		fprintf(stderr, "smtpscope: out of memory\n");
 		return EXIT_FAILED;
 	}
+	if (u->json != NULL)
+		jsonl_attach(u->json, p.c);
 	current = &p;
-	status = probe_drive(p.c, plan, &plain_ops, &p, &res);
+	status = probe_drive(p.c, plan, ops, arg, &res);
+	if (u->json != NULL)
+		jsonl_attach(u->json, NULL);
 	client_free(p.c);
 	current = NULL;
 	return status;

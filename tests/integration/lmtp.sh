@@ -69,6 +69,16 @@ assert_grep '^S: 250-' "$T/out3"
 LAST_OUT=$T/out4
 assert_grep 'wants a port' "$T/out4"
 
+# --json: each reply after the data names its recipient
+session | "$SMTPSCOPE" --json "unix:$sock" >"$T/lmtp.json" 2>&1
+[ $? -eq 0 ] || { LAST_OUT=$T/lmtp.json; fail "--json over LMTP"; }
+"$PYTHON" "$TOP_SRCDIR/tests/lib/jsonl_check.py" "$TOP_SRCDIR/docs/json.md" \
+    "$T/lmtp.json" --want 'connect:protocol="lmtp"' \
+    --want "connect:server=\"unix:$sock\"" \
+    --want 'reply:recipient.mailbox="refused@example.test"' \
+    --want 'reply:recipient.index=3' --want 'reply:recipient.count=3' \
+    >"$T/check" 2>&1 || { LAST_OUT=$T/check; fail "LMTP JSON"; }
+
 # --- replay: the per-recipient replies are expectations of their own ------
 "$SMTPSCOPE" replay "$T/unix.smtp" >"$T/r1" 2>&1
 rc=$?

@@ -130,4 +130,33 @@ rc=$?
 LAST_OUT=$T/c3.out
 [ $rc -eq 3 ] || fail "--mx nullmx.test: exit $rc, expected 3"
 assert_grep 'accepts no mail' "$T/c3.out"
+
+# mx --json: the same run as JSON Lines, each object as docs/json.md says.
+mx dane.test --dane --json
+[ $rc -eq 1 ] || fail "dane.test --json: exit $rc, expected 1"
+"$PYTHON" "$TOP_SRCDIR/tests/lib/jsonl_check.py" "$TOP_SRCDIR/docs/json.md" \
+    "$T/dane.test.out" --want 'start:command="mx"' \
+    --want 'domain:kind="mx"' --want 'domain:dnssec="secure"' \
+    --want 'domain:hosts=2' --want 'host:name="mx1.dane.test"' \
+    --want 'host:dane="records"' \
+    --want "address:address=\"$MX_NET.11\"" \
+    --want 'address:dane_match.usage=3' --want 'address:ok=false' \
+    --want 'verdict:answered=1' --want 'verdict:verdict="some fail"' \
+    --want 'end:status=1' >"$T/check" 2>&1 ||
+    { LAST_OUT=$T/check; fail "mx --json: $(cat "$T/check")"; }
+"$PYTHON" -c '
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+assert [o["type"] for o in objs][:3] == ["start", "domain", "host"], objs[:3]
+h = [o for o in objs if o["type"] == "host"][0]
+assert h["tlsa"][0]["usage"] == 3 and len(h["tlsa"][0]["data"]) == 64, h
+a = [o for o in objs if o["type"] == "address"][0]
+assert a["tls"]["chain"][0]["sha256"] and a["tls"]["verified"], a
+' "$T/dane.test.out" || fail "mx --json: the host or address objects"
+mx nullmx.test --json
+[ $rc -eq 3 ] || fail "nullmx.test --json: exit $rc"
+"$PYTHON" "$TOP_SRCDIR/tests/lib/jsonl_check.py" "$TOP_SRCDIR/docs/json.md" \
+    "$T/nullmx.test.out" --want 'domain:kind="null"' \
+    --want 'verdict:verdict="nothing to probe"' --want 'end:status=3' \
+    >"$T/check" 2>&1 || { LAST_OUT=$T/check; fail "mx --json null MX"; }
 exit 0

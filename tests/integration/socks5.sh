@@ -120,6 +120,17 @@ for f in "$T"/out* "$T"/*.smtp "$T"/*.save "$T"/socks*.out; do
 	assert_no_grep "$pw" "$f"
 done
 
+# --json: the route in the connect object, the password nowhere
+printf '%s\n' 'EHLO me' 'QUIT' | "$SMTPSCOPE" --json \
+    --socks5 "alice:$pw@127.0.0.1:$AUTH_PORT" "localhost:$SINK_PORT" \
+    >"$T/socks.json" 2>&1
+[ $? -eq 0 ] || { LAST_OUT=$T/socks.json; fail "--json through SOCKS5"; }
+"$PYTHON" "$TOP_SRCDIR/tests/lib/jsonl_check.py" "$TOP_SRCDIR/docs/json.md" \
+    "$T/socks.json" --absent "$pw" \
+    --want "connect:route=\"SOCKS5 127.0.0.1:$AUTH_PORT (user alice)\"" \
+    --want 'connect:address="127.0.0.1"' --want 'connect:server="localhost:'"$SINK_PORT"'"' \
+    >"$T/check" 2>&1 || { LAST_OUT=$T/check; fail "SOCKS5 JSON"; }
+
 # replay goes through the proxy too
 "$SMTPSCOPE" replay --socks5 "127.0.0.1:$OPEN_PORT" "$T/open.smtp" \
     >"$T/r1" 2>&1

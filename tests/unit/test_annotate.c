@@ -743,3 +743,29 @@ Test(annotate, citations_fit_the_command)
 	assert_has(s, "RFC 3207 4");
 	free(s);
 }
+
+/* The parts a program reads (JSON Lines): the summary alone, the next
+ * step, each RFC section of the whole explanation. */
+Test(annotate, reply_parts)
+{
+	struct annotate_parts	 p;
+	struct reply		*r = fixture_reply(250, "2.1.0", 1,
+	    "2.1.0 Sender ok");
+	size_t			 i;
+	int			 has5321 = 0, has3463 = 0;
+
+	cr_assert_eq(annotate_reply_parts(r, "MAIL FROM:<a@b.example>",
+	    ANNOTATE_COMMAND, &p), 0);
+	cr_assert_str_eq(p.summary, "250 after MAIL FROM: sender accepted");
+	cr_assert_str_eq(p.next, "now give RCPT TO");
+	cr_assert_gt(p.nrfc, 1);
+	for (i = 0; i < p.nrfc; i++) {
+		cr_assert(strncmp(p.rfc[i], "RFC ", 4) == 0, "%s", p.rfc[i]);
+		cr_assert(strchr(p.rfc[i], ',') == NULL &&
+		    strchr(p.rfc[i], ';') == NULL, "%s", p.rfc[i]);
+		has5321 |= strcmp(p.rfc[i], "RFC 5321 4.1.1.2") == 0;
+		has3463 |= strncmp(p.rfc[i], "RFC 3463 ", 9) == 0;
+	}
+	cr_assert(has5321 && has3463);
+	reply_free(r);
+}
