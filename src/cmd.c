@@ -1,7 +1,8 @@
 /*
  * cmd.c -- what the subcommands' entry points share: the words of an
- * error line that quotes what the user typed, the numeric options, and
- * the TLS options of the console and replay.
+ * error line that quotes what the user typed, the numeric options, the
+ * TLS and connection options of the console and replay, and the line
+ * writer of --json.
  */
 #include "config.h"
 
@@ -12,7 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "cmd.h"
+#include "net.h"
+#include "proxy.h"
 #include "sanitize.h"
 #include "verbs.h"
 
@@ -179,6 +184,86 @@ cmd_tls_check(const struct client_opts *o)
 		return EXIT_OK;
 	cmd_error(NULL, "%s", err);
 	return EXIT_USAGE;
+}
+
+int
+cmd_net_option(int ch, char *arg, struct client_opts *o)
+{
+	char	err[256], *at, *colon;
+	int	rc;
+
+	switch (ch) {
+	case CMD_OPT_LMTP:
+		o->lmtp = 1;
+		return EXIT_OK;
+	case CMD_OPT_SOCKS5:
+		rc = proxy_parse_socks(arg, &o->proxy, err, sizeof err);
+		/* the password leaves the process's arguments (ps) */
+		if ((at = strrchr(arg, '@')) != NULL &&
+		    (colon = memchr(arg, ':', (size_t)(at - arg))) != NULL)
+			OPENSSL_cleanse(colon + 1, (size_t)(at - colon - 1));
+		if (rc == -1)
+			break;
+		return EXIT_OK;
+	case CMD_OPT_PROXY_PROTOCOL:
+		if (proxy_parse_version(arg, &o->proxy, err, sizeof err) == -1)
+			break;
+		return EXIT_OK;
+	case CMD_OPT_PROXY_SOURCE:
+		if (proxy_parse_source(arg, &o->proxy, err, sizeof err) == -1)
+			break;
+		return EXIT_OK;
+	default:
+		return -1;
+	}
+	cmd_error(NULL, "%s", err);
+	return EXIT_USAGE;
+}
+
+int
+cmd_net_check(const struct client_opts *o)
+{
+	const struct proxy_opts	*p = &o->proxy;
+
+	if (p->pp_addr[0] != '\0' && p->pp_version == 0)
+		cmd_error(NULL, "--proxy-source goes with --proxy-protocol");
+	else if (p->socks_host[0] != '\0' && p->pp_version != 0)
+		/* the server would see the SOCKS proxy, not a balancer */
+		cmd_error(NULL, "--socks5 and --proxy-protocol exclude each "
+		    "other: a PROXY header speaks for a load balancer in front "
+		    "of the server, and through SOCKS5 the server sees the "
+		    "proxy");
+	else if ((p->socks_host[0] != '\0' || p->pp_version != 0) &&
+	    o->unix_path != NULL)
+		cmd_error(NULL, "--socks5 and --proxy-protocol need a TCP "
+		    "server, not unix:PATH");
+	else
+		return EXIT_OK;
+	return EXIT_USAGE;
+}
+
+int
+cmd_target(const char *cmd, const char *arg, const char *default_port,
+    struct net_target *t, struct client_opts *o)
+{
+	char	err[256];
+
+	if (net_parse_target(arg, default_port, t, err, sizeof err) != 0) {
+		cmd_error(cmd, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (t->path[0] != '\0') {
+		o->unix_path = t->path;
+		o->host = NULL;
+		o->port = NULL;
+	} else {
+		o->unix_path = NULL;
+		o->host = t->host;
+		o->port = t->port;
+	}
+	if (t->lmtp)
+		o->lmtp = 1;
+	return EXIT_OK;
 }
 
 void
