@@ -424,7 +424,7 @@ cmd_replay(int argc, char **argv)
 {
 	struct replay_opts o;
 	struct report rep;
-	struct client *live;
+	struct client *live = NULL;
 	struct practice_net_opts po;
 	char host[256], port[32];
 	struct net_target target;
