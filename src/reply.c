@@ -41,6 +41,12 @@
  * Memory is bounded: one line buffer of at most REPLY_LINE_HARD_MAX
  * octets, and per reply at most REPLY_LINES_MAX lines of at most that
  * size (twice: text and raw).
+ *
+ * A reply is built in buffers the parser keeps from one reply to the
+ * next; once complete it is copied into one allocation (struct
+ * reply_block: the reply, its lines, raw and the texts), which
+ * reply_free() frees at once.  Replies come by the thousand in a replay:
+ * one allocation each instead of five.
  */
 #include "config.h"
 
@@ -51,9 +57,12 @@
 
 #include "reply.h"
 
-struct reply_node {
-	struct reply		*reply;
-	struct reply_node	*next;
+/* A complete reply, in one allocation: lines[] is followed by raw (and
+ * its NUL), then each line's text and its NUL. */
+struct reply_block {
+	struct reply		 r;	/* first: reply_free() gets its address */
+	struct reply_block	*next;	/* the queue of complete replies */
+	struct reply_line	 lines[];
 };
 
 struct reply_parser {
@@ -65,8 +74,11 @@ struct reply_parser {
 	int		 cr;		/* a CR was seen, next byte decides */
 	unsigned	 linefaults;
 
-	/* the reply being built, NULL between replies */
-	struct reply	*cur;
+	/* the reply being built (building set): cur's lines[] and raw are
+	 * the buffers below, kept from one reply to the next; a line's text
+	 * is the end of its raw line (reply_emit() copies it) */
+	int		 building;
+	struct reply	 cur;
 	size_t		 curlinecap;
 	size_t		 currawcap;
 
@@ -74,8 +86,8 @@ struct reply_parser {
 	size_t		 discarded;	/* octets dropped so far */
 
 	/* completed replies */
-	struct reply_node *head;
-	struct reply_node *tail;
+	struct reply_block *head;
+	struct reply_block *tail;
 };
 
 struct reply_fault_desc {
@@ -129,31 +141,24 @@ reply_parser_new(void)
 void
 reply_parser_free(struct reply_parser *p)
 {
-	struct reply_node *n, *next;
+	struct reply_block *b, *next;
 
 	if (p == NULL)
 		return;
-	for (n = p->head; n != NULL; n = next) {
-		next = n->next;
-		reply_free(n->reply);
-		free(n);
+	for (b = p->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
 	}
-	reply_free(p->cur);
+	free(p->cur.lines);
+	free(p->cur.raw);
 	free(p->line);
 	free(p);
 }
 
+/* A reply of the parser: one block (struct reply_block). */
 void
 reply_free(struct reply *r)
 {
-	size_t i;
-
-	if (r == NULL)
-		return;
-	for (i = 0; i < r->nlines; i++)
-		free(r->lines[i].text);
-	free(r->lines);
-	free(r->raw);
 	free(r);
 }
 
@@ -208,7 +213,7 @@ reply_line_reset(struct reply_parser *p)
 static int
 reply_raw_add(struct reply_parser *p, const char *s, size_t n)
 {
-	struct reply *r = p->cur;
+	struct reply *r = &p->cur;
 	size_t cap;
 	char *nr;
 
@@ -264,23 +269,48 @@ reply_line_code(const char *s, size_t len, size_t *textoff, int *final)
 	return code;
 }
 
-/* Queue the current reply. */
+/* Queue the current reply, copied into one block; the building buffers
+ * stay for the next one. */
 static int
 reply_emit(struct reply_parser *p)
 {
-	struct reply_node *n;
+	const struct reply *c = &p->cur;
+	struct reply_block *b;
+	struct reply_line *l;
+	size_t i, size, text = 0;
+	char *t;
 
-	if ((n = calloc(1, sizeof(*n))) == NULL)
+	for (i = 0; i < c->nlines; i++)
+		text += c->lines[i].len + 1;
+	size = sizeof(*b) + c->nlines * sizeof(b->lines[0]) + c->rawlen + 1 +
+	    text;
+	if ((b = malloc(size)) == NULL)
 		return -1;
-	n->reply = p->cur;
+	b->r = *c;
+	b->next = NULL;
+	b->r.lines = b->lines;
+	b->r.raw = (char *)(b->lines + c->nlines);
+	if (c->rawlen > 0)
+		memcpy(b->r.raw, c->raw, c->rawlen);
+	b->r.raw[c->rawlen] = '\0';
+	t = b->r.raw + c->rawlen + 1;
+	for (i = 0; i < c->nlines; i++) {
+		l = &b->lines[i];
+		*l = c->lines[i];
+		/* the text ends its raw line (the code and separator before) */
+		memcpy(t, c->raw + l->rawoff + l->rawlen - l->len, l->len);
+		t[l->len] = '\0';
+		l->text = t;
+		t += l->len + 1;
+	}
 	if (p->tail != NULL)
-		p->tail->next = n;
+		p->tail->next = b;
 	else
-		p->head = n;
-	p->tail = n;
-	p->cur = NULL;
-	p->curlinecap = 0;
-	p->currawcap = 0;
+		p->head = b;
+	p->tail = b;
+	p->building = 0;
+	p->cur.nlines = 0;
+	p->cur.rawlen = 0;
 	return 0;
 }
 
@@ -317,14 +347,16 @@ reply_line_end(struct reply_parser *p, const char *term, size_t termlen)
 	else if (final < 0)
 		lf |= REPLY_FAULT_BAD_SEPARATOR;
 
-	if (p->cur == NULL) {
-		if ((r = calloc(1, sizeof(*r))) == NULL)
-			return -1;
-		p->cur = r;
+	r = &p->cur;
+	if (!p->building) {
+		p->building = 1;
 		r->code = code;
+		r->enhanced[0] = '\0';
+		r->faults = 0;
+		r->nlines = 0;
+		r->rawlen = 0;
 		start = 1;
 	}
-	r = p->cur;
 	if (!start && code != 0 && code != r->code)
 		lf |= REPLY_FAULT_CODE_MISMATCH;
 
@@ -338,25 +370,21 @@ reply_line_end(struct reply_parser *p, const char *term, size_t termlen)
 	}
 	l = &r->lines[r->nlines];
 	l->len = p->linelen - textoff;
-	if ((l->text = malloc(l->len + 1)) == NULL)
-		return -1;
-	if (l->len > 0)
-		memcpy(l->text, p->line + textoff, l->len);
-	l->text[l->len] = '\0';
+	l->text = NULL;		/* reply_emit() sets it */
 	l->code = code;
 	l->rawoff = r->rawlen;
 	l->rawlen = p->linelen;
-	r->nlines++;
 
 	/* p->line is NULL until the first octet of a line is kept */
 	if ((p->linelen > 0 && reply_raw_add(p, p->line, p->linelen) == -1) ||
 	    reply_raw_add(p, term, termlen) == -1)
 		return -1;
+	r->nlines++;
 	r->faults |= lf;
 
 	/* RFC 2034 4: the enhanced code starts the text of each line */
 	if (start && code != 0)
-		reply_parse_enhanced(l->text, l->len, r->enhanced);
+		reply_parse_enhanced(p->line + textoff, l->len, r->enhanced);
 
 	reply_line_reset(p);
 
@@ -435,12 +463,12 @@ reply_parser_finish(struct reply_parser *p)
 		if (reply_line_end(p, "", 0) == -1)
 			return 0;
 		p->skipping = 0;
-		if (p->cur == NULL)
+		if (!p->building)
 			return 1;
 	}
-	if (p->cur == NULL)
+	if (!p->building)
 		return 0;
-	p->cur->faults |= REPLY_FAULT_INCOMPLETE;
+	p->cur.faults |= REPLY_FAULT_INCOMPLETE;
 	if (reply_emit(p) == -1)
 		return 0;
 	return 1;
@@ -460,23 +488,20 @@ reply_line_raw(const struct reply *r, size_t i, size_t *len)
 struct reply *
 reply_parser_next(struct reply_parser *p)
 {
-	struct reply_node *n;
-	struct reply *r;
+	struct reply_block *b;
 
-	if ((n = p->head) == NULL)
+	if ((b = p->head) == NULL)
 		return NULL;
-	p->head = n->next;
+	p->head = b->next;
 	if (p->head == NULL)
 		p->tail = NULL;
-	r = n->reply;
-	free(n);
-	return r;
+	return &b->r;
 }
 
 size_t
 reply_parser_pending(const struct reply_parser *p)
 {
-	return (p->cur != NULL ? p->cur->rawlen : 0) + p->linelen +
+	return (p->building ? p->cur.rawlen : 0) + p->linelen +
 	    (p->cr ? 1 : 0);
 }
 
