@@ -22,7 +22,11 @@
 #       a lockstep replay of SWAKS_N transactions, to the -p sink.
 #       Target: swaks loop / replay >= 50.
 #   (4) peak resident set of a replay of BIG pipelined transactions, read as
-#       a stream.  Target: <= 10 MiB.
+#       a stream: the median of RSS_RUNS runs.  Target: <= 10 MiB.
+#   (5) with BENCH_CALLGRIND=1 (valgrind installed): the instructions of
+#       replay and smtp-source (callgrind; repeatable where wall times are
+#       not), for N transactions and for one, and so their start-up and
+#       their cost a transaction, lockstep.
 #
 # Everything runs on one CPU (taskset): a lockstep exchange on loopback is
 # one wake-up after another, and across CPUs each wake-up costs what an
@@ -33,8 +37,9 @@
 #
 # usage: bench/replay.sh [path/to/smtpscope]
 # Environment: N (1000), PAIRS (21, at least 5), SWAKS_N (100; 0 skips),
-# SWAKS_PAIRS (5), BIG (10000), BENCH_CPU (the CPU to run on, default the
-# last; "all" lets the scheduler place each process).
+# SWAKS_PAIRS (5), BIG (10000), RSS_RUNS (5), BENCH_CALLGRIND (0),
+# BENCH_CPU (the CPU to run on, default the last; "all" lets the scheduler
+# place each process).
 set -u
 if [ "${BENCH_CPU:-}" != all ] && [ -z "${BENCH_PINNED:-}" ] &&
     command -v taskset >/dev/null 2>&1; then
@@ -51,6 +56,7 @@ PAIRS=${PAIRS:-21}
 SWAKS_N=${SWAKS_N:-100}
 SWAKS_PAIRS=${SWAKS_PAIRS:-5}
 BIG=${BIG:-10000}
+RSS_RUNS=${RSS_RUNS:-5}
 SOURCE=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 SWAKS=$(command -v swaks || true)
 
@@ -182,23 +188,63 @@ else
 	echo "(3) swaks not installed (Debian package swaks): skipped"
 fi
 
-# (4) Peak RSS of a BIG-transaction replay (nothing may be held whole).
-if /usr/bin/time -f %M true >/dev/null 2>&1; then
-	/usr/bin/time -o "$T/rss" -f %M "$SMTPSCOPE" replay "$T/big.smtp" \
-	    "127.0.0.1:$pipeport" >"$T/big.out" 2>&1 ||
-	    { LAST_OUT=$T/big.out; fail "replay of $BIG transactions failed"; }
-	kib=$(tail -n 1 "$T/rss")
-else
+# (4) Peak RSS of a BIG-transaction replay (nothing may be held whole),
+# in KiB: the median of RSS_RUNS runs, and their range.
+rss_once() {
+	if /usr/bin/time -f %M true >/dev/null 2>&1; then
+		/usr/bin/time -o "$T/rss" -f %M "$SMTPSCOPE" replay "$T/big.smtp" \
+		    "127.0.0.1:$pipeport" >"$T/big.out" 2>&1 ||
+		    { LAST_OUT=$T/big.out; fail "replay of $BIG transactions failed"; }
+		tail -n 1 "$T/rss"
+		return
+	fi
 	# No GNU time: read VmHWM of the process just before it exits.
 	"$SMTPSCOPE" replay "$T/big.smtp" "127.0.0.1:$pipeport" >"$T/big.out" 2>&1 &
-	p=$!
-	kib=0
-	while kill -0 "$p" 2>/dev/null; do
-		v=$(awk '/^VmHWM/ { print $2 }' "/proc/$p/status" 2>/dev/null)
-		[ -n "$v" ] && kib=$v
+	_p=$!
+	_kib=0
+	while kill -0 "$_p" 2>/dev/null; do
+		_v=$(awk '/^VmHWM/ { print $2 }' "/proc/$_p/status" 2>/dev/null)
+		[ -n "$_v" ] && _kib=$_v
 		sleep 0.05
 	done
-	wait "$p" || { LAST_OUT=$T/big.out; fail "replay of $BIG transactions failed"; }
-fi
-printf '(4) peak RSS, replay of %d pipelined transactions: %s KiB = %s MiB   target <= 10 MiB\n' \
-    "$BIG" "$kib" "$(echo "$kib" | awk '{ printf "%.1f", $1 / 1024 }')"
+	wait "$_p" || { LAST_OUT=$T/big.out; fail "replay of $BIG transactions failed"; }
+	echo "$_kib"
+}
+: >"$T/rss.all"
+i=0
+while [ $i -lt "$RSS_RUNS" ]; do
+	rss_once >>"$T/rss.all"
+	i=$((i + 1))
+done
+set -- $(sort -n "$T/rss.all" | awk '{ v[NR] = $1 } END {
+	print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR] }')
+kib=$1 kmin=$2 kmax=$3
+printf '(4) peak RSS, replay of %d pipelined transactions (median of %d runs): %s KiB = %s MiB (runs %s..%s KiB)   target <= 10 MiB\n' \
+    "$BIG" "$RSS_RUNS" "$kib" "$(echo "$kib" | awk '{ printf "%.1f", $1 / 1024 }')" \
+    "$kmin" "$kmax"
+
+# (5) Instructions (callgrind), on request.
+[ "${BENCH_CALLGRIND:-0}" = 1 ] || exit 0
+command -v valgrind >/dev/null 2>&1 ||
+    { echo "(5) valgrind not installed (Debian package valgrind): skipped"; exit 0; }
+gen 1 lockstep >"$T/one.smtp"
+# instr COMMAND...: the instructions a run of COMMAND executes
+instr() {
+	valgrind --tool=callgrind --callgrind-out-file="$T/cg.out" "$@" \
+	    >"$T/cg.log" 2>&1 || { LAST_OUT=$T/cg.log; fail "callgrind: $*"; }
+	awk '/^summary:/ { print $2 }' "$T/cg.out"
+}
+source_n() {
+	instr "$SOURCE" -d -s 1 -m "$1" -F "$T/msg" -f bench@example.org \
+	    -t sink@example.org -M bench.example "127.0.0.1:$lockport"
+}
+rn=$(instr "$SMTPSCOPE" replay "$T/lock.smtp" "127.0.0.1:$lockport")
+r1=$(instr "$SMTPSCOPE" replay "$T/one.smtp" "127.0.0.1:$lockport")
+sn=$(source_n "$N")
+s1=$(source_n 1)
+echo "$rn $r1 $sn $s1" | awk -v n="$N" '{
+	printf "(5) instructions (callgrind), lockstep: replay %.1f M for %d transactions, %.1f M for one; " \
+	    "smtp-source %.1f M, %.1f M\n", $1 / 1e6, n, $2 / 1e6, $3 / 1e6, $4 / 1e6
+	printf "    a transaction: replay %.1f k, smtp-source %.1f k (%.2fx); start-up (one transaction): %.1f M, %.1f M\n",
+	    ($1 - $2) / (n - 1) / 1e3, ($3 - $4) / (n - 1) / 1e3,
+	    ($1 - $2) / ($3 - $4), $2 / 1e6, $4 / 1e6 }'
