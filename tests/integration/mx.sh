@@ -41,6 +41,13 @@ mx dane.test
 assert_no_grep 'DANE' "$o"
 assert_grep '^verdict: 2 of 2 addresses answered$' "$o"
 
+# --ehlo names the probes' EHLO, before and after STARTTLS.
+mx dane.test --ehlo probe.example
+[ $rc -eq 0 ] || fail "dane.test --ehlo: exit $rc"
+LAST_OUT=$T/mxpeers.out
+[ "$(grep -c '^EHLO probe\.example$' "$T/mxpeers.out")" -ge 4 ] ||
+    fail "--ehlo: not the probes' EHLO name (2 addresses, 2 EHLO each)"
+
 # An unsigned zone: its TLSA record does not count.
 mx plain.test --dane
 [ $rc -eq 0 ] || fail "plain.test: exit $rc"

@@ -3,7 +3,8 @@
 
 Listens with SMTP on each ADDR given with --smtp (all on --port), offering
 STARTTLS (RFC 3207) with --cert/--key unless the address is also given with
---no-tls, and accepts every message without delivering anything.  With
+--no-tls, and accepts every message without delivering anything; it says
+the name of each EHLO on stdout ("EHLO NAME").  With
 --https ADDR it also serves the files under --www on ADDR port 443 over
 TLS, as an MTA-STS policy host does (RFC 8461 3.3).  When every socket
 listens it prints "ready" on a line of its own on stdout.
@@ -26,7 +27,14 @@ from aiosmtpd.smtp import SMTP
 
 
 class Handler:
-    """Accepts all mail, keeps nothing."""
+    """Accepts all mail, keeps nothing; says on stdout the name of each
+    EHLO ("EHLO NAME"), for the tests of --ehlo."""
+
+    async def handle_EHLO(self, server, session, envelope, hostname,
+                          responses):
+        session.host_name = hostname
+        print("EHLO %s" % hostname, flush=True)
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         return "250 2.0.0 Ok: discarded by the test server"

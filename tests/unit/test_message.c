@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "message.h"
 
 #define S(x)	x, sizeof(x) - 1
@@ -255,4 +256,24 @@ Test(message, limit_is_the_size_as_sent)
 	cr_assert_eq(size, 12);
 	message_file_close(m);
 	unlink(path);
+}
+
+/* The limit a message file is measured against: the server's SIZE, else
+ * 64 MiB; the words say which (:data, :bdat and --body use it). */
+Test(message, limit_from_size)
+{
+	struct caps	caps;
+	char		what[160];
+
+	memset(&caps, 0, sizeof caps);
+	cr_assert_eq(message_limit(&caps, what, sizeof what),
+	    MESSAGE_FILE_MAX);
+	cr_assert(strstr(what, "advertises no SIZE") != NULL, "%s", what);
+	caps.size = 1;		/* SIZE without a value: no limit given */
+	cr_assert_eq(message_limit(&caps, what, sizeof what),
+	    MESSAGE_FILE_MAX);
+	caps.size_max = 10240;
+	cr_assert_eq(message_limit(&caps, what, sizeof what), 10240);
+	cr_assert_str_eq(what, "the 10240 octets the server advertised with "
+	    "SIZE (RFC 1870)");
 }
