@@ -398,12 +398,6 @@ await_reply(struct replay *rp)
 	 * without ever ending its reply must time out too. */
 	double deadline = net_clock_ms() + timeout;
 
-	/* The greeting: the engine's deadline, counted from the connection,
-	 * so that client_check_timeout() below agrees that it is late. */
-	if (client_fd(rp->c) != -1 &&
-	    session_state(client_session(rp->c)) == STATE_CONNECTED &&
-	    (left = client_timeout_left(rp->c)) >= 0)
-		deadline = net_clock_ms() + left;
 	while (rp->qlen == 0) {
 		/* What was written goes out before the wait, in one write (a
 		 * body and its ".", a PIPELINING group).  When the write
@@ -422,10 +416,17 @@ await_reply(struct replay *rp)
 			rc = left > 0 ? net_wait_readable(client_fd(rp->c),
 			    left) : 0;
 			/* no greeting: the engine says so and ends the
-			 * session; the connection could not be set up (3) */
-			if (rc == 0 && session_state(s) == STATE_CONNECTED &&
-			    client_check_timeout(rp->c))
-				return -1;
+			 * session; the connection could not be set up (3).
+			 * Its deadline (from the connection) may fall a
+			 * fraction of a millisecond after this wait: wait
+			 * for it. */
+			if (rc == 0 && session_state(s) == STATE_CONNECTED) {
+				if (client_check_timeout(rp->c))
+					return -1;
+				deadline = net_clock_ms() +
+				    client_timeout_left(rp->c) + 1;
+				continue;
+			}
 			if (rc == 0) {
 				replay_error(rp, "no reply from %s within %d s: "
 				    "the server may be slow (try a longer "
