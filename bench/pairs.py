@@ -1,6 +1,8 @@
-"""pairs.py -- time two commands in interleaved pairs (for bench/replay.sh).
+"""pairs.py -- time two commands in interleaved pairs (for bench/replay.sh,
+bench/starttls.sh).
 
-usage: pairs.py PAIRS LOG [--peer PID] -- COMMAND_A [ARG...] -- COMMAND_B [ARG...]
+usage: pairs.py PAIRS LOG [--peer PID] [--stdin FILE] -- COMMAND_A [ARG...]
+           -- COMMAND_B [ARG...]
 
 Runs A, B, A, B, ... PAIRS times each, as whole processes (from fork to
 exit, output to LOG), and prints one line:
@@ -15,7 +17,8 @@ process and its children) of a run: the work done, which load changes
 less than the wall time, and which leaves out the time spent waiting
 for the peer.  PEER_A and PEER_B are the median CPU time the server
 process PID (--peer; Linux /proc/PID/schedstat) spent while A, or B, ran:
-the cost of serving each ("-" without --peer).  Every
+the cost of serving each ("-" without --peer).  Each run reads FILE on
+its standard input (--stdin), or nothing.  Every
 run must exit 0; otherwise the command, its status and the end of LOG go
 to stderr and pairs.py exits 1.
 """
@@ -39,13 +42,14 @@ def peer_cpu(pid):
         return int(f.read().split()[0]) / 1e9
 
 
-def timed(cmd, log, peer):
+def timed(cmd, log, peer, stdin):
     """Wall, CPU and the peer's CPU seconds of one run of cmd."""
-    with open(log, "wb") as out:
+    with open(log, "wb") as out, \
+            open(stdin if stdin is not None else "/dev/null", "rb") as inp:
         p0 = peer_cpu(peer)
         c0 = cpu()
         t0 = time.perf_counter()
-        rc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=out,
+        rc = subprocess.run(cmd, stdin=inp, stdout=out,
                             stderr=subprocess.STDOUT).returncode
         t = time.perf_counter() - t0
         c = cpu() - c0
@@ -62,9 +66,11 @@ def timed(cmd, log, peer):
 def main():
     pairs, log = int(sys.argv[1]), sys.argv[2]
     rest = sys.argv[3:]
-    peer = None
+    peer = stdin = None
     if rest[:1] == ["--peer"]:
         peer, rest = rest[1], rest[2:]
+    if rest[:1] == ["--stdin"]:
+        stdin, rest = rest[1], rest[2:]
     if len(rest) < 4 or rest[0] != "--" or "--" not in rest[1:]:
         sys.exit(__doc__)
     mid = rest.index("--", 1)
@@ -72,8 +78,8 @@ def main():
     runs = {"a": [], "b": []}    # (wall, cpu, peer) of each run
     ratios = []
     for _ in range(pairs):
-        runs["a"].append(timed(a, log, peer))
-        runs["b"].append(timed(b, log, peer))
+        runs["a"].append(timed(a, log, peer, stdin))
+        runs["b"].append(timed(b, log, peer, stdin))
         ratios.append(runs["a"][-1][0] / runs["b"][-1][0])
 
     def med(side, i):
