@@ -108,7 +108,7 @@ static void	record(struct client *, const struct event *);
 static void	record_comment(struct client *, const char *);
 static void	record_states(struct client *);
 static void	on_state_change(void *, enum state, enum state);
-static int	track(struct client *, const char *, enum annotate_ctx);
+static int	track(struct client *, const char *, enum annotate_ctx, double);
 static void	dispatch(struct client *);
 static int	deliver(struct client *, const struct reply *);
 static void	restart_parser(struct client *);
@@ -382,15 +382,19 @@ on_state_change(void *arg, enum state from, enum state to)
 }
 
 /*
- * Queue line as awaiting its reply.  Out of memory, the reply could only
- * be paired with the wrong command: say so and end the session.
+ * Queue line as awaiting its reply; sent_ms is the clock read before it
+ * was written, so that a latency is never shorter than the server's own
+ * delay however late this process runs after the write.  Out of memory,
+ * the reply could only be paired with the wrong command: say so and end
+ * the session.
  */
 static int
-track(struct client *c, const char *line, enum annotate_ctx kind)
+track(struct client *c, const char *line, enum annotate_ctx kind,
+    double sent_ms)
 {
 	char	msg[600], masked[80];
 
-	if (session_on_send(c->s, line, kind, net_clock_ms()) == 0)
+	if (session_on_send(c->s, line, kind, sent_ms) == 0)
 		return 0;
 	transcript_mask_auth(line, masked, sizeof masked);
 	snprintf(msg, sizeof msg, "out of memory: cannot keep track of "
@@ -1434,6 +1438,7 @@ static int
 send_line(struct client *c, const char *line)
 {
 	enum annotate_ctx	kind = ANNOTATE_COMMAND;
+	double			sent;
 
 	if (!c->connected) {
 		client_message(c, CLIENT_MSG_ERROR, "not connected: nothing sent");
@@ -1471,8 +1476,9 @@ send_line(struct client *c, const char *line)
 	}
 	if (session_in_sasl(c->s))
 		kind = ANNOTATE_AUTH_STEP;
+	sent = net_clock_ms();
 	if (write_line(c, line, strlen(line)) == -1 ||
-	    track(c, line, kind) == -1)
+	    track(c, line, kind, sent) == -1)
 		return -1;
 	record(c, &(struct event){ .type = EVENT_COMMAND, .text = line,
 	    .kind = kind });
@@ -1551,13 +1557,16 @@ client_send_body_end(struct client *c)
 static int
 send_body_end(struct client *c)
 {
+	double	sent;
+
 	if (!c->connected || !session_in_body(c->s)) {
 		client_message(c, CLIENT_MSG_ERROR, "no message body is "
 		    "being sent: \".\" not sent");
 		return -1;
 	}
+	sent = net_clock_ms();
 	if (write_bytes(c, ".\r\n", 3) == -1 ||
-	    track(c, ".", ANNOTATE_DATA_END) == -1)
+	    track(c, ".", ANNOTATE_DATA_END, sent) == -1)
 		return -1;
 	record(c, &(struct event){ .type = EVENT_BODY, .text = "." });
 	if (c->ops->sent != NULL)
@@ -1602,6 +1611,7 @@ static int
 send_bdat(struct client *c, const char *chunk, size_t len, int last)
 {
 	char	line[64], note[96];
+	double	sent;
 
 	snprintf(line, sizeof line, "BDAT %zu%s", len, last ? " LAST" : "");
 	if (c->connected && c->tls_required && !session_tls(c->s)) {
@@ -1612,10 +1622,11 @@ send_bdat(struct client *c, const char *chunk, size_t len, int last)
 	}
 	if (c->connected && refuse_after_starttls(c))
 		return -1;
+	sent = net_clock_ms();
 	if (write_line(c, line, strlen(line)) == -1 ||
 	    (len > 0 && write_bytes(c, chunk, len) == -1))
 		return -1;
-	if (track(c, line, ANNOTATE_BDAT) == -1)
+	if (track(c, line, ANNOTATE_BDAT, sent) == -1)
 		return -1;
 	record(c, &(struct event){ .type = EVENT_COMMAND, .text = line,
 	    .kind = ANNOTATE_BDAT });
