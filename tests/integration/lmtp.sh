@@ -123,4 +123,12 @@ printf '%s\n' 'LHLO me' 'QUIT' | "$SMTPSCOPE" --lmtp practice >"$T/p2" 2>&1
 LAST_OUT=$T/p2
 assert_grep '^S: 220 practice\.smtpscope\.test LMTP ' "$T/p2"
 assert_grep '^S: 250-PIPELINING' "$T/p2"
+# after STARTTLS the session starts over with LHLO, not EHLO (RFC 3207
+# 4.2, RFC 2033 4.1)
+printf '%s\n' 'LHLO me' 'QUIT' | "$SMTPSCOPE" --lmtp --starttls --insecure \
+    practice >"$T/p3" 2>&1
+LAST_OUT=$T/p3
+assert_grep '^\* TLS \(starttls\): ' "$T/p3"
+[ "$(grep -c '^C: LHLO me$' "$T/p3")" = 2 ] || fail "no LHLO after STARTTLS"
+assert_no_grep '^C: EHLO' "$T/p3"
 exit 0
