@@ -51,6 +51,8 @@ esac
 tui_type 'NOOP'
 tui_keys Enter
 tui_wait 'S: 250 ok \\x1b\[H\\x1b\[2Jgone' "NOOP reply not escaped"
+# the explanation under the conversation names the reply, escaped too
+tui_wait '─ S: 250 ok \\x1b\[H\\x1b\[2Jgone' "the explained reply's title not escaped"
 assert_grep 'C: NOOP' "$T/screen"
 assert_grep 'S: 220 evil' "$T/screen"
 
