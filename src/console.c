@@ -111,6 +111,7 @@ static void	secret_clear(void);
 static int	leave_armed;
 static int	body_hint;
 static size_t	refused_at;	/* the first error of the line refused last */
+static char	*refused_line;	/* ... and the line, to be edited again */
 
 /* How the front end shows text (console_set_display()). */
 static size_t	display_width = CONSOLE_WIDTH_DEFAULT;
@@ -790,10 +791,14 @@ refused(struct client *c, const char *line, size_t len, size_t at)
 	free(shown);
 }
 
-size_t
-console_refused_at(void)
+char *
+console_refused_line(size_t *at)
 {
-	return refused_at;
+	char *line = refused_line;
+
+	refused_line = NULL;
+	*at = refused_at;
+	return line;
 }
 
 enum console_result
@@ -812,6 +817,8 @@ console_input(struct client *c, const char *input, size_t inlen, int check)
 	}
 	leave_armed = 0;
 	refused_at = 0;
+	free(refused_line);
+	refused_line = NULL;
 	for (len = 0; len < inlen && input[len] != '\r' && input[len] != '\n';)
 		len++;
 	if ((line = malloc(len + 1)) == NULL)
@@ -885,7 +892,13 @@ console_input(struct client *c, const char *input, size_t inlen, int check)
 		lesson_said(c, lesson_sent(&lesson, line, 0, lesson_text,
 		    sizeof lesson_text), lesson_text);
 out:
-	free(line);
+	/* kept to be put back into the input, unless it holds an AUTH
+	 * secret: that is not shown again */
+	if (rc == CONSOLE_REFUSED && (client_show_secrets(c) ||
+	    !transcript_mask_auth(line, NULL, 0)))
+		refused_line = line;
+	else
+		free(line);
 	return rc;
 }
 

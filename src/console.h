@@ -18,13 +18,15 @@ enum console_result {
  * Handle one input line of len octets (it ends there or at the first CR
  * or LF).  check=0 is --no-check.  A NUL octet is refused wherever it is,
  * octets that are not UTF-8 in a body line or a SASL response, and a
- * command with a syntax error unless check is 0: CONSOLE_REFUSED, and
- * console_refused_at() gives the offset of the first error, where a front
- * end that keeps the line for editing puts the cursor.
+ * command with a syntax error unless check is 0: CONSOLE_REFUSED.  Then
+ * console_refused_line() gives the line, for the front end to put back
+ * into the input (the caller frees it), and in *at the offset of its
+ * first error, where the cursor goes; NULL when the line is not to be
+ * shown again (an AUTH initial response, unless --show-secrets).
  */
 enum console_result console_input(struct client *, const char *line,
     size_t len, int check);
-size_t console_refused_at(void);
+char *console_refused_line(size_t *at);
 
 /*
  * How the front end shows text.  width: the display columns a quoted

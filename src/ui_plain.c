@@ -29,7 +29,6 @@
 #include "console.h"
 #include "probe.h"
 #include "sanitize.h"
-#include "transcript.h"
 #include "ui.h"
 #include "verbs.h"
 
@@ -367,14 +366,9 @@ on_line(char *line)
 		p->quit = 1;
 		break;
 	case CONSOLE_REFUSED:
-		/* back at the prompt, the cursor at the error (not a line
-		 * with an AUTH secret: it is not shown again) */
-		if (!secret && (client_show_secrets(p->c) ||
-		    !transcript_mask_auth(line, NULL, 0))) {
-			free(p->refill);
-			p->refill = strdup(line);
-			p->refill_at = console_refused_at();
-		}
+		/* back into the input, the cursor at the error */
+		free(p->refill);
+		p->refill = console_refused_line(&p->refill_at);
 		break;
 	default:
 		break;

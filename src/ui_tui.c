@@ -40,7 +40,6 @@
 #include "console.h"
 #include "sanitize.h"
 #include "scrollback.h"
-#include "transcript.h"
 #include "tui_render.h"
 #include "ui.h"
 
@@ -430,15 +429,9 @@ tui_rl_line(char *line)
 		t->quit = 1;
 		break;
 	case CONSOLE_REFUSED:
-		/* Back into the input, the cursor at the error, to be
-		 * fixed there (not a line with an AUTH secret: it is not
-		 * shown again). */
-		if (!secret && (client_show_secrets(t->c) ||
-		    !transcript_mask_auth(line, NULL, 0))) {
-			free(t->refill);
-			t->refill = strdup(line);
-			t->refill_at = console_refused_at();
-		}
+		/* back into the input, the cursor at the error */
+		free(t->refill);
+		t->refill = console_refused_line(&t->refill_at);
 		break;
 	default:
 		break;

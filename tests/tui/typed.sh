@@ -4,7 +4,8 @@
 # cursor at the error; what is said under it goes once the line changes.
 # A 600-character line is shown shortened around each problem, never in
 # full; an AUTH line is shown masked and not put back.  A body line is
-# shown as it went on the wire (dot-stuffed).
+# shown as it went on the wire (dot-stuffed).  The plain console on a
+# terminal puts a refused line back too.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 . "$TOP_SRCDIR/tests/tui/lib.sh"
 
@@ -88,4 +89,33 @@ tui_type ':quit'
 tui_keys Enter
 status=$(tui_wait_exit)
 [ "$status" = 0 ] || fail "exit status $status after :quit, expected 0"
+
+# The plain console on a terminal puts a refused line back too, the
+# cursor on the error.
+rm -f "$T/status"
+tmx kill-server >/dev/null 2>&1
+tui_start 120 30 "\"$SMTPSCOPE\" --plain practice --no-learn"
+tui_wait '^smtp>' "plain: no prompt"
+tui_type 'EHLO me'
+tui_keys Enter
+tui_wait 'S: 250 HELP' "plain: no EHLO reply"
+tui_type 'MAIL FRM:<a@example.org>'
+tui_keys Enter
+tui_wait 'error: expected FROM:' "plain: no diagnostic"
+tui_wait 'not sent: fix it' "plain: not refused"
+i=0
+while :; do
+	tui_screen
+	grep '^smtp>' "$T/screen" | tail -n 1 | grep -q '^smtp> MAIL FRM:<a@example.org>$' &&
+	    [ "$(tmx display -p -t 0 '#{cursor_x}')" = 11 ] && break
+	i=$((i + 1))
+	[ $i -lt "$TUI_TRIES" ] || { LAST_OUT=$T/screen;
+	    fail "plain: the refused line is not back with the cursor at the error"; }
+	sleep 0.05
+done
+tui_keys C-a C-k
+tui_type ':quit'
+tui_keys Enter
+status=$(tui_wait_exit)
+[ "$status" = 0 ] || fail "plain: exit status $status after :quit, expected 0"
 exit 0
