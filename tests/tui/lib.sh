@@ -59,7 +59,20 @@ tui_wait() {
 	while [ $_i -lt "$TUI_TRIES" ]; do
 		tui_screen
 		grep -Eq -- "$1" "$T/screen" && return 0
-		[ -f "$T/status" ] && break	# the program has gone
+		if [ -f "$T/status" ]; then
+			# The program has gone; what it printed last may not
+			# be read by tmux yet: look once more when its pane is
+			# dead (tmux has read the pty to its end).
+			_j=0
+			while [ $_j -lt "$TUI_TRIES" ] && [ "$(tmx display -p \
+			    -t 0 '#{pane_dead}' 2>/dev/null)" != 1 ]; do
+				sleep 0.05
+				_j=$((_j + 1))
+			done
+			tui_screen
+			grep -Eq -- "$1" "$T/screen" && return 0
+			break
+		fi
 		sleep 0.05
 		_i=$((_i + 1))
 	done
