@@ -308,6 +308,9 @@ record(struct client *c, const struct event *e)
 	struct transcript	*t[2] = { c->rec, c->log };
 	size_t			 i;
 
+	/* no file: nothing to write, no state change kept for one */
+	if (c->rec == NULL && c->log == NULL)
+		return;
 	for (i = 0; i < 2; i++) {
 		if (t[i] == NULL)
 			continue;

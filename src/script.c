@@ -413,6 +413,9 @@ script_is_masked(const char *line)
 {
 	size_t n = strlen(line), m = sizeof SCRIPT_MASK - 1;
 
+	/* either way it ends with the mask */
+	if (n < m || line[n - 1] != '*')
+		return 0;
 	if (strcmp(line, SCRIPT_MASK) == 0)
 		return 1;
 	return script_verb_is(line, "AUTH") && n > m &&
