@@ -31,6 +31,8 @@ static int tui_render_row(void *, const struct scrollback_row *);
 static int tui_render_note_row(void *, const struct scrollback_row *);
 static void tui_render_clipped(WINDOW *, int, int, const char *, size_t,
     int);
+static void tui_detail_layout(struct scrollback *, uint64_t, int, int, int *,
+    int *, int *);
 
 /* Box lines as Unicode characters in a UTF-8 locale, ASCII otherwise:
  * the alternate character set is not needed and every terminal (and

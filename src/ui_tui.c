@@ -131,6 +131,11 @@ static void tui_show_entry(struct tui *, uint64_t);
 static int tui_key_named(const char *);
 static int tui_title_row(void *, const struct scrollback_row *);
 static void tui_draw_detail(struct tui *, int);
+static int tui_below_text(int, int, const char *, size_t, int, int);
+static attr_t tui_severity_attr(struct tui *, const char *);
+static const char *tui_status_sep(int);
+static int tui_status_cols(char [][TUI_FIELD_MAX]);
+static void tui_status_next(char *, const char *, int);
 
 /* ---- engine callbacks ---------------------------------------------------- */
 
