@@ -21,14 +21,26 @@ tui_type 'EHLO me'
 tui_keys Enter
 tui_wait 'S: 250 HELP' "no EHLO reply"
 # each NOOP once the one before is answered (typed at once, they would be
-# a pipelined group, their replies after them)
+# a pipelined group, their replies after them).  Answered: "C: NOOP k" is
+# the last line sent, its reply the row under it and the newest row of
+# the conversation (the explanation's title follows), on two captures in
+# a row -- a capture taken while the pane scrolls may pair "C: NOOP k"
+# with the reply of an older NOOP still on the row below.
+replied_now() {
+	awk -v c="C: NOOP $1 " '/C: NOOP / { last = NR } $0 ~ c { n = NR }
+	    /S: 250 / && n && n == NR - 1 { s = NR }
+	    /^─ S: / && s && prev == s { ok = 1 }
+	    !/^[ │]*$/ { prev = NR }
+	    END { exit !(ok && last == n) }' "$T/screen"
+}
 replied() {
 	i=0
 	while :; do
 		tui_screen
-		awk -v c="C: NOOP $1 " '$0 ~ c { n = NR }
-		    /S: 250 / && n == NR - 1 { ok = 1 } END { exit !ok }' \
-		    "$T/screen" && return 0
+		if replied_now "$1"; then
+			tui_screen
+			replied_now "$1" && return 0
+		fi
 		i=$((i + 1))
 		[ $i -lt "$TUI_TRIES" ] || { LAST_OUT=$T/screen;
 		    fail "NOOP $1 was not answered"; }
