@@ -330,9 +330,18 @@ probe_option(struct connect_args *a, int ch, char *arg)
 	switch (ch) {
 	case OPT_QUIT_AFTER:
 		if ((a->quit_after = probe_step_lookup(arg)) == NULL) {
-			cmd_error(NULL, "--quit-after wants connect, banner, "
-			    "tls, ehlo, auth, mail, rcpt or data, not \"%s\"",
-			    cmd_quote(arg, quoted, sizeof quoted));
+			const struct probe_point *pt;
+			char	names[128];
+			size_t	i, n, len = 0;
+
+			/* the names from the one table of points */
+			pt = probe_points(&n);
+			for (i = 0; i < n && len < sizeof names; i++)
+				len += (size_t)snprintf(names + len,
+				    sizeof names - len, "%s%s", i == 0 ? "" :
+				    i + 1 == n ? " or " : ", ", pt[i].name);
+			cmd_error(NULL, "--quit-after wants %s, not \"%s\"",
+			    names, cmd_quote(arg, quoted, sizeof quoted));
 			return -1;
 		}
 		return 0;

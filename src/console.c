@@ -720,7 +720,7 @@ refuse_octets(struct client *c, const char *line, size_t len, int utf8,
 {
 	struct diag	 d;
 	const char	*nul;
-	size_t		 i, n;
+	size_t		 i;
 
 	memset(&d, 0, sizeof d);
 	d.severity = DIAG_ERROR;
@@ -739,14 +739,7 @@ refuse_octets(struct client *c, const char *line, size_t len, int utf8,
 			    "sent", d.column + 1);
 		goto refuse;
 	}
-	for (i = 0; utf8 && i < len; i += n) {
-		if ((unsigned char)line[i] < 0x80) {
-			n = 1;
-			continue;
-		}
-		if ((n = sanitize_utf8((const unsigned char *)line + i, len - i,
-		    NULL)) > 0)
-			continue;
+	if (utf8 && (i = sanitize_utf8_end(line, len)) < len) {
 		d.column = i;
 		snprintf(d.msg, sizeof d.msg, "octet 0x%02x at column %zu is "
 		    "not valid UTF-8; not sent (a body in another charset goes "

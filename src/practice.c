@@ -756,19 +756,19 @@ practice_conn_done(const struct practice_conn *c)
 }
 
 int
-practice_conn_in_message(const struct practice_conn *c)
+practice_conn_in_message_for_test(const struct practice_conn *c)
 {
 	return c->mode == PRACTICE_MODE_DATA || c->mode == PRACTICE_MODE_BDAT;
 }
 
 unsigned long
-practice_conn_messages(const struct practice_conn *c)
+practice_conn_messages_for_test(const struct practice_conn *c)
 {
 	return c->messages;
 }
 
 const char *
-practice_conn_last_message(const struct practice_conn *c, size_t *len)
+practice_conn_last_message_for_test(const struct practice_conn *c, size_t *len)
 {
 	*len = c->lastlen;
 	return c->last;
@@ -1671,14 +1671,22 @@ practice_accept_message(struct practice_conn *c)
 	practice_txn_reset(c);
 }
 
-/* The message is taken: counted, and kept as the last one. */
+/* The message is taken: counted.  With a deliver hook it is the hook's
+ * now, and its memory goes at once (a server of many idle clients must
+ * not hold a message for each); without one (the unit tests, the fuzz
+ * target) it is kept as the last one, for them to read. */
 static void
 practice_keep(struct practice_conn *c)
 {
 	c->messages++;
 	free(c->last);
-	c->last = c->body;
-	c->lastlen = c->bodylen;
+	c->last = NULL;
+	c->lastlen = 0;
+	if (c->hooks.deliver == NULL) {
+		c->last = c->body;
+		c->lastlen = c->bodylen;
+	} else
+		free(c->body);
 	c->body = NULL;
 	c->bodylen = c->bodycap = 0;
 }

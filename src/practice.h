@@ -167,12 +167,13 @@ void practice_conn_tls_started(struct practice_conn *);
 void practice_conn_channel_binding(struct practice_conn *, const char *type,
     const unsigned char *data, size_t len);
 
-/* 1 while the engine is reading a DATA body or a BDAT chunk. */
-int practice_conn_in_message(const struct practice_conn *);
-
-/* Messages accepted on this connection, and the body of the last one
- * (exactly the octets stored: DATA unstuffed, BDAT chunks joined). */
-unsigned long practice_conn_messages(const struct practice_conn *);
-const char *practice_conn_last_message(const struct practice_conn *, size_t *len);
+/* For the unit tests: 1 while the engine is reading a DATA body or a
+ * BDAT chunk; the messages accepted on this connection, and the body of
+ * the last one when no deliver hook took it (exactly the octets stored:
+ * DATA unstuffed, BDAT chunks joined). */
+int practice_conn_in_message_for_test(const struct practice_conn *);
+unsigned long practice_conn_messages_for_test(const struct practice_conn *);
+const char *practice_conn_last_message_for_test(const struct practice_conn *,
+    size_t *len);
 
 #endif

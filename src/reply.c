@@ -548,17 +548,6 @@ reply_parse_enhanced(const char *s, size_t len, char *out)
 	return i;
 }
 
-const char *
-reply_fault_string(unsigned fault_bit)
-{
-	size_t i;
-
-	for (i = 0; i < REPLY_FAULT_TABLE_LEN; i++)
-		if (reply_fault_table[i].bit == fault_bit)
-			return reply_fault_table[i].text;
-	return "unknown fault";
-}
-
 void
 reply_faults_describe(unsigned faults, char *buf, size_t size)
 {

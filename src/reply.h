@@ -97,10 +97,6 @@ const char *reply_line_raw(const struct reply *r, size_t i, size_t *len);
  * number of characters it took; else returns 0. */
 size_t reply_parse_enhanced(const char *s, size_t len, char *out);
 
-/* One-line human description of a single fault bit, e.g.
- * "line longer than 512 octets (RFC 5321 4.5.3.1.5)". */
-const char *reply_fault_string(unsigned fault_bit);
-
 /* Writes "; "-separated descriptions of all fault bits into buf. */
 void reply_faults_describe(unsigned faults, char *buf, size_t size);
 

@@ -134,8 +134,8 @@ sanitize_utf8(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
-int
-sanitize_utf8_valid(const char *s, size_t len)
+size_t
+sanitize_utf8_end(const char *s, size_t len)
 {
 	const unsigned char	*u = (const unsigned char *)s;
 	size_t			 i = 0, n;
@@ -146,10 +146,10 @@ sanitize_utf8_valid(const char *s, size_t len)
 			continue;
 		}
 		if ((n = sanitize_utf8(u + i, len - i, NULL)) == 0)
-			return 0;
+			return i;
 		i += n;
 	}
-	return 1;
+	return len;
 }
 
 size_t

@@ -32,8 +32,10 @@ size_t sanitize_buf(char *out, size_t size, const char *s, size_t len, int flags
  * point in *cp when cp is not NULL; 0 when s does not start one. */
 size_t sanitize_utf8(const unsigned char *s, size_t len, uint32_t *cp);
 
-/* 1 when s[0..len) is ASCII and well-formed UTF-8 only. */
-int sanitize_utf8_valid(const char *s, size_t len);
+/* The offset of the first octet of s[0..len) that does not start a
+ * well-formed UTF-8 sequence (ASCII counts as one), or len when all of it
+ * is well formed. */
+size_t sanitize_utf8_end(const char *s, size_t len);
 
 /*
  * The character at s (len > 0): returns its length in octets, and in

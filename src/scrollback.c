@@ -116,13 +116,13 @@ scrollback_free(struct scrollback *sb)
 }
 
 void
-scrollback_set_byte_limit(struct scrollback *sb, size_t bytes)
+scrollback_set_byte_limit_for_test(struct scrollback *sb, size_t bytes)
 {
 	sb->byte_limit = bytes;
 }
 
 size_t
-scrollback_bytes(const struct scrollback *sb)
+scrollback_bytes_for_test(const struct scrollback *sb)
 {
 	return sb->bytes;
 }

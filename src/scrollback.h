@@ -108,9 +108,9 @@ struct scrollback;
 struct scrollback *scrollback_new(long max, int utf8);
 /* Bound the text kept to bytes (default SCROLLBACK_BYTES_DEFAULT); the
  * oldest entries are dropped to fit, the newest is always kept. */
-void scrollback_set_byte_limit(struct scrollback *, size_t bytes);
+void scrollback_set_byte_limit_for_test(struct scrollback *, size_t bytes);
 /* Bytes of text held now. */
-size_t scrollback_bytes(const struct scrollback *);
+size_t scrollback_bytes_for_test(const struct scrollback *);
 void scrollback_free(struct scrollback *);
 
 /* Append an entry, dropping the oldest when full.  Returns 0, or -1 when

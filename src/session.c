@@ -538,7 +538,7 @@ session_set_report(struct session *s, session_report_fn fn, void *arg)
 }
 
 void
-session_fail_alloc(struct session *s, int on)
+session_fail_alloc_for_test(struct session *s, int on)
 {
 	s->fail_alloc = on;
 }

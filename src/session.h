@@ -169,6 +169,6 @@ int session_in_sasl(const struct session *);
 const char *session_helo_name(const struct session *);
 
 /* For tests: with on set, session_on_send() fails as when out of memory. */
-void session_fail_alloc(struct session *, int on);
+void session_fail_alloc_for_test(struct session *, int on);
 
 #endif

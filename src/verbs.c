@@ -2561,12 +2561,6 @@ caret_fill(size_t pad, size_t width, char *buf, size_t size)
 	buf[k] = '\0';
 }
 
-void
-diag_caret(const struct diag *d, char *buf, size_t size)
-{
-	caret_fill(d->column, d->length ? d->length : 1, buf, size);
-}
-
 char *
 diag_show(const char *line, size_t len, const struct diag *d, int flags,
     size_t width, char *buf, size_t size)

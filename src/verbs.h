@@ -204,9 +204,6 @@ const char *diag_severity_name(enum diag_severity);
  */
 int verbs_domain_ok(const char *s, size_t n, int strict);
 
-/* Writes the caret line for d ("      ^~~~") into buf. */
-void diag_caret(const struct diag *d, char *buf, size_t size);
-
 /*
  * How a front end shows diagnostic d of the checked line (len octets, NUL
  * octets shown as "\x00"): the line as

@@ -83,7 +83,6 @@ fuzz_check(const char *line, const struct diag_list *dl, int worst)
 				abort();
 		if ((int)d->severity > max)
 			max = d->severity;
-		diag_caret(d, caret, sizeof caret);
 		free(diag_show(line, len, d, SANITIZE_ASCII, 80, caret,
 		    sizeof caret));
 	}

@@ -287,7 +287,7 @@ Test(client, out_of_memory_while_queueing_ends_the_session)
 	int			fd;
 
 	c = greeted(&quiet_ops, err, &fd);
-	session_fail_alloc(client_session(c), 1);
+	session_fail_alloc_for_test(client_session(c), 1);
 	cr_assert_eq(client_send(c, "NOOP"), -1);
 	cr_assert(strstr(err, "out of memory") != NULL, "%s", err);
 	cr_assert(strstr(err, "NOOP") != NULL, "%s", err);

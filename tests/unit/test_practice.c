@@ -141,7 +141,7 @@ expect_body(struct practice_conn *c, const char *want, size_t wantlen)
 	const char	*b;
 	size_t		 len;
 
-	b = practice_conn_last_message(c, &len);
+	b = practice_conn_last_message_for_test(c, &len);
 	cr_assert_eq(len, wantlen, "body length %zu, want %zu", len, wantlen);
 	if (wantlen > 0)
 		cr_assert(memcmp(b, want, wantlen) == 0, "body differs");
@@ -232,13 +232,13 @@ Test(practice, full_transaction)
 {
 	struct practice_conn *c = after_rcpt(NULL);
 
-	cr_assert_eq(practice_conn_messages(c), 0);
+	cr_assert_eq(practice_conn_messages_for_test(c), 0);
 	expect(c, "DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n");
-	cr_expect(practice_conn_in_message(c));
+	cr_expect(practice_conn_in_message_for_test(c));
 	expect(c, "Subject: hi\r\n\r\nbody\r\n.\r\n",
 	    "250 2.0.0 Message accepted as message 1 (21 octets)\r\n");
-	cr_expect(!practice_conn_in_message(c));
-	cr_expect_eq(practice_conn_messages(c), 1);
+	cr_expect(!practice_conn_in_message_for_test(c));
+	cr_expect_eq(practice_conn_messages_for_test(c), 1);
 	expect_body(c, "Subject: hi\r\n\r\nbody\r\n", 21);
 	/* The transaction is over: a new one needs MAIL again. */
 	expect_code(c, "RCPT TO:<b@example.org>\r\n", "503 5.5.1 ");
@@ -390,7 +390,7 @@ Test(practice, data_errors)
 	c = after_rcpt(&o);
 	expect_code(c, "DATA\r\n", "354 ");
 	expect_code(c, "0123456789\r\nabc\r\n.\r\n", "552 5.3.4 ");
-	cr_expect_eq(practice_conn_messages(c), 0);
+	cr_expect_eq(practice_conn_messages_for_test(c), 0);
 	/* The session goes on. */
 	expect_code(c, "MAIL FROM:<a@example.org>\r\n", "250 2.1.0 ");
 	practice_conn_free(c);
@@ -412,7 +412,7 @@ Test(practice, vanished_inside_data)
 
 	expect_code(c, "DATA\r\nhalf a mess", "354 ");
 	practice_conn_eof(c);
-	cr_expect_eq(practice_conn_messages(c), 0);
+	cr_expect_eq(practice_conn_messages_for_test(c), 0);
 	cr_expect(practice_conn_done(c));
 	practice_conn_free(c);
 }
@@ -478,7 +478,7 @@ Test(practice, bdat_errors)
 	expect_code(c, "BDAT 3\r\nabc", "250 2.0.0 3 octets");
 	expect_code(c, "BDAT 3 LAST\r\n123", "552 5.3.4 ");
 	expect_code(c, "BDAT 1 LAST\r\nx", "503 5.5.1 ");
-	cr_expect_eq(practice_conn_messages(c), 0);
+	cr_expect_eq(practice_conn_messages_for_test(c), 0);
 	practice_conn_free(c);
 
 	/* After HELO there is no CHUNKING. */
@@ -732,7 +732,7 @@ Test(practice, pipelined_in_order)
 		p = strstr(p, "\r\n") + 2;
 	}
 	cr_expect_str_eq(p, "");
-	cr_expect_eq(practice_conn_messages(c), 2);
+	cr_expect_eq(practice_conn_messages_for_test(c), 2);
 	expect_body(c, "ab\r\n", 4);
 	free(r);
 	practice_conn_free(c);
@@ -764,7 +764,7 @@ Test(practice, one_byte_at_a_time)
 	ra = unnumber(drain(a));
 	rb = unnumber(drain(b));
 	cr_expect_str_eq(rb, ra);
-	cr_expect_eq(practice_conn_messages(b), 2);
+	cr_expect_eq(practice_conn_messages_for_test(b), 2);
 	free(ra);
 	free(rb);
 	practice_conn_free(a);
@@ -857,6 +857,8 @@ struct captured {
 	size_t		 loglen;
 	unsigned long	 delivered;
 	char		 env[512];
+	char		 body[512];	/* the last message delivered */
+	size_t		 bodylen;
 	int		 refuse;	/* deliver fails */
 };
 
@@ -877,8 +879,6 @@ capture_deliver(void *arg, const struct practice_envelope *env,
 	struct captured *k = arg;
 	size_t	 n, i;
 
-	(void)body;
-	(void)len;
 	if (k->refuse) {
 		snprintf(err, errlen, "disk full");
 		return 0;
@@ -888,7 +888,23 @@ capture_deliver(void *arg, const struct practice_envelope *env,
 	for (i = 0; i < env->nrcpts; i++)
 		n += (size_t)snprintf(k->env + n, sizeof k->env - n, "|%s",
 		    env->rcpts[i]);
+	cr_assert_leq(len, sizeof k->body);
+	memcpy(k->body, body, len);
+	k->bodylen = len;
 	return 40 + ++k->delivered;
+}
+
+/* The hook has the message: the engine kept nothing. */
+static void
+expect_delivered(struct practice_conn *c, const struct captured *k,
+    const char *want, size_t wantlen)
+{
+	size_t	 len;
+
+	cr_assert_eq(k->bodylen, wantlen, "body length %zu, want %zu",
+	    k->bodylen, wantlen);
+	cr_assert(memcmp(k->body, want, wantlen) == 0, "body differs");
+	cr_assert_null(practice_conn_last_message_for_test(c, &len));
 }
 
 static struct practice_conn *
@@ -917,7 +933,7 @@ Test(practice, hooks_log_and_deliver)
 	expect_code(c, "RCPT TO:<Postmaster>\r\n", "250 ");
 	expect_code(c, "DATA\r\nhi\r\n.\r\n", "354 ");
 	/* the number is the hook's */
-	expect_body(c, "hi\r\n", 4);
+	expect_delivered(c, &k, "hi\r\n", 4);
 	cr_expect_str_eq(k.env, "a@example.org|SIZE=10 BODY=8BITMIME|"
 	    "b@example.org|Postmaster");
 	cr_expect(strstr(k.log, "EHLO x.example -> 250\n") != NULL, "%s",
@@ -932,7 +948,7 @@ Test(practice, hooks_log_and_deliver)
 	expect(c, "x\r\n.\r\n", "451 4.3.0 Could not store the message\r\n");
 	cr_expect(strstr(k.log, "message refused: disk full\n") != NULL, "%s",
 	    k.log);
-	cr_expect_eq(practice_conn_messages(c), 1);
+	cr_expect_eq(practice_conn_messages_for_test(c), 1);
 	practice_conn_free(c);
 }
 
@@ -1241,7 +1257,7 @@ Test(practice, scenario_unknown_user)
 	expect_code(c, "RCPT TO:<bob@example.org>\r\n", "250 2.1.5 ");
 	expect_code(c, "RCPT TO:<Postmaster>\r\n", "250 2.1.5 ");
 	expect_code(c, "DATA\r\nhi\r\n.\r\n", "354 ");
-	expect_body(c, "hi\r\n", 4);
+	expect_delivered(c, &k, "hi\r\n", 4);
 	/* the message went to the recipients taken, and no other */
 	cr_expect_str_eq(k.env, "a@example.org||bob@example.org|Postmaster");
 	practice_conn_free(c);
@@ -1264,7 +1280,7 @@ Test(practice, scenario_mailbox_full)
 	expect(c, big, "552 5.2.2 Mailbox full: the message has 4108 octets, "
 	    "the mailbox 4096 left\r\n");
 	free(big);
-	cr_expect_eq(practice_conn_messages(c), 0);
+	cr_expect_eq(practice_conn_messages_for_test(c), 0);
 	/* the transaction is over; a small one fits */
 	expect_code(c, "RCPT TO:<b@example.org>\r\n", "503 ");
 	got = say(c, "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n"
@@ -1818,7 +1834,7 @@ Test(practice, huge_bdat_refused_at_once)
 	    "421 4.3.0 practice.smtpscope.test closing: the octets of that "
 	    "chunk cannot be read as commands\r\n");
 	cr_expect(practice_conn_done(c));
-	cr_expect(!practice_conn_in_message(c));
+	cr_expect(!practice_conn_in_message_for_test(c));
 	practice_conn_free(c);
 
 	/* After HELO nothing advertises SIZE: the same limit holds. */
@@ -1831,7 +1847,7 @@ Test(practice, huge_bdat_refused_at_once)
 	/* At the limit it is read. */
 	c = after_rcpt(NULL);
 	expect(c, "BDAT 10485760\r\n", "");
-	cr_expect(practice_conn_in_message(c));
+	cr_expect(practice_conn_in_message_for_test(c));
 	practice_conn_free(c);
 }
 
@@ -2218,7 +2234,7 @@ Test(practice, lmtp_reply_per_recipient)
 	expect(c, "hi\r\n.\r\n",
 	    "250 2.0.0 <b@example.org> Delivered as message 41 (4 octets)\r\n"
 	    "250 2.0.0 <Postmaster> Delivered as message 41 (4 octets)\r\n");
-	expect_body(c, "hi\r\n", 4);
+	expect_delivered(c, &k, "hi\r\n", 4);
 	cr_expect_str_eq(k.env, "a@example.org||b@example.org|Postmaster");
 	cr_expect(strstr(k.log, "<b@example.org> -> 250\n<Postmaster> -> "
 	    "250\n") != NULL, "%s", k.log);
@@ -2237,7 +2253,7 @@ Test(practice, lmtp_reply_per_recipient)
 	expect(c, "DATA\r\nx\r\n.\r\n", "354 End data with <CR><LF>.<CR><LF>"
 	    "\r\n451 4.3.0 <c@example.org> Could not store the message\r\n"
 	    "451 4.3.0 <d@example.org> Could not store the message\r\n");
-	cr_expect_eq(practice_conn_messages(c), 2);
+	cr_expect_eq(practice_conn_messages_for_test(c), 2);
 	practice_conn_free(c);
 }
 
@@ -2273,7 +2289,7 @@ Test(practice, lmtp_mailbox_full)
 	    "the mailbox 4096 left\r\n552 5.2.2 Mailbox full: the message has "
 	    "4102 octets, the mailbox 4096 left\r\n");
 	free(big);
-	cr_expect_eq(practice_conn_messages(c), 1);
+	cr_expect_eq(practice_conn_messages_for_test(c), 1);
 	practice_conn_free(c);
 }
 

@@ -292,12 +292,13 @@ Test(sanitize, utf8_valid)
 {
 	uint32_t cp = 0;
 
-	cr_assert(sanitize_utf8_valid("plain ascii", 11));
-	cr_assert(sanitize_utf8_valid("j\xc3\xb6rg \xe6\x97\xa5", 9));
-	cr_assert_not(sanitize_utf8_valid("\xc0\xaf", 2), "overlong");
-	cr_assert_not(sanitize_utf8_valid("\xed\xa0\x80", 3), "surrogate");
-	cr_assert_not(sanitize_utf8_valid("\xf4\x90\x80\x80", 4), "> U+10FFFF");
-	cr_assert_not(sanitize_utf8_valid("\xe6\x97", 2), "cut short");
+	cr_assert_eq(sanitize_utf8_end("plain ascii", 11), 11);
+	cr_assert_eq(sanitize_utf8_end("j\xc3\xb6rg \xe6\x97\xa5", 9), 9);
+	cr_assert_eq(sanitize_utf8_end("a\xc0\xaf", 3), 1, "overlong");
+	cr_assert_eq(sanitize_utf8_end("ab\xed\xa0\x80", 5), 2, "surrogate");
+	cr_assert_eq(sanitize_utf8_end("\xf4\x90\x80\x80", 4), 0,
+	    "> U+10FFFF");
+	cr_assert_eq(sanitize_utf8_end("\xc3\xb6\xe6\x97", 4), 2, "cut short");
 	cr_assert_eq(sanitize_utf8((const unsigned char *)"\xe2\x82\xac", 3,
 	    &cp), 3);
 	cr_assert_eq(cp, 0x20ac);

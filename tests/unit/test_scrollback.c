@@ -102,16 +102,16 @@ Test(scrollback, byte_limit_drops_oldest)
 
 	memset(note, 'n', sizeof note - 1);
 	note[sizeof note - 1] = '\0';
-	scrollback_set_byte_limit(sb, 10 * 1024);
+	scrollback_set_byte_limit_for_test(sb, 10 * 1024);
 	for (i = 0; i < 100; i++)
 		add(sb, SCROLLBACK_SERVER, "250 ok\r\n", note, 1);
-	cr_assert_leq(scrollback_bytes(sb), 10 * 1024);
-	cr_assert_gt(scrollback_bytes(sb), 8 * 1024);
+	cr_assert_leq(scrollback_bytes_for_test(sb), 10 * 1024);
+	cr_assert_gt(scrollback_bytes_for_test(sb), 8 * 1024);
 	cr_assert_eq(scrollback_end(sb), 100);
 	cr_assert_geq(scrollback_first(sb), 88, "first %llu",
 	    (unsigned long long)scrollback_first(sb));
 	/* an entry larger than the limit is still kept, alone */
-	scrollback_set_byte_limit(sb, 100);
+	scrollback_set_byte_limit_for_test(sb, 100);
 	add(sb, SCROLLBACK_SERVER, "250 ok\r\n", note, 1);
 	cr_assert_eq(scrollback_end(sb) - scrollback_first(sb), 1);
 	scrollback_free(sb);

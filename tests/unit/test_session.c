@@ -773,11 +773,11 @@ Test(session, out_of_memory_while_queueing_is_reported)
 	struct session *s = greeted_ehlo();
 
 	send_cmd(s, "MAIL FROM:<a@b>");
-	session_fail_alloc(s, 1);
+	session_fail_alloc_for_test(s, 1);
 	cr_assert_eq(session_on_send(s, "RCPT TO:<c@d>", ANNOTATE_COMMAND, 1),
 	    -1);
 	cr_assert_eq(session_pending(s), 1, "a line half queued");
-	session_fail_alloc(s, 0);
+	session_fail_alloc_for_test(s, 0);
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_str_eq(paired, "MAIL FROM:<a@b>");
 	cr_assert_eq(session_pending(s), 0);

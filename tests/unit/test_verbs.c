@@ -479,17 +479,16 @@ Test(verbs, caret)
 	struct diag d = { .severity = DIAG_ERROR, .column = 4, .length = 3 };
 	char	 buf[64];
 
-	diag_caret(&d, buf, sizeof buf);
+	caret_for("NOOP abcdef", &d, 0, buf, sizeof buf);
 	cr_assert_str_eq(buf, "    ^~~");
 	d.column = 0;
 	d.length = 1;
-	diag_caret(&d, buf, sizeof buf);
+	caret_for("NOOP abcdef", &d, 0, buf, sizeof buf);
 	cr_assert_str_eq(buf, "^");
 	d.column = 10;
 	d.length = 5;
-	diag_caret(&d, buf, 8);
+	caret_for("NOOP abcdefghijklm", &d, 0, buf, 8);
 	cr_assert_eq(strlen(buf), 7, "truncated, still terminated");
-	diag_caret(&d, buf, 0);
 
 	/* Display columns: one per UTF-8 character. */
 	d.column = 13;
