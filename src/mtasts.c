@@ -3,8 +3,8 @@
  * (3.2), MX pattern matching (4.1), and the policy fetched over HTTPS
  * with libcurl (3.3).
  *
- * libcurl is loaded (dlopen) when a policy is first fetched, not linked:
- * with the 25 libraries it brings it cost every start of smtpscope 2 ms,
+ * libcurl is loaded when a policy is first fetched (lazy.h), not linked:
+ * with the 27 libraries it brings it cost every start of smtpscope 2 ms,
  * as much as a replay of 100 transactions, for a command few runs use.
  *
  * Both parsers read text from the network: they check it strictly
@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +20,39 @@
 
 #include <curl/curl.h>
 
+#include "lazy.h"
 #include "mtasts.h"
 #include "verbs.h"
 
 /* RFC 8461 3.2: max_age is at most 31557600 seconds (about a year). */
 #define MTASTS_MAX_AGE	31557600L
 
-/* libcurl's soname: its ABI has been 4 since 2006 (7.16). */
-#define MTASTS_LIBCURL	"libcurl.so.4"
-
-/* The libcurl functions used, once loaded. */
-struct mtasts_curl {
-	__typeof__(curl_global_init)		*global_init;
-	__typeof__(curl_easy_init)		*easy_init;
-	__typeof__(curl_easy_setopt)		*easy_setopt;
-	__typeof__(curl_easy_perform)		*easy_perform;
-	__typeof__(curl_easy_getinfo)		*easy_getinfo;
-	__typeof__(curl_easy_strerror)		*easy_strerror;
-	__typeof__(curl_easy_cleanup)		*easy_cleanup;
-	__typeof__(curl_slist_append)		*slist_append;
-	__typeof__(curl_slist_free_all)		*slist_free_all;
+/* The functions of libcurl called here, once loaded. */
+static struct {
+	LAZY_FN(curl_, easy_cleanup);
+	LAZY_FN(curl_, easy_getinfo);
+	LAZY_FN(curl_, easy_init);
+	LAZY_FN(curl_, easy_perform);
+	LAZY_FN(curl_, easy_setopt);
+	LAZY_FN(curl_, easy_strerror);
+	LAZY_FN(curl_, global_init);
+	LAZY_FN(curl_, slist_append);
+	LAZY_FN(curl_, slist_free_all);
+} cu;
+static const struct lazy_sym mtasts_syms[] = {
+	LAZY_SYM(cu, curl_, easy_cleanup),
+	LAZY_SYM(cu, curl_, easy_getinfo),
+	LAZY_SYM(cu, curl_, easy_init),
+	LAZY_SYM(cu, curl_, easy_perform),
+	LAZY_SYM(cu, curl_, easy_setopt),
+	LAZY_SYM(cu, curl_, easy_strerror),
+	LAZY_SYM(cu, curl_, global_init),
+	LAZY_SYM(cu, curl_, slist_append),
+	LAZY_SYM(cu, curl_, slist_free_all),
 };
+LAZY_CHECK(cu, mtasts_syms);
+static struct lazy_lib mtasts_lib = LAZY_LIB(LIBCURL,
+    "libcurl, which fetches MTA-STS policies", mtasts_syms);
 
 /* The body being received. */
 struct mtasts_buf {
@@ -56,7 +67,6 @@ static int	mtasts_pattern_ok(const char *, size_t);
 static int	mtasts_policy_line(struct mtasts_policy *, const char *,
 		    size_t, unsigned *, char *, size_t);
 static size_t	mtasts_write(char *, size_t, size_t, void *);
-static const struct mtasts_curl *mtasts_curl(char *, size_t);
 
 static int
 mtasts_wsp(int c)
@@ -409,48 +419,10 @@ mtasts_write(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* libcurl, loaded at the first call and kept; NULL with err set. */
-static const struct mtasts_curl *
-mtasts_curl(char *err, size_t errlen)
-{
-	static struct mtasts_curl	 f;
-	static int			 loaded;
-	void				*h;
-
-	if (loaded)
-		return &f;
-	if ((h = dlopen(MTASTS_LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		snprintf(err, errlen, "cannot load libcurl (%s), which fetches "
-		    "MTA-STS policies: %s; on Debian: apt-get install libcurl4",
-		    MTASTS_LIBCURL, dlerror());
-		return NULL;
-	}
-	/* POSIX: a function's address through a void * (dlsym(3)) */
-#define MTASTS_SYM(m, name)	(*(void **)&f.m = dlsym(h, name)) == NULL
-	if (MTASTS_SYM(global_init, "curl_global_init") ||
-	    MTASTS_SYM(easy_init, "curl_easy_init") ||
-	    MTASTS_SYM(easy_setopt, "curl_easy_setopt") ||
-	    MTASTS_SYM(easy_perform, "curl_easy_perform") ||
-	    MTASTS_SYM(easy_getinfo, "curl_easy_getinfo") ||
-	    MTASTS_SYM(easy_strerror, "curl_easy_strerror") ||
-	    MTASTS_SYM(easy_cleanup, "curl_easy_cleanup") ||
-	    MTASTS_SYM(slist_append, "curl_slist_append") ||
-	    MTASTS_SYM(slist_free_all, "curl_slist_free_all")) {
-		snprintf(err, errlen, "%s lacks a function smtpscope uses: "
-		    "%s", MTASTS_LIBCURL, dlerror());
-		dlclose(h);
-		return NULL;
-	}
-#undef MTASTS_SYM
-	loaded = 1;
-	return &f;
-}
-
 int
 mtasts_fetch(const char *domain, const char *addr, const char *cafile,
     int timeout_s, char **body, size_t *len, char *err, size_t errlen)
 {
-	const struct mtasts_curl *cu;
 	struct mtasts_buf	 b;
 	struct curl_slist	*resolve = NULL;
 	CURL			*c;
@@ -470,42 +442,42 @@ mtasts_fetch(const char *domain, const char *addr, const char *cafile,
 	 * address comes from our resolver, not from libcurl's */
 	snprintf(pin, sizeof pin, strchr(addr, ':') != NULL ?
 	    "mta-sts.%s:443:[%s]" : "mta-sts.%s:443:%s", domain, addr);
-	if ((cu = mtasts_curl(err, errlen)) == NULL)
+	if (lazy_load(&mtasts_lib, err, errlen) == -1)
 		return -1;
-	if (cu->global_init(CURL_GLOBAL_DEFAULT) != 0 ||
-	    (c = cu->easy_init()) == NULL) {
+	if (cu.global_init(CURL_GLOBAL_DEFAULT) != 0 ||
+	    (c = cu.easy_init()) == NULL) {
 		snprintf(err, errlen, "cannot set up libcurl");
 		return -1;
 	}
-	if ((resolve = cu->slist_append(NULL, pin)) == NULL) {
+	if ((resolve = cu.slist_append(NULL, pin)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	cu->easy_setopt(c, CURLOPT_URL, url);
-	cu->easy_setopt(c, CURLOPT_RESOLVE, resolve);
-	cu->easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	cu->easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout_s);
+	cu.easy_setopt(c, CURLOPT_URL, url);
+	cu.easy_setopt(c, CURLOPT_RESOLVE, resolve);
+	cu.easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout_s);
 	/* RFC 8461 3.3: redirects are not followed */
-	cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	cu.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (cafile != NULL)
-		cu->easy_setopt(c, CURLOPT_CAINFO, cafile);
-	cu->easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_STRING);
-	cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, mtasts_write);
-	cu->easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	if ((rc = cu->easy_perform(c)) != CURLE_OK) {
+		cu.easy_setopt(c, CURLOPT_CAINFO, cafile);
+	cu.easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_STRING);
+	cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, mtasts_write);
+	cu.easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	if ((rc = cu.easy_perform(c)) != CURLE_OK) {
 		if (b.toolong)
 			snprintf(err, errlen, "the policy is larger than %d "
 			    "bytes (RFC 8461 3.3)", MTASTS_MAX_POLICY);
 		else
 			snprintf(err, errlen, "%s: %s", url, cerr[0] != '\0' ?
-			    cerr : cu->easy_strerror(rc));
+			    cerr : cu.easy_strerror(rc));
 		goto out;
 	}
-	cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	cu->easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
+	cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	cu.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
 	/* RFC 8461 3.3: 200 only, and the media type text/plain */
 	if (code != 200) {
 		snprintf(err, errlen, "%s: HTTP status %ld, not 200 (RFC 8461 "
@@ -528,7 +500,7 @@ mtasts_fetch(const char *domain, const char *addr, const char *cafile,
 	ret = 0;
 out:
 	free(b.data);
-	cu->slist_free_all(resolve);
-	cu->easy_cleanup(c);
+	cu.slist_free_all(resolve);
+	cu.easy_cleanup(c);
 	return ret;
 }

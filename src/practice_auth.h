@@ -33,9 +33,16 @@ enum practice_auth_step {
 
 struct practice_auth;
 
+/*
+ * Load GNU SASL, if not yet (lazy.h): the practice server does when it
+ * starts (practice_net_check()), since it offers AUTH to every client.
+ * 0, or -1 with one line in err naming the package to install.
+ */
+int practice_auth_load(char *err, size_t errlen);
+
 /* An exchange with mechanism mech (one of PRACTICE_AUTH_MECHS, or
  * PRACTICE_AUTH_PLUS with a binding; any case).  NULL when it is not one
- * of them, or out of memory. */
+ * of them, out of memory, or GNU SASL cannot be loaded. */
 struct practice_auth *practice_auth_new(const char *mech, size_t len,
     const struct practice_auth_binding *);
 void practice_auth_free(struct practice_auth *);

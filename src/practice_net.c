@@ -50,6 +50,7 @@
 
 #include "net.h"
 #include "practice.h"
+#include "practice_auth.h"
 #include "practice_net.h"
 #include "tls.h"
 
@@ -633,7 +634,8 @@ practice_net_check(const struct practice_net_opts *o, char *err,
 {
 	struct stat st;
 
-	if (practice_check_opts(&o->server, err, errlen) == -1)
+	if (practice_check_opts(&o->server, err, errlen) == -1 ||
+	    practice_auth_load(err, errlen) == -1)
 		return -1;
 	if (o->store_dir != NULL) {
 		if (mkdir(o->store_dir, 0755) == -1 && errno != EEXIST) {

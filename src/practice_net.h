@@ -42,7 +42,8 @@ struct practice_net_opts {
 };
 
 /* Check opts (the engine's, and the store directory: created when
- * missing).  Returns 0 or -1 with err set. */
+ * missing) and load GNU SASL, which AUTH needs (practice_auth_load()).
+ * Returns 0 or -1 with err set. */
 int practice_net_check(const struct practice_net_opts *, char *err,
     size_t errlen);
 

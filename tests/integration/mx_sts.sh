@@ -33,6 +33,20 @@ assert_no_grep 'FAIL' "$o"
 first=$(grep -nE '^(MTA-STS|MX )' "$o" | head -n 1)
 case $first in *MTA-STS:*) ;; *) fail "policy not shown first: $first" ;; esac
 
+# libcurl is loaded when the first policy is fetched: when it cannot be,
+# no policy applies, and the line says which package to install.
+broken_libs LIBCURL
+(
+	LD_LIBRARY_PATH=$BROKEN_LIBS
+	export LD_LIBRARY_PATH
+	sts plain.test --cafile "$TLS_CA"
+	exit $rc
+)
+rc=$?
+LAST_OUT=$T/plain.test.out
+[ $rc -eq 0 ] || fail "plain.test without libcurl: exit $rc"
+assert_grep "^MTA-STS: no policy applies: cannot load libcurl, which fetches MTA-STS policies: $BROKEN_LIBS/$(lib_soname LIBCURL): file too short; on Debian: apt-get install libcurl4\$" "$T/plain.test.out"
+
 # Without the test CA the policy host cannot be authenticated: no policy
 # applies (RFC 8461 3.3), delivery stays opportunistic: exit 0.
 sts plain.test

@@ -50,6 +50,14 @@
 #                           FILE, written by another process (a server's
 #                           log), has a line matching PATTERN (grep -E);
 #                           else fail, saying WHAT
+#   lib_soname NAME         print the soname of NAME, a library smtpscope
+#                           loads when first used (GSASL, UNBOUND,
+#                           LIBCURL: config.h)
+#   broken_libs NAME...     $BROKEN_LIBS, a directory holding an empty file
+#                           under the soname of each library NAME; first
+#                           in LD_LIBRARY_PATH, it makes loading them fail
+#                           ("file too short") as a broken installation
+#                           would
 # Every server started here is killed at exit, on failure too.
 
 set -u
@@ -113,6 +121,22 @@ wait_grep() {
 			fail "${3:-never saw /$1/ in $(basename "$2")}"
 		fi
 		sleep 0.1
+	done
+}
+
+lib_soname() {
+	_ls=$(sed -n "s/^#define ${1}_SONAME \"\(.*\)\"\$/\1/p" \
+	    "${TOP_BUILDDIR:-.}/config.h")
+	[ -n "$_ls" ] || fail "no ${1}_SONAME in ${TOP_BUILDDIR:-.}/config.h"
+	echo "$_ls"
+}
+
+broken_libs() {
+	BROKEN_LIBS=$T/broken-libs
+	mkdir -p "$BROKEN_LIBS"
+	for _bl in "$@"; do
+		_bl_so=$(lib_soname "$_bl") || exit 1
+		: >"$BROKEN_LIBS/$_bl_so"
 	done
 }
 
