@@ -23,6 +23,7 @@
 
 #include "client.h"
 #include "message.h"
+#include "script.h"
 #include "tls.h"
 #include "transcript.h"
 #include "verbs.h"
@@ -1862,4 +1863,16 @@ enum exitcode
 client_failed(const struct client *c)
 {
 	return c->failed;
+}
+
+const char *
+client_shown_line(int show_secrets, const char *line, enum client_line kind,
+    char *buf, size_t size)
+{
+	if (show_secrets || kind == CLIENT_LINE_BODY)
+		return line;
+	/* RFC 4954 4: every line answering a 334 may carry credentials */
+	if (kind == CLIENT_LINE_SECRET)
+		return SCRIPT_MASK;
+	return transcript_mask_auth(line, buf, size) ? buf : line;
 }

@@ -281,6 +281,16 @@ int client_reply_rcpt(const struct client *, const char **rcpt,
 /* TLS summary line or "" when plain. */
 const char *client_tls_summary(const struct client *);
 
+/*
+ * A line sent, as every front end shows it (the consoles, replay's -v,
+ * --json): a SASL response as "********", the argument of AUTH masked as
+ * in recordings ("AUTH PLAIN ********", transcript_mask_auth()), unless
+ * show_secrets (--show-secrets); a body line as it is.  Returns line
+ * itself, buf (size octets) or a constant.
+ */
+const char *client_shown_line(int show_secrets, const char *line,
+    enum client_line kind, char *buf, size_t size);
+
 /* Report a message through the front end's callback. */
 void client_message(struct client *, enum client_msg, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

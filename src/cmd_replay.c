@@ -24,7 +24,6 @@
 #include "sanitize.h"
 #include "script.h"
 #include "jsonl.h"
-#include "transcript.h"
 #include "ui.h"
 
 /* The columns a line quoted in a report takes at most. */
@@ -149,12 +148,8 @@ report_sent(void *arg, const char *line, enum client_line kind)
 
 	if (!rep->verbose)
 		return;
-	if (kind == CLIENT_LINE_SECRET && !rep->show_secrets)
-		line = SCRIPT_MASK;
-	if (kind == CLIENT_LINE_COMMAND && !rep->show_secrets) {
-		transcript_mask_auth(line, masked, sizeof masked);
-		line = masked;
-	}
+	line = client_shown_line(rep->show_secrets, line, kind, masked,
+	    sizeof masked);
 	sanitize_buf(buf, sizeof buf, line, strlen(line), 0);
 	printf("%s%c:%s%s\n", rep->tap ? "# " : "",
 	    kind == CLIENT_LINE_BODY ? 'D' : 'C', *buf ? " " : "", buf);

@@ -28,7 +28,6 @@
 #include "message.h"
 #include "sanitize.h"
 #include "lesson.h"
-#include "script.h"
 #include "transcript.h"
 #include "verbs.h"
 
@@ -975,17 +974,6 @@ const char *
 console_lesson_status(char *buf, size_t size)
 {
 	return lesson_status(&lesson, buf, size);
-}
-
-const char *
-console_shown_command(const struct client *c, const char *line,
-    enum client_line kind, char *buf, size_t size)
-{
-	if (client_show_secrets(c) || kind == CLIENT_LINE_BODY)
-		return line;
-	if (kind == CLIENT_LINE_SECRET)
-		return SCRIPT_MASK;
-	return transcript_mask_auth(line, buf, size) ? buf : line;
 }
 
 /* --- history ---------------------------------------------------------------- */

@@ -85,12 +85,6 @@ void console_on_reply(struct client *, const struct reply *,
     const char *command, enum annotate_ctx);
 const char *console_lesson_status(char *buf, size_t size);
 
-/* A line sent, as front ends show it: the argument of AUTH masked as in
- * recordings ("AUTH PLAIN ********"), a SASL response as "********",
- * unless --show-secrets.  Returns line itself, buf or a constant. */
-const char *console_shown_command(const struct client *, const char *line,
-    enum client_line kind, char *buf, size_t size);
-
 /*
  * Command history shared by both front ends: $XDG_STATE_HOME/smtpscope/history
  * (or ~/.local/state/smtpscope/history), at most 1000 lines.  Secrets never

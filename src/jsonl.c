@@ -25,9 +25,7 @@
 #include "jsonl.h"
 #include "net.h"
 #include "sanitize.h"
-#include "script.h"
 #include "session.h"
-#include "transcript.h"
 
 struct jsonl {
 	const char		*command;
@@ -63,8 +61,6 @@ static void	jsonl_explain(json_object *, const struct reply *,
 		    const char *, enum annotate_ctx);
 static json_object *jsonl_rcpt(const char *, size_t, size_t);
 static json_object *jsonl_tls(const struct tls_info *, const char *);
-static const char *jsonl_mask(const struct jsonl *, const char *,
-		    enum client_line, char *, size_t);
 static const char *jsonl_ctx_name(enum annotate_ctx);
 static void	jsonl_sync(struct jsonl *, int);
 static void	jsonl_sent(void *, const char *, enum client_line);
@@ -223,20 +219,6 @@ static void
 jsonl_add_bool(json_object *o, const char *key, int v)
 {
 	json_object_object_add(o, key, json_object_new_boolean(v != 0));
-}
-
-/* A line as shown: an AUTH argument and a SASL response masked unless
- * --show-secrets (transcript_mask_auth(), RFC 4954 4). */
-static const char *
-jsonl_mask(const struct jsonl *j, const char *line, enum client_line kind,
-    char *buf, size_t size)
-{
-	if (j->show_secrets || kind == CLIENT_LINE_BODY)
-		return line;
-	if (kind == CLIENT_LINE_SECRET)
-		return SCRIPT_MASK;
-	transcript_mask_auth(line, buf, size);
-	return buf;
 }
 
 static const char *
@@ -540,7 +522,7 @@ jsonl_sent(void *arg, const char *line, enum client_line kind)
 		return;
 	jsonl_add_str(o, "kind", kind == CLIENT_LINE_BODY ? "body" :
 	    kind == CLIENT_LINE_SECRET ? "secret" : "command");
-	line = jsonl_mask(j, line, kind, buf, sizeof buf);
+	line = client_shown_line(j->show_secrets, line, kind, buf, sizeof buf);
 	jsonl_add_text(o, "line", line, strlen(line), 0);
 	jsonl_put(j, o);
 	OPENSSL_cleanse(buf, sizeof buf);
@@ -564,8 +546,8 @@ jsonl_client_reply(void *arg, const struct reply *r, const char *command,
 	jsonl_add_ms(o, "latency_ms", ms);
 	jsonl_add_str(o, "context", jsonl_ctx_name(ctx));
 	if (command != NULL) {
-		command = jsonl_mask(j, command, CLIENT_LINE_COMMAND, buf,
-		    sizeof buf);
+		command = client_shown_line(j->show_secrets, command,
+		    CLIENT_LINE_COMMAND, buf, sizeof buf);
 		jsonl_add_text(o, "command", command, strlen(command), 0);
 	} else
 		json_object_object_add(o, "command", NULL);
@@ -660,8 +642,8 @@ jsonl_replay_result(void *arg, const struct replay_result *res)
 	jsonl_add_str(o, "context", res->reply != NULL ?
 	    jsonl_ctx_name(res->ctx) : NULL);
 	if (res->command != NULL) {
-		cmd = jsonl_mask(j, res->command, CLIENT_LINE_COMMAND, buf,
-		    sizeof buf);
+		cmd = client_shown_line(j->show_secrets, res->command,
+		    CLIENT_LINE_COMMAND, buf, sizeof buf);
 		jsonl_add_text(o, "command", cmd, strlen(cmd), 0);
 	} else
 		json_object_object_add(o, "command", NULL);

@@ -97,7 +97,8 @@ plain_sent(void *arg, const char *line, enum client_line kind)
 		return;
 	}
 	out_begin(p);
-	line = console_shown_command(p->c, line, kind, masked, sizeof masked);
+	line = client_shown_line(client_show_secrets(p->c), line, kind,
+	    masked, sizeof masked);
 	shown = sanitize(line, strlen(line), 0);
 	printf("%s%s %s%s\n", col(p, "\033[36m"),
 	    kind == CLIENT_LINE_BODY ? "D:" : "C:", shown ? shown : "",
@@ -161,9 +162,8 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 	if (command != NULL && ctx == ANNOTATE_COMMAND &&
 	    strcmp(command, p->last_sent) != 0) {
 		char masked[512];
-		const char *cmd = console_shown_command(p->c, command,
-		    CLIENT_LINE_COMMAND, masked,
-		    sizeof masked);
+		const char *cmd = client_shown_line(client_show_secrets(p->c),
+		    command, CLIENT_LINE_COMMAND, masked, sizeof masked);
 		shown = sanitize(cmd, strlen(cmd), 0);
 		printf("%s   < answers C: %s%s\n", col(p, "\033[2m"),
 		    shown ? shown : "", col(p, "\033[0m"));

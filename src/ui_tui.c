@@ -148,7 +148,8 @@ tui_sent(void *arg, const char *line, enum client_line kind)
 
 	if (kind == CLIENT_LINE_COMMAND)
 		snprintf(t->last_sent, sizeof t->last_sent, "%s", line);
-	line = console_shown_command(t->c, line, kind, masked, sizeof masked);
+	line = client_shown_line(client_show_secrets(t->c), line, kind,
+	    masked, sizeof masked);
 	/* The line goes over the wire with CRLF: the raw view shows it. */
 	n = snprintf(buf, sizeof buf, "%s\r\n", line);
 	if (n < 0)
@@ -174,9 +175,8 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 	/* Pipelined: name the command this reply answers (RFC 2920 3.1). */
 	if (note != NULL && command != NULL && ctx == ANNOTATE_COMMAND &&
 	    strcmp(command, t->last_sent) != 0) {
-		command = console_shown_command(t->c, command,
-		    CLIENT_LINE_COMMAND, masked,
-		    sizeof masked);
+		command = client_shown_line(client_show_secrets(t->c),
+		    command, CLIENT_LINE_COMMAND, masked, sizeof masked);
 		len = strlen(command) + strlen(note) + 32;
 		if ((paired = malloc(len)) != NULL) {
 			/* the summary stays first: it is what shows beside

@@ -1,7 +1,7 @@
 /*
  * fuzz_console.c -- libFuzzer target for the console's handling of a
  * typed line: the check (verbs_check() against what a server advertised),
- * the mask (console_shown_command(), as both front ends show a command)
+ * the mask (client_shown_line(), as every front end shows a command)
  * and the display (each diagnostic's line and caret through diag_show()
  * and sanitize_shorten(), at a width).
  *
@@ -26,7 +26,6 @@
 
 #include "caps.h"
 #include "client.h"
-#include "console.h"
 #include "sanitize.h"
 #include "script.h"
 #include "verbs.h"
@@ -150,15 +149,13 @@ fuzz_show(const char *line, const struct diag *d, size_t width)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct client_ops	 ops;
-	struct client_opts		 o;
-	struct client			*c;
 	struct caps			 caps;
 	struct diag_list		 dl;
 	char				*line, masked[4096];
 	const char			*shown;
 	size_t				 len, i;
 	unsigned			 bits;
+	int				 show_secrets;
 
 	if (size < 1)
 		return 0;
@@ -181,25 +178,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (bits & 0x0a) == 0x0a ? VERBS_LMTP : 0, &dl);
 
 	/* the mask, as the front ends show a command and a SASL response */
-	memset(&o, 0, sizeof o);
-	o.host = "fuzz.example";
-	o.port = "25";
-	o.show_secrets = (bits & 0x10) != 0;
-	if ((c = client_new(&o, &ops, NULL)) == NULL) {
-		free(line);
-		return 0;
-	}
-	shown = console_shown_command(c, line, CLIENT_LINE_COMMAND, masked,
-	    sizeof masked);
-	fuzz_mask(line, shown, o.show_secrets);
-	if (!o.show_secrets && strcmp(console_shown_command(c, line,
+	show_secrets = (bits & 0x10) != 0;
+	shown = client_shown_line(show_secrets, line, CLIENT_LINE_COMMAND,
+	    masked, sizeof masked);
+	fuzz_mask(line, shown, show_secrets);
+	if (!show_secrets && strcmp(client_shown_line(show_secrets, line,
 	    CLIENT_LINE_SECRET, masked, sizeof masked), SCRIPT_MASK) != 0)
 		abort();
 
 	/* the display of each diagnostic, under the line as shown */
 	for (i = 0; i < dl.n; i++)
 		fuzz_show(shown, &dl.d[i], fuzz_widths[(bits >> 5) & 7]);
-	client_free(c);
 	free(line);
 	return 0;
 }

@@ -724,3 +724,26 @@ Test(client, send_body_splits_lines)
 	close(fd);
 	client_free(c);
 }
+
+/* A line as every front end shows it: the AUTH argument and a SASL
+ * response masked, a body line and an AUTH without a response as they
+ * are, nothing masked with --show-secrets. */
+Test(client, shown_line_masks_secrets)
+{
+	char	buf[64];
+
+	cr_assert_str_eq(client_shown_line(0, "AUTH PLAIN AHN0dWRlbnQA",
+	    CLIENT_LINE_COMMAND, buf, sizeof buf), "AUTH PLAIN ********");
+	cr_assert_str_eq(client_shown_line(0, "auth\tplain\tAHN0",
+	    CLIENT_LINE_COMMAND, buf, sizeof buf), "auth\tplain ********");
+	cr_assert_str_eq(client_shown_line(0, "AUTH LOGIN",
+	    CLIENT_LINE_COMMAND, buf, sizeof buf), "AUTH LOGIN");
+	cr_assert_str_eq(client_shown_line(0, "c2VjcmV0",
+	    CLIENT_LINE_SECRET, buf, sizeof buf), "********");
+	cr_assert_str_eq(client_shown_line(0, "AUTH PLAIN is body text",
+	    CLIENT_LINE_BODY, buf, sizeof buf), "AUTH PLAIN is body text");
+	cr_assert_str_eq(client_shown_line(1, "AUTH PLAIN AHN0dWRlbnQA",
+	    CLIENT_LINE_COMMAND, buf, sizeof buf), "AUTH PLAIN AHN0dWRlbnQA");
+	cr_assert_str_eq(client_shown_line(1, "c2VjcmV0",
+	    CLIENT_LINE_SECRET, buf, sizeof buf), "c2VjcmV0");
+}
