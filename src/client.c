@@ -187,8 +187,8 @@ record_unfinished(struct client *c)
 {
 	struct reply	*r;
 	char		*text;
-	const char	*p, *end, *nl;
-	size_t		 cap, len, n;
+	const char	*p;
+	size_t		 cap, len, n, i;
 
 	if (c->rp == NULL || reply_parser_pending(c->rp) == 0 ||
 	    (c->rec == NULL && c->log == NULL))
@@ -200,13 +200,8 @@ record_unfinished(struct client *c)
 		if ((text = malloc(cap)) != NULL) {
 			len = (size_t)snprintf(text, cap, "the session ended "
 			    "inside a reply; received so far:");
-			for (p = r->raw, end = r->raw + r->rawlen; p < end;
-			    p = nl != NULL ? nl + 1 : end) {
-				nl = memchr(p, '\n', (size_t)(end - p));
-				n = nl != NULL ? (size_t)(nl - p) :
-				    (size_t)(end - p);
-				if (nl != NULL && n > 0 && p[n - 1] == '\r')
-					n--;
+			for (i = 0; (p = reply_line_raw(r, i, &n)) != NULL;
+			    i++) {
 				text[len++] = '\n';
 				memcpy(text + len, "S: ", 3);
 				len += 3;

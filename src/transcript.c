@@ -304,8 +304,8 @@ transcript_body(struct transcript *t, const char *line)
 static const char *
 reply_unreplayable(const struct reply *r, size_t max)
 {
-	const char	*p, *end, *nl;
-	size_t		 n;
+	const char	*p;
+	size_t		 i, n;
 
 	if (r->faults & REPLY_FAULT_INCOMPLETE)
 		return "cut short: the connection closed inside it";
@@ -315,24 +315,16 @@ reply_unreplayable(const struct reply *r, size_t max)
 		return "cut short: over 1000 lines";
 	if (r->faults & (REPLY_FAULT_BAD_CODE | REPLY_FAULT_BAD_SEPARATOR))
 		return "not valid SMTP";
-	if (r->raw == NULL)
-		return NULL;
-	for (p = r->raw, end = r->raw + r->rawlen; p < end;
-	    p = nl != NULL ? nl + 1 : end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-		if (nl != NULL && n > 0 && p[n - 1] == '\r')
-			n--;
+	for (i = 0; (p = reply_line_raw(r, i, &n)) != NULL; i++)
 		if (escaped_len(p, n) > max)
 			return "a line too long for this file format";
-	}
 	return NULL;
 }
 
 int
 transcript_reply(struct transcript *t, const struct reply *r, double ms)
 {
-	const char *p, *end, *nl, *why;
+	const char *p, *why;
 	size_t i, n;
 	char head[8];
 	int cut = 0;
@@ -347,14 +339,8 @@ transcript_reply(struct transcript *t, const struct reply *r, double ms)
 		fprintf(t->f, "# a reply that no S: line can expect (%s); as "
 		    "received:\n", why);
 	if (r->raw != NULL && r->rawlen > 0) {
-		/* The lines exactly as received, without their CRLF. */
-		p = r->raw;
-		end = r->raw + r->rawlen;
-		while (p < end) {
-			nl = memchr(p, '\n', (size_t)(end - p));
-			n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-			if (nl != NULL && n > 0 && p[n - 1] == '\r')
-				n--;
+		/* The lines exactly as received, without their line ends. */
+		for (i = 0; (p = reply_line_raw(r, i, &n)) != NULL; i++) {
 			/* a line the reader would refuse as too long is cut */
 			fputs(why == NULL ? "S:" : "# S:", t->f);
 			if (n > 0) {
@@ -362,7 +348,6 @@ transcript_reply(struct transcript *t, const struct reply *r, double ms)
 				cut |= transcript_escape_max(t->f, p, n, max);
 			}
 			putc('\n', t->f);
-			p = nl != NULL ? nl + 1 : end;
 		}
 	} else {
 		for (i = 0; i < r->nlines; i++) {

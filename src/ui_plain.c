@@ -130,8 +130,8 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 {
 	struct plain	*p = arg;
 	char		*text, *line, *nl, *shown;
-	const char	*rcpt;
-	size_t		 start, i, ri, rn;
+	const char	*rcpt, *raw;
+	size_t		 i, n, ri, rn;
 	int		 first = 1;
 
 	out_begin(p);
@@ -142,19 +142,11 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 		free(shown);
 	} else {
 		/* each line exactly as received, made safe to show */
-		for (start = 0, i = 0; i <= r->rawlen; i++) {
-			if (i < r->rawlen && r->raw[i] != '\n')
-				continue;
-			if (i > start || i < r->rawlen) {
-				size_t end = i;
-				if (end > start && r->raw[end - 1] == '\r')
-					end--;
-				shown = sanitize(r->raw + start, end - start, 0);
-				printf("%sS: %s%s\n", reply_color(p, r->code),
-				    shown ? shown : "", col(p, "\033[0m"));
-				free(shown);
-			}
-			start = i + 1;
+		for (i = 0; (raw = reply_line_raw(r, i, &n)) != NULL; i++) {
+			shown = sanitize(raw, n, 0);
+			printf("%sS: %s%s\n", reply_color(p, r->code),
+			    shown ? shown : "", col(p, "\033[0m"));
+			free(shown);
 		}
 	}
 	/* Pipelined: say which command this reply answers (RFC 2920 3.1:
