@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "exitcode.h"
 
 static const struct {
 	const char	*name;
@@ -57,6 +56,7 @@ usage(FILE *f)
 "  --pipeline           in pipes, send commands in RFC 2920 groups when the\n"
 "                       server advertises PIPELINING (default: one at a time)\n"
 "  --record FILE        write the session to FILE as it goes\n"
+"  --latency            with --record: each reply's latency as a comment\n"
 "  --auth MECH          log in after EHLO (after TLS with --starttls) with\n"
 "                       PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256,\n"
 "                       their -PLUS variants, XOAUTH2 or OAUTHBEARER; each\n"
@@ -113,14 +113,7 @@ main(int argc, char **argv)
 		for (i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
 			if (strcmp(argv[1], subcommands[i].name) == 0)
 				return subcommands[i].run(argc - 1, argv + 1);
-		if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-			usage(stdout);
-			return EXIT_OK;
-		}
-		if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
-			printf("%s\n", PACKAGE_STRING);
-			return EXIT_OK;
-		}
 	}
+	/* the console's options, --help and --version among them */
 	return cmd_connect(argc, argv);
 }

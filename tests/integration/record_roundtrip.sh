@@ -28,6 +28,18 @@ assert_grep '^D: \.$' "$T/rec.smtp"
 assert_grep '^C: QUIT$' "$T/rec.smtp"
 assert_grep '^S: 221 ' "$T/rec.smtp"
 
+# --latency: each reply's latency as a comment after it
+printf '%s\n' 'EHLO client.example' 'QUIT' >"$T/in"
+LAST_OUT=$T/console
+"$SMTPSCOPE" --plain --latency --record "$T/lat.smtp" "$S" <"$T/in" \
+    >"$T/console" 2>&1 || fail "--latency session failed"
+LAST_OUT=$T/lat.smtp
+[ "$(grep -c '^# +[0-9]*\.[0-9]ms$' "$T/lat.smtp")" = 3 ] ||
+	fail "--latency: not one comment for each of the 3 replies"
+grep -A 1 '^S: 221 ' "$T/lat.smtp" | grep -q '^# +[0-9]*\.[0-9]ms$' ||
+	fail "--latency: the comment does not follow its reply"
+assert_no_grep '^# \+[0-9]' "$T/rec.smtp"
+
 # Replay the recording against the same server: the server comes from the
 # "# server" header line.
 LAST_OUT=$T/out
