@@ -1,8 +1,8 @@
 /*
  * cmd.c -- what the subcommands' entry points share: the words of an
  * error line that quotes what the user typed, the numeric options, the
- * TLS and connection options of the console and replay, and the line
- * writer of --json.
+ * practice server's scenario options, the TLS and connection options of
+ * the console and replay, and the line writer of --json.
  */
 #include "config.h"
 
@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "net.h"
+#include "practice.h"
 #include "proxy.h"
 #include "sanitize.h"
 #include "verbs.h"
@@ -120,6 +121,40 @@ cmd_number(const char *cmd, const char *opt, const char *arg, long *out)
 	}
 	cmd_error(cmd, "%s takes %s from %ld to %ld, not \"%s\"", opt,
 	    r->unit, r->min, r->max, cmd_quote(arg, quoted, sizeof quoted));
+	return -1;
+}
+
+void
+cmd_list_scenarios(FILE *f)
+{
+	const char	*name, *teaches;
+	size_t		 i;
+
+	for (i = 0; (name = practice_scenario_list(i, &teaches)) != NULL; i++)
+		fprintf(f, "%-14s %s\n", name, teaches);
+}
+
+int
+cmd_scenario_option(const char *cmd, int opt, const char *arg,
+    struct practice_opts *o)
+{
+	long	v;
+
+	switch (opt) {
+	case CMD_OPT_SCENARIO:
+		o->scenario = arg;
+		return 0;
+	case CMD_OPT_GREYLIST_DELAY:
+		if (cmd_number(cmd, "--greylist-delay", arg, &v) == -1)
+			return -1;
+		o->greylist_s = (unsigned)v;
+		return 0;
+	case CMD_OPT_REPLY_DELAY:
+		if (cmd_number(cmd, "--reply-delay", arg, &v) == -1)
+			return -1;
+		o->delay_ms = (unsigned)v;
+		return 0;
+	}
 	return -1;
 }
 

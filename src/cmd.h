@@ -62,7 +62,7 @@ void cmd_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* The practice server's scenarios, one a line: name, what it teaches
- * (--list-scenarios of serve, practice and replay). */
+ * (--list-scenarios of serve and practice). */
 void cmd_list_scenarios(FILE *f);
 
 /* The options every command that starts a practice server takes, as

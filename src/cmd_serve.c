@@ -71,40 +71,6 @@ serve_usage(FILE *f)
 	    PRACTICE_NET_FIRST_TIMEOUT, PRACTICE_NET_IDLE_TIMEOUT);
 }
 
-void
-cmd_list_scenarios(FILE *f)
-{
-	const char	*name, *teaches;
-	size_t		 i;
-
-	for (i = 0; (name = practice_scenario_list(i, &teaches)) != NULL; i++)
-		fprintf(f, "%-14s %s\n", name, teaches);
-}
-
-int
-cmd_scenario_option(const char *cmd, int opt, const char *arg,
-    struct practice_opts *o)
-{
-	long	v;
-
-	switch (opt) {
-	case CMD_OPT_SCENARIO:
-		o->scenario = arg;
-		return 0;
-	case CMD_OPT_GREYLIST_DELAY:
-		if (cmd_number(cmd, "--greylist-delay", arg, &v) == -1)
-			return -1;
-		o->greylist_s = (unsigned)v;
-		return 0;
-	case CMD_OPT_REPLY_DELAY:
-		if (cmd_number(cmd, "--reply-delay", arg, &v) == -1)
-			return -1;
-		o->delay_ms = (unsigned)v;
-		return 0;
-	}
-	return -1;
-}
-
 /* The server's log lines: already sanitised and masked by the engine. */
 static void
 serve_log(void *arg, unsigned long id, const char *line)
