@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "net.h"
 #include "practice.h"
+#include "practice_net.h"
 #include "proxy.h"
 #include "sanitize.h"
 #include "verbs.h"
@@ -156,6 +157,43 @@ cmd_scenario_option(const char *cmd, int opt, const char *arg,
 		return 0;
 	}
 	return -1;
+}
+
+int
+cmd_practice_start(const char *cmd, struct practice_net_opts *po,
+    struct client_opts *o, char *host, size_t hostlen, char *port,
+    size_t portlen)
+{
+	char	err[256];
+	int	pid, bound;
+
+	if ((po->tls = practice_net_tls_new(NULL, NULL, po->server.hostname,
+	    err, sizeof err)) == NULL ||
+	    (pid = practice_net_spawn(po, &bound, err, sizeof err)) == -1) {
+		cmd_error(cmd, "cannot start the practice server: %s", err);
+		practice_net_tls_free(po->tls);
+		po->tls = NULL;
+		return -1;
+	}
+	snprintf(host, hostlen, "127.0.0.1");
+	snprintf(port, portlen, "%d", bound);
+	o->host = host;
+	o->port = port;
+	o->unix_path = NULL;
+	if (o->tlsopt.cafile == NULL && o->tlsopt.capath == NULL)
+		o->tlsopt.ca_pem = practice_net_tls_pem(po->tls);
+	/* recordings and :save say so: replay starts a server of its own */
+	o->practice = practice_scenario_name(po->server.scenario);
+	return pid;
+}
+
+void
+cmd_practice_stop(int pid, struct practice_net_opts *po)
+{
+	if (pid > 0)
+		practice_net_stop(pid);
+	practice_net_tls_free(po->tls);
+	po->tls = NULL;
 }
 
 int

@@ -79,6 +79,23 @@ struct practice_opts;
 int cmd_scenario_option(const char *cmd, int opt, const char *arg,
     struct practice_opts *o);
 
+/*
+ * The practice server a console or a replay talks to (smtpscope
+ * practice, replay --practice): po->server's scenario served by a child
+ * on a free port of 127.0.0.1, with STARTTLS on a certificate made now
+ * (into po->tls), and o pointed at it: host and port (written into host
+ * and port), that certificate trusted unless --cafile or --capath says
+ * other, the scenario named for the recordings (o->practice).  Returns
+ * the child's pid, or -1 after an error line ("smtpscope: CMD: cannot
+ * start the practice server: ...").  cmd_practice_stop() ends it and
+ * frees po->tls.
+ */
+struct practice_net_opts;
+int cmd_practice_start(const char *cmd, struct practice_net_opts *po,
+    struct client_opts *o, char *host, size_t hostlen, char *port,
+    size_t portlen);
+void cmd_practice_stop(int pid, struct practice_net_opts *po);
+
 /* --json: one line of JSON Lines (jsonl.h) on standard output, flushed
  * at once, for a script reading as the session goes. */
 void cmd_json_emit(void *arg, const char *line);

@@ -701,39 +701,24 @@ run_practice(struct connect_args *a)
 	struct practice_net_opts po;
 	char			err[256];
 	enum exitcode		rc;
-	int			port;
-	pid_t			pid;
+	int			pid;
 
 	memset(&po, 0, sizeof po);
 	po.server = a->po;
 	po.server.lmtp = a->c.lmtp;
 	if (practice_check_opts(&po.server, err, sizeof err) == -1) {
-		fprintf(stderr, "smtpscope: practice: %s\n", err);
+		cmd_error("practice", "%s", err);
 		return EXIT_USAGE;
 	}
 	/* STARTTLS with a certificate made now, which the console trusts
 	 * (unless told other CAs): :starttls and --starttls verify */
-	if ((po.tls = practice_net_tls_new(NULL, NULL, po.server.hostname,
-	    err, sizeof err)) == NULL ||
-	    (pid = practice_net_spawn(&po, &port, err, sizeof err)) == -1) {
-		fprintf(stderr, "smtpscope: cannot start the practice server: "
-		    "%s\n", err);
-		practice_net_tls_free(po.tls);
+	if ((pid = cmd_practice_start(NULL, &po, &a->c, a->host,
+	    sizeof a->host, a->port, sizeof a->port)) == -1)
 		return EXIT_CONNECT;
-	}
-	if (a->c.tlsopt.cafile == NULL && a->c.tlsopt.capath == NULL)
-		a->c.tlsopt.ca_pem = practice_net_tls_pem(po.tls);
-	snprintf(a->host, sizeof a->host, "127.0.0.1");
-	snprintf(a->port, sizeof a->port, "%d", port);
-	a->c.host = a->host;
-	a->c.port = a->port;
 	/* a learner's console: each explanation says why (--no-learn) */
 	if (a->learn == -1)
 		a->u.learn = 1;
-	/* recordings and :save say so: replay starts a server of its own */
-	a->c.practice = practice_scenario_name(po.server.scenario);
 	rc = run_ui(a);
-	practice_net_stop(pid);
-	practice_net_tls_free(po.tls);
+	cmd_practice_stop(pid, &po);
 	return rc;
 }

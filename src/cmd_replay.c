@@ -340,23 +340,24 @@ static const struct replay_ops report_ops = {
 /*
  * --practice, or a file recorded against the practice server ("# practice
  * NAME") and no HOST: a practice server of the scenario (--scenario, else
- * the file's, else normal) started on a free port of 127.0.0.1, into host
- * and port.  Returns its pid; 0 when the file names no practice server
+ * the file's, else normal) started on a free port of 127.0.0.1, and o
+ * pointed at it (cmd_practice_start(): host and port written into host
+ * and port).  Returns its pid; 0 when the file names no practice server
  * and --practice was not given; -1 a usage error, -2 the server could not
  * start (each said on stderr).  An unreadable or malformed file is
  * replay_run()'s to report.
  */
 static int
 replay_practice(const char *path, int forced, struct practice_net_opts *po,
-    const struct report *rep, char *host, size_t hostlen, char *port,
-    size_t portlen)
+    struct client_opts *o, const struct report *rep, char *host,
+    size_t hostlen, char *port, size_t portlen)
 {
 	struct script		*s;
 	struct script_info	 info;
 	struct net_target	 t;
 	char			 err[256], quoted[64];
 	const char		*name;
-	int			 pid, bound;
+	int			 pid;
 
 	memset(&info, 0, sizeof info);
 	if ((s = script_open(path, err, sizeof err)) != NULL) {
@@ -380,21 +381,15 @@ replay_practice(const char *path, int forced, struct practice_net_opts *po,
 	if (net_parse_target(info.server, "25", &t, err, sizeof err) == 0 &&
 	    t.lmtp)
 		po->server.lmtp = 1;
+	o->lmtp = po->server.lmtp;
 	/* STARTTLS as the recording did, with a certificate made now */
-	if ((po->tls = practice_net_tls_new(NULL, NULL, NULL, err,
-	    sizeof err)) == NULL ||
-	    (pid = practice_net_spawn(po, &bound, err, sizeof err)) == -1) {
-		cmd_error("replay", "cannot start the practice server: %s", err);
-		practice_net_tls_free(po->tls);
-		po->tls = NULL;
+	if ((pid = cmd_practice_start("replay", po, o, host, hostlen, port,
+	    portlen)) == -1)
 		return -2;
-	}
-	snprintf(host, hostlen, "127.0.0.1");
-	snprintf(port, portlen, "%d", bound);
 	if (rep->verbose)
-		printf("%spractice server, scenario %s, on 127.0.0.1:%d\n",
+		printf("%spractice server, scenario %s, on 127.0.0.1:%s\n",
 		    rep->tap ? "# " : "", cmd_quote(po->server.scenario, quoted,
-		    sizeof quoted), bound);
+		    sizeof quoted), port);
 	return pid;
 }
 
@@ -547,20 +542,8 @@ cmd_replay(int argc, char **argv)
 	}
 	po.server.lmtp = o.client.lmtp;
 	if (argc == 1 && (pid = replay_practice(argv[0], practice, &po,
-	    &rep, host, sizeof host, port, sizeof port)) != 0) {
-		if (pid == -1)
-			return EXIT_USAGE;
-		if (pid == -2)
-			return EXIT_CONNECT;
-		o.client.host = host;
-		o.client.port = port;
-		o.client.lmtp = po.server.lmtp;
-		o.client.practice = po.server.scenario;
-		/* the certificate of that server is the one to trust */
-		if (o.client.tlsopt.cafile == NULL &&
-		    o.client.tlsopt.capath == NULL)
-			o.client.tlsopt.ca_pem = practice_net_tls_pem(po.tls);
-	}
+	    &o.client, &rep, host, sizeof host, port, sizeof port)) < 0)
+		return pid == -1 ? EXIT_USAGE : EXIT_CONNECT;
 	if (argc == 2) {
 		if (cmd_target("replay", argv[1], o.client.tls ? "465" : "25",
 		    &target, &o.client) != EXIT_OK ||
@@ -589,9 +572,7 @@ cmd_replay(int argc, char **argv)
 		replay_hand_over(live, check);
 		client_free(live);
 	}
-	if (pid > 0)
-		practice_net_stop(pid);
-	practice_net_tls_free(po.tls);
+	cmd_practice_stop(pid, &po);
 	if (!json)
 		report_end(&rep);
 	return status;
