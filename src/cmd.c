@@ -196,6 +196,14 @@ cmd_practice_stop(int pid, struct practice_net_opts *po)
 	po->tls = NULL;
 }
 
+void
+cmd_implicit_tls(struct client_opts *o)
+{
+	if (o->port != NULL && strcmp(o->port, "465") == 0 && !o->starttls &&
+	    !o->lmtp)
+		o->tls = 1;
+}
+
 int
 cmd_tls_option(int ch, const char *arg, struct client_opts *o)
 {
@@ -336,6 +344,7 @@ cmd_target(const char *cmd, const char *arg, const char *default_port,
 	}
 	if (t->lmtp)
 		o->lmtp = 1;
+	cmd_implicit_tls(o);
 	return EXIT_OK;
 }
 

@@ -96,6 +96,12 @@ int cmd_practice_start(const char *cmd, struct practice_net_opts *po,
     size_t portlen);
 void cmd_practice_stop(int pid, struct practice_net_opts *po);
 
+/*
+ * RFC 8314 3.3: port 465 is implicit TLS.  Sets o->tls when o->port is
+ * 465, unless --starttls or LMTP says other.
+ */
+void cmd_implicit_tls(struct client_opts *o);
+
 /* --json: one line of JSON Lines (jsonl.h) on standard output, flushed
  * at once, for a script reading as the session goes. */
 void cmd_json_emit(void *arg, const char *line);
@@ -186,8 +192,8 @@ int cmd_net_check(const struct client_opts *o);
 /*
  * The server argument (HOST[:PORT], lmtp://HOST:PORT or unix:PATH,
  * net_parse_target()) into o: host and port (pointing into t), or the
- * Unix socket, and LMTP when the form says so.  EXIT_OK, or EXIT_USAGE
- * (said on stderr).
+ * Unix socket, LMTP when the form says so, and implicit TLS on port 465
+ * (cmd_implicit_tls()).  EXIT_OK, or EXIT_USAGE (said on stderr).
  */
 struct net_target;
 int cmd_target(const char *cmd, const char *arg, const char *default_port,

@@ -628,10 +628,9 @@ run_mx(struct connect_args *a, int argc)
 	    a->c.family, a->c.timeout_s, a->host, sizeof a->host, a->mxname,
 	    sizeof a->mxname)) != EXIT_OK)
 		return rc;
-	if (strcmp(a->port, "465") == 0 && !a->c.starttls)
-		a->c.tls = 1;
 	a->c.host = a->host;
 	a->c.port = a->port;
+	cmd_implicit_tls(&a->c);
 	/* the MX name, unless --tls-name gave another */
 	if (a->c.tlsopt.servername == NULL)
 		a->c.tlsopt.servername = a->mxname;
@@ -672,10 +671,6 @@ cmd_connect(int argc, char **argv)
 	if (cmd_target(NULL, argv[optind], "25", &a.target, &a.c) != EXIT_OK ||
 	    cmd_net_check(&a.c) != EXIT_OK)
 		return EXIT_USAGE;
-	/* RFC 8314 3.3: port 465 is implicit TLS submission. */
-	if (a.c.port != NULL && strcmp(a.c.port, "465") == 0 &&
-	    !a.c.starttls && !a.c.lmtp)
-		a.c.tls = 1;
 	return run_ui(&a);
 }
 

@@ -544,15 +544,10 @@ cmd_replay(int argc, char **argv)
 	if (argc == 1 && (pid = replay_practice(argv[0], practice, &po,
 	    &o.client, &rep, host, sizeof host, port, sizeof port)) < 0)
 		return pid == -1 ? EXIT_USAGE : EXIT_CONNECT;
-	if (argc == 2) {
-		if (cmd_target("replay", argv[1], o.client.tls ? "465" : "25",
-		    &target, &o.client) != EXIT_OK ||
-		    cmd_net_check(&o.client) != EXIT_OK)
-			return EXIT_USAGE;
-		/* RFC 8314 3.3: port 465 is implicit TLS. */
-		if (o.client.port != NULL && strcmp(o.client.port, "465") == 0)
-			o.client.tls = 1;
-	}
+	if (argc == 2 && (cmd_target("replay", argv[1], o.client.tls ? "465" :
+	    "25", &target, &o.client) != EXIT_OK ||
+	    cmd_net_check(&o.client) != EXIT_OK))
+		return EXIT_USAGE;
 	if (json) {
 		/* JSON Lines: the same run, told by the one writer */
 		if ((j = jsonl_new("replay", o.client.show_secrets,
