@@ -749,8 +749,8 @@ hold_for_tls(struct client *c, const char *line)
 {
 	const struct verb_info	*v = verbs_lookup(line, strcspn(line, " "));
 	enum verb_id		 id = v != NULL ? v->id : VERB_UNKNOWN;
-	const char		*name;
-	char			 ehlo[300], buf[256], shown[200], held[200];
+	const char		*name = NULL;
+	char			 ehlo[300], shown[200], held[200];
 
 	if (c->tls_failed) {
 		if (id == VERB_QUIT)
@@ -794,11 +794,9 @@ hold_for_tls(struct client *c, const char *line)
 	}
 	/* EHLO, never HELO: only EHLO's reply says whether STARTTLS is
 	 * offered (RFC 3207 4); a waiting HELO gives its name */
-	name = auto_ehlo_name(c, buf, sizeof buf);
 	if (id == VERB_HELO && line[4 + strspn(line + 4, " ")] != '\0')
 		name = line + 4 + strspn(line + 4, " ");
-	snprintf(ehlo, sizeof ehlo, "%s %.250s", session_lmtp(c->s) ? "LHLO" :
-	    "EHLO", name);
+	client_hello_line(c, name, ehlo, sizeof ehlo);
 	client_message(c, CLIENT_MSG_INFO, "--starttls: %s and STARTTLS "
 	    "first, \"%.100s\" once TLS is up (nothing but EHLO, NOOP, RSET "
 	    "and QUIT goes out in clear)", ehlo, shown);
@@ -872,6 +870,19 @@ client_ehlo_name(const struct client *c, char *buf, size_t size)
 	if (c->connected && net_local_literal(c->conn.fd, buf, size) == 0)
 		return buf;
 	return "localhost";
+}
+
+const char *
+client_hello_line(const struct client *c, const char *name, char *buf,
+    size_t size)
+{
+	char	own[256];
+
+	if (name == NULL)
+		name = auto_ehlo_name(c, own, sizeof own);
+	snprintf(buf, size, "%s %.255s", c->s != NULL && session_lmtp(c->s) ?
+	    "LHLO" : "EHLO", name);
+	return buf;
 }
 
 /* --- AUTH ---------------------------------------------------------------- */
@@ -1040,7 +1051,7 @@ restart_parser(struct client *c)
 {
 	const struct verb_info	*v;
 	struct reply		*r;
-	char			 line[300], name[256], *held;
+	char			 line[300], *held;
 	size_t			 junk = 0;
 
 	while ((r = reply_parser_next(c->rp)) != NULL) {
@@ -1070,9 +1081,7 @@ restart_parser(struct client *c)
 		free(held);
 		return;
 	}
-	snprintf(line, sizeof line, "%s %s", session_lmtp(c->s) ? "LHLO" :
-	    "EHLO", auto_ehlo_name(c, name, sizeof name));
-	client_send(c, line);
+	client_send(c, client_hello_line(c, NULL, line, sizeof line));
 }
 
 /* Hand one reply to the session, the transcripts and the front end.

@@ -185,6 +185,15 @@ int client_starttls(struct client *);
 const char *client_ehlo_name(const struct client *, char *buf, size_t size);
 
 /*
+ * The greeting the engine (or a probe) sends by itself: "EHLO name", or
+ * in LMTP "LHLO name" (RFC 2033 4.1).  name NULL: --ehlo, else the name
+ * of the last EHLO or HELO sent, else client_ehlo_name()'s.  Into buf;
+ * returns buf.
+ */
+const char *client_hello_line(const struct client *, const char *name,
+    char *buf, size_t size);
+
+/*
  * Authenticate (RFC 4954) with o->mech as o->user (NULL: --auth-user)
  * with o->secret.  A NULL secret is looked up: the --auth one, then
  * auth_secret_lookup() (--auth-password-file, SMTPSCOPE_PASSWORD,

@@ -44,7 +44,6 @@ static int	probe_step(struct client *, struct probe_ctx *, const char *);
 static void	probe_failed(struct client *, struct probe_ctx *, const char *,
 		    ...) __attribute__((format(printf, 3, 4)));
 static void	probe_tls_result(struct client *, struct probe_result *);
-static void	probe_hello(struct client *, char *, size_t);
 static enum probe_step probe_tls_step(struct client *, struct probe_ctx *,
 		    const struct probe_plan *, enum exitcode *);
 static enum probe_step probe_envelope(struct client *, struct probe_ctx *,
@@ -177,16 +176,6 @@ probe_failed(struct client *c, struct probe_ctx *p, const char *fmt, ...)
 	client_message(c, CLIENT_MSG_ERROR, "%s", why);
 }
 
-/* "EHLO name", or "LHLO name" in LMTP (RFC 2033 4.1). */
-static void
-probe_hello(struct client *c, char *buf, size_t size)
-{
-	char	name[256];
-
-	snprintf(buf, size, "%s %s", session_lmtp(client_session(c)) ?
-	    "LHLO" : "EHLO", client_ehlo_name(c, name, sizeof name));
-}
-
 static void
 probe_tls_result(struct client *c, struct probe_result *res)
 {
@@ -235,7 +224,7 @@ probe_tls_step(struct client *c, struct probe_ctx *p,
 	probe_tls_result(c, p->res);
 	if (plan->quit_after == PROBE_TLS)
 		return PROBE_DONE;
-	probe_hello(c, ehlo, sizeof ehlo);
+	client_hello_line(c, NULL, ehlo, sizeof ehlo);
 	if (probe_step(c, p, ehlo) != 250) {
 		if (p->code != 0)
 			probe_failed(c, p, "EHLO after STARTTLS answered %d %s",
@@ -413,7 +402,7 @@ probe_drive(struct client *c, const struct probe_plan *plan,
 		goto done;
 
 	res->step = PROBE_EHLO;
-	probe_hello(c, ehlo, sizeof ehlo);
+	client_hello_line(c, NULL, ehlo, sizeof ehlo);
 	if ((res->ehlo = probe_step(c, &p, ehlo)) != 250) {
 		if (res->ehlo == 0)
 			goto out;

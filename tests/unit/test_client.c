@@ -692,6 +692,17 @@ Test(client, ehlo_name)
 	c = connected(&o, &told_ops, &t, &fd);
 	cr_assert_str_eq(client_ehlo_name(c, buf, sizeof buf),
 	    "given.example");
+	cr_assert_str_eq(client_hello_line(c, NULL, buf, sizeof buf),
+	    "EHLO given.example");
+	cr_assert_str_eq(client_hello_line(c, "other.example", buf,
+	    sizeof buf), "EHLO other.example");
+	close(fd);
+	client_free(c);
+	/* RFC 2033 4.1: an LMTP client greets with LHLO */
+	o.lmtp = 1;
+	c = connected(&o, &told_ops, &t, &fd);
+	cr_assert_str_eq(client_hello_line(c, NULL, buf, sizeof buf),
+	    "LHLO given.example");
 	close(fd);
 	client_free(c);
 	c = connected(NULL, &told_ops, &t, &fd);
