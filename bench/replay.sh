@@ -41,16 +41,10 @@
 # BENCH_CPU (the CPU to run on, default the last; "all" lets the scheduler
 # place each process).
 set -u
-if [ "${BENCH_CPU:-}" != all ] && [ -z "${BENCH_PINNED:-}" ] &&
-    command -v taskset >/dev/null 2>&1; then
-	BENCH_PINNED=${BENCH_CPU:-$(($(nproc) - 1))}
-	export BENCH_PINNED
-	exec taskset -c "$BENCH_PINNED" sh "$0" "$@"
-fi
-here=$(cd "$(dirname "$0")" && pwd)
-SMTPSCOPE=${1:-${SMTPSCOPE:-./smtpscope}}
-TOP_SRCDIR=$(dirname "$here")
-export SMTPSCOPE TOP_SRCDIR
+. "$(dirname "$0")/lib.sh"
+bench_pin "$@"
+# $here, $SMTPSCOPE, and tests/lib/common.sh: $T, start_sink, fail
+bench_setup "$@"
 N=${N:-1000}
 PAIRS=${PAIRS:-21}
 SWAKS_N=${SWAKS_N:-100}
@@ -60,13 +54,10 @@ RSS_RUNS=${RSS_RUNS:-5}
 SOURCE=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 SWAKS=$(command -v swaks || true)
 
-[ -x "$SMTPSCOPE" ] || { echo "bench: no smtpscope binary at $SMTPSCOPE" >&2; exit 2; }
 [ -x "$SOURCE" ] || { echo "bench: smtp-source not installed (Debian package postfix)" >&2; exit 2; }
 [ "$PAIRS" -ge 5 ] && [ "$SWAKS_PAIRS" -ge 5 ] ||
     { echo "bench: a median needs at least 5 pairs" >&2; exit 2; }
 
-# $T, start_sink, fail; every server is stopped at exit.
-. "$TOP_SRCDIR/tests/lib/common.sh"
 start_sink -p
 lockport=$SINK_PORT lockpid=$SERVER_PID
 start_sink
@@ -150,15 +141,7 @@ show() {
 }
 
 echo "smtp-sink -p on 127.0.0.1:$lockport (no PIPELINING), smtp-sink on 127.0.0.1:$pipeport (PIPELINING)"
-load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
-if [ -n "${BENCH_PINNED:-}" ]; then
-	echo "everything on CPU $BENCH_PINNED; load average at start: $load"
-else
-	echo "not pinned to a CPU; load average at start: $load"
-	if awk -v l="$load" -v n="$(nproc 2>/dev/null || echo 1)" 'BEGIN { exit !(l > n / 4) }'; then
-		echo "warning: the machine is busy: the wall times say more about the load than about the programs"
-	fi
-fi
+bench_where
 echo "N = $N transactions a run; each figure the median of $PAIRS interleaved pairs (A B A B ...);"
 echo "wall: whole-process wall time; CPU: user + system time of the process, and of the sink while it ran"
 echo

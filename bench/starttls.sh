@@ -27,28 +27,20 @@
 # Needs root (a private Postfix instance), openssl(1) and swaks with
 # Net::SSLeay (Debian packages postfix, openssl, swaks, libnet-ssleay-perl).
 set -u
-if [ "${BENCH_CPU:-}" != all ] && [ -z "${BENCH_PINNED:-}" ] &&
-    command -v taskset >/dev/null 2>&1; then
-	BENCH_PINNED=${BENCH_CPU:-$(($(nproc) - 1))}
-	export BENCH_PINNED
-	exec taskset -c "$BENCH_PINNED" sh "$0" "$@"
-fi
-here=$(cd "$(dirname "$0")" && pwd)
-SMTPSCOPE=${1:-${SMTPSCOPE:-./smtpscope}}
-TOP_SRCDIR=$(dirname "$here")
-export SMTPSCOPE TOP_SRCDIR
+. "$(dirname "$0")/lib.sh"
+bench_pin "$@"
+# $here, $SMTPSCOPE, and tests/lib/common.sh: $T, fail, assert_grep
+bench_setup "$@"
 PAIRS=${PAIRS:-21}
 SWAKS_PAIRS=${SWAKS_PAIRS:-11}
 SWAKS=$(command -v swaks || true)
 
-[ -x "$SMTPSCOPE" ] || { echo "bench: no smtpscope binary at $SMTPSCOPE" >&2; exit 2; }
 command -v openssl >/dev/null 2>&1 ||
     { echo "bench: openssl(1) not installed (Debian package openssl)" >&2; exit 2; }
 [ "$PAIRS" -ge 5 ] && [ "$SWAKS_PAIRS" -ge 5 ] ||
     { echo "bench: a median needs at least 5 pairs" >&2; exit 2; }
 
-# $T, fail, start_tls_server; every server is stopped at exit.
-. "$TOP_SRCDIR/tests/lib/common.sh"
+# start_tls_server
 . "$TOP_SRCDIR/tests/lib/tls.sh"
 start_tls_server
 [ "$TLS_SERVER" = postfix ] ||
@@ -85,12 +77,7 @@ assert_grep '^\* TLS \(starttls\): TLSv1\.3 .* verify=ok$' "$T/check.out"
 assert_grep '^S: 221 ' "$T/check.out"
 
 echo "Postfix smtpd (STARTTLS, test CA) on $target"
-load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
-if [ -n "${BENCH_PINNED:-}" ]; then
-	echo "everything on CPU $BENCH_PINNED; load average at start: $load"
-else
-	echo "not pinned to a CPU; load average at start: $load"
-fi
+bench_where
 echo "each figure the median of interleaved pairs (A B A B ...); wall:"
 echo "whole-process wall time; CPU: user + system time of the process"
 echo
