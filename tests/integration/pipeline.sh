@@ -66,7 +66,7 @@ assert_grep '^! warning: RCPT before MAIL' "$T/out2"
 check_pairing "$T/out2"
 # smtp-sink writes its own headers first, then the body as received
 i=0
-while [ -z "$(ls "$T/dump")" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ -z "$(ls "$T/dump")" ] && [ $i -lt $((SERVER_WAIT * 10)) ]; do sleep 0.1; i=$((i + 1)); done
 dump=$(ls "$T/dump"/* | head -n 1)
 [ -n "$dump" ] || fail "sink: no message dumped"
 sed -n '/^Subject: pipelined/,$p' "$dump" >"$T/body"

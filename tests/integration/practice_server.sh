@@ -115,11 +115,7 @@ n=$(ls "$T/store" | grep -c '\.eml$')
 crlf 'EHLO log.example' 'AUTH PLAIN AHN0dWRlbnQAczNjcjN0LXB3' 'QUIT' >"$T/auth.in"
 $CLIENT "$PRACTICE_PORT" "$T/auth.in" >"$T/auth.out" || fail "client failed"
 assert_grep '^538 5\.7\.11 ' "$T/auth.out"
-i=0
-while [ $i -lt 100 ] && ! grep -q 'AUTH PLAIN' "$T/practice.err"; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_grep 'AUTH PLAIN' "$T/practice.err"
 LAST_OUT=$T/practice.err
 assert_grep '^smtpscope: practice \[[0-9]+\] AUTH PLAIN \*\*\*\*\*\*\*\* -> 538$' "$T/practice.err"
 assert_no_grep 'AHN0dWRlbnQ' "$T/practice.err"
@@ -183,11 +179,7 @@ start_server nofile sh -c 'ulimit -n 40 && exec "$0" "$@"' \
     "$SMTPSCOPE" serve --port 0 --max-clients 1000
 port=$SERVER_PORT
 # (the note comes once the server listens: wait for it)
-i=0
-while [ $i -lt 600 ] && ! grep -q 'open-file limit' "$T/nofile.err"; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_grep 'open-file limit' "$T/nofile.err"
 LAST_OUT=$T/nofile.err
 assert_grep '^smtpscope: practice: serving at most 24 clients at once \(open-file limit 40\)$' "$T/nofile.err"
 "$PYTHON" - "$port" >"$T/nofile.clients" <<'EOF' || fail "nofile client failed"
