@@ -154,9 +154,12 @@ assert_no_grep '^warning' "$T/out"
 # One checker, once: AUTH to a server that did not advertise it is warned
 # about a single time in the console (it was twice: grammar and session).
 start_practice --quiet
+rc=0
 printf 'EHLO me.example\nAUTH PLAIN\nQUIT\n' |
-    "$SMTPSCOPE" --plain "127.0.0.1:$PRACTICE_PORT" >"$T/console.out" 2>&1 || true
+    "$SMTPSCOPE" --plain "127.0.0.1:$PRACTICE_PORT" >"$T/console.out" 2>&1 ||
+    rc=$?
 LAST_OUT=$T/console.out
+[ "$rc" = 0 ] || fail "the console: exit $rc, expected 0"
 assert_grep 'C: AUTH PLAIN' "$T/console.out"
 [ "$(grep -c 'advertise AUTH' "$T/console.out")" = 1 ] ||
 	fail "the AUTH warning should be given once"
