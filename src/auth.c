@@ -40,48 +40,48 @@ static const struct {
 	struct auth_mech	m;
 	enum auth_family	family;
 } mechs[] = {
-	{ { "SCRAM-SHA-256-PLUS", AUTH_NEED_PASSWORD, 1, 1, 1,
+	{ { "SCRAM-SHA-256-PLUS", AUTH_NEED_PASSWORD, 1, 1,
 	    "RFC 7677; RFC 5802; RFC 9266",
 	    "SCRAM-SHA-256, and the proof is bound to this TLS channel: a "
 	    "man in the middle with his own TLS session cannot relay it",
 	    "the server signature, computed over the same channel binding" },
 	  AUTH_SCRAM },
-	{ { "SCRAM-SHA-256", AUTH_NEED_PASSWORD, 0, 1, 1, "RFC 7677; RFC 5802",
+	{ { "SCRAM-SHA-256", AUTH_NEED_PASSWORD, 0, 1, "RFC 7677; RFC 5802",
 	    "knowledge of the password without sending it: ClientProof = "
 	    "ClientKey XOR HMAC(StoredKey, AuthMessage), SHA-256",
 	    "ServerSignature = HMAC(ServerKey, AuthMessage): the server holds "
 	    "the keys derived from your password" }, AUTH_SCRAM },
-	{ { "SCRAM-SHA-1-PLUS", AUTH_NEED_PASSWORD, 1, 1, 1,
+	{ { "SCRAM-SHA-1-PLUS", AUTH_NEED_PASSWORD, 1, 1,
 	    "RFC 5802; RFC 5929; RFC 9266",
 	    "SCRAM-SHA-1, and the proof is bound to this TLS channel",
 	    "the server signature, computed over the same channel binding" },
 	  AUTH_SCRAM },
-	{ { "SCRAM-SHA-1", AUTH_NEED_PASSWORD, 0, 1, 1, "RFC 5802",
+	{ { "SCRAM-SHA-1", AUTH_NEED_PASSWORD, 0, 1, "RFC 5802",
 	    "knowledge of the password without sending it: ClientProof = "
 	    "ClientKey XOR HMAC(StoredKey, AuthMessage), SHA-1",
 	    "ServerSignature = HMAC(ServerKey, AuthMessage): the server holds "
 	    "the keys derived from your password" }, AUTH_SCRAM },
-	{ { "OAUTHBEARER", AUTH_NEED_TOKEN, 0, 1, 0, "RFC 7628",
+	{ { "OAUTHBEARER", AUTH_NEED_TOKEN, 0, 1, "RFC 7628",
 	    "possession of an OAuth 2.0 bearer token, sent as it is: whoever "
 	    "reads it can use it until it expires",
 	    "nothing: only the TLS certificate says who the server is" },
 	  AUTH_OAUTHBEARER },
-	{ { "XOAUTH2", AUTH_NEED_TOKEN, 0, 1, 0,
+	{ { "XOAUTH2", AUTH_NEED_TOKEN, 0, 1,
 	    "no RFC: Google's XOAUTH2, the forerunner of OAUTHBEARER",
 	    "possession of an OAuth 2.0 bearer token, sent as it is",
 	    "nothing: only the TLS certificate says who the server is" },
 	  AUTH_XOAUTH2 },
-	{ { "CRAM-MD5", AUTH_NEED_PASSWORD, 0, 0, 0, "RFC 2195",
+	{ { "CRAM-MD5", AUTH_NEED_PASSWORD, 0, 0, "RFC 2195",
 	    "knowledge of the password without sending it: HMAC-MD5 keyed "
 	    "with the password over the server's one-time challenge",
 	    "nothing; and the server must keep the password itself" },
 	  AUTH_CRAM },
-	{ { "PLAIN", AUTH_NEED_PASSWORD, 0, 1, 0, "RFC 4616",
+	{ { "PLAIN", AUTH_NEED_PASSWORD, 0, 1, "RFC 4616",
 	    "the password itself, base64-encoded (an encoding, not a "
 	    "cipher): only TLS keeps it from others on the path",
 	    "nothing: only the TLS certificate says who the server is" },
 	  AUTH_PLAIN },
-	{ { "LOGIN", AUTH_NEED_PASSWORD, 0, 0, 0,
+	{ { "LOGIN", AUTH_NEED_PASSWORD, 0, 0,
 	    "no RFC: draft-murchison-sasl-login",
 	    "the password itself, base64-encoded, after the user name: only "
 	    "TLS keeps it from others on the path",

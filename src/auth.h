@@ -32,7 +32,6 @@ struct auth_mech {
 	int		 client_first;	/* the client speaks first: the
 					   initial response goes on the AUTH
 					   line (RFC 4954 4) */
-	int		 mutual;	/* the server proves itself too */
 	const char	*rfc;
 	const char	*proves;	/* what the client proves, and how */
 	const char	*back;		/* what the server proves back */

@@ -99,7 +99,6 @@ caps_flags(struct caps *c)
 	c->eightbitmime = caps_find(c, "8BITMIME") != NULL;
 	c->smtputf8 = caps_find(c, "SMTPUTF8") != NULL;
 	c->starttls = caps_find(c, "STARTTLS") != NULL;
-	c->enhancedstatuscodes = caps_find(c, "ENHANCEDSTATUSCODES") != NULL;
 	c->dsn = caps_find(c, "DSN") != NULL;
 	c->chunking = caps_find(c, "CHUNKING") != NULL;
 	c->binarymime = caps_find(c, "BINARYMIME") != NULL;

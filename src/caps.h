@@ -24,7 +24,6 @@ struct caps {
 	int	 eightbitmime;		/* RFC 6152 */
 	int	 smtputf8;		/* RFC 6531 */
 	int	 starttls;		/* RFC 3207 */
-	int	 enhancedstatuscodes;	/* RFC 2034 */
 	int	 dsn;			/* RFC 3461 */
 	int	 chunking;		/* RFC 3030 */
 	int	 binarymime;		/* RFC 3030 */

@@ -28,7 +28,6 @@
 #include "session.h"
 
 struct jsonl {
-	const char		*command;
 	int			 show_secrets;
 	jsonl_emit_fn		 emit;
 	void			*arg;
@@ -402,7 +401,6 @@ jsonl_new(const char *command, int show_secrets, jsonl_emit_fn emit,
 
 	if ((j = calloc(1, sizeof *j)) == NULL)
 		return NULL;
-	j->command = command;
 	j->show_secrets = show_secrets;
 	j->emit = emit;
 	j->arg = arg;

@@ -1151,7 +1151,6 @@ parse_path(struct parser *p, int null)
 			return -1;
 		}
 		path_found(p, open, open + 1, 0);
-		p->cmd->null_path = 1;
 		return 0;
 	}
 	if (!null && p->len - p->pos >= 11 &&
@@ -1336,7 +1335,6 @@ param_size(struct parser *p, const struct param_ctx *x)
 		return -1;
 	}
 	p->cmd->size = decimal(p->s + x->v, x->vend - x->v);
-	p->cmd->has_size = 1;
 	/* RFC 1870 6.1 (2): over the fixed maximum, 552. */
 	if (p->caps != NULL && p->caps->ehlo && p->caps->size &&
 	    p->caps->size_max > 0 && p->cmd->size > p->caps->size_max)

@@ -130,7 +130,6 @@ struct verbs_cmd {
 	 * for the null path <>; "Postmaster" for RCPT TO:<Postmaster>). */
 	struct verbs_span	 path;
 	struct verbs_span	 mailbox;
-	int			 null_path;	/* <> */
 	/* HELO/EHLO/ETRN/ATRN: the domain (or literal, or list); VRFY,
 	 * EXPN, HELP, NOOP: the string; AUTH: the mechanism; BDAT: the
 	 * chunk size; BURL: the URL. */
@@ -142,8 +141,8 @@ struct verbs_cmd {
 	size_t			 nparams;
 	struct verbs_param	 params[VERBS_PARAMS_MAX];
 	/* The values of the known parameters given, read once. */
-	uintmax_t		 size;		/* SIZE= (UINTMAX_MAX when larger) */
-	int			 has_size;
+	uintmax_t		 size;		/* SIZE= (UINTMAX_MAX when larger;
+						   0 when not given) */
 	enum verbs_body		 body;
 	int			 smtputf8;	/* the SMTPUTF8 parameter */
 	struct diag_list	 diags;		/* in the order found */

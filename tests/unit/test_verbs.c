@@ -575,7 +575,6 @@ Test(verbs, structured_result)
 	cr_assert_eq(c.path.len, 33);
 	cr_assert_eq(c.mailbox.len, 16, "no source route in the mailbox");
 	cr_assert_eq(strncmp(l + c.mailbox.off, "user@example.org", 16), 0);
-	cr_assert_eq(c.null_path, 0);
 	cr_assert_eq(c.nparams, 5);
 	cr_assert_eq(c.params[0].id, VERBS_PARAM_SIZE);
 	cr_assert_eq(strncmp(l + c.params[0].value.off, "1000", 4), 0);
@@ -588,7 +587,7 @@ Test(verbs, structured_result)
 	cr_assert_eq(c.params[4].id, VERBS_PARAM_OTHER);
 	cr_assert_eq(strncmp(l + c.params[4].value.off, "bar", 3), 0);
 	cr_assert_eq(c.size, 1000);
-	cr_assert(c.has_size);
+	cr_assert_eq(verbs_param(&c, VERBS_PARAM_SIZE), &c.params[0]);
 	cr_assert_eq(c.body, VERBS_BODY_8BITMIME);
 	cr_assert(c.smtputf8);
 	vp = verbs_param(&c, VERBS_PARAM_ENVID);
@@ -598,7 +597,7 @@ Test(verbs, structured_result)
 
 	l = "MAIL FROM:<>";
 	cr_assert_eq(verbs_parse(l, strlen(l), NULL, 0, &c), 0);
-	cr_assert(c.null_path);
+	/* the null path: the brackets alone, no mailbox */
 	cr_assert_eq(c.path.len, 2);
 	cr_assert_eq(c.mailbox.len, 0);
 	l = "RCPT TO:<postmaster>";
