@@ -411,15 +411,33 @@ script_verb_is(const char *line, const char *verb)
 int
 script_is_masked(const char *line)
 {
-	size_t n = strlen(line), m = sizeof SCRIPT_MASK - 1;
+	size_t n = strlen(line), m = sizeof SCRIPT_MASK - 1, rest, mech;
 
 	/* either way it ends with the mask */
 	if (n < m || line[n - 1] != '*')
 		return 0;
 	if (strcmp(line, SCRIPT_MASK) == 0)
 		return 1;
-	return script_verb_is(line, "AUTH") && n > m &&
-	    strcmp(line + n - m, SCRIPT_MASK) == 0 && line[n - m - 1] == ' ';
+	return (rest = script_auth_response(line, &mech)) != 0 &&
+	    strcmp(line + rest, SCRIPT_MASK) == 0;
+}
+
+size_t
+script_auth_response(const char *line, size_t *mech_end)
+{
+	size_t lead, mech, rest;
+
+	lead = strspn(line, " \t");
+	if (strcspn(line + lead, " \t") != 4 ||
+	    strncasecmp(line + lead, "AUTH", 4) != 0)
+		return 0;
+	mech = lead + 4 + strspn(line + lead + 4, " \t");
+	mech += strcspn(line + mech, " \t");
+	rest = mech + strspn(line + mech, " \t");
+	if (line[rest] == '\0')
+		return 0;
+	*mech_end = mech;
+	return rest;
 }
 
 const char *

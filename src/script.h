@@ -105,8 +105,19 @@ int script_seek(struct script *, long offset, unsigned long line);
  */
 const char *script_secret(unsigned long n);
 /* 1 when a C: line holds a masked secret: the whole line is the mask, or
- * it is an AUTH command whose last word is the mask. */
+ * it is an AUTH command whose initial response (script_auth_response())
+ * is the mask, as transcript_mask_auth() writes it. */
 int script_is_masked(const char *line);
+
+/*
+ * RFC 4954 4: "AUTH" SP mechanism [SP initial-response].  The offset of
+ * the initial response in line, and in *mech_end where the mechanism
+ * ends; 0 when line is no AUTH command with one.  White space (a TAB
+ * too) before the verb and between the words separates them: the writer
+ * masks (transcript_mask_auth()) and the reader finds the mask by this
+ * one rule, whatever the spacing.
+ */
+size_t script_auth_response(const char *line, size_t *mech_end);
 
 /*
  * Undo the escapes of docs/session-format.md ("\\" and "\xHH") in place.

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "sanitize.h"
@@ -226,28 +225,20 @@ transcript_line(struct transcript *t, char tag, const char *text, size_t len)
 int
 transcript_mask_auth(const char *line, char *buf, size_t size)
 {
-	size_t lead, mech, rest;
+	size_t mech;
 
 	/* RFC 4954 4: AUTH mechanism [initial-response].  A TAB where the
 	 * grammar has a space separates the secret all the same, and white
 	 * space before the verb (a line the checker refuses, and shows) does
-	 * not hide it either. */
-	lead = strspn(line, " \t");
-	if (strcspn(line + lead, " \t") != 4 ||
-	    strncasecmp(line + lead, "AUTH", 4) != 0)
-		goto plain;
-	mech = lead + 4 + strspn(line + lead + 4, " \t");
-	mech += strcspn(line + mech, " \t");
-	rest = mech + strspn(line + mech, " \t");
-	if (line[rest] == '\0')
-		goto plain;
+	 * not hide it either; the reader finds the mask by the same rule. */
+	if (script_auth_response(line, &mech) == 0) {
+		if (size > 0)
+			snprintf(buf, size, "%s", line);
+		return 0;
+	}
 	if (size > 0)
 		snprintf(buf, size, "%.*s %s", (int)mech, line, SCRIPT_MASK);
 	return 1;
-plain:
-	if (size > 0)
-		snprintf(buf, size, "%s", line);
-	return 0;
 }
 
 int

@@ -13,6 +13,7 @@
 
 #include "replay.h"
 #include "script.h"
+#include "transcript.h"
 
 static struct script *
 from_string(const char *text)
@@ -322,6 +323,34 @@ Test(script, masked_secrets_need_environment)
 	cr_assert(!script_is_masked("AUTH LOGIN"));
 	cr_assert(!script_is_masked("MAIL FROM:<********>"));
 	cr_assert(!script_is_masked("AUTH PLAIN x********"));
+}
+
+/* Whatever the spacing the writer masked (transcript_mask_auth()), the
+ * reader finds the mask: replay sends the secret in its place, not the
+ * eight stars. */
+Test(script, masked_as_the_writer_masks)
+{
+	static const char *const lines[] = {
+		"AUTH PLAIN dGVzdA==",
+		"AUTH\tPLAIN dGVzdA==",
+		" AUTH PLAIN dGVzdA==",
+		"\tauth  plain\tdGVzdA== x",
+		"AUTH XOAUTH2   dXNlcj1",
+	};
+	char	buf[64];
+	size_t	i, mech;
+
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		cr_assert_eq(transcript_mask_auth(lines[i], buf, sizeof buf), 1);
+		cr_assert(script_is_masked(buf), "not read as masked: %s", buf);
+		cr_assert_neq(script_auth_response(lines[i], &mech), 0);
+		cr_assert_eq(strncmp(buf, lines[i], mech), 0);
+	}
+	cr_assert_eq(script_auth_response("AUTH LOGIN", &mech), 0);
+	cr_assert_eq(script_auth_response("AUTH PLAIN  ", &mech), 0);
+	cr_assert_eq(script_auth_response("NOOP AUTH PLAIN x", &mech), 0);
+	cr_assert_eq(script_auth_response("AUTH\tPLAIN\tx", &mech), 11);
+	cr_assert_eq(mech, 10);
 }
 
 Test(script, unescape)
