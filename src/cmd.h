@@ -66,15 +66,20 @@ void cmd_error(const char *cmd, const char *fmt, ...)
 void cmd_list_scenarios(FILE *f);
 
 /* The options every command that starts a practice server takes, as
- * getopt_long() values: --scenario NAME, --greylist-delay S,
- * --reply-delay MS.  cmd_scenario_option() stores one into o; -1 with a
- * message on stderr (cmd_number() of subcommand cmd) when its value is
- * bad. */
+ * getopt_long() entries (CMD_SCENARIO_LONG_OPTIONS) and values:
+ * --scenario NAME, --greylist-delay S, --reply-delay MS.
+ * cmd_scenario_option() stores one into o; -1 with a message on stderr
+ * (cmd_number() of subcommand cmd) when its value is bad. */
 enum {
 	CMD_OPT_SCENARIO = 1100,	/* after the TLS options below */
 	CMD_OPT_GREYLIST_DELAY,
 	CMD_OPT_REPLY_DELAY,
 };
+
+#define CMD_SCENARIO_LONG_OPTIONS \
+	{ "scenario",	  required_argument, NULL, CMD_OPT_SCENARIO }, \
+	{ "greylist-delay", required_argument, NULL, CMD_OPT_GREYLIST_DELAY }, \
+	{ "reply-delay",  required_argument, NULL, CMD_OPT_REPLY_DELAY }
 struct practice_opts;
 int cmd_scenario_option(const char *cmd, int opt, const char *arg,
     struct practice_opts *o);
