@@ -1833,6 +1833,12 @@ client_reply_rcpt(const struct client *c, const char **rcpt, size_t *index,
 	return 1;
 }
 
+int
+client_reply_pipelined(const struct client *c)
+{
+	return c->answer != NULL && c->answer->later > 0;
+}
+
 const char *
 client_practice(const struct client *c)
 {

@@ -287,6 +287,13 @@ const char *client_practice(const struct client *);
  */
 int client_reply_rcpt(const struct client *, const char **rcpt,
     size_t *index, size_t *count);
+/*
+ * In the reply callback: 1 when lines sent after the one the reply
+ * answers still await their replies (RFC 2920 3.1: a pipelined group,
+ * or a line typed before the reply came), so that a front end names the
+ * command it answers rather than the line shown last; else 0.
+ */
+int client_reply_pipelined(const struct client *);
 /* TLS summary line or "" when plain. */
 const char *client_tls_summary(const struct client *);
 

@@ -778,12 +778,15 @@ session_on_reply(struct session *s, const struct reply *r,
 			a->rcpt = s->answered_rcpt =
 			    strdup(s->accepted.v[head->replies - 1]);
 		/* a 421 ends it all (RFC 5321 3.8) */
-		if (head->replies < n && r->code != 421)
+		if (head->replies < n && r->code != 421) {
+			a->later = s->qlen - 1;
 			return;
+		}
 	}
 	p = *head;
 	s->qhead = (s->qhead + 1) % s->qcap;
 	s->qlen--;
+	a->later = s->qlen;
 	s->answered = p.line;
 	session_set_state(s, dialog_reply(&s->d, &p, r->code, r));
 }

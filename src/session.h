@@ -92,6 +92,10 @@ struct session_answer {
 	 * for every other reply. */
 	const char		*rcpt;
 	size_t			 rcpt_index, rcpt_count;
+	/* Lines sent after this one that still await their replies (RFC
+	 * 2920 3.1: a pipelined group): the reply does not answer the line
+	 * sent last. */
+	size_t			 later;
 };
 
 /*

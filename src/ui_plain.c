@@ -40,7 +40,6 @@ struct plain {
 	int			 in_readline;	/* the input line is on screen */
 	int			 quit;
 	int			 unfinished;	/* input ended inside a body */
-	char			 last_sent[512];	/* last command line shown */
 	char			*typed;		/* line just typed (echo shown) */
 	char			*refill;	/* a refused line, back into the
 						   input once Readline is done */
@@ -88,8 +87,6 @@ plain_sent(void *arg, const char *line, enum client_line kind)
 	struct plain	*p = arg;
 	char		*shown, masked[512];
 
-	if (kind == CLIENT_LINE_COMMAND)
-		snprintf(p->last_sent, sizeof p->last_sent, "%s", line);
 	/* On a terminal the line the user just typed is already on screen. */
 	if (p->interactive && p->typed != NULL && strcmp(p->typed, line) == 0) {
 		free(p->typed);
@@ -152,7 +149,7 @@ plain_reply(void *arg, const struct reply *r, const char *command,
 	/* Pipelined: say which command this reply answers (RFC 2920 3.1:
 	 * replies come in the order of the commands). */
 	if (command != NULL && ctx == ANNOTATE_COMMAND &&
-	    strcmp(command, p->last_sent) != 0) {
+	    client_reply_pipelined(p->c)) {
 		char masked[512];
 		const char *cmd = client_shown_line(client_show_secrets(p->c),
 		    command, CLIENT_LINE_COMMAND, masked, sizeof masked);

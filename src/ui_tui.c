@@ -88,7 +88,6 @@ struct tui {
 						   input once Readline is done */
 	size_t			 refill_at;	/* ... with the cursor here */
 	char			 last_error[512];
-	char			 last_sent[512];	/* last command line sent */
 	unsigned char		 keyq[TUI_KEYQ];
 	size_t			 keyq_head, keyq_len;
 };
@@ -146,8 +145,6 @@ tui_sent(void *arg, const char *line, enum client_line kind)
 	char buf[1100], masked[512];
 	int n;
 
-	if (kind == CLIENT_LINE_COMMAND)
-		snprintf(t->last_sent, sizeof t->last_sent, "%s", line);
 	line = client_shown_line(client_show_secrets(t->c), line, kind,
 	    masked, sizeof masked);
 	/* The line goes over the wire with CRLF: the raw view shows it. */
@@ -174,7 +171,7 @@ tui_reply(void *arg, const struct reply *r, const char *command,
 	    (t->u->learn ? ANNOTATE_LEARN : 0));
 	/* Pipelined: name the command this reply answers (RFC 2920 3.1). */
 	if (note != NULL && command != NULL && ctx == ANNOTATE_COMMAND &&
-	    strcmp(command, t->last_sent) != 0) {
+	    client_reply_pipelined(t->c)) {
 		command = client_shown_line(client_show_secrets(t->c),
 		    command, CLIENT_LINE_COMMAND, masked, sizeof masked);
 		len = strlen(command) + strlen(note) + 32;

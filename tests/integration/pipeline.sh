@@ -52,6 +52,24 @@ input | "$SMTPSCOPE" "127.0.0.1:$PRACTICE_PORT" >"$T/out1" 2>&1
 LAST_OUT=$T/out1
 assert_no_grep '^   < answers' "$T/out1"
 
+# The engine says whether a reply answers the line shown last, not a
+# comparison of texts: a line of 600 octets sent alone is answered in
+# turn; of two identical lines in a group, the first one's reply names
+# it.
+long=$("$PYTHON" -c 'print("!NOOP " + "x" * 600)')
+printf 'EHLO me\n%s\nQUIT\n' "$long" |
+    "$SMTPSCOPE" "127.0.0.1:$PRACTICE_PORT" >"$T/out3" 2>&1
+LAST_OUT=$T/out3
+assert_grep '^S: 500 ' "$T/out3"
+assert_no_grep '^   < answers' "$T/out3"
+printf '%s\n' 'EHLO me' 'MAIL FROM:<a@example.org>' \
+    'RCPT TO:<b@example.org>' 'RCPT TO:<b@example.org>' 'DATA' 'x' '.' \
+    'QUIT' | "$SMTPSCOPE" --pipeline "127.0.0.1:$PRACTICE_PORT" \
+    >"$T/out4" 2>&1
+LAST_OUT=$T/out4
+[ "$(grep -c '^   < answers C: RCPT TO:<b@example.org>$' "$T/out4")" = 2 ] ||
+	fail "the first of two identical RCPT lines is not named"
+
 # --- Postfix smtp-sink -------------------------------------------------------------
 mkdir -p "$T/dump"
 # smtp-sink runs as nobody: it must reach the dump directory

@@ -14,6 +14,7 @@
 /* Feed one reply; return the command it was paired with (copied). */
 static char paired[256];
 static enum annotate_ctx paired_ctx;
+static size_t paired_later;	/* lines sent after it, still unanswered */
 
 static void
 answer(struct session *s, struct reply *r)
@@ -22,6 +23,7 @@ answer(struct session *s, struct reply *r)
 
 	session_on_reply(s, r, &a);
 	paired_ctx = a.ctx;
+	paired_later = a.later;
 	snprintf(paired, sizeof paired, "%s", a.command ? a.command : "(none)");
 	reply_free(r);
 }
@@ -166,14 +168,18 @@ Test(session, pipelined_group_is_paired_in_order)
 	cr_assert_eq(session_expected_state(s), STATE_DATA);
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_str_eq(paired, "MAIL FROM:<a@b>");
+	cr_assert_eq(paired_later, 3, "RCPT, RCPT and DATA sent after it");
 	answer(s, fixture_reply(250, NULL, 1, "ok"));
 	cr_assert_str_eq(paired, "RCPT TO:<c@d>");
+	cr_assert_eq(paired_later, 2);
 	answer(s, fixture_reply(550, NULL, 1, "5.1.1 no"));
 	cr_assert_str_eq(paired, "RCPT TO:<bad@d>");
+	cr_assert_eq(paired_later, 1);
 	/* RFC 5321 4.1.1.3: a refused recipient is not added */
 	cr_assert_eq(session_recipients(s), 1);
 	answer(s, fixture_reply(354, NULL, 1, "go"));
 	cr_assert_str_eq(paired, "DATA");
+	cr_assert_eq(paired_later, 0, "the last line of the group");
 	cr_assert_eq(session_state(s), STATE_DATA);
 	session_on_send(s, ".", ANNOTATE_DATA_END, 2.0);
 	answer(s, fixture_reply(250, NULL, 1, "queued"));
@@ -873,6 +879,7 @@ Test(session, lmtp_reply_per_recipient)
 	cr_assert_str_eq(lmtp_rcpt, "one@example.org");
 	cr_assert_eq(lmtp_a.rcpt_index, 1);
 	cr_assert_eq(lmtp_a.rcpt_count, 2);
+	cr_assert_eq(lmtp_a.later, 0, "no line was sent after the data");
 	cr_assert_eq(session_pending(s), 1, "one reply still owed");
 	cr_assert_eq(session_state(s), STATE_DATA);
 	cr_assert(!session_in_body(s));
