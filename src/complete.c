@@ -22,34 +22,30 @@
 #include "console.h"
 #include "verbs.h"
 
-/* What the candidate needs the server to have advertised. */
-enum need {
-	NEED_NONE, NEED_SIZE, NEED_8BITMIME, NEED_BINARYMIME, NEED_SMTPUTF8,
-	NEED_DSN, NEED_AUTH, NEED_REQUIRETLS
-};
-
-/* ESMTP parameters, RFC 5321 4.1.2 esmtp-param, by extension. */
+/* ESMTP parameters, RFC 5321 4.1.2 esmtp-param, as offered: whether the
+ * server advertised each is the grammar's to say
+ * (verbs_param_advertised()). */
 static const struct {
-	const char	*text;		/* as offered */
-	size_t		 keylen;	/* length of its keyword */
-	int		 rcpt;		/* 1: RCPT parameter, 0: MAIL */
-	enum need	 need;
+	const char		*text;		/* as offered */
+	size_t			 keylen;	/* length of its keyword */
+	int			 rcpt;		/* 1: RCPT parameter, 0: MAIL */
+	enum verbs_param_id	 id;
 } params[] = {
-	{ "SIZE=",		4, 0, NEED_SIZE },		/* RFC 1870 */
-	{ "BODY=7BIT",		4, 0, NEED_8BITMIME },		/* RFC 6152 */
-	{ "BODY=8BITMIME",	4, 0, NEED_8BITMIME },
-	{ "BODY=BINARYMIME",	4, 0, NEED_BINARYMIME },	/* RFC 3030 */
-	{ "SMTPUTF8",		8, 0, NEED_SMTPUTF8 },		/* RFC 6531 */
-	{ "RET=FULL",		3, 0, NEED_DSN },		/* RFC 3461 */
-	{ "RET=HDRS",		3, 0, NEED_DSN },
-	{ "ENVID=",		5, 0, NEED_DSN },
-	{ "AUTH=",		4, 0, NEED_AUTH },		/* RFC 4954 */
-	{ "REQUIRETLS",		10, 0, NEED_REQUIRETLS },	/* RFC 8689 */
-	{ "NOTIFY=NEVER",	6, 1, NEED_DSN },		/* RFC 3461 */
-	{ "NOTIFY=SUCCESS",	6, 1, NEED_DSN },
-	{ "NOTIFY=FAILURE",	6, 1, NEED_DSN },
-	{ "NOTIFY=DELAY",	6, 1, NEED_DSN },
-	{ "ORCPT=rfc822;",	5, 1, NEED_DSN },
+	{ "SIZE=",		4, 0, VERBS_PARAM_SIZE },
+	{ "BODY=7BIT",		4, 0, VERBS_PARAM_BODY },
+	{ "BODY=8BITMIME",	4, 0, VERBS_PARAM_BODY },
+	{ "BODY=BINARYMIME",	4, 0, VERBS_PARAM_BODY },
+	{ "SMTPUTF8",		8, 0, VERBS_PARAM_SMTPUTF8 },
+	{ "RET=FULL",		3, 0, VERBS_PARAM_RET },
+	{ "RET=HDRS",		3, 0, VERBS_PARAM_RET },
+	{ "ENVID=",		5, 0, VERBS_PARAM_ENVID },
+	{ "AUTH=",		4, 0, VERBS_PARAM_AUTH },
+	{ "REQUIRETLS",		10, 0, VERBS_PARAM_REQUIRETLS },
+	{ "NOTIFY=NEVER",	6, 1, VERBS_PARAM_NOTIFY },
+	{ "NOTIFY=SUCCESS",	6, 1, VERBS_PARAM_NOTIFY },
+	{ "NOTIFY=FAILURE",	6, 1, VERBS_PARAM_NOTIFY },
+	{ "NOTIFY=DELAY",	6, 1, VERBS_PARAM_NOTIFY },
+	{ "ORCPT=rfc822;",	5, 1, VERBS_PARAM_ORCPT },
 };
 #define NPARAMS	(sizeof params / sizeof params[0])
 
@@ -227,26 +223,18 @@ static void
 add_params(const char *text, const char *line, int start, int rcpt)
 {
 	const struct caps *c = complete_caps();
+	const char *value;
 	size_t	 i, k;
 	int	 ok, dup, w;
 
 	for (i = 0; i < NPARAMS; i++) {
 		if (params[i].rcpt != rcpt)
 			continue;
-		ok = 1;
-		if (c != NULL && c->ehlo) {
-			switch (params[i].need) {
-			case NEED_SIZE:		ok = c->size; break;
-			case NEED_8BITMIME:	ok = c->eightbitmime; break;
-			case NEED_BINARYMIME:	ok = c->binarymime &&
-						    c->chunking; break;
-			case NEED_SMTPUTF8:	ok = c->smtputf8; break;
-			case NEED_DSN:		ok = c->dsn; break;
-			case NEED_AUTH:		ok = c->auth[0] != '\0'; break;
-			case NEED_REQUIRETLS:	ok = c->requiretls; break;
-			case NEED_NONE:		break;
-			}
-		}
+		/* the value offered, after "=" ("" for a keyword alone) */
+		value = params[i].text + params[i].keylen;
+		value += *value == '=';
+		ok = verbs_param_advertised(c, params[i].id, value,
+		    strlen(value));
 		/* A parameter already given before this word is not offered
 		 * again. */
 		dup = 0;

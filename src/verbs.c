@@ -1312,6 +1312,23 @@ cap_advertised(const struct caps *c, enum cap_field f)
 	return 1;
 }
 
+int
+verbs_param_advertised(const struct caps *caps, enum verbs_param_id id,
+    const char *value, size_t vlen)
+{
+	size_t	i;
+
+	if (caps == NULL || !caps->ehlo)
+		return 1;
+	if (id == VERBS_PARAM_BODY && vlen == 10 &&
+	    strncasecmp(value, "BINARYMIME", 10) == 0)
+		return caps->binarymime && caps->chunking;
+	for (i = 0; i < NPARAMS; i++)
+		if (params[i].id == id)
+			return cap_advertised(caps, params[i].cap);
+	return 1;
+}
+
 static int
 value_is(const struct parser *p, const struct param_ctx *x, const char *w)
 {
@@ -1363,8 +1380,8 @@ param_body(struct parser *p, const struct param_ctx *x)
 	if (value_is(p, x, "BINARYMIME")) {
 		p->cmd->body = VERBS_BODY_BINARYMIME;
 		p->extra += 16;		/* RFC 3030 3 (8) */
-		if (p->caps != NULL && p->caps->ehlo &&
-		    (!p->caps->binarymime || !p->caps->chunking))
+		if (!verbs_param_advertised(p->caps, VERBS_PARAM_BODY,
+		    p->s + x->v, x->vend - x->v))
 			diag_reply(p, DIAG_WARNING, 555, "5.5.4", x->k,
 			    x->vend - x->k, "RFC 3030 3",
 			    "the server did not advertise BINARYMIME and "
@@ -1658,9 +1675,9 @@ parse_esmtp_param(struct parser *p)
 	if (pi->check != NULL && pi->check(p, &x) < 0)
 		return 0;
 	/* RFC 5321 4.1.1.11: a server that does not offer the extension
-	 * answers 555. */
-	if (p->caps != NULL && p->caps->ehlo && !cap_advertised(p->caps,
-	    pi->cap) && !(pi->check == param_body &&
+	 * answers 555 (BODY=BINARYMIME: said by param_body()). */
+	if (!verbs_param_advertised(p->caps, pi->id, p->s + x.v,
+	    x.vend - x.v) && !(pi->id == VERBS_PARAM_BODY &&
 	    value_is(p, &x, "BINARYMIME")))
 		diag_reply(p, DIAG_WARNING, 555, "5.5.4", x.k, p->pos - x.k,
 		    pi->rfc, "the server did not advertise %s", pi->ext);

@@ -187,6 +187,16 @@ const struct verbs_param *verbs_param(const struct verbs_cmd *,
     enum verbs_param_id);
 
 /*
+ * 1 when the server whose EHLO reply is in caps advertised the extension
+ * parameter id belongs to, for value[0..vlen) (BODY=BINARYMIME needs
+ * BINARYMIME and CHUNKING, RFC 3030 3; the other values need their
+ * parameter's extension alone), or when caps holds no EHLO reply; else
+ * 0.  What the grammar warns about, and what completion offers.
+ */
+int verbs_param_advertised(const struct caps *caps, enum verbs_param_id id,
+    const char *value, size_t vlen);
+
+/*
  * verbs_parse() of a C string with flags, keeping only the diagnostics
  * (the console's check).  Returns the highest severity found (0 when
  * clean).

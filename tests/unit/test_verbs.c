@@ -868,3 +868,38 @@ Test(verbs, lmtp_greetings)
 	    DIAG_WARNING);
 	cr_assert_eq(verbs_check("HELO me.example", NULL, 0, &c.diags), 0);
 }
+
+/* Which extension each parameter needs, said once for the grammar and
+ * for completion: BODY=BINARYMIME needs BINARYMIME and CHUNKING, the
+ * other BODY values 8BITMIME; nothing is missing before an EHLO reply. */
+Test(verbs, param_advertised)
+{
+	struct caps	c;
+
+	memset(&c, 0, sizeof c);
+	cr_assert(verbs_param_advertised(NULL, VERBS_PARAM_SIZE, "", 0));
+	cr_assert(verbs_param_advertised(&c, VERBS_PARAM_RET, "FULL", 4),
+	    "no EHLO reply yet");
+	c.ehlo = 1;
+	cr_assert(!verbs_param_advertised(&c, VERBS_PARAM_SIZE, "1", 1));
+	c.size = 1;
+	cr_assert(verbs_param_advertised(&c, VERBS_PARAM_SIZE, "1", 1));
+	cr_assert(!verbs_param_advertised(&c, VERBS_PARAM_BODY, "8BITMIME",
+	    8));
+	c.eightbitmime = 1;
+	cr_assert(verbs_param_advertised(&c, VERBS_PARAM_BODY, "7bit", 4));
+	cr_assert(!verbs_param_advertised(&c, VERBS_PARAM_BODY, "binarymime",
+	    10));
+	c.binarymime = 1;
+	cr_assert(!verbs_param_advertised(&c, VERBS_PARAM_BODY, "BINARYMIME",
+	    10), "CHUNKING too");
+	c.chunking = 1;
+	cr_assert(verbs_param_advertised(&c, VERBS_PARAM_BODY, "BINARYMIME",
+	    10));
+	cr_assert(!verbs_param_advertised(&c, VERBS_PARAM_NOTIFY, "NEVER", 5));
+	c.dsn = 1;
+	cr_assert(verbs_param_advertised(&c, VERBS_PARAM_NOTIFY, "NEVER", 5));
+	cr_assert(!verbs_param_advertised(&c, VERBS_PARAM_AUTH, "<>", 2));
+	snprintf(c.auth, sizeof c.auth, "PLAIN");
+	cr_assert(verbs_param_advertised(&c, VERBS_PARAM_AUTH, "<>", 2));
+}
