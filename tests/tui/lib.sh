@@ -16,7 +16,9 @@
 command -v tmux >/dev/null 2>&1 || skip "tmux not installed (Debian package tmux)"
 
 TUI_SOCK=smtpscope-test-$$
-TUI_TRIES=${TUI_TRIES:-200}
+# Waits on the screen are bounded as the servers' are ($SERVER_WAIT s of
+# common.sh): a try every 0.05 s at least.
+TUI_TRIES=${TUI_TRIES:-$((SERVER_WAIT * 20))}
 
 tmx() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
 
