@@ -188,8 +188,8 @@ parse_options(int argc, char **argv, struct connect_args *a)
 			else if (strcmp(optarg, "never") == 0)
 				color = 0;
 			else if (strcmp(optarg, "auto") != 0) {
-				fprintf(stderr, "smtpscope: --color wants auto, "
-				    "always or never\n");
+				cmd_error(NULL, "--color wants auto, always or "
+				    "never");
 				return EXIT_USAGE;
 			}
 			break;
@@ -271,8 +271,7 @@ parse_options(int argc, char **argv, struct connect_args *a)
 	a->u.color = color;
 	a->u.learn = a->learn == 1;
 	if (a->c.tls && a->c.starttls) {
-		fprintf(stderr, "smtpscope: --tls and --starttls exclude each "
-		    "other\n");
+		cmd_error(NULL, "--tls and --starttls exclude each other");
 		return EXIT_USAGE;
 	}
 	if (cmd_tls_check(&a->c) != EXIT_OK ||
@@ -526,21 +525,20 @@ static int
 auth_option(struct connect_args *a)
 {
 	const struct auth_mech	*m;
-	char			 err[512], prompt[320];
+	char			 err[512], prompt[320], quoted[128];
 
 	if (a->c.auth.mech == NULL)
 		return -1;	/* --auth-user and the file serve :auth */
 	if ((m = auth_mech_lookup(a->c.auth.mech)) == NULL) {
-		fprintf(stderr, "smtpscope: --auth: %s is not a mechanism "
-		    "smtpscope runs (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
-		    "SCRAM-SHA-256, their -PLUS variants, XOAUTH2, "
-		    "OAUTHBEARER)\n", a->c.auth.mech);
+		cmd_error(NULL, "--auth: \"%s\" is not a mechanism smtpscope "
+		    "runs (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256, "
+		    "their -PLUS variants, XOAUTH2, OAUTHBEARER)",
+		    cmd_quote(a->c.auth.mech, quoted, sizeof quoted));
 		return EXIT_USAGE;
 	}
 	a->c.auth.mech = m->name;
 	if (a->c.auth.user == NULL || *a->c.auth.user == '\0') {
-		fprintf(stderr, "smtpscope: --auth %s needs --auth-user USER\n",
-		    m->name);
+		cmd_error(NULL, "--auth %s needs --auth-user USER", m->name);
 		return EXIT_USAGE;
 	}
 	switch (auth_secret_lookup(m->need, a->c.auth_password_file,
@@ -548,14 +546,15 @@ auth_option(struct connect_args *a)
 	case 1:
 		break;
 	case 0:
-		snprintf(prompt, sizeof prompt, "%s for %.200s (not shown): ",
+		/* the user as typed, made safe to show on the terminal */
+		snprintf(prompt, sizeof prompt, "%s for %s (not shown): ",
 		    m->need == AUTH_NEED_TOKEN ? "token" : "password",
-		    a->c.auth.user);
+		    cmd_quote(a->c.auth.user, quoted, sizeof quoted));
 		/* --json is for scripts: it never asks */
 		if (m->need == AUTH_NEED_PASSWORD && !a->json &&
 		    read_secret(prompt, a->secret, sizeof a->secret) == 0)
 			break;
-		fprintf(stderr, "smtpscope: --auth %s: no %s: %s\n", m->name,
+		cmd_error(NULL, "--auth %s: no %s: %s", m->name,
 		    m->need == AUTH_NEED_TOKEN ? "token" : "password",
 		    m->need == AUTH_NEED_TOKEN ? "set SMTPSCOPE_TOKEN" :
 		    "set SMTPSCOPE_PASSWORD or use --auth-password-file FILE "
@@ -580,7 +579,7 @@ run_ui(struct connect_args *a)
 	signal(SIGPIPE, SIG_IGN);
 	if (a->json && (a->u.json = jsonl_new("session", a->c.show_secrets,
 	    cmd_json_emit, NULL)) == NULL) {
-		fprintf(stderr, "smtpscope: out of memory\n");
+		cmd_error(NULL, "out of memory");
 		rc = EXIT_FAILED;
 	} else if (a->probe) {
 		/* the plan does the STARTTLS and AUTH the engine would */
@@ -610,13 +609,12 @@ run_mx(struct connect_args *a, int argc)
 	int	rc;
 
 	if (optind != argc) {
-		fprintf(stderr, "smtpscope: --mx takes no server\n");
+		cmd_error(NULL, "--mx takes no server");
 		return EXIT_USAGE;
 	}
 	if (a->c.proxy.socks_host[0] != '\0') {
 		/* the MX hosts are resolved and tried from here */
-		fprintf(stderr, "smtpscope: --mx and --socks5 exclude each "
-		    "other\n");
+		cmd_error(NULL, "--mx and --socks5 exclude each other");
 		return EXIT_USAGE;
 	}
 	snprintf(a->port, sizeof a->port, "%s", a->mxport != NULL ?
@@ -645,19 +643,19 @@ cmd_connect(int argc, char **argv)
 	if (a.mx != NULL)
 		return run_mx(&a, argc);
 	if (a.mxport != NULL || a.resolver != NULL || a.anchor != NULL) {
-		fprintf(stderr, "smtpscope: --port, --resolver and "
-		    "--dns-trust-anchor go with --mx (or smtpscope mx)\n");
+		cmd_error(NULL, "--port, --resolver and --dns-trust-anchor go "
+		    "with --mx (or smtpscope mx)");
 		return EXIT_USAGE;
 	}
 	if (a.practice_opt && (optind != argc - 1 ||
 	    strcmp(argv[optind], "practice") != 0)) {
-		fprintf(stderr, "smtpscope: --scenario, --greylist-delay and "
-		    "--reply-delay go with smtpscope practice\n");
+		cmd_error(NULL, "--scenario, --greylist-delay and "
+		    "--reply-delay go with smtpscope practice");
 		return EXIT_USAGE;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "smtpscope: %s\n", optind >= argc ?
-		    "no server given" : "one server only");
+		cmd_error(NULL, "%s", optind >= argc ? "no server given" :
+		    "one server only");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -680,7 +678,7 @@ cmd_practice(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &a)) != -1)
 		return rc;
 	if (optind != argc) {
-		fprintf(stderr, "smtpscope: practice takes no server\n");
+		cmd_error(NULL, "practice takes no server");
 		return EXIT_USAGE;
 	}
 	return run_practice(&a);

@@ -82,8 +82,8 @@ cmd_lint(int argc, char **argv)
 		}
 		if (strcmp(argv[a], "--caps") == 0) {
 			if (a + 1 >= argc) {
-				fprintf(stderr, "smtpscope: lint: --caps needs a "
-				    "list of EHLO keywords\n");
+				cmd_error("lint", "--caps needs a list of EHLO "
+				    "keywords");
 				return EXIT_USAGE;
 			}
 			capspec = argv[++a];
@@ -108,7 +108,7 @@ cmd_lint(int argc, char **argv)
 	}
 	memset(&caps, 0, sizeof caps);
 	if (capspec != NULL && caps_from_spec(&caps, capspec) == -1) {
-		fprintf(stderr, "smtpscope: lint: out of memory\n");
+		cmd_error("lint", "out of memory");
 		caps_clear(&caps);
 		return EXIT_USAGE;
 	}
@@ -118,7 +118,7 @@ cmd_lint(int argc, char **argv)
 	/* RFC 4954 4: an AUTH line's initial response is a secret: it is
 	 * shown masked, and a problem inside it is pointed at the mask. */
 	if ((masked = malloc(len + sizeof "AUTH  ********")) == NULL) {
-		fprintf(stderr, "smtpscope: lint: out of memory\n");
+		cmd_error("lint", "out of memory");
 		caps_clear(&caps);
 		return EXIT_USAGE;
 	}

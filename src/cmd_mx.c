@@ -355,7 +355,7 @@ cmd_mx(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "smtpscope: mx wants one domain\n");
+		cmd_error(NULL, "mx wants one domain");
 		mx_usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -186,8 +186,7 @@ cmd_serve(int argc, char **argv)
 	if (opts.server.hostname != NULL && (*opts.server.hostname == '\0' ||
 	    strcspn(opts.server.hostname, " \t\r\n") !=
 	    strlen(opts.server.hostname))) {
-		fprintf(stderr, "smtpscope: serve: --hostname must be one "
-		    "word\n");
+		cmd_error("serve", "--hostname must be one word");
 		return EXIT_USAGE;
 	}
 	if (practice_check_opts(&opts.server, err, sizeof err) == -1) {

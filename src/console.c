@@ -269,7 +269,7 @@ console_auth(struct client *c, const char *arg)
 {
 	const struct auth_mech	*m;
 	struct auth_opts	 o;
-	char			 mech[32];
+	char			 mech[32], shown[200];
 	size_t			 n = strcspn(arg, " \t");
 	const char		*user = skip_spaces(arg + n);
 
@@ -294,9 +294,11 @@ console_auth(struct client *c, const char *arg)
 	snprintf(secret.mech, sizeof secret.mech, "%s", m->name);
 	snprintf(secret.user, sizeof secret.user, "%s", client_auth_user(c,
 	    o.user));
-	snprintf(secret.prompt, sizeof secret.prompt, "%s for %.200s (not "
+	/* the user as given, made safe to show in the prompt */
+	sanitize_buf(shown, sizeof shown, secret.user, strlen(secret.user), 0);
+	snprintf(secret.prompt, sizeof secret.prompt, "%s for %s (not "
 	    "shown): ", m->need == AUTH_NEED_TOKEN ? "token" : "password",
-	    secret.user);
+	    shown);
 	return CONSOLE_CONTINUE;
 }
 

@@ -67,6 +67,14 @@ bad_number 'replay: --repeat takes a count from 1 to 100000000, not "9{50,60}\.\
 LAST_OUT=$T/err
 if LC_ALL=C grep -q "$(printf '\033')" "$T/err"; then fail "raw ESC in a usage error"; fi
 assert_grep "missing ']' in \"\\[::1\\\\x1b" "$T/err"
+# an unknown --auth mechanism is quoted the same way, never echoed raw
+"$SMTPSCOPE" --auth "$(printf 'X\033]0;pwned\007Y')" --auth-user u \
+    127.0.0.1:1 </dev/null >"$T/out" 2>"$T/err"
+[ $? -eq 2 ] || fail "an unknown --auth mechanism should exit 2"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/err"; then
+	fail "raw ESC in the --auth error"
+fi
+assert_grep '^smtpscope: --auth: "X\\x1b\]0;pwned\\x07Y" is not a mechanism' "$T/err"
 "$SMTPSCOPE" --tls --starttls 127.0.0.1 </dev/null >"$T/out" 2>"$T/err"
 [ $? -eq 2 ] || fail "--tls --starttls should exit 2"
 "$SMTPSCOPE" '127.0.0.1:99999' </dev/null >"$T/out" 2>"$T/err"
