@@ -123,7 +123,6 @@ static void	practice_net_accept(struct practice_net *, int, int,
 		    struct practice_net_client *, int);
 static int	practice_net_tls_cert(const char *, EVP_PKEY **, X509 **,
 		    char *, size_t);
-static void	practice_net_tls_error(char *, size_t, const char *);
 static void	practice_net_starttls(void *);
 static int	practice_net_tls_begin(struct practice_net_client *);
 static int	practice_net_handshake(struct practice_net_client *);
@@ -296,20 +295,6 @@ practice_net_deliver(void *arg, const struct practice_envelope *env,
 /* ------------------------------------------------------------------------ */
 /* TLS. */
 
-/* err = "WHAT: <OpenSSL's reasons>" (the queue emptied). */
-static void
-practice_net_tls_error(char *err, size_t errlen, const char *what)
-{
-	unsigned long	e = ERR_peek_error();
-	const char	*r;
-
-	/* the first error is the cause; a system error in its own words */
-	r = e == 0 ? NULL : ERR_SYSTEM_ERROR(e) ?
-	    strerror(ERR_GET_REASON(e)) : ERR_reason_error_string(e);
-	snprintf(err, errlen, "%s: %s", what, r != NULL ? r : "error");
-	ERR_clear_error();
-}
-
 /* A new P-256 key and a certificate signed by it for host, localhost and
  * 127.0.0.1: the names a learner's client connects by.  0 or -1. */
 static int
@@ -365,7 +350,7 @@ practice_net_tls_cert(const char *host, EVP_PKEY **keyp, X509 **certp,
 	*certp = x;
 	return 0;
 fail:
-	practice_net_tls_error(err, errlen, "cannot make a certificate");
+	tls_error(err, errlen, "cannot make a certificate");
 	X509_free(x);
 	EVP_PKEY_free(key);
 	return -1;
@@ -389,7 +374,7 @@ practice_net_tls_new(const char *cert_file, const char *key_file,
 	}
 	if ((t->ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
 	    !SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION)) {
-		practice_net_tls_error(err, errlen, "cannot set up TLS");
+		tls_error(err, errlen, "cannot set up TLS");
 		goto fail;
 	}
 	/* The engine's output buffer moves and grows between tries. */
@@ -399,7 +384,7 @@ practice_net_tls_new(const char *cert_file, const char *key_file,
 		if (!SSL_CTX_use_certificate_chain_file(t->ctx, cert_file)) {
 			snprintf(what, sizeof what, "cannot load the "
 			    "certificate %s", cert_file);
-			practice_net_tls_error(err, errlen, what);
+			tls_error(err, errlen, what);
 			goto fail;
 		}
 		if (!SSL_CTX_use_PrivateKey_file(t->ctx, key_file != NULL ?
@@ -407,7 +392,7 @@ practice_net_tls_new(const char *cert_file, const char *key_file,
 			snprintf(what, sizeof what, "cannot load the key %s "
 			    "(or it does not belong to %s)", key_file != NULL ?
 			    key_file : cert_file, cert_file);
-			practice_net_tls_error(err, errlen, what);
+			tls_error(err, errlen, what);
 			goto fail;
 		}
 		cert = SSL_CTX_get0_certificate(t->ctx);
@@ -417,14 +402,14 @@ practice_net_tls_new(const char *cert_file, const char *key_file,
 			goto fail;
 		if (!SSL_CTX_use_certificate(t->ctx, cert) ||
 		    !SSL_CTX_use_PrivateKey(t->ctx, key)) {
-			practice_net_tls_error(err, errlen, "cannot set up TLS");
+			tls_error(err, errlen, "cannot set up TLS");
 			goto fail;
 		}
 	}
 	if ((b = BIO_new(BIO_s_mem())) == NULL || !PEM_write_bio_X509(b, cert) ||
 	    (n = BIO_get_mem_data(b, &p)) <= 0 ||
 	    (t->pem = strndup(p, (size_t)n)) == NULL) {
-		practice_net_tls_error(err, errlen, "cannot set up TLS");
+		tls_error(err, errlen, "cannot set up TLS");
 		goto fail;
 	}
 	BIO_free(b);
@@ -520,7 +505,7 @@ practice_net_handshake(struct practice_net_client *cl)
 		snprintf(why, sizeof why, "TLS handshake failed: the client "
 		    "closed the connection");
 	else
-		practice_net_tls_error(why, sizeof why, "TLS handshake failed");
+		tls_error(why, sizeof why, "TLS handshake failed");
 	practice_net_log(cl->net, cl->id, "%s", why);
 	return -1;
 }

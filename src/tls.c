@@ -342,6 +342,15 @@ tls_errq(char *buf, size_t size, int *reason)
 	}
 }
 
+void
+tls_error(char *err, size_t errlen, const char *what)
+{
+	char	q[256];
+
+	tls_errq(q, sizeof q, NULL);
+	snprintf(err, errlen, "%s: %s", what, q[0] != '\0' ? q : "error");
+}
+
 /* err = "[WHAT: ]<queued OpenSSL reasons or fallback>[: what it means]". */
 static void
 tls_fail(char *err, size_t errlen, const char *what, const char *fallback)

@@ -185,4 +185,9 @@ struct ssl_st;
 int tls_ssl_channel_binding(struct ssl_st *, const char **type,
     unsigned char *buf, size_t size);
 
+/* err = "WHAT: the reasons in OpenSSL's error queue" ("error" when it is
+ * empty; a system error in the system's own words), and the queue
+ * emptied: for the other users of OpenSSL (the practice server). */
+void tls_error(char *err, size_t errlen, const char *what);
+
 #endif
