@@ -29,6 +29,8 @@ explain_usage(FILE *f)
 "usage: smtpscope explain CODE [X.Y.Z]\n"
 "       smtpscope explain X.Y.Z\n"
 "       smtpscope explain 'REPLY LINE'      e.g. '550 5.1.1 User unknown'\n"
+"       smtpscope explain --markdown        the whole knowledge base as\n"
+"                                           Markdown (docs/reply-codes.md)\n"
 "\n"
 "Explains an SMTP reply code (RFC 5321 and extensions) and an enhanced\n"
 "status code (RFC 3463 and its registry): meaning, what to do next, the\n"
