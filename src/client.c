@@ -1726,7 +1726,7 @@ client_wait(struct client *c, int timeout_ms)
 				timed_out(c, timeout_ms);
 				return -2;
 			}
-			rc = net_wait_readable(c->conn.fd, left);
+			rc = net_wait(c->conn.fd, POLLIN, left);
 			if (rc == 0)
 				continue;
 			if (rc < 0) {

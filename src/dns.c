@@ -409,7 +409,6 @@ dns_resolve(struct dns *d, struct dns_answer *qs, size_t n, int timeout_ms,
     char *err, size_t errlen)
 {
 	struct dns_job	*jobs;
-	struct pollfd	 pfd;
 	double		 deadline = net_clock_ms() + timeout_ms;
 	size_t		 i, left = 0;
 	int		 rc, wait;
@@ -438,10 +437,8 @@ dns_resolve(struct dns *d, struct dns_answer *qs, size_t n, int timeout_ms,
 		wait = (int)(deadline - net_clock_ms());
 		if (wait <= 0)
 			break;
-		pfd.fd = ub.fd(d->ctx);
-		pfd.events = POLLIN;
-		rc = poll(&pfd, 1, wait);
-		if (rc == -1 && errno != EINTR)
+		rc = net_wait(ub.fd(d->ctx), POLLIN, wait);
+		if (rc < 0)
 			break;
 		if (rc > 0 && ub.process(d->ctx) != 0)
 			break;

@@ -221,7 +221,6 @@ net_local_literal(int fd, char *buf, size_t size)
 static int
 connect_one(const struct addrinfo *ai, int timeout_ms, int *fdp, int *errnop)
 {
-	struct pollfd	pfd;
 	int		fd, rc, soerr = 0;
 	socklen_t	len = sizeof soerr;
 
@@ -240,17 +239,13 @@ connect_one(const struct addrinfo *ai, int timeout_ms, int *fdp, int *errnop)
 		close(fd);
 		return errno == ECONNREFUSED ? NET_ERR_REFUSED : NET_ERR_IO;
 	}
-	pfd.fd = fd;
-	pfd.events = POLLOUT;
-	do
-		rc = poll(&pfd, 1, timeout_ms);
-	while (rc == -1 && errno == EINTR);
+	rc = net_wait(fd, POLLOUT, timeout_ms);
 	if (rc == 0) {
 		close(fd);
 		*errnop = ETIMEDOUT;
 		return NET_ERR_TIMEOUT;
 	}
-	if (rc == -1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+	if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
 		soerr = errno;
 	if (soerr != 0) {
 		close(fd);
@@ -359,16 +354,23 @@ net_open(const struct proxy_opts *o, const char *host, const char *port,
 }
 
 int
-net_wait_readable(int fd, int timeout_ms)
+net_wait(int fd, short events, int timeout_ms)
 {
 	struct pollfd	pfd;
-	int		rc;
+	double		deadline = net_clock_ms() + timeout_ms;
+	int		rc, left = timeout_ms;
 
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	do
-		rc = poll(&pfd, 1, timeout_ms);
-	while (rc == -1 && errno == EINTR);
+	for (;;) {
+		pfd.fd = fd;
+		pfd.events = events;
+		pfd.revents = 0;
+		rc = poll(&pfd, 1, left);
+		if (rc != -1 || errno != EINTR)
+			break;
+		if (timeout_ms >= 0 &&
+		    (left = (int)(deadline - net_clock_ms())) < 0)
+			left = 0;
+	}
 	if (rc == -1)
 		return NET_ERR_IO;
 	return rc > 0;
@@ -407,7 +409,6 @@ conn_write(struct conn *c, const void *buf, size_t len, int timeout_ms,
     char *err, size_t errlen)
 {
 	const char	*p = buf;
-	struct pollfd	 pfd;
 	double		 deadline = net_clock_ms() + timeout_ms;
 	ssize_t		 n;
 	int		 rc, left;
@@ -436,9 +437,7 @@ conn_write(struct conn *c, const void *buf, size_t len, int timeout_ms,
 				    (timeout_ms + 999) / 1000);
 				return NET_ERR_TIMEOUT;
 			}
-			pfd.fd = c->fd;
-			pfd.events = POLLOUT;
-			(void)poll(&pfd, 1, left);
+			(void)net_wait(c->fd, POLLOUT, left);
 			continue;
 		}
 		snprintf(err, errlen, "write to the server failed: %s",

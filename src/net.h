@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <poll.h>
 
 enum net_error {
 	NET_OK = 0,
@@ -99,7 +100,10 @@ int conn_write(struct conn *, const void *buf, size_t len, int timeout_ms,
 /* Monotonic clock in milliseconds (with fractions): deadlines, latency. */
 double net_clock_ms(void);
 
-/* Wait until fd is readable: 1 readable, 0 timeout, negative error. */
-int net_wait_readable(int fd, int timeout_ms);
+/* Wait up to timeout_ms (-1: for ever) until fd has one of events
+ * (POLLIN, POLLOUT, from <poll.h>); a signal does not restart the wait
+ * from the beginning.  Returns 1 ready (or an error or hang-up the next
+ * read or write will report), 0 timeout, or NET_ERR_IO. */
+int net_wait(int fd, short events, int timeout_ms);
 
 #endif

@@ -214,7 +214,7 @@ proxy_read(int fd, unsigned char *buf, size_t n, double deadline,
 
 	while (n > 0) {
 		left = (int)(deadline - net_clock_ms());
-		if (left <= 0 || (rc = net_wait_readable(fd, left)) == 0) {
+		if (left <= 0 || (rc = net_wait(fd, POLLIN, left)) == 0) {
 			snprintf(err, errlen, "the proxy did not answer %s in "
 			    "time", what);
 			return NET_ERR_TIMEOUT;

@@ -413,7 +413,7 @@ await_reply(struct replay *rp)
 			    session_state(s) != STATE_CONNECTED)
 				return -1;
 			left = (int)(deadline - net_clock_ms());
-			rc = left > 0 ? net_wait_readable(client_fd(rp->c),
+			rc = left > 0 ? net_wait(client_fd(rp->c), POLLIN,
 			    left) : 0;
 			/* no greeting: the engine says so and ends the
 			 * session; the connection could not be set up (3).

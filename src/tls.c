@@ -383,25 +383,14 @@ tls_is_ip(const char *name)
 static int
 tls_wait(int fd, short events, long long deadline)
 {
-	struct pollfd	pfd;
-	long long	left;
+	long long	left = deadline - (long long)net_clock_ms();
 	int		n;
 
-	for (;;) {
-		left = deadline - (long long)net_clock_ms();
-		if (left <= 0)
-			return 0;
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		/* Errors and hang-ups are reported by the next SSL call. */
-		return n > 0 ? 1 : 0;
-	}
+	if (left <= 0)
+		return 0;
+	/* Errors and hang-ups are reported by the next SSL call. */
+	n = net_wait(fd, events, left > INT_MAX ? INT_MAX : (int)left);
+	return n < 0 ? -1 : n;
 }
 
 static void

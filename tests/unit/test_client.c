@@ -139,12 +139,12 @@ expect_sent(int fd, const char *want)
 	size_t	len = 0, n = strlen(want);
 	ssize_t	r;
 
-	while (len < n && net_wait_readable(fd, 5000) == 1 &&
+	while (len < n && net_wait(fd, POLLIN, 5000) == 1 &&
 	    (r = read(fd, buf + len, n - len)) > 0)
 		len += (size_t)r;
 	buf[len] = '\0';
 	cr_assert_str_eq(buf, want);
-	if (net_wait_readable(fd, 100) == 1) {
+	if (net_wait(fd, POLLIN, 100) == 1) {
 		r = read(fd, buf, sizeof buf - 1);
 		buf[r > 0 ? r : 0] = '\0';
 		cr_assert(r <= 0, "also sent: %s", buf);
@@ -221,7 +221,7 @@ Test(client, send_from_reply_callback_goes_out_after_it)
 	ehlo_sent(&s, &fd);
 	cr_assert_eq(write(fd, "250 ok\r\n", 8), 8);
 	/* the EHLO reply's callback sends NOOP */
-	cr_assert_eq(net_wait_readable(client_fd(s.c), 5000), 1);
+	cr_assert_eq(net_wait(client_fd(s.c), POLLIN, 5000), 1);
 	cr_assert_eq(client_on_readable(s.c), 0);
 	cr_assert_str_eq(s.events, "reply() sent ");
 	n = read(fd, buf, sizeof buf - 1);
@@ -577,7 +577,7 @@ Test(client, starttls_mail_first_never_in_clear)
 	    NULL, "%s", t.info);
 	expect_sent(fd, "EHLO client.example\r\n");
 	say(fd, "250-mx\r\n250 PIPELINING\r\n");
-	cr_assert_eq(net_wait_readable(client_fd(c), 5000), 1);
+	cr_assert_eq(net_wait(client_fd(c), POLLIN, 5000), 1);
 	cr_assert_eq(client_on_readable(c), 0);
 	expect_sent(fd, "QUIT\r\n");
 	cr_assert(strstr(t.error, "does not offer STARTTLS") != NULL, "%s",
@@ -611,11 +611,11 @@ Test(client, starttls_helo_first_and_refused)
 	cr_assert(strstr(t.error, "already waits for TLS") != NULL, "%s",
 	    t.error);
 	say(fd, "250-mx\r\n250 STARTTLS\r\n");
-	cr_assert_eq(net_wait_readable(client_fd(c), 5000), 1);
+	cr_assert_eq(net_wait(client_fd(c), POLLIN, 5000), 1);
 	cr_assert_eq(client_on_readable(c), 0);
 	expect_sent(fd, "STARTTLS\r\n");
 	say(fd, "454 4.7.0 TLS not available\r\n");
-	cr_assert_eq(net_wait_readable(client_fd(c), 5000), 1);
+	cr_assert_eq(net_wait(client_fd(c), POLLIN, 5000), 1);
 	cr_assert_eq(client_on_readable(c), 0);
 	expect_sent(fd, "QUIT\r\n");
 	cr_assert(strstr(t.error, "refused STARTTLS (454)") != NULL, "%s",
@@ -640,7 +640,7 @@ Test(client, starttls_allowed_in_clear)
 	cr_assert_eq(client_send(c, "EHLO me.example"), 0);
 	expect_sent(fd, "EHLO me.example\r\n");
 	say(fd, "250-mx\r\n250 STARTTLS\r\n");
-	cr_assert_eq(net_wait_readable(client_fd(c), 5000), 1);
+	cr_assert_eq(net_wait(client_fd(c), POLLIN, 5000), 1);
 	cr_assert_eq(client_on_readable(c), 0);
 	expect_sent(fd, "STARTTLS\r\n");
 	/* nothing may follow STARTTLS, and BDAT never waits */

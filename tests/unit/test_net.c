@@ -180,16 +180,32 @@ Test(net, connect_and_count_bytes)
 	n = read(peer, buf, sizeof buf);
 	cr_assert_eq(n, 8);
 	cr_assert_eq(write(peer, "220 hi\r\n", 8), 8);
-	cr_assert_eq(net_wait_readable(c.fd, 2000), 1);
+	cr_assert_eq(net_wait(c.fd, POLLIN, 2000), 1);
 	n = conn_read(&c, buf, sizeof buf, err, sizeof err);
 	cr_assert_eq(n, 8);
 	cr_assert_eq(c.bytes_in, 8);
 	close(peer);
-	cr_assert_eq(net_wait_readable(c.fd, 2000), 1);
+	cr_assert_eq(net_wait(c.fd, POLLIN, 2000), 1);
 	cr_assert_eq(conn_read(&c, buf, sizeof buf, err, sizeof err),
 	    NET_ERR_CLOSED);
 	net_peer_name(c.fd, buf, sizeof buf);
 	cr_assert_str_eq(buf, "127.0.0.1");
 	close(c.fd);
 	close(lfd);
+}
+
+/* The one wait of the program: readable, writable, a timeout, a hang-up. */
+Test(net, wait_events)
+{
+	int	sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cr_assert_eq(net_wait(sv[0], POLLIN, 0), 0, "nothing to read yet");
+	cr_assert_eq(net_wait(sv[0], POLLIN, 50), 0, "a timeout");
+	cr_assert_eq(net_wait(sv[0], POLLOUT, 0), 1, "room to write");
+	cr_assert_eq(write(sv[1], "x", 1), 1);
+	cr_assert_eq(net_wait(sv[0], POLLIN, -1), 1, "readable");
+	close(sv[1]);
+	cr_assert_eq(net_wait(sv[0], POLLIN, 1000), 1, "a hang-up wakes it");
+	close(sv[0]);
 }
